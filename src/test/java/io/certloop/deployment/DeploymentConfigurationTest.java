@@ -49,6 +49,7 @@ class DeploymentConfigurationTest {
     @Test
     void refuses_to_start_with_an_empty_reload_command() {
         runner().withPropertyValues("certloop.deployment.reload-actions.web= ")
-                .run(context -> assertThat(context).hasFailed());
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("reload action 'web' has an empty command line"));
     }
 }
