@@ -308,12 +308,16 @@ public class AcmeIssuer implements CertificateIssuer {
         }
     }
 
+    /** "ConnectException <- ClosedChannelException": the cause chain below acme4j, without stack traces. */
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
+        StringBuilder out = new StringBuilder();
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            out.append(out.isEmpty() ? "" : " <- ").append(cause.getClass().getSimpleName());
+            if (cause.getMessage() != null) {
+                out.append(' ').append(cause.getMessage());
+            }
         }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
+        return out.toString();
     }
 
     private static void sleep(Duration duration) {
