@@ -1,0 +1,130 @@
+package io.certloop.deployment;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * File operations that never leave a half-written file where a service reads: content goes to a
+ * temporary file in the target's own directory (same file system), is flushed to disk, and is then
+ * renamed over the target with {@code ATOMIC_MOVE}. Secret files are created owner-only from the
+ * first byte, not chmod-ed afterwards. POSIX file systems only.
+ */
+final class AtomicFiles {
+
+    static final String PREVIOUS_SUFFIX = ".certloop-prev";
+    private static final String TEMP_SUFFIX = ".certloop-tmp";
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> PUBLIC_READ = PosixFilePermissions.fromString("rw-r--r--");
+
+    private AtomicFiles() {
+    }
+
+    /** Content producer that may fail with I/O. */
+    @FunctionalInterface
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** A written, flushed temporary file next to its target, and its digest. */
+    record Temp(Path path, String sha256) {
+    }
+
+    static Temp writeTemp(Path target, boolean secret, Content content) throws IOException {
+        Set<PosixFilePermission> permissions = secret ? OWNER_ONLY : PUBLIC_READ;
+        FileAttribute<Set<PosixFilePermission>> initial = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(),
+                "." + target.getFileName() + ".", TEMP_SUFFIX, initial);
+        try {
+            MessageDigest digest = sha256Digest();
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                OutputStream out = new DigestOutputStream(
+                        new BufferedOutputStream(Channels.newOutputStream(channel)), digest);
+                content.writeTo(out);
+                out.flush();
+                channel.force(true);
+            }
+            Files.setPosixFilePermissions(temp, permissions);
+            return new Temp(temp, HexFormat.of().formatHex(digest.digest()));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /** Renames the temporary file over the target atomically and makes the rename durable. */
+    static void moveIntoPlace(Path temp, Path target) throws IOException {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** Where the content replaced at {@code target} is kept for rollback. */
+    static Path previousOf(Path target) {
+        return target.resolveSibling(target.getFileName() + PREVIOUS_SUFFIX);
+    }
+
+    /** Copies {@code source} over {@code target} atomically, keeping the mode (owner-only if secret). */
+    static void copyAtomically(Path source, Path target, boolean secret) throws IOException {
+        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(),
+                "." + target.getFileName() + ".", TEMP_SUFFIX,
+                PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        try {
+            Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            if (secret) {
+                Files.setPosixFilePermissions(temp, OWNER_ONLY);
+            }
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            moveIntoPlace(temp, target);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /** SHA-256 of a file's bytes in lowercase hex, or {@code null} if it does not exist. */
+    static String sha256(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        MessageDigest digest = sha256Digest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package io.certloop.deployment;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.certloop.deployment.DeployedFile.Role;
+import io.certloop.deployment.DeploymentResult.Operation;
+import io.certloop.deployment.DeploymentResult.Outcome;
+
+/**
+ * The {@code files} deployer: writes the certbot layout atomically onto local paths, keeps what it
+ * replaced next to it as {@code <file>.certloop-prev}, runs the named reload action and waits for
+ * the service to answer. A manifest written before the first file is replaced makes a retried
+ * deployment and a rollback after a restart exact.
+ */
+final class FilesDeployer implements Deployer {
+
+    private static final Logger log = LoggerFactory.getLogger(FilesDeployer.class);
+    private static final Pattern DEPLOYMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final ReloadActions reloadActions;
+    private final ManifestStore manifests;
+    private final ServiceAnswerWaiter waiter;
+    private final Clock clock;
+    private final Map<Path, Object> targetLocks = new ConcurrentHashMap<>();
+
+    FilesDeployer(ReloadActions reloadActions, ManifestStore manifests, ServiceAnswerWaiter waiter, Clock clock) {
+        this.reloadActions = reloadActions;
+        this.manifests = manifests;
+        this.waiter = waiter;
+        this.clock = clock;
+    }
+
+    @Override
+    public String kind() {
+        return "files";
+    }
+
+    @Override
+    public DeploymentResult deploy(DeploymentRequest request) {
+        String id = validId(request.idempotencyKey());
+        DeploymentTarget target = request.target();
+        List<Planned> plan = plan(target, request.certificate(), request.key());
+        if (!reloadActions.exists(target.reloadAction())) {
+            throw new DeploymentException.UnknownReloadAction(target.reloadAction());
+        }
+        synchronized (lockFor(target.keyPath())) {
+            Instant startedAt = clock.instant();
+            List<DeployedFile> deployed = writeFiles(id, request, plan, startedAt);
+            log.info("deployment {} wrote {} file(s), reloading with {}", id,
+                    deployed.stream().filter(DeployedFile::changed).count(), target.reloadAction());
+            return reloadAndCheck(id, Operation.DEPLOY, deployed, target.reloadAction(), request.answerAt(), startedAt);
+        }
+    }
+
+    @Override
+    public DeploymentResult rollback(String deploymentId) {
+        String id = validId(deploymentId);
+        DeploymentManifest manifest = manifests.find(id).orElseThrow(() -> new DeploymentException.NotFound(id));
+        if (!reloadActions.exists(manifest.reloadAction())) {
+            throw new DeploymentException.UnknownReloadAction(manifest.reloadAction());
+        }
+        Path keyPath = manifest.files().stream().filter(f -> f.role() == Role.KEY)
+                .map(f -> Path.of(f.path())).findFirst().orElseThrow();
+        synchronized (lockFor(keyPath)) {
+            Instant startedAt = clock.instant();
+            List<DeployedFile> restored = restoreFiles(manifest);
+            log.info("deployment {} rolled back {} file(s), reloading with {}", id,
+                    restored.stream().filter(DeployedFile::changed).count(), manifest.reloadAction());
+            ServiceAddress answerAt = manifest.answerHost() == null ? null
+                    : new ServiceAddress(manifest.answerHost(), manifest.answerPort());
+            return reloadAndCheck(id, Operation.ROLLBACK, restored, manifest.reloadAction(), answerAt, startedAt);
+        }
+    }
+
+    private List<DeployedFile> writeFiles(String id, DeploymentRequest request, List<Planned> plan, Instant now) {
+        List<AtomicFiles.Temp> temps = new ArrayList<>();
+        try {
+            for (Planned planned : plan) {
+                temps.add(AtomicFiles.writeTemp(planned.path(), planned.role() == Role.KEY, planned.content()));
+            }
+            Optional<DeploymentManifest> existing = manifests.find(id);
+            DeploymentManifest manifest;
+            if (existing.isPresent()) {
+                manifest = existing.get();
+                requireSameContent(manifest, plan, temps);
+            } else {
+                List<DeploymentManifest.Entry> entries = new ArrayList<>();
+                for (int i = 0; i < plan.size(); i++) {
+                    Planned planned = plan.get(i);
+                    entries.add(new DeploymentManifest.Entry(planned.role(), planned.path().toString(),
+                            temps.get(i).sha256(), AtomicFiles.sha256(planned.path())));
+                }
+                ServiceAddress answerAt = request.answerAt();
+                manifest = new DeploymentManifest(id, request.target().reloadAction(),
+                        answerAt == null ? null : answerAt.host(), answerAt == null ? null : answerAt.port(),
+                        now, entries);
+                manifests.save(manifest);
+            }
+            List<DeployedFile> deployed = new ArrayList<>();
+            for (int i = 0; i < plan.size(); i++) {
+                deployed.add(commit(plan.get(i), temps.get(i)));
+            }
+            return deployed;
+        } catch (IOException e) {
+            throw new DeploymentException.Storage("deployment " + id + " could not write its files", e);
+        } finally {
+            for (AtomicFiles.Temp temp : temps) {
+                deleteQuietly(temp.path());
+            }
+        }
+    }
+
+    /** Puts one written temp file in place unless the target already has exactly that content. */
+    private static DeployedFile commit(Planned planned, AtomicFiles.Temp temp) throws IOException {
+        Path path = planned.path();
+        boolean secret = planned.role() == Role.KEY;
+        String current = AtomicFiles.sha256(path);
+        if (temp.sha256().equals(current)) {
+            return new DeployedFile(planned.role(), path, secret ? null : current, false, null);
+        }
+        Path kept = null;
+        if (current != null) {
+            kept = AtomicFiles.previousOf(path);
+            AtomicFiles.copyAtomically(path, kept, secret);
+        }
+        AtomicFiles.moveIntoPlace(temp.path(), path);
+        return new DeployedFile(planned.role(), path, secret ? null : temp.sha256(), true, kept);
+    }
+
+    private static void requireSameContent(DeploymentManifest manifest, List<Planned> plan, List<AtomicFiles.Temp> temps) {
+        Set<DeploymentManifest.Entry> recorded = new HashSet<>();
+        manifest.files().forEach(e -> recorded.add(new DeploymentManifest.Entry(e.role(), e.path(), e.sha256(), null)));
+        Set<DeploymentManifest.Entry> requested = new HashSet<>();
+        for (int i = 0; i < plan.size(); i++) {
+            requested.add(new DeploymentManifest.Entry(plan.get(i).role(), plan.get(i).path().toString(),
+                    temps.get(i).sha256(), null));
+        }
+        if (!recorded.equals(requested)) {
+            throw new DeploymentException.Conflict("deployment '" + manifest.deploymentId()
+                    + "' already exists with different files or content; use a new idempotency key");
+        }
+    }
+
+    private List<DeployedFile> restoreFiles(DeploymentManifest manifest) {
+        try {
+            List<DeploymentManifest.Entry> toRestore = new ArrayList<>();
+            for (DeploymentManifest.Entry entry : manifest.files()) {
+                if (!entry.changes()) {
+                    continue;
+                }
+                Path path = Path.of(entry.path());
+                String current = AtomicFiles.sha256(path);
+                if (Objects.equals(current, entry.previousSha256())) {
+                    continue; // already restored by an earlier rollback call
+                }
+                if (!Objects.equals(current, entry.sha256())) {
+                    throw new DeploymentException.Conflict(entry.role() + " file " + path
+                            + " changed since deployment '" + manifest.deploymentId() + "'; not rolling back over it");
+                }
+                if (entry.previousExisted()
+                        && !entry.previousSha256().equals(AtomicFiles.sha256(AtomicFiles.previousOf(path)))) {
+                    throw new DeploymentException.Conflict("the previous content of " + entry.role() + " file " + path
+                            + " is no longer kept in " + AtomicFiles.previousOf(path));
+                }
+                toRestore.add(entry);
+            }
+            List<DeployedFile> restored = new ArrayList<>();
+            for (DeploymentManifest.Entry entry : manifest.files()) {
+                Path path = Path.of(entry.path());
+                boolean secret = entry.role() == Role.KEY;
+                if (toRestore.contains(entry)) {
+                    if (entry.previousExisted()) {
+                        AtomicFiles.copyAtomically(AtomicFiles.previousOf(path), path, secret);
+                    } else {
+                        Files.deleteIfExists(path);
+                        AtomicFiles.syncDirectory(path.toAbsolutePath().getParent());
+                    }
+                }
+                String now = AtomicFiles.sha256(path);
+                restored.add(new DeployedFile(entry.role(), path, secret ? null : now, toRestore.contains(entry), null));
+            }
+            return restored;
+        } catch (IOException e) {
+            throw new DeploymentException.Storage("deployment " + manifest.deploymentId() + " could not be rolled back", e);
+        }
+    }
+
+    private DeploymentResult reloadAndCheck(String id, Operation operation, List<DeployedFile> files, String action,
+            ServiceAddress answerAt, Instant startedAt) {
+        ReloadResult reload = reloadActions.run(action);
+        Outcome outcome;
+        ServiceCheck check = null;
+        if (reload.timedOut()) {
+            outcome = Outcome.RELOAD_TIMED_OUT;
+        } else if (!reload.succeeded()) {
+            outcome = Outcome.RELOAD_FAILED;
+        } else if (answerAt != null) {
+            check = waiter.await(answerAt);
+            outcome = check.answered() ? Outcome.SUCCEEDED : Outcome.SERVICE_NOT_ANSWERING;
+        } else {
+            outcome = Outcome.SUCCEEDED;
+        }
+        if (outcome == Outcome.SUCCEEDED) {
+            log.info("{} {} succeeded", operation, id);
+        } else {
+            log.warn("{} {} ended {}", operation, id, outcome);
+        }
+        return new DeploymentResult(id, operation, outcome, files, reload, check, startedAt, clock.instant());
+    }
+
+    private static List<Planned> plan(DeploymentTarget target, CertificateMaterial material, KeyMaterialSource key) {
+        if (target.keyPath() == null) {
+            throw new DeploymentException.InvalidRequest("target.keyPath is required");
+        }
+        if (target.certificatePath() == null && target.chainPath() == null && target.fullchainPath() == null) {
+            throw new DeploymentException.InvalidRequest(
+                    "target needs at least one of certificatePath, chainPath, fullchainPath");
+        }
+        if (target.reloadAction() == null || target.reloadAction().isBlank()) {
+            throw new DeploymentException.InvalidRequest("target.reloadAction is required");
+        }
+        String leaf = normalized(material.leafPem());
+        String chain = String.join("", material.chainPems().stream().map(FilesDeployer::normalized).toList());
+        if (target.chainPath() != null && chain.isEmpty()) {
+            throw new DeploymentException.InvalidRequest("target.chainPath is set but the certificate has no chain");
+        }
+        List<Planned> plan = new ArrayList<>();
+        target.certificate().ifPresent(p -> plan.add(new Planned(Role.CERTIFICATE, p, text(leaf))));
+        target.chain().ifPresent(p -> plan.add(new Planned(Role.CHAIN, p, text(chain))));
+        target.fullchain().ifPresent(p -> plan.add(new Planned(Role.FULLCHAIN, p, text(leaf + chain))));
+        plan.add(new Planned(Role.KEY, target.keyPath(), key::writePrivateKeyPem));
+        Set<Path> seen = new HashSet<>();
+        for (Planned planned : plan) {
+            Path path = planned.path();
+            String field = "target." + planned.role().name().toLowerCase() + "Path";
+            if (!path.isAbsolute()) {
+                throw new DeploymentException.InvalidRequest(field + " must be absolute");
+            }
+            if (!seen.add(path.normalize())) {
+                throw new DeploymentException.InvalidRequest(field + " is used for two files");
+            }
+            if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
+                throw new DeploymentException.InvalidRequest(field + ": directory " + path.getParent() + " does not exist");
+            }
+            if (Files.isDirectory(path)) {
+                throw new DeploymentException.InvalidRequest(field + " is a directory");
+            }
+        }
+        return plan;
+    }
+
+    private static AtomicFiles.Content text(String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        return (OutputStream out) -> out.write(bytes);
+    }
+
+    private static String normalized(String pem) {
+        return pem.strip().replace("\r\n", "\n") + "\n";
+    }
+
+    private static String validId(String id) {
+        if (id == null || !DEPLOYMENT_ID.matcher(id).matches()) {
+            throw new DeploymentException.InvalidRequest(
+                    "idempotencyKey must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return id;
+    }
+
+    private Object lockFor(Path keyPath) {
+        return targetLocks.computeIfAbsent(keyPath.toAbsolutePath().normalize(), p -> new Object());
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            log.warn("could not delete temporary file {}: {}", path, e.getMessage());
+        }
+    }
+
+    private record Planned(Role role, Path path, AtomicFiles.Content content) {
+    }
+}

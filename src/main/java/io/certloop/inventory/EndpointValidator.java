@@ -1,0 +1,234 @@
+package io.certloop.inventory;
+
+import io.certloop.system.FieldError;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Checks an endpoint request and builds the endpoint it describes. Every problem is collected with
+ * the JSON path of its field, so one answer tells the client everything that is wrong.
+ */
+class EndpointValidator {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final Pattern LABEL = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("(?i)[0-9a-f:.]+(%[a-z0-9]+)?");
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+    private static final Pattern PROFILE = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private final ReloadActionCatalog reloadActions;
+
+    EndpointValidator(ReloadActionCatalog reloadActions) {
+        this.reloadActions = reloadActions;
+    }
+
+    /** The endpoint, or the list of problems under {@code prefix} (for example {@code endpoints[3].}). */
+    Result validate(EndpointRequest request, String prefix) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            errors.add(new FieldError(prefix.isEmpty() ? "body" : prefix.substring(0, prefix.length() - 1), "is required"));
+            return new Result(null, errors);
+        }
+        String name = trim(request.name());
+        if (name == null) {
+            errors.add(new FieldError(prefix + "name", "is required"));
+        } else if (!NAME.matcher(name).matches() || DIGITS.matcher(name).matches()) {
+            errors.add(new FieldError(prefix + "name",
+                    "must be 1-128 letters, digits, '.', '_' or '-', start with a letter or digit, and not be all digits"));
+        }
+        String host = lower(request.host());
+        if (host == null) {
+            errors.add(new FieldError(prefix + "host", "is required"));
+        } else if (!isHostOrAddress(host)) {
+            errors.add(new FieldError(prefix + "host", "is not a valid host name or IP address: " + host));
+        }
+        int port = request.port() == null ? 443 : request.port();
+        if (port < 1 || port > 65535) {
+            errors.add(new FieldError(prefix + "port", "must be between 1 and 65535, was " + port));
+        }
+        String sni = lower(request.sni());
+        if (sni != null && !isHostName(sni)) {
+            errors.add(new FieldError(prefix + "sni", "must be a DNS host name, was " + sni));
+        }
+        List<String> addresses = new ArrayList<>();
+        List<String> requestedAddresses = request.addresses() == null ? List.of() : request.addresses();
+        for (int i = 0; i < requestedAddresses.size(); i++) {
+            String address = lower(requestedAddresses.get(i));
+            if (address == null || !isAddress(address)) {
+                errors.add(new FieldError(prefix + "addresses[" + i + "]", "must be an IP address, was " + address));
+            } else {
+                addresses.add(address);
+            }
+        }
+        LinkedHashSet<String> expectedNames = new LinkedHashSet<>();
+        List<String> requestedNames = request.expectedNames() == null ? List.of() : request.expectedNames();
+        for (int i = 0; i < requestedNames.size(); i++) {
+            String expected = lower(requestedNames.get(i));
+            if (expected == null || !isCertificateName(expected)) {
+                errors.add(new FieldError(prefix + "expectedNames[" + i + "]",
+                        "must be a DNS name, a wildcard like *.example.com, or an IP address, was " + expected));
+            } else {
+                expectedNames.add(expected);
+            }
+        }
+        if (expectedNames.isEmpty() && (sni != null || host != null)) {
+            expectedNames.add(sni != null ? sni : host);
+        }
+        Integer tier = request.tier();
+        if (tier == null) {
+            errors.add(new FieldError(prefix + "tier", "is required (0 is most critical, 3 least)"));
+        } else if (tier < 0 || tier > 3) {
+            errors.add(new FieldError(prefix + "tier", "must be 0, 1, 2 or 3 (0 is most critical), was " + tier));
+        }
+        Environment environment = null;
+        if (request.environment() == null) {
+            errors.add(new FieldError(prefix + "environment", "is required, one of " + Environment.allowed()));
+        } else {
+            environment = Environment.parse(request.environment()).orElse(null);
+            if (environment == null) {
+                errors.add(new FieldError(prefix + "environment",
+                        "must be one of " + Environment.allowed() + ", was " + request.environment()));
+            }
+        }
+        Owner serviceOwner = owner(request.serviceOwner(), prefix + "serviceOwner", errors);
+        Owner certificateOwner = owner(request.certificateOwner(), prefix + "certificateOwner", errors);
+        ReplacementPath replacementPath = ReplacementPath.MANUAL;
+        if (request.replacementPath() != null) {
+            replacementPath = ReplacementPath.parse(request.replacementPath()).orElse(null);
+            if (replacementPath == null) {
+                errors.add(new FieldError(prefix + "replacementPath",
+                        "must be one of " + ReplacementPath.allowed() + ", was " + request.replacementPath()));
+            }
+        }
+        String profile = request.profile() == null ? "standard" : request.profile().trim();
+        if (!PROFILE.matcher(profile).matches()) {
+            errors.add(new FieldError(prefix + "profile", "must be a profile name of lower-case letters, digits and '-'"));
+        }
+        FileDeployment deployment = deployment(request.deployment(), prefix + "deployment", errors);
+        String expectedSha256 = null;
+        if (request.expectedSha256() != null && !request.expectedSha256().isBlank()) {
+            expectedSha256 = request.expectedSha256().replace(":", "").trim().toLowerCase(Locale.ROOT);
+            if (!SHA256.matcher(expectedSha256).matches()) {
+                errors.add(new FieldError(prefix + "expectedSha256", "must be a SHA-256 fingerprint: 64 hex digits"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            return new Result(null, errors);
+        }
+        return new Result(new Endpoint(null, name, host, port, sni, addresses, List.copyOf(expectedNames), tier,
+                environment, serviceOwner, certificateOwner, replacementPath, profile, deployment, expectedSha256,
+                null, null), List.of());
+    }
+
+    private static Owner owner(EndpointRequest.OwnerRequest owner, String field, List<FieldError> errors) {
+        if (owner == null) {
+            return null;
+        }
+        String team = trim(owner.team());
+        String email = trim(owner.email());
+        if (team == null && email == null) {
+            return null;
+        }
+        if (team != null && team.length() > 128) {
+            errors.add(new FieldError(field + ".team", "must be at most 128 characters"));
+        }
+        if (email != null && (email.length() > 254 || !EMAIL.matcher(email).matches())) {
+            errors.add(new FieldError(field + ".email", "is not a valid email address: " + email));
+        }
+        return new Owner(team, email == null ? null : email.toLowerCase(Locale.ROOT));
+    }
+
+    private FileDeployment deployment(EndpointRequest.DeploymentRequest deployment, String field,
+            List<FieldError> errors) {
+        if (deployment == null) {
+            return null;
+        }
+        String type = deployment.type() == null ? FileDeployment.TYPE_FILES : deployment.type();
+        if (!FileDeployment.TYPE_FILES.equals(type)) {
+            errors.add(new FieldError(field + ".type", "must be \"files\" (the only deployer so far), was " + type));
+        }
+        String certificate = path(deployment.certificatePath(), field + ".certificatePath", errors);
+        String chain = path(deployment.chainPath(), field + ".chainPath", errors);
+        String fullchain = path(deployment.fullchainPath(), field + ".fullchainPath", errors);
+        String key = path(deployment.keyPath(), field + ".keyPath", errors);
+        if (trim(deployment.keyPath()) == null) {
+            errors.add(new FieldError(field + ".keyPath", "is required"));
+        }
+        if (trim(deployment.certificatePath()) == null && trim(deployment.chainPath()) == null
+                && trim(deployment.fullchainPath()) == null) {
+            errors.add(new FieldError(field + ".certificatePath",
+                    "one of certificatePath, chainPath or fullchainPath is required"));
+        }
+        String reload = trim(deployment.reloadAction());
+        if (reload != null && !reloadActions.exists(reload)) {
+            errors.add(new FieldError(field + ".reloadAction", "names no reload action defined in server configuration"
+                    + " (certloop.deployment.reload-actions): " + reload));
+        }
+        return new FileDeployment(FileDeployment.TYPE_FILES, certificate, chain, fullchain, key, reload);
+    }
+
+    private static String path(String value, String field, List<FieldError> errors) {
+        String path = trim(value);
+        if (path == null) {
+            return null;
+        }
+        if (!path.startsWith("/") || path.contains("\0") || !Path.of(path).normalize().toString().equals(path)) {
+            errors.add(new FieldError(field, "must be an absolute, normalized file path, was " + path));
+        }
+        return path;
+    }
+
+    private static boolean isHostOrAddress(String host) {
+        return isAddress(host) || isHostName(host);
+    }
+
+    static boolean isAddress(String value) {
+        if (IPV4.matcher(value).matches()) {
+            for (String part : value.split("\\.")) {
+                if (Integer.parseInt(part) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return value.contains(":") && IPV6.matcher(value).matches();
+    }
+
+    static boolean isHostName(String value) {
+        if (value.length() > 253 || value.endsWith(".") || IPV4.matcher(value).matches()) {
+            return false;
+        }
+        for (String label : value.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isCertificateName(String value) {
+        if (value.startsWith("*.")) {
+            return isHostName(value.substring(2)) && value.substring(2).contains(".");
+        }
+        return isHostName(value) || isAddress(value);
+    }
+
+    private static String trim(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String lower(String value) {
+        String trimmed = trim(value);
+        return trimmed == null ? null : trimmed.toLowerCase(Locale.ROOT);
+    }
+
+    record Result(Endpoint endpoint, List<FieldError> errors) {
+    }
+}

@@ -1,0 +1,42 @@
+package io.certloop.runbook;
+
+import io.certloop.system.security.Authenticator;
+import io.certloop.system.security.Caller;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.identity.Group;
+import org.springframework.stereotype.Component;
+
+/** Authenticates API callers against the engine's identity service (the users Tasklist knows). */
+@Component
+class CamundaAuthenticator implements Authenticator {
+
+    private final IdentityService identityService;
+
+    CamundaAuthenticator(IdentityService identityService) {
+        this.identityService = identityService;
+    }
+
+    @Override
+    public Optional<Caller> authenticate(String userId, String password) {
+        if (userId == null || password == null || !identityService.checkPassword(userId, password)) {
+            return Optional.empty();
+        }
+        Set<String> groups = identityService.createGroupQuery().groupMember(userId).list().stream()
+                .map(Group::getId).collect(Collectors.toSet());
+        return Optional.of(new Caller(userId, groups));
+    }
+
+    @Override
+    public void enter(Caller caller) {
+        identityService.setAuthentication(caller.userId(), List.copyOf(caller.groups()));
+    }
+
+    @Override
+    public void exit() {
+        identityService.clearAuthentication();
+    }
+}

@@ -1,0 +1,133 @@
+package io.certloop.runbook;
+
+import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT;
+
+import io.certloop.system.security.Groups;
+import jakarta.annotation.PostConstruct;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.Resource;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.identity.Group;
+import org.camunda.bpm.engine.identity.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates CertLoop's groups, their engine authorizations and the first administrator. Runs at every
+ * start and only adds what is missing, so it is safe on a cluster and across upgrades.
+ */
+@Component
+class IdentityBootstrap {
+
+    private static final Logger log = LoggerFactory.getLogger(IdentityBootstrap.class);
+    private static final String PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+    private static final Map<String, String> GROUP_NAMES = Map.of(
+            Groups.OPERATORS, "Operators",
+            Groups.APPROVERS, "Approvers",
+            Groups.INCIDENT_COMMANDERS, "Incident commanders",
+            Groups.PKI_BOARD, "PKI governance board",
+            Groups.AUDITORS, "Auditors",
+            Groups.ADMIN, "Camunda BPM Administrators");
+
+    private final IdentityService identityService;
+    private final AuthorizationService authorizationService;
+    private final String adminUser;
+    private final String adminPassword;
+
+    IdentityBootstrap(IdentityService identityService, AuthorizationService authorizationService,
+            @Value("${certloop.admin.username:admin}") String adminUser,
+            @Value("${certloop.admin.password:}") String adminPassword) {
+        this.identityService = identityService;
+        this.authorizationService = authorizationService;
+        this.adminUser = adminUser;
+        this.adminPassword = adminPassword;
+    }
+
+    @PostConstruct
+    void bootstrap() {
+        GROUP_NAMES.forEach(this::ensureGroup);
+        for (Resources resource : Resources.values()) {
+            grant(Groups.ADMIN, resource, Authorization.ANY, Permissions.ALL);
+        }
+        for (String group : Groups.CERTLOOP) {
+            grant(group, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+            grant(group, Resources.FILTER, "*", Permissions.READ);
+            grant(group, Resources.PROCESS_DEFINITION, "*", Permissions.READ, Permissions.READ_HISTORY);
+            grant(group, Resources.DECISION_DEFINITION, "*", Permissions.READ);
+            grant(group, Resources.DEPLOYMENT, "*", Permissions.READ);
+        }
+        for (String group : List.of(Groups.OPERATORS, Groups.INCIDENT_COMMANDERS, Groups.AUDITORS, Groups.PKI_BOARD)) {
+            grant(group, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
+            grant(group, Resources.PROCESS_INSTANCE, "*", Permissions.READ);
+            grant(group, Resources.PROCESS_DEFINITION, "*", Permissions.READ_INSTANCE, Permissions.READ_TASK);
+            grant(group, Resources.TASK, "*", Permissions.READ);
+        }
+        for (String group : List.of(Groups.OPERATORS, Groups.INCIDENT_COMMANDERS)) {
+            grant(group, Resources.PROCESS_DEFINITION, "*", Permissions.CREATE_INSTANCE, Permissions.UPDATE_INSTANCE);
+            grant(group, Resources.PROCESS_INSTANCE, "*", Permissions.CREATE, Permissions.UPDATE);
+        }
+        ensureAdmin();
+    }
+
+    private void ensureGroup(String id, String name) {
+        if (identityService.createGroupQuery().groupId(id).count() == 0) {
+            Group group = identityService.newGroup(id);
+            group.setName(name);
+            group.setType(Groups.ADMIN.equals(id) ? "SYSTEM" : "WORKFLOW");
+            identityService.saveGroup(group);
+        }
+    }
+
+    private void grant(String group, Resource resource, String resourceId, Permission... permissions) {
+        Authorization existing = authorizationService.createAuthorizationQuery()
+                .groupIdIn(group).resourceType(resource).resourceId(resourceId).singleResult();
+        Authorization authorization = existing != null ? existing : authorizationService.createNewAuthorization(AUTH_TYPE_GRANT);
+        authorization.setGroupId(group);
+        authorization.setResource(resource);
+        authorization.setResourceId(resourceId);
+        for (Permission permission : permissions) {
+            authorization.addPermission(permission);
+        }
+        authorizationService.saveAuthorization(authorization);
+    }
+
+    private void ensureAdmin() {
+        if (identityService.createUserQuery().userId(adminUser).count() > 0) {
+            return;
+        }
+        boolean generated = adminPassword == null || adminPassword.isBlank();
+        String password = generated ? randomPassword() : adminPassword;
+        User user = identityService.newUser(adminUser);
+        user.setFirstName("CertLoop");
+        user.setLastName("Administrator");
+        user.setPassword(password);
+        identityService.saveUser(user);
+        identityService.createMembership(adminUser, Groups.ADMIN);
+        identityService.createMembership(adminUser, Groups.OPERATORS);
+        if (generated) {
+            log.warn("Created administrator '{}' with generated password: {} (shown once; set CERTLOOP_ADMIN_PASSWORD to choose one)",
+                    adminUser, password);
+        } else {
+            log.info("Created administrator '{}' with the password from CERTLOOP_ADMIN_PASSWORD", adminUser);
+        }
+    }
+
+    private static String randomPassword() {
+        SecureRandom random = new SecureRandom();
+        StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            password.append(PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length())));
+        }
+        return password.toString();
+    }
+}

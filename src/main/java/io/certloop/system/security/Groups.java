@@ -1,0 +1,20 @@
+package io.certloop.system.security;
+
+import java.util.List;
+
+/** The groups CertLoop creates at start and checks access against. */
+public final class Groups {
+
+    public static final String OPERATORS = "operators";
+    public static final String APPROVERS = "approvers";
+    public static final String INCIDENT_COMMANDERS = "incident-commanders";
+    public static final String PKI_BOARD = "pki-board";
+    public static final String AUDITORS = "auditors";
+    /** Camunda's own administrators' group; its members pass every check. */
+    public static final String ADMIN = "camunda-admin";
+
+    public static final List<String> CERTLOOP = List.of(OPERATORS, APPROVERS, INCIDENT_COMMANDERS, PKI_BOARD, AUDITORS);
+
+    private Groups() {
+    }
+}

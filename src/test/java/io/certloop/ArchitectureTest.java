@@ -1,0 +1,43 @@
+package io.certloop;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Module boundaries the house style promises: the engine stays swappable, capabilities stay independent. */
+class ArchitectureTest {
+
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.certloop");
+
+    @Test
+    void onlyTheRunbookPackageTouchesTheProcessEngine() {
+        noClasses().that().resideOutsideOfPackage("io.certloop.runbook..")
+                .should().dependOnClassesThat().resideInAPackage("org.camunda..")
+                .check(MAIN);
+    }
+
+    @Test
+    void onlyTheAcmeAdapterTouchesAcme4j() {
+        noClasses().that().resideOutsideOfPackage("io.certloop.issuance.acme..")
+                .should().dependOnClassesThat().resideInAPackage("org.shredzone.acme4j..")
+                .allowEmptyShould(true)
+                .check(MAIN);
+    }
+
+    @Test
+    void capabilitiesDependOnNoOtherFeature() {
+        for (String capability : new String[] {"probe", "issuance", "custody", "deployment"}) {
+            noClasses().that().resideInAPackage("io.certloop." + capability + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(
+                            "io.certloop.inventory..", "io.certloop.incident..", "io.certloop.intake..",
+                            "io.certloop.runbook..", "io.certloop.notify..")
+                    .allowEmptyShould(true)
+                    .check(MAIN);
+        }
+    }
+}

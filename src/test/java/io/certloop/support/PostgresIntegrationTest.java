@@ -1,0 +1,61 @@
+package io.certloop.support;
+
+import io.certloop.CertLoopApplication;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base for integration tests of the whole server on the real PostgreSQL, with the production
+ * ({@code postgres}) profile. All subclasses share one Spring context: keep its configuration here.
+ */
+@AutoConfigureObservability(tracing = false)
+@SpringBootTest(classes = CertLoopApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("postgres")
+public abstract class PostgresIntegrationTest {
+
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "it-admin-password";
+
+    private static final Path DATA_DIR = createDataDir();
+
+    @LocalServerPort
+    protected int port;
+
+    protected ApiClient admin;
+    protected ApiClient anonymous;
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", PostgresTestDatabase::url);
+        registry.add("spring.datasource.username", () -> PostgresTestDatabase.USER);
+        registry.add("spring.datasource.password", () -> PostgresTestDatabase.PASSWORD);
+        registry.add("certloop.admin.password", () -> ADMIN_PASSWORD);
+        registry.add("certloop.data-dir", DATA_DIR::toString);
+        registry.add("certloop.deployment.reload-actions.noop", () -> "/bin/true");
+    }
+
+    @BeforeEach
+    void clients() {
+        admin = ApiClient.as(port, ADMIN, ADMIN_PASSWORD);
+        anonymous = ApiClient.anonymous(port);
+    }
+
+    protected static Path dataDir() {
+        return DATA_DIR;
+    }
+
+    private static Path createDataDir() {
+        try {
+            return Files.createTempDirectory("certloop-it-data");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

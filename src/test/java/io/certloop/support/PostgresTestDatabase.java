@@ -1,0 +1,70 @@
+package io.certloop.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The machine's real PostgreSQL, from {@code CERTLOOP_TEST_DB_URL} (default the local {@code test}
+ * database). Each test JVM gets a fresh database created next to it, so runs never see each
+ * other's rows; if the user may not create databases, the configured one is used as is.
+ */
+public final class PostgresTestDatabase {
+
+    public static final String BASE_URL = env("CERTLOOP_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    public static final String USER = env("CERTLOOP_TEST_DB_USER", "postgres");
+    public static final String PASSWORD = env("CERTLOOP_TEST_DB_PASSWORD", "");
+
+    private static String url;
+
+    private PostgresTestDatabase() {
+    }
+
+    /** The JDBC URL of this JVM's fresh database. */
+    public static synchronized String url() {
+        if (url == null) {
+            String name = "certloop_it_" + Long.toHexString(System.currentTimeMillis()) + "_"
+                    + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+            try (Connection connection = DriverManager.getConnection(BASE_URL, USER, PASSWORD);
+                    Statement statement = connection.createStatement()) {
+                dropLeftovers(statement);
+                statement.execute("CREATE DATABASE " + name);
+                int slash = BASE_URL.lastIndexOf('/');
+                int query = BASE_URL.indexOf('?', slash);
+                url = BASE_URL.substring(0, slash + 1) + name + (query < 0 ? "" : BASE_URL.substring(query));
+            } catch (SQLException e) {
+                if (e.getMessage() != null && e.getMessage().contains("permission denied")) {
+                    url = BASE_URL;
+                } else {
+                    throw new IllegalStateException("PostgreSQL is not reachable at " + BASE_URL
+                            + " (bin/test starts it): " + e.getMessage(), e);
+                }
+            }
+        }
+        return url;
+    }
+
+    /** Databases of earlier runs; one still in use (another JVM) is refused by PostgreSQL and kept. */
+    private static void dropLeftovers(Statement statement) throws SQLException {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (var rs = statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'certloop\\_it\\_%'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        for (String old : names) {
+            try {
+                statement.execute("DROP DATABASE IF EXISTS " + old);
+            } catch (SQLException inUse) {
+                // another test JVM is using it
+            }
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
