@@ -24,6 +24,8 @@ public abstract class PostgresIntegrationTest {
     public static final String ADMIN_PASSWORD = "it-admin-password";
 
     private static final Path DATA_DIR = createDataDir();
+    /** nginx instances of these tests live here; the reload action {@code test-nginx} points at it. */
+    public static final Path NGINX_PREFIX = DATA_DIR.resolve("nginx");
 
     @LocalServerPort
     protected int port;
@@ -39,6 +41,10 @@ public abstract class PostgresIntegrationTest {
         registry.add("certloop.admin.password", () -> ADMIN_PASSWORD);
         registry.add("certloop.data-dir", DATA_DIR::toString);
         registry.add("certloop.deployment.reload-actions.noop", () -> "/bin/true");
+        registry.add("certloop.deployment.reload-actions.test-nginx", () -> String.join(" ", NginxServer.DEFAULT_BINARY.toString(),
+                "-p", NGINX_PREFIX + "/", "-c", NGINX_PREFIX.resolve("conf/nginx.conf").toString(),
+                "-e", NGINX_PREFIX.resolve("logs/error.log").toString(), "-s", "reload"));
+        registry.add("certloop.probe.allowlist", () -> "127.0.0.0/8");
     }
 
     @BeforeEach
