@@ -1,0 +1,35 @@
+package io.certloop.probe;
+
+import java.time.Clock;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.certloop.probe.policy.FindingPolicy;
+import io.certloop.probe.policy.PolicySettings;
+
+/**
+ * Wires the probe capability. The inventory hook and the clock are optional beans so the
+ * capability stands alone: without an {@link InventoryTargets} bean only the allowlist decides.
+ */
+@Configuration(proxyBeanMethods = false)
+class ProbeConfiguration {
+
+    @Bean
+    ProbeTargetGuard probeTargetGuard(ProbeProperties properties, ObjectProvider<InventoryTargets> inventory) {
+        return new ProbeTargetGuard(properties, inventory.getIfAvailable(InventoryTargets::none));
+    }
+
+    @Bean
+    FindingPolicy findingPolicy(ProbeProperties properties) {
+        return new FindingPolicy(PolicySettings.from(properties.getPolicy()));
+    }
+
+    @Bean
+    JsseTlsProber tlsProber(ProbeProperties properties, ProbeTargetGuard guard, FindingPolicy policy,
+            ObjectProvider<Clock> clock) {
+        return new JsseTlsProber(properties, guard, TrustAnchors.load(properties.getTrust().getExtraRoots()), policy,
+                clock.getIfAvailable(Clock::systemUTC));
+    }
+}

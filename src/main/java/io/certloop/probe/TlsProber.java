@@ -1,0 +1,15 @@
+package io.certloop.probe;
+
+/**
+ * The product's eye: tells exactly what a live endpoint presents and what is wrong with it. The
+ * only certificate that matters is the one the service serves, not the one a CA signed.
+ */
+public interface TlsProber {
+
+    /**
+     * Probes every address of the target.
+     *
+     * @throws ProbeRefusedException when the target is not an allowed probe destination
+     */
+    ProbeReport probe(ProbeRequest request);
+}

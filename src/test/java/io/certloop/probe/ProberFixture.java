@@ -1,0 +1,32 @@
+package io.certloop.probe;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.certloop.probe.policy.FindingPolicy;
+import io.certloop.probe.policy.PolicySettings;
+
+/** Builds a prober for tests: loopback allowlisted, short timeouts, only the given roots trusted. */
+final class ProberFixture {
+
+    private ProberFixture() {
+    }
+
+    static JsseTlsProber prober(Clock clock, List<X509Certificate> roots) {
+        return prober(clock, roots, properties -> { });
+    }
+
+    static JsseTlsProber prober(Clock clock, List<X509Certificate> roots, Consumer<ProbeProperties> customizer) {
+        ProbeProperties properties = new ProbeProperties();
+        properties.setAllowlist(List.of("127.0.0.0/8"));
+        properties.setConnectTimeout(Duration.ofSeconds(2));
+        properties.setHandshakeTimeout(Duration.ofSeconds(2));
+        properties.setRevocationTimeout(Duration.ofSeconds(2));
+        customizer.accept(properties);
+        return new JsseTlsProber(properties, new ProbeTargetGuard(properties, InventoryTargets.none()),
+                TrustAnchors.of(roots), new FindingPolicy(PolicySettings.from(properties.getPolicy())), clock);
+    }
+}
