@@ -8,7 +8,7 @@ import io.certloop.support.ApiClient;
 import io.certloop.support.NginxServer;
 import io.certloop.support.PostgresIntegrationTest;
 import io.certloop.support.TestCertificates;
-import io.certloop.support.TlsTestServer;
+import io.certloop.support.TlsPeek;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +73,7 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
         assertThat(evidence.path("verification").path("chainComplete").asBoolean()).isTrue();
         assertThat(response.body()).doesNotContain("PRIVATE KEY");
 
-        assertThat(TlsTestServer.presentedSha256("127.0.0.1", nginx.port("web"), "localhost"))
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("web"), issued, Duration.ofSeconds(5)).leafSha256())
                 .as("what nginx presents, seen by the test's own TLS client").isEqualTo(issued);
         assertThat(operator.get("/api/inventory/endpoints/" + name).json().path("expectedSha256").asText()).isEqualTo(issued);
     }
@@ -94,8 +94,24 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
         assertThat(evidence.path("rollback").path("outcome").asText()).isEqualTo("SUCCEEDED");
         assertThat(Files.readString(certDir.resolve("fullchain.pem"))).as("files restored")
                 .startsWith(oldLeaf.certificatePem().strip().substring(0, 40));
-        assertThat(TlsTestServer.presentedSha256("127.0.0.1", nginx.port("web"), "localhost")).isEqualTo(oldLeaf.sha256());
+        assertThat(TlsPeek.peek("127.0.0.1", nginx.port("web")).leafSha256()).isEqualTo(oldLeaf.sha256());
         assertThat(operator.get("/api/inventory/endpoints/" + name).json().path("expectedSha256").isNull()).isTrue();
+    }
+
+    @Test
+    void aReloadActionThatFailsIsReportedAndRolledBack() throws Exception {
+        ApiClient operator = ApiClient.as(port, "olivia", "olivia-pw");
+        String name = "nginx-reload-fails-" + System.nanoTime();
+        operator.post("/api/inventory/endpoints", endpoint(name, nginx.port("web"), "fail"));
+
+        ApiClient.Response response = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
+
+        assertThat(response.status()).as(response.body()).isEqualTo(409);
+        JsonNode evidence = response.json();
+        assertThat(evidence.path("outcome").asText()).isEqualTo("DEPLOYMENT_RELOAD_FAILED");
+        assertThat(evidence.path("deployment").path("reload").path("exitCode").asInt()).isEqualTo(1);
+        assertThat(evidence.path("rollback").path("operation").asText()).isEqualTo("ROLLBACK");
+        assertThat(TlsPeek.peek("127.0.0.1", nginx.port("web")).leafSha256()).isEqualTo(oldLeaf.sha256());
     }
 
     @Test

@@ -44,7 +44,9 @@ public abstract class PostgresIntegrationTest {
         registry.add("certloop.deployment.reload-actions.test-nginx", () -> String.join(" ", NginxServer.DEFAULT_BINARY.toString(),
                 "-p", NGINX_PREFIX + "/", "-c", NGINX_PREFIX.resolve("conf/nginx.conf").toString(),
                 "-e", NGINX_PREFIX.resolve("logs/error.log").toString(), "-s", "reload"));
+        registry.add("certloop.deployment.reload-actions.fail", () -> "/bin/false");
         registry.add("certloop.probe.allowlist", () -> "127.0.0.0/8");
+        registry.add("certloop.remediation.verify-within", () -> "PT3S");
     }
 
     @BeforeEach
