@@ -79,6 +79,27 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
     }
 
     @Test
+    void replaceThroughAcmeOnPebbleDeploysAndVerifiesTheLiveEndpoint() throws Exception {
+        assumeTrue(pebble() != null, "Debian pebble is required (bin/test installs it)");
+        ApiClient operator = ApiClient.as(port, "olivia", "olivia-pw");
+        String name = "nginx-acme-" + System.nanoTime();
+        Map<String, Object> request = endpoint(name, nginx.port("web"), "test-nginx");
+        request.put("replacementPath", "acme");
+        assertThat(operator.post("/api/inventory/endpoints", request).status()).isEqualTo(201);
+
+        ApiClient.Response response = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode evidence = response.json();
+        String issued = evidence.path("issued").path("sha256").asText();
+        assertThat(evidence.path("issued").path("issuer").asText()).isEqualTo("acme");
+        assertThat(evidence.path("verification").path("passed").asBoolean()).isTrue();
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("web"), issued, Duration.ofSeconds(5)).leafSha256())
+                .isEqualTo(issued);
+        assertThat(operator.get("/api/inventory/endpoints/" + name).json().path("expectedSha256").asText()).isEqualTo(issued);
+    }
+
+    @Test
     void aFailingReloadIsRolledBackAndTheOldCertificateIsStillServed() throws Exception {
         ApiClient operator = ApiClient.as(port, "olivia", "olivia-pw");
         String name = "nginx-broken-" + System.nanoTime();

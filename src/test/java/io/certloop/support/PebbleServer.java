@@ -43,6 +43,7 @@ public final class PebbleServer implements AutoCloseable {
     private final int port;
     private final Path caFile;
     private final Path log;
+    private int managementPort;
 
     private PebbleServer(Process process, Path directory, int port, Path caFile, Path log) {
         this.process = process;
@@ -94,6 +95,7 @@ public final class PebbleServer implements AutoCloseable {
                 env.put("PEBBLE_VA_ALWAYS_VALID", "1");
             }
             PebbleServer server = new PebbleServer(builder.start(), dir, port, caFile, log);
+            server.managementPort = managementPort;
             server.awaitListening(Duration.ofSeconds(20));
             return server;
         } catch (IOException e) {
@@ -142,6 +144,40 @@ public final class PebbleServer implements AutoCloseable {
     }
 
     @Override
+    /**
+     * The root that signs pebble's issued chains (generated anew at every pebble start), from its
+     * management API, for relying parties such as the probe.
+     */
+    public String issuingRootPem() {
+        try {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            try (var in = Files.newInputStream(caFile)) {
+                trust.setCertificateEntry("pebble-tls", java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(in));
+            }
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory
+                    .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(context)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create("https://localhost:" + managementPort + "/roots/0")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("pebble /roots/0 answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read pebble's root", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void close() {
         process.destroy();
         try {

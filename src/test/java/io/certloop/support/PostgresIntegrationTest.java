@@ -46,7 +46,34 @@ public abstract class PostgresIntegrationTest {
                 "-e", NGINX_PREFIX.resolve("logs/error.log").toString(), "-s", "reload"));
         registry.add("certloop.deployment.reload-actions.fail", () -> "/bin/false");
         registry.add("certloop.probe.allowlist", () -> "127.0.0.0/8");
+        registry.add("certloop.issuance.acme.directory-url", () -> pebble() == null ? "" : pebble().directoryUrl());
+        registry.add("certloop.issuance.acme.trusted-ca-file", () -> pebble() == null ? "" : pebble().caFile().toString());
+        registry.add("certloop.probe.trust.extra-roots", () -> pebble() == null ? "" : PEBBLE_ROOT.toString());
         registry.add("certloop.remediation.verify-within", () -> "PT3S");
+    }
+
+    private static final Path PEBBLE_ROOT = DATA_DIR.resolve("pebble-root.pem");
+    private static PebbleServer pebble;
+    private static boolean pebbleTried;
+
+    /**
+     * One pebble (ACME test server, accepting every challenge) for the shared context, started on
+     * first use; null when Debian's pebble is not installed. Its issuing root is trusted by the probe.
+     */
+    protected static synchronized PebbleServer pebble() {
+        if (!pebbleTried) {
+            pebbleTried = true;
+            if (Files.isExecutable(Path.of("/usr/bin/pebble"))) {
+                pebble = PebbleServer.startAlwaysValid();
+                Runtime.getRuntime().addShutdownHook(new Thread(pebble::close));
+                try {
+                    Files.writeString(PEBBLE_ROOT, pebble.issuingRootPem());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        return pebble;
     }
 
     @BeforeEach
