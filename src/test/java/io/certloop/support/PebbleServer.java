@@ -143,7 +143,6 @@ public final class PebbleServer implements AutoCloseable {
         throw new IllegalStateException("pebble did not listen within " + timeout + ":\n" + log());
     }
 
-    @Override
     /**
      * The root that signs pebble's issued chains (generated anew at every pebble start), from its
      * management API, for relying parties such as the probe.
@@ -178,6 +177,7 @@ public final class PebbleServer implements AutoCloseable {
         }
     }
 
+    @Override
     public void close() {
         process.destroy();
         try {
