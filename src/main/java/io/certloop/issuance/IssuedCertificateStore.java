@@ -50,6 +50,12 @@ public class IssuedCertificateStore {
                 MAPPER, issuer, idempotencyKey).stream().findFirst();
     }
 
+    /** The most recent certificate with this leaf fingerprint (renewed-but-not-deployed looks it up). */
+    public Optional<IssuedCertificate> findBySha256(String sha256) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM issued_certificate WHERE sha256 = ? ORDER BY not_before DESC",
+                MAPPER, sha256).stream().findFirst();
+    }
+
     public Optional<IssuedCertificate> findById(String id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM issued_certificate WHERE id = ?", MAPPER, id)
                 .stream().findFirst();

@@ -136,6 +136,39 @@ public class RemediationService {
         return judge(report, expectedSha256);
     }
 
+    /**
+     * Is the certificate the inventory expects known to CertLoop, within its validity and with its
+     * key in custody, so that redeploying it can close the loop?
+     */
+    public ExpectedCertificate expectedCertificate(String endpointName) {
+        Endpoint endpoint = inventory.get(endpointName);
+        String sha256 = endpoint.expectedSha256();
+        if (sha256 == null) {
+            return new ExpectedCertificate(false, null, null, "the inventory expects no particular certificate");
+        }
+        var found = certificates.findBySha256(sha256);
+        if (found.isEmpty()) {
+            return new ExpectedCertificate(false, null, sha256,
+                    "the expected certificate was not issued through CertLoop; its files must come from its owner");
+        }
+        IssuedCertificate issued = found.get();
+        Instant now = clock.instant();
+        if (issued.notAfter().isBefore(now)) {
+            return new ExpectedCertificate(false, issued.id(), sha256, "the expected certificate expired " + issued.notAfter());
+        }
+        if (issued.notBefore().isAfter(now)) {
+            return new ExpectedCertificate(false, issued.id(), sha256, "the expected certificate is not valid before "
+                    + issued.notBefore());
+        }
+        if (issued.keyId() == null || custody.find(issued.keyId()).isEmpty()) {
+            return new ExpectedCertificate(false, issued.id(), sha256, "the key of the expected certificate is not in custody");
+        }
+        if (endpoint.deployment() == null) {
+            return new ExpectedCertificate(false, issued.id(), sha256, "the endpoint has no deployment target");
+        }
+        return new ExpectedCertificate(true, issued.id(), sha256, "valid until " + issued.notAfter() + ", key in custody");
+    }
+
     /** Records that the endpoint should present this certificate from now on. */
     public void expect(String endpointName, String sha256) {
         inventory.recordExpectedSha256(endpointName, sha256);

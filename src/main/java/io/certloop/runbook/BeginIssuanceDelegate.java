@@ -1,0 +1,73 @@
+package io.certloop.runbook;
+
+import static io.certloop.runbook.RunbookVariables.*;
+
+import io.certloop.issuance.IssuanceException;
+import io.certloop.issuance.IssuanceStep;
+import io.certloop.remediation.RemediationService;
+import java.util.Date;
+import java.util.Map;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+/**
+ * Step 4: starts issuance through the endpoint's replacement path. The idempotency key is the
+ * incident and the attempt, so a retried job resumes the same order instead of minting again.
+ */
+@Component("beginIssuanceDelegate")
+class BeginIssuanceDelegate extends RunbookDelegate {
+
+    private final RemediationService remediation;
+    private final IncidentLog incidents;
+
+    BeginIssuanceDelegate(RemediationService remediation, IncidentLog incidents) {
+        this.remediation = remediation;
+        this.incidents = incidents;
+    }
+
+    @Override
+    void run(DelegateExecution execution) {
+        String key = incidentId(execution) + ":issue:" + intVariable(execution, ISSUE_ATTEMPTS);
+        try {
+            IssuanceSteps.apply(execution, remediation.beginIssuance(endpoint(execution), key), incidents);
+        } catch (IssuanceException e) {
+            throw IssuanceSteps.caFailure(execution, e, incidents);
+        }
+    }
+}
+
+/** Shared translation of issuance steps into variables, used by begin and poll. */
+final class IssuanceSteps {
+
+    private IssuanceSteps() {
+    }
+
+    static void apply(DelegateExecution execution, IssuanceStep step, IncidentLog incidents) {
+        execution.setVariable(ISSUANCE_REQUEST_ID, step.requestId());
+        if (step instanceof IssuanceStep.Issued issued) {
+            execution.setVariable(ISSUANCE_PENDING, false);
+            execution.setVariable(CERTIFICATE_ID, issued.certificate().id());
+            execution.setVariable(ISSUED_SHA256, issued.certificate().sha256());
+            execution.setVariable(AUTOMATED_DEPLOYMENT, true);
+            incidents.record(RunbookDelegate.incidentId(execution), "certificate-issued", Map.of(
+                    "issuer", issued.certificate().issuer(), "sha256", issued.certificate().sha256(),
+                    "serial", issued.certificate().serial(), "notAfter", String.valueOf(issued.certificate().notAfter())));
+        } else if (step instanceof IssuanceStep.Pending pending) {
+            execution.setVariable(ISSUANCE_PENDING, true);
+            execution.setVariable(POLL_AFTER, Date.from(pending.pollAfter()));
+            if (pending.awaitingAdministrator()) {
+                execution.setVariable(CSR_PEM, pending.csrPem());
+            }
+            incidents.record(RunbookDelegate.incidentId(execution), "issuance-pending",
+                    Map.of("state", pending.state(), "requestId", pending.requestId()));
+        }
+    }
+
+    static BpmnError caFailure(DelegateExecution execution, IssuanceException e, IncidentLog incidents) {
+        execution.setVariable(CA_FAILURE_REASON, e.getClass().getSimpleName() + ": " + e.getMessage());
+        incidents.record(RunbookDelegate.incidentId(execution), "ca-failure",
+                Map.of("type", e.getClass().getSimpleName(), "reason", String.valueOf(e.getMessage())));
+        return new BpmnError(RunbookErrors.CA_FAILURE, e.getMessage());
+    }
+}

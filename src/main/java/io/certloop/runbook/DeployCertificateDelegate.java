@@ -1,0 +1,50 @@
+package io.certloop.runbook;
+
+import static io.certloop.runbook.RunbookVariables.*;
+
+import io.certloop.deployment.DeploymentResult;
+import io.certloop.remediation.RemediationService;
+import java.util.HashMap;
+import java.util.Map;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+/**
+ * Step 5: writes the issued certificate to the service and runs its reload action. The deployment
+ * id is the incident and the attempt: a retried job writes the same files again, nothing new.
+ */
+@Component("deployCertificateDelegate")
+class DeployCertificateDelegate extends RunbookDelegate {
+
+    private final RemediationService remediation;
+    private final IncidentLog incidents;
+
+    DeployCertificateDelegate(RemediationService remediation, IncidentLog incidents) {
+        this.remediation = remediation;
+        this.incidents = incidents;
+    }
+
+    @Override
+    void run(DelegateExecution execution) {
+        int attempt = intVariable(execution, DEPLOY_ATTEMPTS) + 1;
+        String deploymentId = RemediationService.deploymentIdFor(incidentId(execution) + "-deploy-" + attempt);
+        DeploymentResult result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
+        execution.setVariable(DEPLOY_ATTEMPTS, attempt);
+        execution.setVariable(VERIFY_ATTEMPTS, 0);
+        execution.setVariable(DEPLOYMENT_ID, result.deploymentId());
+        execution.setVariable(DEPLOYMENT_SUCCEEDED, result.succeeded());
+        execution.setVariable(DEPLOYMENT_OUTCOME, result.outcome().name());
+        execution.setVariable(RELOAD_EXIT_CODE, result.reload() == null ? null : result.reload().exitCode());
+        Map<String, Object> detail = new HashMap<>();
+        detail.put("deploymentId", result.deploymentId());
+        detail.put("attempt", attempt);
+        detail.put("outcome", result.outcome().name());
+        detail.put("files", result.files().stream().map(f -> f.path().toString()).toList());
+        if (result.reload() != null) {
+            detail.put("reloadAction", result.reload().action());
+            detail.put("reloadExitCode", result.reload().exitCode());
+            detail.put("reloadOutput", result.reload().output());
+        }
+        incidents.record(incidentId(execution), "certificate-deployed", detail);
+    }
+}

@@ -1,0 +1,44 @@
+package io.certloop.runbook;
+
+import static io.certloop.runbook.RunbookVariables.*;
+
+import io.certloop.inventory.Endpoint;
+import io.certloop.inventory.InventoryService;
+import io.certloop.inventory.Owner;
+import java.util.HashMap;
+import java.util.Map;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+/** Step 2: who owns the service and the certificate, from the inventory; missing owners go to a person. */
+@Component("identifyOwnershipDelegate")
+class IdentifyOwnershipDelegate extends RunbookDelegate {
+
+    private final InventoryService inventory;
+    private final IncidentLog incidents;
+
+    IdentifyOwnershipDelegate(InventoryService inventory, IncidentLog incidents) {
+        this.inventory = inventory;
+        this.incidents = incidents;
+    }
+
+    @Override
+    void run(DelegateExecution execution) {
+        Endpoint endpoint = inventory.get(endpoint(execution));
+        Owner service = endpoint.serviceOwner();
+        Owner certificate = endpoint.certificateOwner();
+        boolean known = service != null && service.email() != null && certificate != null && certificate.email() != null;
+        execution.setVariable(OWNERS_KNOWN, known);
+        execution.setVariable(SERVICE_OWNER_TEAM, service == null ? null : service.team());
+        execution.setVariable(SERVICE_OWNER_EMAIL, service == null ? null : service.email());
+        execution.setVariable(CERTIFICATE_OWNER_TEAM, certificate == null ? null : certificate.team());
+        execution.setVariable(CERTIFICATE_OWNER_EMAIL, certificate == null ? null : certificate.email());
+        execution.setVariable(REPLACEMENT_PATH, endpoint.replacementPath().value());
+        Map<String, Object> detail = new HashMap<>();
+        detail.put("ownersKnown", known);
+        detail.put("serviceOwner", service == null ? "unknown" : service.team() + " <" + service.email() + ">");
+        detail.put("certificateOwner", certificate == null ? "unknown" : certificate.team() + " <" + certificate.email() + ">");
+        detail.put("replacementPath", endpoint.replacementPath().value());
+        incidents.record(incidentId(execution), "ownership-identified", detail);
+    }
+}

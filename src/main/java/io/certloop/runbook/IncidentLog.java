@@ -1,0 +1,19 @@
+package io.certloop.runbook;
+
+import java.util.Map;
+
+/**
+ * What the runbooks tell the incident record: timeline entries, resolution and closure. A port so
+ * delegates stay thin and process tests can run on a bare engine.
+ */
+interface IncidentLog {
+
+    void record(String incidentId, String type, Map<String, Object> detail);
+
+    void resolved(String incidentId, String summary);
+
+    void closed(String incidentId, Map<String, Object> review);
+
+    /** True while the incident still needs action (not resolved, not closed). */
+    boolean stillOpen(String incidentId);
+}

@@ -1,0 +1,50 @@
+package io.certloop.runbook;
+
+import static io.certloop.runbook.RunbookVariables.*;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells both owners where the incident stands. The kind comes from the task's input parameter
+ * {@code notificationKind} (opened, escalated, status-update, resolved).
+ */
+@Component("notifyOwnersDelegate")
+class NotifyOwnersDelegate extends RunbookDelegate {
+
+    private final OwnerNotifications notifications;
+    private final IncidentLog incidents;
+
+    NotifyOwnersDelegate(OwnerNotifications notifications, IncidentLog incidents) {
+        this.notifications = notifications;
+        this.incidents = incidents;
+    }
+
+    @Override
+    void run(DelegateExecution execution) {
+        String kind = string(execution, NOTIFICATION_KIND);
+        String incidentId = incidentId(execution);
+        if (("escalated".equals(kind) || "status-update".equals(kind)) && !incidents.stillOpen(incidentId)) {
+            return; // resolved meanwhile: no escalation, no noise
+        }
+        String endpoint = endpoint(execution);
+        String subject = "[" + incidentId + "] " + switch (kind) {
+            case "opened" -> "Certificate incident opened for " + endpoint;
+            case "escalated" -> "Response SLA passed for " + endpoint + ": escalated to the incident commander";
+            case "resolved" -> "Resolved: " + endpoint + " presents the new certificate";
+            default -> "Status update for " + endpoint;
+        };
+        StringBuilder body = new StringBuilder()
+                .append("Incident ").append(incidentId).append(" (").append(string(execution, CATEGORY)).append('/')
+                .append(string(execution, SUBCATEGORY)).append(", severity ").append(string(execution, SEVERITY)).append(")\n")
+                .append("Endpoint: ").append(endpoint).append('\n')
+                .append("Live probe: ").append(string(execution, PROBE_SUMMARY)).append('\n');
+        if (execution.getVariable(ISSUED_SHA256) != null) {
+            body.append("Issued certificate: ").append(string(execution, ISSUED_SHA256)).append('\n');
+        }
+        if (execution.getVariable(VERIFICATION_SUMMARY) != null) {
+            body.append("Verification: ").append(string(execution, VERIFICATION_SUMMARY)).append('\n');
+        }
+        notifications.send(incidentId, endpoint, kind, subject, body.toString());
+    }
+}

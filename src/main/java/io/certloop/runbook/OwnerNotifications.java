@@ -1,0 +1,7 @@
+package io.certloop.runbook;
+
+/** Tells the service owner and the certificate owner what is happening. Never fails a runbook. */
+interface OwnerNotifications {
+
+    void send(String incidentId, String endpoint, String kind, String subject, String body);
+}

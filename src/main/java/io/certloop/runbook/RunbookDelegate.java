@@ -1,0 +1,43 @@
+package io.certloop.runbook;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.slf4j.MDC;
+
+/** Puts the incident, endpoint and process instance into the log context for the step's duration. */
+abstract class RunbookDelegate implements JavaDelegate {
+
+    @Override
+    public final void execute(DelegateExecution execution) throws Exception {
+        MDC.put("incident", String.valueOf(execution.getProcessBusinessKey()));
+        MDC.put("endpoint", String.valueOf(execution.getVariable(RunbookVariables.ENDPOINT)));
+        MDC.put("processInstance", execution.getProcessInstanceId());
+        try {
+            run(execution);
+        } finally {
+            MDC.remove("incident");
+            MDC.remove("endpoint");
+            MDC.remove("processInstance");
+        }
+    }
+
+    abstract void run(DelegateExecution execution) throws Exception;
+
+    static String incidentId(DelegateExecution execution) {
+        return execution.getProcessBusinessKey();
+    }
+
+    static String endpoint(DelegateExecution execution) {
+        return (String) execution.getVariable(RunbookVariables.ENDPOINT);
+    }
+
+    static int intVariable(DelegateExecution execution, String name) {
+        Object value = execution.getVariable(name);
+        return value instanceof Number n ? n.intValue() : 0;
+    }
+
+    static String string(DelegateExecution execution, String name) {
+        Object value = execution.getVariable(name);
+        return value == null ? null : value.toString();
+    }
+}

@@ -1,0 +1,55 @@
+package io.certloop.runbook;
+
+/** Every process variable name the runbooks use, in one place. Values are facts and references, never keys. */
+final class RunbookVariables {
+
+    static final String INCIDENT_ID = "incidentId";
+    static final String ENDPOINT = "endpoint";
+    static final String CATEGORY = "category";
+    static final String SUBCATEGORY = "subcategory";
+    static final String SEVERITY = "severity";
+    static final String RESPONSE_SLA = "responseSla";
+    static final String UPDATE_CADENCE = "updateCadence";
+    static final String REPLACEMENT_PATH = "replacementPath";
+
+    static final String EXPIRY_CONFIRMED = "expiryConfirmed";
+    static final String PRESENTED_SHA256 = "presentedSha256";
+    static final String PRESENTED_NOT_AFTER = "presentedNotAfter";
+    static final String PROBE_SUMMARY = "probeSummary";
+    static final String PROBE_FINDINGS = "probeFindings";
+
+    static final String OWNERS_KNOWN = "ownersKnown";
+    static final String SERVICE_OWNER_TEAM = "serviceOwnerTeam";
+    static final String SERVICE_OWNER_EMAIL = "serviceOwnerEmail";
+    static final String CERTIFICATE_OWNER_TEAM = "certificateOwnerTeam";
+    static final String CERTIFICATE_OWNER_EMAIL = "certificateOwnerEmail";
+
+    static final String ISSUE_ATTEMPTS = "issueAttempts";
+    static final String ISSUANCE_PENDING = "issuancePending";
+    static final String ISSUANCE_REQUEST_ID = "issuanceRequestId";
+    static final String POLL_AFTER = "pollAfter";
+    static final String CERTIFICATE_ID = "certificateId";
+    static final String ISSUED_SHA256 = "issuedSha256";
+    static final String CSR_PEM = "csrPem";
+    static final String CERTIFICATE_PEM = "certificatePem";
+    static final String REFUSAL_REASON = "refusalReason";
+    static final String CA_FAILURE_REASON = "caFailureReason";
+    static final String CA_DECISION = "caDecision";
+
+    static final String AUTOMATED_DEPLOYMENT = "automatedDeployment";
+    static final String DEPLOY_ATTEMPTS = "deployAttempts";
+    static final String DEPLOYMENT_ID = "deploymentId";
+    static final String DEPLOYMENT_SUCCEEDED = "deploymentSucceeded";
+    static final String DEPLOYMENT_OUTCOME = "deploymentOutcome";
+    static final String RELOAD_EXIT_CODE = "reloadExitCode";
+
+    static final String VERIFY_ATTEMPTS = "verifyAttempts";
+    static final String VERIFIED = "verified";
+    static final String VERIFICATION_SUMMARY = "verificationSummary";
+
+    static final String EXPECTED_DEPLOYABLE = "expectedDeployable";
+    static final String NOTIFICATION_KIND = "notificationKind";
+
+    private RunbookVariables() {
+    }
+}

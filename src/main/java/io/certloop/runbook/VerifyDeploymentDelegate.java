@@ -1,0 +1,40 @@
+package io.certloop.runbook;
+
+import static io.certloop.runbook.RunbookVariables.*;
+
+import io.certloop.remediation.RemediationService;
+import io.certloop.remediation.Verification;
+import java.util.HashMap;
+import java.util.Map;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+/** Step 5b: a fresh probe decides; success is the issued fingerprint on every backend, nothing less. */
+@Component("verifyDeploymentDelegate")
+class VerifyDeploymentDelegate extends RunbookDelegate {
+
+    private final RemediationService remediation;
+    private final IncidentLog incidents;
+
+    VerifyDeploymentDelegate(RemediationService remediation, IncidentLog incidents) {
+        this.remediation = remediation;
+        this.incidents = incidents;
+    }
+
+    @Override
+    void run(DelegateExecution execution) {
+        Verification verification = remediation.verify(endpoint(execution), string(execution, ISSUED_SHA256));
+        execution.setVariable(VERIFY_ATTEMPTS, intVariable(execution, VERIFY_ATTEMPTS) + 1);
+        execution.setVariable(VERIFIED, verification.passed());
+        execution.setVariable(VERIFICATION_SUMMARY, verification.summary());
+        execution.setVariable(PRESENTED_SHA256, verification.presentedSha256());
+        Map<String, Object> detail = new HashMap<>();
+        detail.put("passed", verification.passed());
+        detail.put("expectedSha256", String.valueOf(verification.expectedSha256()));
+        detail.put("presentedSha256", String.valueOf(verification.presentedSha256()));
+        detail.put("chainComplete", verification.chainComplete());
+        detail.put("hostnameMatches", verification.hostnameMatches());
+        detail.put("failures", verification.failures());
+        incidents.record(incidentId(execution), "deployment-verified", detail);
+    }
+}
