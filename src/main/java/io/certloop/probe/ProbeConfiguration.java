@@ -28,8 +28,10 @@ class ProbeConfiguration {
 
     @Bean
     JsseTlsProber tlsProber(ProbeProperties properties, ProbeTargetGuard guard, FindingPolicy policy,
-            ObjectProvider<Clock> clock) {
-        return new JsseTlsProber(properties, guard, TrustAnchors.load(properties.getTrust().getExtraRoots()), policy,
-                clock.getIfAvailable(Clock::systemUTC));
+            ObjectProvider<Clock> clock, ObjectProvider<ExtraTrustRoots> extraRoots) {
+        java.util.List<java.security.cert.X509Certificate> extra = extraRoots.orderedStream()
+                .flatMap(source -> source.roots().stream()).toList();
+        return new JsseTlsProber(properties, guard, TrustAnchors.load(properties.getTrust().getExtraRoots(), extra),
+                policy, clock.getIfAvailable(Clock::systemUTC));
     }
 }

@@ -52,7 +52,13 @@ final class TrustAnchors {
 
     /** JDK roots plus the certificates in the given PEM files. */
     static TrustAnchors load(List<String> extraRootFiles) {
+        return load(extraRootFiles, List.of());
+    }
+
+    /** JDK roots, the certificates in the given PEM files, and roots supplied by the application. */
+    static TrustAnchors load(List<String> extraRootFiles, List<X509Certificate> extraRoots) {
         List<X509Certificate> roots = new ArrayList<>(jdkRoots());
+        roots.addAll(extraRoots);
         for (String file : extraRootFiles) {
             if (file != null && !file.isBlank()) {
                 roots.addAll(readPem(Path.of(file.strip())));

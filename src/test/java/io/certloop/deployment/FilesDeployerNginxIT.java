@@ -1,5 +1,6 @@
 package io.certloop.deployment;
 
+import io.certloop.support.TlsPeek;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

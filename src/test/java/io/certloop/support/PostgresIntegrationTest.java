@@ -24,6 +24,8 @@ public abstract class PostgresIntegrationTest {
     public static final String ADMIN_PASSWORD = "it-admin-password";
 
     private static final Path DATA_DIR = createDataDir();
+    /** nginx instances of these tests live here; the reload action {@code test-nginx} points at it. */
+    public static final Path NGINX_PREFIX = DATA_DIR.resolve("nginx");
 
     @LocalServerPort
     protected int port;
@@ -39,6 +41,39 @@ public abstract class PostgresIntegrationTest {
         registry.add("certloop.admin.password", () -> ADMIN_PASSWORD);
         registry.add("certloop.data-dir", DATA_DIR::toString);
         registry.add("certloop.deployment.reload-actions.noop", () -> "/bin/true");
+        registry.add("certloop.deployment.reload-actions.test-nginx", () -> String.join(" ", NginxServer.DEFAULT_BINARY.toString(),
+                "-p", NGINX_PREFIX + "/", "-c", NGINX_PREFIX.resolve("conf/nginx.conf").toString(),
+                "-e", NGINX_PREFIX.resolve("logs/error.log").toString(), "-s", "reload"));
+        registry.add("certloop.deployment.reload-actions.fail", () -> "/bin/false");
+        registry.add("certloop.probe.allowlist", () -> "127.0.0.0/8");
+        registry.add("certloop.issuance.acme.directory-url", () -> pebble() == null ? "" : pebble().directoryUrl());
+        registry.add("certloop.issuance.acme.trusted-ca-file", () -> pebble() == null ? "" : pebble().caFile().toString());
+        registry.add("certloop.probe.trust.extra-roots", () -> pebble() == null ? "" : PEBBLE_ROOT.toString());
+        registry.add("certloop.remediation.verify-within", () -> "PT3S");
+    }
+
+    private static final Path PEBBLE_ROOT = DATA_DIR.resolve("pebble-root.pem");
+    private static PebbleServer pebble;
+    private static boolean pebbleTried;
+
+    /**
+     * One pebble (ACME test server, accepting every challenge) for the shared context, started on
+     * first use; null when Debian's pebble is not installed. Its issuing root is trusted by the probe.
+     */
+    protected static synchronized PebbleServer pebble() {
+        if (!pebbleTried) {
+            pebbleTried = true;
+            if (Files.isExecutable(Path.of("/usr/bin/pebble"))) {
+                pebble = PebbleServer.startAlwaysValid();
+                Runtime.getRuntime().addShutdownHook(new Thread(pebble::close));
+                try {
+                    Files.writeString(PEBBLE_ROOT, pebble.issuingRootPem());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        return pebble;
     }
 
     @BeforeEach

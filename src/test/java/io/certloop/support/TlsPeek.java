@@ -1,4 +1,4 @@
-package io.certloop.deployment;
+package io.certloop.support;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,22 +17,22 @@ import javax.net.ssl.X509TrustManager;
  * What a TLS endpoint presents, read with a client that trusts everything (it only looks). The
  * real verification belongs to the probe; these tests only need the fingerprint.
  */
-final class TlsPeek {
+public final class TlsPeek {
 
-    record Presented(String leafSha256, int chainLength, String subject) {
+    public record Presented(String leafSha256, int chainLength, String subject) {
     }
 
     private TlsPeek() {
     }
 
-    static Presented peek(String host, int port) throws IOException {
+    public static Presented peek(String host, int port) throws IOException {
         try (SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket()) {
             socket.connect(new InetSocketAddress(host, port), 2000);
             socket.setSoTimeout(5000);
             socket.startHandshake();
             Certificate[] chain = socket.getSession().getPeerCertificates();
             X509Certificate leaf = (X509Certificate) chain[0];
-            return new Presented(DeploymentTestPki.sha256(leaf.getEncoded()), chain.length,
+            return new Presented(sha256(leaf.getEncoded()), chain.length,
                     leaf.getSubjectX500Principal().getName());
         } catch (GeneralSecurityException e) {
             throw new IOException(e);
@@ -43,7 +43,7 @@ final class TlsPeek {
      * Polls until the endpoint presents {@code sha256} or the timeout passes, and returns the last
      * observation: after a reload, nginx's old worker may still take a connection for a moment.
      */
-    static Presented awaitLeaf(String host, int port, String sha256, Duration timeout) throws IOException {
+    public static Presented awaitLeaf(String host, int port, String sha256, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Presented last = peek(host, port);
         while (!last.leafSha256().equals(sha256) && System.nanoTime() < deadline) {
@@ -75,5 +75,13 @@ final class TlsPeek {
             }
         }}, new SecureRandom());
         return context;
+    }
+
+    private static String sha256(byte[] der) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,0 +1,41 @@
+package io.certloop.custody;
+
+import java.util.Base64;
+
+/**
+ * A PKCS#10 certificate signing request made and signed inside custody; safe to hand to a CA or an
+ * administrator because it holds only the public key.
+ */
+public record Csr(String keyId, byte[] der) {
+
+    public Csr {
+        der = der.clone();
+    }
+
+    @Override
+    public byte[] der() {
+        return der.clone();
+    }
+
+    /** The request as PEM ("CERTIFICATE REQUEST"), as administrators and CA web forms expect. */
+    public String pem() {
+        return "-----BEGIN CERTIFICATE REQUEST-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END CERTIFICATE REQUEST-----\n";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Csr csr && csr.keyId.equals(keyId) && java.util.Arrays.equals(csr.der, der);
+    }
+
+    @Override
+    public int hashCode() {
+        return keyId.hashCode() * 31 + java.util.Arrays.hashCode(der);
+    }
+
+    @Override
+    public String toString() {
+        return "Csr[keyId=" + keyId + ", " + der.length + " bytes]";
+    }
+}

@@ -1,0 +1,17 @@
+package io.certloop.custody;
+
+import java.security.PublicKey;
+import java.util.HexFormat;
+
+/**
+ * A reference to a private key held in custody: what every other package passes around instead of
+ * key material. Only the public half travels.
+ */
+public record KeyRef(String id, KeySpec algorithm, PublicKey publicKey) {
+
+    @Override
+    public String toString() {
+        return "KeyRef[id=" + id + ", algorithm=" + algorithm + ", publicKeySha256="
+                + HexFormat.of().formatHex(Digests.sha256(publicKey.getEncoded())).substring(0, 16) + "…]";
+    }
+}

@@ -1,0 +1,265 @@
+package io.certloop.remediation;
+
+import io.certloop.custody.KeyCustody;
+import io.certloop.deployment.CertificateMaterial;
+import io.certloop.deployment.Deployer;
+import io.certloop.deployment.DeploymentRequest;
+import io.certloop.deployment.DeploymentResult;
+import io.certloop.deployment.DeploymentTarget;
+import io.certloop.deployment.ServiceAddress;
+import io.certloop.inventory.Endpoint;
+import io.certloop.inventory.FileDeployment;
+import io.certloop.inventory.InventoryService;
+import io.certloop.issuance.AdminMediatedIssuer;
+import io.certloop.issuance.IssuanceStep;
+import io.certloop.issuance.IssueRequest;
+import io.certloop.issuance.IssuedCertificate;
+import io.certloop.issuance.IssuedCertificateStore;
+import io.certloop.issuance.Issuers;
+import io.certloop.probe.Finding;
+import io.certloop.probe.FindingCodes;
+import io.certloop.probe.ProbeReport;
+import io.certloop.probe.ProbeRequest;
+import io.certloop.probe.TlsProber;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Composes the capabilities (probe, issuance, custody, deployment) around one inventory endpoint:
+ * confirm, issue, deploy, verify, roll back. Runbook delegates call one method per BPMN step; the
+ * operator API calls {@link #replace} for the whole loop. Nothing here knows about the engine.
+ */
+@Service
+public class RemediationService {
+
+    private static final Logger log = LoggerFactory.getLogger(RemediationService.class);
+
+    private final InventoryService inventory;
+    private final Issuers issuers;
+    private final IssuedCertificateStore certificates;
+    private final KeyCustody custody;
+    private final Deployer deployer;
+    private final TlsProber prober;
+    private final Clock clock;
+
+    RemediationService(InventoryService inventory, Issuers issuers, IssuedCertificateStore certificates,
+            KeyCustody custody, Deployer deployer, TlsProber prober, Clock clock) {
+        this.inventory = inventory;
+        this.issuers = issuers;
+        this.certificates = certificates;
+        this.custody = custody;
+        this.deployer = deployer;
+        this.prober = prober;
+        this.clock = clock;
+    }
+
+    /** What the endpoint presents now, judged against the inventory's expectations. */
+    public Confirmation confirm(String endpointName) {
+        Endpoint endpoint = inventory.get(endpointName);
+        ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
+        Set<String> codes = codes(report);
+        String summary = report.reachable()
+                ? "presents " + report.leaf().sha256() + " valid until " + report.leaf().notAfter() + "; findings " + codes
+                : "no TLS handshake: " + codes;
+        return new Confirmation(report.reachable(), codes.contains(FindingCodes.EXPIRED),
+                codes.contains(FindingCodes.EXPIRING_SOON), codes.contains(FindingCodes.FINGERPRINT_MISMATCH),
+                report.reachable() ? report.leaf().sha256() : null,
+                report.reachable() ? report.leaf().notAfter() : null, List.copyOf(codes), summary);
+    }
+
+    /** Starts (or resumes, for the same idempotency key) issuance through the endpoint's replacement path. */
+    public IssuanceStep beginIssuance(String endpointName, String idempotencyKey) {
+        Endpoint endpoint = inventory.get(endpointName);
+        return issuers.forPath(endpoint.replacementPath().value())
+                .begin(IssueRequest.of(endpoint.name(), endpoint.expectedNames(), endpoint.profile(), idempotencyKey));
+    }
+
+    public IssuanceStep pollIssuance(String replacementPath, String requestId) {
+        return issuers.forPath(replacementPath).poll(requestId);
+    }
+
+    /** The CSR an administrator needs for the admin-mediated path. */
+    public String csrFor(String requestId) {
+        return ((AdminMediatedIssuer) issuers.forPath(AdminMediatedIssuer.PATH)).csrPem(requestId);
+    }
+
+    /** Validates and accepts a certificate an administrator obtained for an admin-mediated request. */
+    public IssuedCertificate submitAdministratorCertificate(String requestId, String certificatePem) {
+        return ((AdminMediatedIssuer) issuers.forPath(AdminMediatedIssuer.PATH)).submit(requestId, certificatePem);
+    }
+
+    public IssuedCertificate certificate(String certificateId) {
+        return certificates.findById(certificateId)
+                .orElseThrow(() -> new RemediationException("no issued certificate " + certificateId));
+    }
+
+    /**
+     * Writes the issued certificate and its key to the endpoint's files and runs its reload action.
+     * The same deployment id with the same certificate repeats safely.
+     */
+    public DeploymentResult deploy(String endpointName, String certificateId, String deploymentId) {
+        Endpoint endpoint = inventory.get(endpointName);
+        FileDeployment files = endpoint.deployment();
+        if (files == null) {
+            throw new RemediationException("endpoint " + endpointName + " has no deployment target in the inventory");
+        }
+        IssuedCertificate issued = certificate(certificateId);
+        DeploymentTarget target = new DeploymentTarget(path(files.certificatePath()), path(files.chainPath()),
+                path(files.fullchainPath()), path(files.keyPath()), files.reloadAction());
+        DeploymentResult result = deployer.deploy(new DeploymentRequest(deploymentId, target,
+                new CertificateMaterial(issued.leafPem(), issued.chainPems()),
+                out -> custody.writePrivateKeyPem(issued.keyId(), out),
+                new ServiceAddress(connectHost(endpoint), endpoint.port())));
+        log.info("Deployed certificate {} to endpoint {} (deployment {}): {}", issued.sha256(), endpointName,
+                deploymentId, result.outcome());
+        return result;
+    }
+
+    public DeploymentResult rollback(String deploymentId) {
+        return deployer.rollback(deploymentId);
+    }
+
+    /** A fresh probe: does every backend now present the expected certificate, correctly? */
+    public Verification verify(String endpointName, String expectedSha256) {
+        Endpoint endpoint = inventory.get(endpointName);
+        ProbeReport report = prober.probe(request(endpoint, expectedSha256));
+        return judge(report, expectedSha256);
+    }
+
+    /** Records that the endpoint should present this certificate from now on. */
+    public void expect(String endpointName, String sha256) {
+        inventory.recordExpectedSha256(endpointName, sha256);
+    }
+
+    /**
+     * The whole loop for one endpoint, synchronously: issue, deploy, reload, verify with a fresh
+     * probe; roll back when the reload or the verification fails. On success the inventory expects
+     * the issued fingerprint.
+     */
+    public ReplacementEvidence replace(String endpointName, String idempotencyKey, Duration verifyWithin) {
+        Endpoint endpoint = inventory.get(endpointName);
+        if (!endpoint.replacementPath().automated()) {
+            throw new RemediationException("endpoint " + endpointName + " has replacement path "
+                    + endpoint.replacementPath().value() + ": a person obtains its certificate; use the runbook");
+        }
+        if (endpoint.deployment() == null) {
+            throw new RemediationException("endpoint " + endpointName + " has no deployment target in the inventory");
+        }
+        Instant start = clock.instant();
+        IssuedCertificate issued = issuers.forPath(endpoint.replacementPath().value())
+                .issue(IssueRequest.of(endpoint.name(), endpoint.expectedNames(), endpoint.profile(), idempotencyKey));
+        Instant issuedAt = clock.instant();
+        ReplacementEvidence.Issued issuedEvidence = new ReplacementEvidence.Issued(issued.id(), issued.issuer(),
+                issued.sha256(), issued.serial(), String.valueOf(issued.notAfter()), issued.keyId());
+        DeploymentResult deployment = deploy(endpointName, issued.id(), deploymentIdFor(idempotencyKey));
+        Instant deployedAt = clock.instant();
+        if (!deployment.succeeded()) {
+            DeploymentResult rollback = rollback(deployment.deploymentId());
+            return new ReplacementEvidence(endpointName, false, "DEPLOYMENT_" + deployment.outcome(), issuedEvidence,
+                    deployment, rollback, verify(endpointName, issued.sha256()),
+                    Duration.between(start, issuedAt), Duration.between(issuedAt, deployedAt), Duration.ZERO);
+        }
+        Verification verification = verifyUntil(endpointName, issued.sha256(), deployedAt.plus(verifyWithin));
+        Instant verifiedAt = clock.instant();
+        if (!verification.passed()) {
+            DeploymentResult rollback = rollback(deployment.deploymentId());
+            return new ReplacementEvidence(endpointName, false, "VERIFICATION_FAILED", issuedEvidence, deployment,
+                    rollback, verification, Duration.between(start, issuedAt), Duration.between(issuedAt, deployedAt),
+                    Duration.between(deployedAt, verifiedAt));
+        }
+        expect(endpointName, issued.sha256());
+        return new ReplacementEvidence(endpointName, true, "VERIFIED", issuedEvidence, deployment, null, verification,
+                Duration.between(start, issuedAt), Duration.between(issuedAt, deployedAt),
+                Duration.between(deployedAt, verifiedAt));
+    }
+
+    /** Deployment ids allow letters, digits, '.', '_' and '-' only. */
+    public static String deploymentIdFor(String key) {
+        return key.replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+
+    /**
+     * The synchronous API may wait briefly for old workers to drain after a reload (nginx keeps
+     * serving the old certificate on a worker for a moment). Runbooks use a BPMN timer instead.
+     */
+    private Verification verifyUntil(String endpointName, String sha256, Instant deadline) {
+        Verification verification = verify(endpointName, sha256);
+        while (!verification.passed() && clock.instant().isBefore(deadline)) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return verification;
+            }
+            verification = verify(endpointName, sha256);
+        }
+        return verification;
+    }
+
+    /** The ordered checks of "is it fixed?"; each failure is a sentence for the evidence. */
+    static Verification judge(ProbeReport report, String expectedSha256) {
+        Set<String> codes = codes(report);
+        List<String> failures = new ArrayList<>();
+        String presented = report.reachable() ? report.leaf().sha256() : null;
+        if (!report.reachable()) {
+            failures.add("no backend completed a TLS handshake");
+        } else {
+            // the renewed certificate specifically, not "a valid certificate"
+            if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(presented)) {
+                failures.add("the endpoint presents " + presented + ", not the issued " + expectedSha256);
+            }
+            // a partially deployed cluster is not fixed
+            if (codes.contains(FindingCodes.INCONSISTENT_BACKENDS)) {
+                failures.add("backends present different certificates");
+            }
+            report.addresses().stream().filter(a -> a.leaf() != null && expectedSha256 != null
+                    && !expectedSha256.equalsIgnoreCase(a.leaf().sha256()))
+                    .forEach(a -> failures.add("backend " + a.address() + " presents " + a.leaf().sha256()));
+            if (!report.chainComplete()) {
+                failures.add("the chain sent is incomplete");
+            }
+            if (!report.hostnameMatches()) {
+                failures.add("the certificate does not cover the expected names");
+            }
+            if (codes.contains(FindingCodes.EXPIRED) || codes.contains(FindingCodes.NOT_YET_VALID)) {
+                failures.add("the presented certificate is not within its validity period");
+            }
+            if (codes.contains(FindingCodes.REVOKED)) {
+                failures.add("the presented certificate is revoked");
+            }
+        }
+        return new Verification(failures.isEmpty(), expectedSha256, presented, report.chainComplete(),
+                report.hostnameMatches(), List.copyOf(codes), failures.stream().distinct().toList(), report.probedAt());
+    }
+
+    private static Set<String> codes(ProbeReport report) {
+        return report.findings().stream().map(Finding::code).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
+
+    private static ProbeRequest request(Endpoint endpoint, String expectedSha256) {
+        return new ProbeRequest(endpoint.host(), endpoint.port(), endpoint.serverName(), endpoint.expectedNames(),
+                endpoint.addresses(), expectedSha256, endpoint.tier());
+    }
+
+    private static String connectHost(Endpoint endpoint) {
+        return endpoint.addresses().isEmpty() ? endpoint.host() : endpoint.addresses().get(0);
+    }
+
+    private static Path path(String value) {
+        return value == null ? null : Path.of(value);
+    }
+
+    static String lower(String value) {
+        return value == null ? null : value.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,72 @@
+package io.certloop.remediation;
+
+import io.certloop.inventory.Endpoint;
+import io.certloop.inventory.InventoryService;
+import io.certloop.issuance.CaUnavailableException;
+import io.certloop.issuance.IssuanceException;
+import io.certloop.system.security.Groups;
+import io.certloop.system.security.RequiresGroup;
+import java.time.Duration;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/inventory/endpoints/{id}/replace}: issue, deploy, reload and verify one
+ * endpoint now, and answer with the evidence. 200 when the live endpoint presents the issued
+ * certificate; 409 with the evidence when it does not (the deployment was rolled back).
+ */
+@RestController
+class ReplacementController {
+
+    private final RemediationService remediation;
+    private final InventoryService inventory;
+    private final Duration verifyWithin;
+
+    ReplacementController(RemediationService remediation, InventoryService inventory,
+            @Value("${certloop.remediation.verify-within:PT10S}") Duration verifyWithin) {
+        this.remediation = remediation;
+        this.inventory = inventory;
+        this.verifyWithin = verifyWithin;
+    }
+
+    @PostMapping("/api/inventory/endpoints/{ref}/replace")
+    @RequiresGroup(Groups.OPERATORS)
+    ResponseEntity<ReplacementEvidence> replace(@PathVariable String ref) {
+        Endpoint endpoint = inventory.get(ref);
+        String key = "replace-" + endpoint.name() + "-" + UUID.randomUUID();
+        ReplacementEvidence evidence = remediation.replace(endpoint.name(), key, verifyWithin);
+        return ResponseEntity.status(evidence.succeeded() ? HttpStatus.OK : HttpStatus.CONFLICT).body(evidence);
+    }
+
+    @ExceptionHandler(RemediationException.class)
+    ProblemDetail notRemediable(RemediationException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Endpoint cannot be replaced automatically");
+        return problem;
+    }
+
+    @ExceptionHandler(CaUnavailableException.class)
+    ProblemDetail caUnavailable(CaUnavailableException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The certificate authority is unavailable: " + e.getMessage());
+        problem.setTitle("CA unavailable");
+        problem.setProperty("failure", "CA_UNAVAILABLE");
+        return problem;
+    }
+
+    @ExceptionHandler(IssuanceException.class)
+    ProblemDetail issuanceFailed(IssuanceException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_ENTITY,
+                "The certificate authority refused the request: " + e.getMessage());
+        problem.setTitle("Issuance refused");
+        problem.setProperty("failure", "ISSUANCE_REJECTED");
+        return problem;
+    }
+}
