@@ -124,7 +124,7 @@ class InventoryProbeIT extends PostgresIntegrationTest {
     @Test
     void adHocProbesNeedAUserAndAnAllowedTarget() {
         assertThat(anonymous.post("/api/probes", Map.of("host", "127.0.0.1", "port", 443)).status()).isEqualTo(401);
-        ApiClient.Response refused = auditor.post("/api/probes", Map.of("host", "127.0.0.1", "port", 1));
+        ApiClient.Response refused = auditor.post("/api/probes", Map.of("host", "192.0.2.10", "port", 443));
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.json().path("reason").asText()).contains("allowlist");
     }
