@@ -9,7 +9,8 @@ import java.util.List;
  * @param address the IP address connected to (never re-resolved)
  * @param error why the handshake failed, when it did
  * @param chain the certificates exactly as sent, leaf first
- * @param chainComplete the sent chain links the leaf to a root or to an issuer the trust store holds
+ * @param chainComplete no intermediate is missing: the sent chain links the leaf to a root, to an issuer the
+ *        trust store holds, or up to a CA whose unsent issuer is unknown (then the root is the problem)
  * @param anchorTrusted the chain ends at a certificate the trust store holds (dates aside)
  * @param trusted full PKIX path validation at probe time succeeded
  * @param trustDetail why PKIX validation failed, when it did

@@ -27,7 +27,8 @@ final class ChainEvaluator {
     }
 
     /**
-     * @param complete the sent certificates link the leaf to a self-signed root or to a trusted issuer
+     * @param complete the sent certificates link the leaf to a self-signed root, to a trusted issuer, or up
+     *        to a CA certificate whose (unsent, unknown) issuer is taken to be a root: nothing is missing in between
      * @param anchorTrusted the chain ends at a certificate the trust store holds
      * @param trusted PKIX path validation at {@code now} succeeded
      * @param leafIssuer the certificate that signed the leaf (sent or trusted), or null
@@ -77,6 +78,11 @@ final class ChainEvaluator {
             }
             remaining.remove(next);
             current = next;
+        }
+        if (!complete && current != leaf && current.getBasicConstraints() >= 0) {
+            // the top of what was sent is a CA whose issuer is neither sent (roots usually are not) nor
+            // trusted: the usual shape of a chain to an unknown root, not of a missing intermediate
+            return new Verdict(true, false, false, "root not in trust store: " + current.getIssuerX500Principal().getName(), leafIssuer);
         }
         if (!complete) {
             return new Verdict(false, false, false, "chain incomplete: no issuer for " + current.getIssuerX500Principal().getName(), leafIssuer);

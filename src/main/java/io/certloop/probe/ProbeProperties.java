@@ -158,6 +158,9 @@ public class ProbeProperties {
     /** The detection loop over the inventory. */
     public static class Detection {
         private boolean enabled = true;
+        /** Read by {@code @Scheduled} as an ISO-8601 duration. */
+        private Duration initialDelay = Duration.ofMinutes(1);
+        /** Read by {@code @Scheduled} as an ISO-8601 duration (e.g. PT5M). */
         private Duration interval = Duration.ofMinutes(5);
         private int concurrency = 8;
 
@@ -167,6 +170,14 @@ public class ProbeProperties {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+        public Duration getInitialDelay() {
+            return initialDelay;
+        }
+
+        public void setInitialDelay(Duration initialDelay) {
+            this.initialDelay = initialDelay;
         }
 
         public Duration getInterval() {

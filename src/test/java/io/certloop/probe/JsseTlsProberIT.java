@@ -164,6 +164,18 @@ class JsseTlsProberIT {
     }
 
     @Test
+    void aChainUpToAnIntermediateOfAnUnknownRootIsUntrustedNotIncomplete() {
+        Issued otherRoot = TestCertificates.rootCa("Shadow Root").selfSigned();
+        Issued otherCa = TestCertificates.intermediate("Shadow CA").signedBy(otherRoot);
+        Issued leaf = TestCertificates.leaf("svc.test").signedBy(otherCa);
+
+        ProbeReport report = probe(serve(leaf), "svc.test");
+
+        assertThat(codes(report)).containsExactly(FindingCodes.UNTRUSTED_ROOT);
+        assertThat(report.chain()).hasSize(2);
+    }
+
+    @Test
     void aCertificateForAnotherNameIsANameMismatch() {
         Issued leaf = TestCertificates.leaf("other.test").signedBy(CA);
 

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -26,8 +28,13 @@ import io.certloop.support.TestCertificates;
 import io.certloop.support.TestCertificates.Issued;
 import io.certloop.support.TlsTestServer;
 
-/** {@code POST /api/probes} against a real TLS server, with the extra root configured as a PEM file. */
-@WebMvcTest(controllers = ProbeController.class)
+/**
+ * {@code POST /api/probes} against a real TLS server, with the extra root configured as a PEM file.
+ * A web slice without the API authentication (covered by the full-server IT): this is about the
+ * probe's request and response contract.
+ */
+@WebMvcTest(controllers = ProbeController.class, excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
+        pattern = "io\\.certloop\\.system\\.security\\..*"))
 @Import({ProbeConfiguration.class, ProbeApiAdvice.class})
 @EnableConfigurationProperties(ProbeProperties.class)
 class ProbeApiIT {
