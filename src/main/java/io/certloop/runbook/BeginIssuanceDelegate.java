@@ -66,6 +66,8 @@ final class IssuanceSteps {
 
     static BpmnError caFailure(DelegateExecution execution, IssuanceException e, IncidentLog incidents) {
         execution.setVariable(CA_FAILURE_REASON, e.getClass().getSimpleName() + ": " + e.getMessage());
+        // a retry after this failure starts a fresh request instead of resuming the failed one
+        execution.setVariable(ISSUE_ATTEMPTS, RunbookDelegate.intVariable(execution, ISSUE_ATTEMPTS) + 1);
         incidents.record(RunbookDelegate.incidentId(execution), "ca-failure",
                 Map.of("type", e.getClass().getSimpleName(), "reason", String.valueOf(e.getMessage())));
         return new BpmnError(RunbookErrors.CA_FAILURE, e.getMessage());

@@ -1,0 +1,309 @@
+package io.certloop.runbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.startsWith;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.certloop.deployment.DeploymentResult;
+import io.certloop.deployment.ReloadResult;
+import io.certloop.inventory.Endpoint;
+import io.certloop.inventory.Environment;
+import io.certloop.inventory.FileDeployment;
+import io.certloop.inventory.Owner;
+import io.certloop.inventory.ReplacementPath;
+import io.certloop.issuance.CaUnavailableException;
+import io.certloop.issuance.CertificateRefusedException;
+import io.certloop.issuance.IssuanceStep;
+import io.certloop.issuance.IssuedCertificate;
+import io.certloop.remediation.Confirmation;
+import io.certloop.remediation.Verification;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every path of {@code expiry-incident}, with the real delegates and mocked capabilities. */
+@Deployment(resources = "processes/expiry-incident.bpmn")
+class ExpiryIncidentProcessTest {
+
+    @RegisterExtension
+    static ProcessEngineExtension engine = ProcessEngineExtension.builder()
+            .configurationResource("camunda-process-test.cfg.xml").build();
+
+    static final String INCIDENT = "INC-2026-000042";
+    static final String ISSUED = "a".repeat(64);
+    static final String OLD = "b".repeat(64);
+
+    RunbookFixture fixture;
+    RuntimeService runtime;
+    ManagementService management;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new RunbookFixture();
+        runtime = engine.getRuntimeService();
+        management = engine.getManagementService();
+        when(fixture.remediation.confirm("web")).thenReturn(new Confirmation(true, true, false, false, OLD,
+                Instant.now().minusSeconds(60), List.of("EXPIRED"), "presents " + OLD + ", expired"));
+        endpoint(ReplacementPath.INTERNAL_CA, new Owner("web", "web@example.test"), new Owner("pki", "pki@example.test"));
+        when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(issued());
+        when(fixture.remediation.deploy(eq("web"), eq("cert-1"), anyString()))
+                .thenAnswer(call -> deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
+        when(fixture.remediation.verify("web", ISSUED)).thenReturn(verification(true));
+        when(fixture.remediation.rollback(anyString())).thenAnswer(call -> new DeploymentResult(call.getArgument(0),
+                DeploymentResult.Operation.ROLLBACK, DeploymentResult.Outcome.SUCCEEDED, List.of(), null, null,
+                Instant.now(), Instant.now()));
+    }
+
+    @Test
+    void theHappyPathReissuesDeploysVerifiesAndWaitsForTheReview() {
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate",
+                "deployCertificate", "verifyDeployment", "recordResolution", "notifyResolved");
+
+        assertThat(instance).isWaitingAt("reviewIncident");
+        assertThat(task()).hasCandidateGroup("incident-commanders");
+        verify(fixture.remediation).beginIssuance("web", INCIDENT + ":issue:0");
+        verify(fixture.remediation).deploy("web", "cert-1", INCIDENT + "-deploy-1");
+        verify(fixture.remediation).expect("web", ISSUED);
+        assertThat(fixture.incidents.resolved).contains(INCIDENT);
+        assertThat(fixture.notifications).containsExactly("opened", "resolved");
+
+        complete(task(), Map.of("rootCause", "renewal-failed-silently", "detectionGap", "no monitor",
+                "timeSpent", "issuance 1s", "operatingModelChange", "monitor all endpoints"));
+        RunbookFixture.run(management, instance, "closeIncident");
+        assertThat(instance).isEnded().hasPassedInOrder("confirmCause", "identifyOwnership", "notifyOwners",
+                "issueCertificate", "deployCertificate", "verifyDeployment", "recordResolution", "reviewIncident",
+                "closeIncident", "incidentClosed");
+        assertThat(fixture.incidents.closed).contains(INCIDENT);
+        assertThat(fixture.incidents.last.get("closed")).containsEntry("rootCause", "renewal-failed-silently");
+    }
+
+    @Test
+    void anEndpointThatDoesNotPresentAnExpiredCertificateGoesToReviewInsteadOfReissue() {
+        when(fixture.remediation.confirm("web")).thenReturn(new Confirmation(false, false, false, false, null, null,
+                List.of("HANDSHAKE_FAILED"), "no TLS handshake"));
+        ProcessInstance instance = start();
+        RunbookFixture.run(management, instance, "confirmCause");
+
+        assertThat(instance).isWaitingAt("reviewNotCertificateIncident");
+        assertThat(task()).hasCandidateGroup("incident-commanders");
+        complete(task(), Map.of("notCertificateCause", "service-down-other-cause", "reviewNotes", "the pod crashed"));
+        RunbookFixture.run(management, instance, "closeNotCertificateIncident");
+        assertThat(instance).isEnded().hasPassed("closedAsNotCertificate").hasNotPassed("issueCertificate");
+        verify(fixture.remediation, never()).beginIssuance(anyString(), anyString());
+    }
+
+    @Test
+    void aMissingOwnerIsAskedOfTheIncidentCommanderAndRecordedInTheInventory() {
+        endpoint(ReplacementPath.INTERNAL_CA, new Owner("web", "web@example.test"), null);
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership");
+
+        assertThat(instance).isWaitingAt("identifyOwner");
+        assertThat(task()).hasCandidateGroup("incident-commanders");
+        complete(task(), Map.of("serviceOwnerTeam", "web", "serviceOwnerEmail", "web@example.test",
+                "certificateOwnerTeam", "pki", "certificateOwnerEmail", "pki@example.test"));
+        RunbookFixture.run(management, instance, "recordOwner");
+        verify(fixture.inventory).recordOwners("web", new Owner("web", "web@example.test"),
+                new Owner("pki", "pki@example.test"));
+        runThrough(instance, "notifyOwners", "issueCertificate", "deployCertificate", "verifyDeployment");
+        assertThat(instance).hasPassedInOrder("identifyOwner", "recordOwner", "notifyOwners", "issueCertificate");
+    }
+
+    @Test
+    void theAdminMediatedPathWaitsForTheApproverAndRefusesAMismatchWithTheReason() {
+        endpoint(ReplacementPath.ADMIN_MEDIATED, new Owner("web", "web@example.test"), new Owner("pki", "pki@example.test"));
+        when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(new IssuanceStep.Pending("req-1",
+                "awaiting-administrator", Instant.now().plusSeconds(3600), "-----BEGIN CERTIFICATE REQUEST-----"));
+        when(fixture.remediation.submitAdministratorCertificate("req-1", "wrong"))
+                .thenThrow(new CertificateRefusedException(CertificateRefusedException.Reason.KEY_MISMATCH,
+                        "the certificate's public key is not the key of the CSR"));
+        when(fixture.remediation.submitAdministratorCertificate("req-1", "right")).thenReturn(certificate());
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "requestAdministratorCertificate");
+
+        assertThat(instance).isWaitingAt("submitAdministratorCertificate");
+        assertThat(task()).hasCandidateGroup("approvers");
+        assertThat(runtime.getVariable(instance.getId(), "csrPem")).asString().contains("CERTIFICATE REQUEST");
+        complete(task(), Map.of("certificatePem", "wrong"));
+        RunbookFixture.run(management, instance, "acceptAdministratorCertificate");
+        assertThat(instance).isWaitingAt("submitAdministratorCertificate");
+        assertThat(runtime.getVariable(instance.getId(), "refusalReason")).asString().contains("public key");
+
+        complete(task(), Map.of("certificatePem", "right"));
+        runThrough(instance, "acceptAdministratorCertificate", "deployCertificate", "verifyDeployment",
+                "recordResolution", "notifyResolved");
+        assertThat(instance).isWaitingAt("reviewIncident");
+    }
+
+    @Test
+    void aManualPathAsksAnOperatorAndStillVerifiesTheLiveEndpoint() {
+        endpoint(ReplacementPath.MANUAL, new Owner("web", "web@example.test"), new Owner("pki", "pki@example.test"));
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners");
+        assertThat(instance).isWaitingAt("replaceManually");
+        assertThat(task()).hasCandidateGroup("operators");
+        complete(task(), Map.of("issuedSha256", ISSUED));
+        runThrough(instance, "verifyDeployment", "recordResolution", "notifyResolved");
+        assertThat(instance).isWaitingAt("reviewIncident");
+        verify(fixture.remediation, never()).deploy(anyString(), anyString(), anyString());
+    }
+
+    @Test
+    void aFailedVerificationRetriesDeployThenRollsBackAndEscalates() {
+        when(fixture.remediation.verify("web", ISSUED)).thenReturn(verification(false));
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate",
+                "deployCertificate", "verifyDeployment", "waitBeforeReverify", "verifyDeployment", "waitBeforeReverify",
+                "verifyDeployment");
+        // three probes failed: deploy and reload again
+        runThrough(instance, "deployCertificate", "verifyDeployment", "waitBeforeReverify", "verifyDeployment",
+                "waitBeforeReverify", "verifyDeployment", "rollbackDeployment");
+
+        assertThat(instance).isWaitingAt("escalateFailedReplacement");
+        assertThat(task()).hasCandidateGroup("incident-commanders");
+        verify(fixture.remediation).deploy("web", "cert-1", INCIDENT + "-deploy-1");
+        verify(fixture.remediation).deploy("web", "cert-1", INCIDENT + "-deploy-2");
+        verify(fixture.remediation).rollback(INCIDENT + "-deploy-2");
+        verify(fixture.remediation, never()).expect(anyString(), anyString());
+        assertThat(fixture.incidents.resolved).isEmpty();
+
+        // the commander fixes it by hand; a fresh probe still decides
+        when(fixture.remediation.verify("web", ISSUED)).thenReturn(verification(true));
+        complete(task(), Map.of("escalationNotes", "fixed the load balancer binding"));
+        runThrough(instance, "verifyDeployment", "recordResolution", "notifyResolved");
+        assertThat(instance).isWaitingAt("reviewIncident");
+    }
+
+    @Test
+    void aFailedReloadIsRolledBackAtOnce() {
+        when(fixture.remediation.deploy(eq("web"), eq("cert-1"), anyString()))
+                .thenAnswer(call -> deployment(call.getArgument(2), DeploymentResult.Outcome.RELOAD_FAILED));
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate",
+                "deployCertificate", "rollbackDeployment");
+        assertThat(instance).isWaitingAt("escalateFailedReplacement");
+        verify(fixture.remediation).rollback(INCIDENT + "-deploy-1");
+    }
+
+    @Test
+    void aCaOutageGoesToTheIncidentCommanderWhoMayRetry() {
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:0"))
+                .thenThrow(new CaUnavailableException("connection refused", null));
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:1")).thenReturn(issued());
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate");
+
+        assertThat(instance).isWaitingAt("handleCaFailure");
+        assertThat(task()).hasCandidateGroup("incident-commanders");
+        assertThat(runtime.getVariable(instance.getId(), "caFailureReason")).asString().contains("connection refused");
+        complete(task(), Map.of("caDecision", "retry"));
+        runThrough(instance, "issueCertificate", "deployCertificate", "verifyDeployment");
+        assertThat(instance).hasPassedInOrder("handleCaFailure", "issueCertificate", "deployCertificate");
+    }
+
+    @Test
+    void aCaOutageCanBeHandedToAManualReplacement() {
+        when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenThrow(new CaUnavailableException("503", null));
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate");
+        assertThat(instance).isWaitingAt("handleCaFailure");
+        complete(task(), Map.of("caDecision", "manual"));
+        assertThat(instance).isWaitingAt("replaceManually");
+    }
+
+    @Test
+    void aSlowCaIsPolledAfterATimerInsteadOfBlockingAThread() {
+        when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(new IssuanceStep.Pending("order-1",
+                "processing", Instant.now().plusSeconds(2), null));
+        when(fixture.remediation.pollIssuance("internal-ca", "order-1")).thenReturn(issued());
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate");
+        assertThat(instance).isWaitingAt("waitForCa");
+        runThrough(instance, "waitForCa", "pollIssuance", "deployCertificate");
+        assertThat(instance).hasPassedInOrder("issueCertificate", "waitForCa", "pollIssuance", "deployCertificate");
+    }
+
+    @Test
+    void whenTheResponseSlaPassesOwnersAndCommanderAreToldAndStatusUpdatesFollowTheCadence() {
+        ProcessInstance instance = start();
+        var slaTimer = management.createJobQuery().processInstanceId(instance.getId()).activityId("responseSlaPassed")
+                .singleResult();
+        assertThat(slaTimer.getDuedate()).isCloseTo(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(15))), 60_000);
+        RunbookFixture.run(management, instance, "responseSlaPassed");
+        RunbookFixture.run(management, instance, "escalateToCommander");
+        var updateTimer = management.createJobQuery().processInstanceId(instance.getId()).activityId("updateDue")
+                .singleResult();
+        assertThat(updateTimer.getDuedate()).isCloseTo(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(30))), 60_000);
+        RunbookFixture.run(management, instance, "updateDue");
+        RunbookFixture.run(management, instance, "sendStatusUpdate");
+        assertThat(fixture.notifications).containsExactly("escalated", "status-update");
+        assertThat(instance).isActive();
+    }
+
+    private ProcessInstance start() {
+        Map<String, Object> variables = new HashMap<>();
+        variables.put("incidentId", INCIDENT);
+        variables.put("endpoint", "web");
+        variables.put("category", "expiry");
+        variables.put("subcategory", "expired-production");
+        variables.put("severity", "tier-1");
+        variables.put("responseSla", "PT15M");
+        variables.put("updateCadence", "PT30M");
+        return runtime.startProcessInstanceByKey("expiry-incident", INCIDENT, variables);
+    }
+
+    private void runThrough(ProcessInstance instance, String... activities) {
+        for (String activity : activities) {
+            RunbookFixture.run(management, instance, activity);
+        }
+    }
+
+    private void endpoint(ReplacementPath path, Owner service, Owner certificate) {
+        when(fixture.inventory.get("web")).thenReturn(new Endpoint(1L, "web", "www.example.test", 443, null, List.of(),
+                List.of("www.example.test"), 1, Environment.PRODUCTION, service, certificate, path, "standard",
+                new FileDeployment("files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
+                OLD, Instant.now(), Instant.now()));
+    }
+
+    static IssuedCertificate certificate() {
+        return new IssuedCertificate("cert-1", "internal-ca", "web", "leaf", List.of("chain"), ISSUED, "01",
+                Instant.now(), Instant.now().plus(Duration.ofDays(90)), "key-1");
+    }
+
+    static IssuanceStep issued() {
+        return new IssuanceStep.Issued("cert-1", certificate());
+    }
+
+    static DeploymentResult deployment(String id, DeploymentResult.Outcome outcome) {
+        return new DeploymentResult(id, DeploymentResult.Operation.DEPLOY, outcome, List.of(),
+                new ReloadResult("noop", List.of("/bin/true"), outcome == DeploymentResult.Outcome.SUCCEEDED ? 0 : 1, "",
+                        false, Instant.now(), Duration.ofMillis(5), false),
+                null, Instant.now(), Instant.now());
+    }
+
+    static Verification verification(boolean passed) {
+        return new Verification(passed, ISSUED, passed ? ISSUED : OLD, true, true, List.of(),
+                passed ? List.of() : List.of("the endpoint presents " + OLD + ", not the issued " + ISSUED), Instant.now());
+    }
+}

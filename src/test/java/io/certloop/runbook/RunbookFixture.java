@@ -1,0 +1,90 @@
+package io.certloop.runbook;
+
+import static org.mockito.Mockito.mock;
+
+import io.certloop.inventory.InventoryService;
+import io.certloop.remediation.RemediationService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.mock.Mocks;
+
+/**
+ * The real delegates, wired to a mocked remediation service and inventory and to in-memory
+ * incident log and notifications, registered under their bean names for the engine.
+ */
+final class RunbookFixture {
+
+    final RemediationService remediation = mock(RemediationService.class);
+    final InventoryService inventory = mock(InventoryService.class);
+    final RecordingIncidentLog incidents = new RecordingIncidentLog();
+    final List<String> notifications = new ArrayList<>();
+
+    RunbookFixture() {
+        OwnerNotifications notifier = (incidentId, endpoint, kind, subject, body) -> notifications.add(kind);
+        Mocks.reset();
+        Mocks.register("confirmCauseDelegate", new ConfirmCauseDelegate(remediation, incidents));
+        Mocks.register("identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents));
+        Mocks.register("recordOwnerDelegate", new RecordOwnerDelegate(inventory, incidents));
+        Mocks.register("notifyOwnersDelegate", new NotifyOwnersDelegate(notifier, incidents));
+        Mocks.register("beginIssuanceDelegate", new BeginIssuanceDelegate(remediation, incidents));
+        Mocks.register("pollIssuanceDelegate", new PollIssuanceDelegate(remediation, incidents));
+        Mocks.register("acceptAdministratorCertificateDelegate", new AcceptAdministratorCertificateDelegate(remediation, incidents));
+        Mocks.register("deployCertificateDelegate", new DeployCertificateDelegate(remediation, incidents));
+        Mocks.register("verifyDeploymentDelegate", new VerifyDeploymentDelegate(remediation, incidents));
+        Mocks.register("rollbackDeploymentDelegate", new RollbackDeploymentDelegate(remediation, incidents));
+        Mocks.register("recordResolutionDelegate", new RecordResolutionDelegate(remediation, incidents));
+        Mocks.register("closeIncidentDelegate", new CloseIncidentDelegate(incidents));
+        Mocks.register("checkExpectedCertificateDelegate", new CheckExpectedCertificateDelegate(remediation, incidents));
+        Mocks.register("requireLiveVerificationListener", new RequireLiveVerificationListener(remediation, incidents));
+    }
+
+    /** Runs the async continuation or timer waiting at this activity. */
+    static void run(ManagementService management, ProcessInstance instance, String activityId) {
+        Job job = management.createJobQuery().processInstanceId(instance.getId()).activityId(activityId).singleResult();
+        if (job == null) {
+            throw new AssertionError("no job waiting at " + activityId + "; jobs: "
+                    + management.createJobQuery().processInstanceId(instance.getId()).list().stream()
+                            .map(j -> management.createJobDefinitionQuery().jobDefinitionId(j.getJobDefinitionId())
+                                    .singleResult().getActivityId() + (j.getExceptionMessage() == null ? ""
+                                    : " (failed: " + j.getExceptionMessage() + ")")).toList());
+        }
+        management.executeJob(job.getId());
+    }
+
+    /** Timeline and state as the runbook reported them. */
+    static final class RecordingIncidentLog implements IncidentLog {
+
+        final List<String> types = new ArrayList<>();
+        final Map<String, Map<String, Object>> last = new ConcurrentHashMap<>();
+        final Set<String> resolved = ConcurrentHashMap.newKeySet();
+        final Set<String> closed = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void record(String incidentId, String type, Map<String, Object> detail) {
+            types.add(type);
+            last.put(type, detail);
+        }
+
+        @Override
+        public void resolved(String incidentId, String summary) {
+            resolved.add(incidentId);
+        }
+
+        @Override
+        public void closed(String incidentId, Map<String, Object> review) {
+            closed.add(incidentId);
+            last.put("closed", review);
+        }
+
+        @Override
+        public boolean stillOpen(String incidentId) {
+            return !resolved.contains(incidentId) && !closed.contains(incidentId);
+        }
+    }
+}
