@@ -38,7 +38,8 @@ class DmnSeverityPolicyTest {
         return configuration.buildProcessEngine();
     }
 
-    private final DmnSeverityPolicy policy = new DmnSeverityPolicy(Engine.INSTANCE.getDecisionService());
+    private final DmnSeverityPolicy policy = new DmnSeverityPolicy(Engine.INSTANCE.getDecisionService(),
+            Engine.INSTANCE.getIdentityService());
 
     static Stream<Arguments> cases() {
         return Stream.of(
