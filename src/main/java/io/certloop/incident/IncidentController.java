@@ -1,0 +1,66 @@
+package io.certloop.incident;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.certloop.system.InvalidRequestException;
+import io.certloop.system.security.Caller;
+import io.certloop.system.security.Groups;
+import io.certloop.system.security.RequiresGroup;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Incidents REST API: every user reads, operators open incidents by hand. */
+@RestController
+@RequestMapping("/api/incidents")
+class IncidentController {
+
+    private final IncidentService incidents;
+
+    IncidentController(IncidentService incidents) {
+        this.incidents = incidents;
+    }
+
+    @GetMapping
+    List<Incident> list(@RequestParam(required = false) String state, @RequestParam(required = false) String endpoint) {
+        IncidentState filter = null;
+        if (state != null && !state.isBlank()) {
+            filter = IncidentState.parse(state).orElseThrow(() -> new InvalidRequestException("state",
+                    "not a valid value: " + state + "; allowed: open, resolved, closed"));
+        }
+        return incidents.list(filter, endpoint == null || endpoint.isBlank() ? null : endpoint);
+    }
+
+    @GetMapping("/{id}")
+    IncidentDetail get(@PathVariable String id) {
+        return new IncidentDetail(incidents.get(id), incidents.timeline(id));
+    }
+
+    @PostMapping
+    @RequiresGroup(Groups.OPERATORS)
+    ResponseEntity<OpenedResponse> open(@RequestBody OpenRequest request, Caller caller) {
+        Opening opening = incidents.open(new OpenIncident(request.endpoint(), request.category(), request.subcategory(),
+                request.reason(), "operator", caller.userId(), Map.of("openedBy", caller.userId())));
+        OpenedResponse body = new OpenedResponse(opening.incident(), opening.deduplicated());
+        if (opening.deduplicated()) {
+            return ResponseEntity.ok(body);
+        }
+        return ResponseEntity.created(URI.create("/api/incidents/" + opening.incident().id())).body(body);
+    }
+
+    record OpenRequest(String endpoint, String category, String subcategory, String reason) {
+    }
+
+    record OpenedResponse(@JsonUnwrapped Incident incident, boolean deduplicated) {
+    }
+
+    record IncidentDetail(@JsonUnwrapped Incident incident, List<TimelineEntry> timeline) {
+    }
+}

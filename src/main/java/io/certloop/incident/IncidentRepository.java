@@ -1,0 +1,191 @@
+package io.certloop.incident;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+import org.springframework.jdbc.support.incrementer.DataFieldMaxValueIncrementer;
+import org.springframework.jdbc.support.incrementer.H2SequenceMaxValueIncrementer;
+import org.springframework.jdbc.support.incrementer.PostgresSequenceMaxValueIncrementer;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Incidents in table {@code incident}, their evidence in {@code incident_timeline} (append-only:
+ * this class has no update or delete for it). {@code open_key} is {@code endpoint|category} while
+ * the incident is open and NULL afterwards; its unique index makes "one open incident per
+ * endpoint and category" hold even when two nodes race.
+ */
+@Repository
+class IncidentRepository {
+
+    private static final String COLUMNS = "id, category, subcategory, endpoint, tier, environment, severity, "
+            + "response_sla, update_cadence, page_incident_commander, notify_executives_within, state, reason, "
+            + "resolution, process_instance_id, opened_at, updated_at, resolved_at, closed_at";
+    /** The detail column's size; longer evidence is cut and marked so. */
+    static final int DETAIL_LIMIT = 16000;
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final DataFieldMaxValueIncrementer sequence;
+
+    IncidentRepository(JdbcTemplate jdbc, ObjectMapper json, DataSource dataSource) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.sequence = sequence(dataSource);
+    }
+
+    /** A database sequence: safe with several nodes, portable through Spring's incrementers. */
+    private static DataFieldMaxValueIncrementer sequence(DataSource dataSource) {
+        String product;
+        try {
+            product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+        } catch (MetaDataAccessException e) {
+            throw new IllegalStateException("cannot tell which database holds incidents", e);
+        }
+        if (product != null && product.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+            return new PostgresSequenceMaxValueIncrementer(dataSource, "incident_seq");
+        }
+        return new H2SequenceMaxValueIncrementer(dataSource, "incident_seq");
+    }
+
+    /** {@code INC-<year>-<sequence>}, the sequence zero-padded to six digits (it keeps counting across years). */
+    String nextId(int year) {
+        return String.format("INC-%d-%06d", year, sequence.nextLongValue());
+    }
+
+    static String openKey(String endpoint, String category) {
+        return endpoint + "|" + category;
+    }
+
+    void insert(Incident i) {
+        Severity s = i.severity();
+        jdbc.update("INSERT INTO incident (" + COLUMNS + ", open_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                i.id(), i.category(), i.subcategory(), i.endpoint(), i.tier(), i.environment(), s.level(),
+                s.responseSla().toString(), s.updateCadence().toString(), s.pageIncidentCommander(),
+                s.notifyExecutivesWithin() == null ? null : s.notifyExecutivesWithin().toString(),
+                i.state().value(), i.reason(), i.resolution(), i.processInstanceId(), ts(i.openedAt()),
+                ts(i.updatedAt()), ts(i.resolvedAt()), ts(i.closedAt()),
+                i.isOpen() ? openKey(i.endpoint(), i.category()) : null);
+    }
+
+    Optional<Incident> findById(String id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE id = ?", this::map, id).stream().findFirst();
+    }
+
+    /** Locks the row until the transaction ends, so state changes do not interleave. */
+    Optional<Incident> lock(String id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE id = ? FOR UPDATE", this::map, id).stream().findFirst();
+    }
+
+    Optional<Incident> findOpen(String endpoint, String category) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE open_key = ?", this::map,
+                openKey(endpoint, category)).stream().findFirst();
+    }
+
+    List<Incident> list(IncidentState state, String endpoint) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM incident WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (state != null) {
+            sql.append(" AND state = ?");
+            args.add(state.value());
+        }
+        if (endpoint != null) {
+            sql.append(" AND endpoint = ?");
+            args.add(endpoint);
+        }
+        sql.append(" ORDER BY opened_at DESC, id DESC");
+        return jdbc.query(sql.toString(), this::map, args.toArray());
+    }
+
+    void attachProcess(String id, String processInstanceId, Instant now) {
+        jdbc.update("UPDATE incident SET process_instance_id = ?, updated_at = ? WHERE id = ?", processInstanceId, ts(now), id);
+    }
+
+    void resolve(String id, String resolution, Instant now) {
+        jdbc.update("UPDATE incident SET state = ?, resolution = ?, resolved_at = ?, updated_at = ?, open_key = NULL WHERE id = ?",
+                IncidentState.RESOLVED.value(), resolution, ts(now), ts(now), id);
+    }
+
+    void close(String id, String resolution, Instant now) {
+        jdbc.update("UPDATE incident SET state = ?, resolution = COALESCE(?, resolution), closed_at = ?, updated_at = ?, "
+                + "open_key = NULL WHERE id = ?", IncidentState.CLOSED.value(), resolution, ts(now), ts(now), id);
+    }
+
+    void touch(String id, Instant now) {
+        jdbc.update("UPDATE incident SET updated_at = ? WHERE id = ?", ts(now), id);
+    }
+
+    void append(String incidentId, Instant at, String type, String actor, Object detail) {
+        jdbc.update("INSERT INTO incident_timeline (incident_id, occurred_at, entry_type, actor, detail) VALUES (?, ?, ?, ?, ?)",
+                incidentId, ts(at), type, actor, write(detail));
+    }
+
+    List<TimelineEntry> timeline(String incidentId) {
+        return jdbc.query("SELECT occurred_at, entry_type, actor, detail FROM incident_timeline WHERE incident_id = ? ORDER BY id",
+                (rs, row) -> new TimelineEntry(rs.getTimestamp("occurred_at").toInstant(), rs.getString("entry_type"),
+                        rs.getString("actor"), read(rs.getString("detail"))), incidentId);
+    }
+
+    private Incident map(ResultSet rs, int row) throws SQLException {
+        String executives = rs.getString("notify_executives_within");
+        return new Incident(
+                rs.getString("id"),
+                rs.getString("category"),
+                rs.getString("subcategory"),
+                rs.getString("endpoint"),
+                rs.getInt("tier"),
+                rs.getString("environment"),
+                new Severity(rs.getString("severity"), Duration.parse(rs.getString("response_sla")),
+                        Duration.parse(rs.getString("update_cadence")), rs.getBoolean("page_incident_commander"),
+                        executives == null ? null : Duration.parse(executives)),
+                IncidentState.parse(rs.getString("state")).orElseThrow(),
+                rs.getString("reason"),
+                rs.getString("resolution"),
+                rs.getString("process_instance_id"),
+                instant(rs.getTimestamp("opened_at")),
+                instant(rs.getTimestamp("updated_at")),
+                instant(rs.getTimestamp("resolved_at")),
+                instant(rs.getTimestamp("closed_at")));
+    }
+
+    private String write(Object detail) {
+        try {
+            String text = json.writeValueAsString(detail == null ? java.util.Map.of() : detail);
+            if (text.length() > DETAIL_LIMIT) {
+                return json.writeValueAsString(java.util.Map.of("truncated", true,
+                        "text", text.substring(0, DETAIL_LIMIT - 200)));
+            }
+            return text;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("timeline detail is not serializable as JSON", e);
+        }
+    }
+
+    private JsonNode read(String text) {
+        try {
+            return json.readTree(text == null ? "{}" : text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt timeline detail: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Timestamp ts(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

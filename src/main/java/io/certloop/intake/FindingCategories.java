@@ -1,0 +1,28 @@
+package io.certloop.intake;
+
+import io.certloop.incident.Taxonomy;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which incident each probe finding opens. Finding codes are the probe's; this is the one place
+ * that turns them into the taxonomy. Expiry without subcategory is split by environment later.
+ */
+final class FindingCategories {
+
+    private static final Map<String, CategoryRef> BY_CODE = Map.of(
+            "EXPIRED", new CategoryRef(Taxonomy.EXPIRY, null),
+            "EXPIRING_SOON", new CategoryRef(Taxonomy.EXPIRY, Taxonomy.EXPIRING),
+            "FINGERPRINT_MISMATCH", new CategoryRef(Taxonomy.RENEWED_NOT_DEPLOYED, null),
+            "CHAIN_INCOMPLETE", new CategoryRef(Taxonomy.TRUST_MISMATCH, Taxonomy.INTERMEDIATE_NOT_SENT),
+            "UNTRUSTED_ROOT", new CategoryRef(Taxonomy.TRUST_MISMATCH, Taxonomy.ROOT_MISSING),
+            "REVOKED", new CategoryRef(Taxonomy.REVOCATION_PROPAGATION, null));
+
+    private FindingCategories() {
+    }
+
+    /** Empty for findings that open no incident (for example a name mismatch the runbooks do not handle yet). */
+    static Optional<CategoryRef> of(String findingCode) {
+        return Optional.ofNullable(findingCode == null ? null : BY_CODE.get(findingCode));
+    }
+}

@@ -1,0 +1,50 @@
+package io.certloop.intake;
+
+import io.certloop.incident.Taxonomy;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How alerts are categorised when they carry no {@code certloop_category} label: by alert name.
+ * The usual blackbox_exporter / ssl_exporter expiry alerts are mapped by default; configuration
+ * adds to them or overrides them ({@code certloop.intake.alertname-categories.MyAlert=trust-mismatch}).
+ * Names are matched case-insensitively.
+ *
+ * @param alertnameCategories alert name → {@code category} or {@code category/subcategory}
+ */
+@ConfigurationProperties("certloop.intake")
+record IntakeProperties(Map<String, String> alertnameCategories) {
+
+    static final Map<String, String> DEFAULT_ALERTNAME_CATEGORIES = Map.of(
+            "SSLCertExpiringSoon", "expiry/expiring",
+            "SslCertificateWillExpireSoon", "expiry/expiring",
+            "BlackboxSslCertificateWillExpireSoon", "expiry/expiring",
+            "SSLCertExpired", "expiry",
+            "BlackboxSslCertificateExpired", "expiry",
+            "SslCertificateHasExpired", "expiry");
+
+    IntakeProperties {
+        Map<String, String> merged = new HashMap<>();
+        DEFAULT_ALERTNAME_CATEGORIES.forEach((name, category) -> merged.put(name.toLowerCase(Locale.ROOT), category));
+        if (alertnameCategories != null) {
+            alertnameCategories.forEach((name, category) -> {
+                if (CategoryRef.parse(category).isEmpty()) {
+                    throw new IllegalArgumentException("certloop.intake.alertname-categories." + name + "=" + category
+                            + " names no taxonomy category; allowed: " + List.copyOf(Taxonomy.categories())
+                            + ", optionally followed by /subcategory");
+                }
+                merged.put(name.toLowerCase(Locale.ROOT), category);
+            });
+        }
+        alertnameCategories = Map.copyOf(merged);
+    }
+
+    Optional<CategoryRef> categoryOf(String alertname) {
+        return alertname == null ? Optional.empty()
+                : CategoryRef.parse(alertnameCategories.get(alertname.toLowerCase(Locale.ROOT)));
+    }
+}

@@ -1,0 +1,33 @@
+package io.certloop.notify;
+
+import java.util.List;
+
+/**
+ * A message about an incident.
+ *
+ * @param kind       {@code opened}, {@code escalated}, {@code status-update}, {@code resolved}, ... (see {@link Kinds})
+ * @param recipients mail addresses; empty means the configured fallback recipients
+ */
+public record Notification(String incidentId, String kind, List<String> recipients, String subject, String body) {
+
+    public Notification {
+        recipients = recipients == null ? List.of() : recipients.stream().filter(r -> r != null).toList();
+        if (kind == null || kind.isBlank()) {
+            throw new IllegalArgumentException("a notification needs a kind");
+        }
+        subject = subject == null ? "" : subject;
+        body = body == null ? "" : body;
+    }
+
+    /** The kinds runbooks send. */
+    public static final class Kinds {
+        public static final String OPENED = "opened";
+        public static final String ESCALATED = "escalated";
+        public static final String STATUS_UPDATE = "status-update";
+        public static final String RESOLVED = "resolved";
+        public static final String CLOSED = "closed";
+
+        private Kinds() {
+        }
+    }
+}
