@@ -1,0 +1,38 @@
+package io.certloop.runbook;
+
+import io.certloop.incident.Incident;
+import io.certloop.incident.IncidentService;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** The runbooks' incident log is CertLoop's own incident record and its append-only timeline. */
+@Component
+class IncidentLogAdapter implements IncidentLog {
+
+    private final IncidentService incidents;
+
+    IncidentLogAdapter(IncidentService incidents) {
+        this.incidents = incidents;
+    }
+
+    @Override
+    public void record(String incidentId, String type, Map<String, Object> detail) {
+        incidents.record(incidentId, type, detail);
+    }
+
+    @Override
+    public void resolved(String incidentId, String summary) {
+        incidents.resolve(incidentId, summary);
+    }
+
+    @Override
+    public void closed(String incidentId, Map<String, Object> review) {
+        incidents.record(incidentId, "post-incident-review", review);
+        incidents.close(incidentId, IncidentService.SYSTEM_ACTOR, review.isEmpty() ? "closed" : review.toString());
+    }
+
+    @Override
+    public boolean stillOpen(String incidentId) {
+        return incidents.find(incidentId).map(Incident::isOpen).orElse(false);
+    }
+}
