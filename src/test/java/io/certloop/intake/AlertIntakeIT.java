@@ -108,7 +108,8 @@ class AlertIntakeIT extends PostgresIntegrationTest {
         assertThat(resolved.json().path("resolvedRecordedOn").get(0).asText()).isEqualTo(id);
 
         JsonNode after = auditor.get("/api/incidents/" + id).json();
-        assertThat(after.path("timeline").findValuesAsText("type")).containsExactly("opened", "repeated", "alert-resolved");
+        // the runbook started for the incident writes its own steps in between
+        assertThat(after.path("timeline").findValuesAsText("type")).containsSubsequence("opened", "repeated", "alert-resolved");
         assertThat(after.path("state").asText()).as("only verification resolves an incident").isEqualTo("open");
         JsonNode open = auditor.get("/api/incidents?state=open&endpoint=shop-" + suffix).json();
         assertThat(open.findValuesAsText("id")).containsExactly(id);
@@ -193,7 +194,8 @@ class AlertIntakeIT extends PostgresIntegrationTest {
         assertThat(expiry.json().path("subcategory").asText()).isEqualTo("expired-non-production");
 
         JsonNode detail = auditor.get("/api/incidents/" + id).json();
-        assertThat(detail.path("timeline").findValuesAsText("actor")).containsExactly("otto", "otto");
+        assertThat(detail.path("timeline")).filteredOn(entry -> entry.path("type").asText().matches("opened|repeated"))
+                .extracting(entry -> entry.path("actor").asText()).containsExactly("otto", "otto");
         assertThat(auditor.get("/api/incidents/INC-1999-999999").status()).isEqualTo(404);
     }
 

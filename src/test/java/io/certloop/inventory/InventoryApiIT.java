@@ -3,16 +3,12 @@ package io.certloop.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.certloop.CertLoopApplication;
 import io.certloop.support.ApiClient;
 import io.certloop.support.PostgresIntegrationTest;
-import io.certloop.support.PostgresTestDatabase;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /** The inventory API on the real PostgreSQL, through HTTP, as operators and scripts use it. */
 class InventoryApiIT extends PostgresIntegrationTest {
@@ -150,23 +146,6 @@ class InventoryApiIT extends PostgresIntegrationTest {
         ApiClient.Response again = operator.post("/api/inventory/import", "application/yaml", yaml.replace("port: 0", "port: 443"));
         assertThat(again.json().path("unchanged").asInt()).isEqualTo(2);
         assertThat(auditor.post("/api/inventory/import", "application/yaml", yaml).status()).isEqualTo(403);
-    }
-
-    @Test
-    void anEndpointSurvivesARestartOnPostgres() {
-        operator.post("/api/inventory/endpoints", endpoint("durable"));
-        try (ConfigurableApplicationContext restarted = new SpringApplicationBuilder(CertLoopApplication.class)
-                .profiles("postgres").run("--server.port=0", "--spring.datasource.url=" + PostgresTestDatabase.url(),
-                        "--spring.datasource.username=" + PostgresTestDatabase.USER,
-                        "--spring.datasource.password=" + PostgresTestDatabase.PASSWORD,
-                        "--certloop.data-dir=" + dataDir(),
-                        // a second engine in this JVM needs its own name: closing it unregisters the name
-                        "--camunda.bpm.process-engine-name=restarted")) {
-            int restartedPort = Integer.parseInt(restarted.getEnvironment().getProperty("local.server.port"));
-            JsonNode endpoint = ApiClient.as(restartedPort, "olivia", "olivia-pw").get("/api/inventory/endpoints/durable").json();
-            assertThat(endpoint.path("host").asText()).isEqualTo("www.example.test");
-            assertThat(endpoint.path("tier").asInt()).isEqualTo(1);
-        }
     }
 
     private void assertRejected(Map<String, Object> request, String field) {

@@ -60,6 +60,8 @@ class ExpiryIncidentProcessTest {
     @BeforeEach
     void setUp() {
         fixture = new RunbookFixture();
+        // other engines (Spring test contexts) live in this JVM too
+        org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
         when(fixture.remediation.confirm("web")).thenReturn(new Confirmation(true, true, false, false, OLD,

@@ -46,6 +46,8 @@ class RenewedNotDeployedProcessTest {
     @BeforeEach
     void setUp() {
         fixture = new RunbookFixture();
+        // other engines (Spring test contexts) live in this JVM too
+        org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         management = engine.getManagementService();
         when(fixture.inventory.get("web")).thenReturn(new Endpoint(1L, "web", "www.example.test", 443, null, List.of(),
                 List.of("www.example.test"), 1, Environment.PRODUCTION, new Owner("web", "web@example.test"),

@@ -46,6 +46,8 @@ public abstract class PostgresIntegrationTest {
                 "-e", NGINX_PREFIX.resolve("logs/error.log").toString(), "-s", "reload"));
         registry.add("certloop.deployment.reload-actions.fail", () -> "/bin/false");
         registry.add("certloop.probe.allowlist", () -> "127.0.0.0/8");
+        // tests drive detection themselves; a scheduled cycle would open incidents on other tests' endpoints
+        registry.add("certloop.probe.detection.enabled", () -> "false");
         registry.add("certloop.issuance.acme.directory-url", () -> pebble() == null ? "" : pebble().directoryUrl());
         registry.add("certloop.issuance.acme.trusted-ca-file", () -> pebble() == null ? "" : pebble().caFile().toString());
         registry.add("certloop.probe.trust.extra-roots", () -> pebble() == null ? "" : PEBBLE_ROOT.toString());

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certloop.CertLoopApplication;
 import io.certloop.support.ApiClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.certloop.support.TlsPeek;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /** The embedded default starts with no set-up: H2 under the data directory, a generated admin password. */
 @ExtendWith(OutputCaptureExtension.class)
-class H2DefaultStartIT {
+class H2DefaultStartAppIT {
 
     private static final Pattern GENERATED = Pattern.compile("Created administrator 'admin' with generated password: (\\S+)");
 
@@ -36,8 +41,24 @@ class H2DefaultStartIT {
             String password = generated.group(1);
             ApiClient adminClient = ApiClient.as(port, "admin", password);
             assertThat(adminClient.get("/api/inventory/endpoints").status()).isEqualTo(200);
-            assertThat(adminClient.get("/engine-rest/process-definition?key=triage-unknown-target").json()).hasSize(1);
+            assertThat(adminClient.get("/engine-rest/process-definition?key=triage-unknown-target").json())
+                    .hasSize(1);
             assertThat(ApiClient.anonymous(port).get("/camunda/app/welcome/default/").status()).isEqualTo(200);
+
+            // the demo: an expiring certificate on loopback is detected, healed, and the review waits in Tasklist
+            JsonNode review = await(Duration.ofSeconds(90), () -> {
+                JsonNode tasks = adminClient.get("/engine-rest/task?taskDefinitionKey=reviewIncident").json();
+                return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
+            });
+            String incidentId = adminClient.get("/engine-rest/process-instance/" + review.path("processInstanceId").asText())
+                    .json().path("businessKey").asText();
+            JsonNode incident = adminClient.get("/api/incidents/" + incidentId).json();
+            assertThat(incident.path("endpoint").asText()).isEqualTo("demo-web");
+            assertThat(incident.path("state").asText()).isEqualTo("resolved");
+            String expected = adminClient.get("/api/inventory/endpoints/demo-web").json().path("expectedSha256").asText();
+            int demoPort = adminClient.get("/api/inventory/endpoints/demo-web").json().path("port").asInt();
+            assertThat(TlsPeek.peek("127.0.0.1", demoPort).leafSha256()).as("the demo service presents the new certificate")
+                    .isEqualTo(expected);
         }
         int before = count(output.getAll());
         try (ConfigurableApplicationContext again = start(dataDir)) {
@@ -48,7 +69,9 @@ class H2DefaultStartIT {
 
     private static ConfigurableApplicationContext start(Path dataDir) {
         return new SpringApplicationBuilder(CertLoopApplication.class)
-                .run("--server.port=0", "--certloop.data-dir=" + dataDir, "--certloop.admin.password=");
+                // one JVM per application test (see the pom), so the engine keeps its default name
+                .run("--server.port=0", "--certloop.data-dir=" + dataDir, "--certloop.admin.password=",
+                        "--certloop.demo.port=0", "--certloop.probe.detection.initial-delay=PT1S");
     }
 
     private static int port(ConfigurableApplicationContext app) {
@@ -62,5 +85,17 @@ class H2DefaultStartIT {
             n++;
         }
         return n;
+    }
+
+    private static <T> T await(Duration timeout, Supplier<T> probe) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("not within " + timeout);
     }
 }

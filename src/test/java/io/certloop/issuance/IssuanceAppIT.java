@@ -66,7 +66,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * database (Camunda's included) and the log are searched for private-key material.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class IssuanceApplicationIT {
+class IssuanceAppIT {
 
     @TempDir
     static Path dataDir;
@@ -87,7 +87,9 @@ class IssuanceApplicationIT {
                 "--certloop.pki.base-url=http://127.0.0.1:" + port,
                 "--certloop.issuance.acme.directory-url=" + pebble.directoryUrl(),
                 "--certloop.issuance.acme.trusted-ca-file=" + pebble.caFile(),
-                "--certloop.issuance.acme.poll-interval=200ms");
+                "--certloop.issuance.acme.poll-interval=200ms",
+                // the demo service is not part of this test
+                "--certloop.demo.enabled=false");
     }
 
     @AfterAll

@@ -1,0 +1,153 @@
+package io.certloop.runbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.certloop.support.ApiClient;
+import io.certloop.support.NginxServer;
+import io.certloop.support.PostgresIntegrationTest;
+import io.certloop.support.TestCertificates;
+import io.certloop.support.TlsPeek;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The product, end to end: nginx presents a certificate that expires tomorrow, Alertmanager posts
+ * its webhook, the expiry runbook reissues from the internal CA, deploys, reloads nginx and
+ * verifies; the test's own TLS client confirms, and an incident commander completes the review
+ * through the engine's REST API.
+ */
+class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
+
+    private NginxServer nginx;
+    private Path certDir;
+    private TestCertificates.Issued expiring;
+
+    @BeforeEach
+    void startNginx() throws Exception {
+        assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
+        certDir = Files.createDirectories(dataDir().resolve("e2e-" + System.nanoTime()));
+        TestCertificates.Issued ca = TestCertificates.rootCa("Legacy Root").selfSigned();
+        expiring = TestCertificates.leaf("localhost").sans("localhost").expiringIn(Duration.ofDays(1)).signedBy(ca);
+        Files.writeString(certDir.resolve("fullchain.pem"), expiring.certificatePem() + expiring.chainPem());
+        expiring.writeKeyPem(certDir.resolve("key.pem"));
+        nginx = NginxServer.builder(NGINX_PREFIX).site("shop", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
+                .start();
+        admin.ensureUser("alertmanager", "alertmanager-pw", "operators");
+        admin.ensureUser("iris", "iris-pw", "incident-commanders");
+    }
+
+    @AfterEach
+    void stopNginx() {
+        if (nginx != null) {
+            nginx.close();
+        }
+    }
+
+    @Test
+    void anAlertIsHealedToAVerifiedLiveEndpointAndTheReviewCompletesTheIncident() throws Exception {
+        String name = "shop-" + System.nanoTime();
+        ApiClient alertmanager = ApiClient.as(port, "alertmanager", "alertmanager-pw");
+        ApiClient commander = ApiClient.as(port, "iris", "iris-pw");
+        Map<String, Object> endpoint = new java.util.HashMap<>();
+        endpoint.put("name", name);
+        endpoint.put("host", "127.0.0.1");
+        endpoint.put("port", nginx.port("shop"));
+        endpoint.put("sni", "localhost");
+        endpoint.put("expectedNames", List.of("localhost"));
+        endpoint.put("tier", 1);
+        endpoint.put("environment", "production");
+        endpoint.put("serviceOwner", Map.of("team", "shop", "email", "shop@example.test"));
+        endpoint.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
+        endpoint.put("replacementPath", "internal-ca");
+        endpoint.put("deployment", Map.of("type", "files", "fullchainPath", certDir.resolve("fullchain.pem").toString(),
+                "keyPath", certDir.resolve("key.pem").toString(), "reloadAction", "test-nginx"));
+        assertThat(alertmanager.post("/api/inventory/endpoints", endpoint).status()).isEqualTo(201);
+
+        Instant alerted = Instant.now();
+        ApiClient.Response accepted = alertmanager.post("/api/alerts/alertmanager", alertmanagerPayload(name));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String incidentId = accepted.json().path("incidents").get(0).asText();
+        assertThat(incidentId).matches("INC-\\d{4}-\\d{6}");
+
+        JsonNode review = await(Duration.ofSeconds(60), () -> {
+            JsonNode tasks = commander.get("/engine-rest/task?processInstanceBusinessKey=" + incidentId
+                    + "&taskDefinitionKey=reviewIncident").json();
+            return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
+        });
+        Duration alertToVerified = Duration.between(alerted, Instant.now());
+
+        String expected = admin.get("/api/inventory/endpoints/" + name).json().path("expectedSha256").asText();
+        assertThat(expected).matches("[0-9a-f]{64}").isNotEqualTo(expiring.sha256());
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("shop"), expected, Duration.ofSeconds(5)).leafSha256())
+                .as("nginx presents the new certificate to the test's own TLS client").isEqualTo(expected);
+
+        JsonNode incident = admin.get("/api/incidents/" + incidentId).json();
+        assertThat(incident.path("state").asText()).isEqualTo("resolved");
+        assertThat(incident.toString()).contains("certificate-issued", "certificate-deployed", "deployment-verified");
+        assertThat(admin.get("/api/notifications?incidentId=" + incidentId).body()).contains("shop@example.test",
+                "pki@example.test");
+
+        ApiClient.Response completed = commander.post("/engine-rest/task/" + review.path("id").asText() + "/complete",
+                Map.of("variables", Map.of(
+                        "rootCause", Map.of("value", "renewal-failed-silently"),
+                        "detectionGap", Map.of("value", "expiry alert fired one day before"),
+                        "timeSpent", Map.of("value", "alert to verified " + alertToVerified.toMillis() + " ms"),
+                        "operatingModelChange", Map.of("value", "put every endpoint under CertLoop detection"))));
+        assertThat(completed.status()).as(completed.body()).isEqualTo(204);
+
+        JsonNode closed = await(Duration.ofSeconds(30), () -> {
+            JsonNode current = admin.get("/api/incidents/" + incidentId).json();
+            return "closed".equals(current.path("state").asText()) ? current : null;
+        });
+        assertThat(closed.toString()).contains("renewal-failed-silently");
+        JsonNode history = admin.get("/engine-rest/history/process-instance?processInstanceBusinessKey=" + incidentId).json();
+        assertThat(history.get(0).path("state").asText()).isEqualTo("COMPLETED");
+    }
+
+    private static String alertmanagerPayload(String endpoint) {
+        return """
+                {
+                  "receiver": "certloop",
+                  "status": "firing",
+                  "alerts": [{
+                    "status": "firing",
+                    "labels": {"alertname": "SSLCertExpiringSoon", "certloop_endpoint": "%s", "instance": "localhost:443",
+                               "job": "blackbox-https", "severity": "critical"},
+                    "annotations": {"summary": "SSL certificate expires in 1 day"},
+                    "startsAt": "2026-11-23T09:58:30.123456789Z",
+                    "endsAt": "0001-01-01T00:00:00Z",
+                    "generatorURL": "http://prometheus:9090/graph?g0.expr=probe_ssl_earliest_cert_expiry",
+                    "fingerprint": "c0ffee%s"
+                  }],
+                  "groupLabels": {"alertname": "SSLCertExpiringSoon"},
+                  "commonLabels": {"alertname": "SSLCertExpiringSoon", "severity": "critical"},
+                  "commonAnnotations": {},
+                  "externalURL": "http://alertmanager:9093",
+                  "version": "4",
+                  "groupKey": "{}:{alertname=\\"SSLCertExpiringSoon\\"}",
+                  "truncatedAlerts": 0
+                }""".formatted(endpoint, Long.toHexString(System.nanoTime()));
+    }
+
+    static <T> T await(Duration timeout, Supplier<T> probe) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("condition not met within " + timeout);
+    }
+}
