@@ -1,0 +1,175 @@
+package io.certloop.runbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.certloop.support.ApiClient;
+import io.certloop.support.NginxServer;
+import io.certloop.support.PebbleServer;
+import io.certloop.support.PostgresTestDatabase;
+import io.certloop.support.TestCertificates;
+import io.certloop.support.TlsPeek;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash safety on PostgreSQL: the server is killed with SIGKILL while the runbook is reloading
+ * nginx, a new server starts on the same database, and the incident still completes with exactly
+ * one issued certificate, the one nginx presents.
+ */
+class CrashRecoveryAppIT {
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> servers = new ArrayList<>();
+    private NginxServer nginx;
+
+    @AfterEach
+    void stop() {
+        servers.forEach(Process::destroyForcibly);
+        if (nginx != null) {
+            nginx.close();
+        }
+    }
+
+    @Test
+    void aServerKilledMidRunbookIsReplacedAndTheIncidentCompletesWithOneCertificate() throws Exception {
+        assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
+        TestCertificates.Issued ca = TestCertificates.rootCa("Crash Root").selfSigned();
+        TestCertificates.Issued expiring = TestCertificates.leaf("localhost").sans("localhost")
+                .expiringIn(Duration.ofDays(1)).signedBy(ca);
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(certs.resolve("fullchain.pem"), expiring.certificatePem() + expiring.chainPem());
+        expiring.writeKeyPem(certs.resolve("key.pem"));
+        nginx = NginxServer.builder(dir.resolve("nginx")).site("web", certs.resolve("fullchain.pem"),
+                certs.resolve("key.pem")).start();
+
+        // the reload action announces itself, then takes its time: the window in which we kill the server
+        Path marker = dir.resolve("reload-started");
+        Path slowReload = dir.resolve("slow-reload.sh");
+        Files.writeString(slowReload, "#!/bin/sh\ntouch " + marker + "\nsleep 4\nexec " + nginx.reloadCommand() + "\n");
+        Files.setPosixFilePermissions(slowReload, PosixFilePermissions.fromString("rwx------"));
+
+        int port = PebbleServer.freePort();
+        String database = PostgresTestDatabase.url();
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath(), "io.certloop.CertLoopApplication",
+                "--spring.profiles.active=postgres", "--spring.datasource.url=" + database,
+                "--spring.datasource.username=" + PostgresTestDatabase.USER,
+                "--spring.datasource.password=" + PostgresTestDatabase.PASSWORD,
+                "--server.port=" + port, "--certloop.data-dir=" + dir.resolve("data"),
+                "--certloop.admin.password=crash-admin",
+                "--certloop.deployment.reload-actions.slow-nginx=" + slowReload,
+                "--certloop.probe.allowlist=127.0.0.0/8", "--certloop.probe.detection.enabled=false",
+                "--camunda.bpm.job-execution.lock-time-in-millis=5000");
+
+        Process first = start(command, "first");
+        ApiClient admin = ApiClient.as(port, "admin", "crash-admin");
+        awaitUp(port);
+        Map<String, Object> endpoint = new HashMap<>();
+        endpoint.put("name", "crash-web");
+        endpoint.put("host", "127.0.0.1");
+        endpoint.put("port", nginx.port("web"));
+        endpoint.put("sni", "localhost");
+        endpoint.put("expectedNames", List.of("localhost"));
+        endpoint.put("tier", 1);
+        endpoint.put("environment", "production");
+        endpoint.put("serviceOwner", Map.of("team", "web", "email", "web@example.test"));
+        endpoint.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
+        endpoint.put("replacementPath", "internal-ca");
+        endpoint.put("deployment", Map.of("type", "files", "fullchainPath", certs.resolve("fullchain.pem").toString(),
+                "keyPath", certs.resolve("key.pem").toString(), "reloadAction", "slow-nginx"));
+        assertThat(admin.post("/api/inventory/endpoints", endpoint).status()).isEqualTo(201);
+        ApiClient.Response opened = admin.post("/api/incidents", Map.of("endpoint", "crash-web", "category", "expiry",
+                "subcategory", "expiring", "reason", "certificate expires tomorrow"));
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+        String incidentId = opened.json().path("id").asText();
+
+        await(Duration.ofSeconds(60), () -> Files.exists(marker) ? Boolean.TRUE : null);
+        first.destroyForcibly(); // SIGKILL: no shutdown hooks, the deploy job stays locked
+        first.waitFor();
+        assertThat(admin.get("/api/incidents/" + incidentId).json().path("state").asText())
+                .as("not resolved before the crash").isEqualTo("open");
+
+        start(command, "second");
+        awaitUp(port);
+        JsonNode resolved = await(Duration.ofSeconds(120), () -> {
+            JsonNode incident = admin.get("/api/incidents/" + incidentId).json();
+            return "resolved".equals(incident.path("state").asText()) ? incident : null;
+        });
+        assertThat(resolved.toString()).contains("deployment-verified");
+
+        List<String> issued = issuedFingerprints(database, "crash-web");
+        assertThat(issued).as("exactly one certificate issued for the incident").hasSize(1);
+        String expected = admin.get("/api/inventory/endpoints/crash-web").json().path("expectedSha256").asText();
+        assertThat(expected).isEqualTo(issued.get(0));
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("web"), expected, Duration.ofSeconds(5)).leafSha256())
+                .isEqualTo(expected);
+    }
+
+    private Process start(List<String> command, String name) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        servers.add(process);
+        return process;
+    }
+
+    private void awaitUp(int port) throws Exception {
+        await(Duration.ofSeconds(120), () -> {
+            try {
+                ApiClient.Response health = ApiClient.anonymous(port).get("/actuator/health");
+                return health.status() == 200 ? Boolean.TRUE : null;
+            } catch (RuntimeException notYet) {
+                return null;
+            }
+        });
+    }
+
+    private static List<String> issuedFingerprints(String url, String endpoint) throws Exception {
+        List<String> fingerprints = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(url, PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD);
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT sha256 FROM issued_certificate WHERE endpoint_name = ?")) {
+            query.setString(1, endpoint);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    fingerprints.add(rows.getString(1));
+                }
+            }
+        }
+        return fingerprints;
+    }
+
+    private static String classpath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    private static <T> T await(Duration timeout, java.util.function.Supplier<T> probe) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within " + timeout);
+    }
+}

@@ -1,0 +1,107 @@
+package io.certloop.runbook;
+
+import io.certloop.CertLoopApplication;
+import io.certloop.support.ApiClient;
+import io.certloop.support.NginxServer;
+import io.certloop.support.TestCertificates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Alert-to-verified time of the automated expiry path against a real nginx: for each of N
+ * incidents, from the Alertmanager webhook call to the incident being resolved by a passing live
+ * probe. Prints median, p95 and mean. Run with {@code bench/incident [N]}.
+ */
+public final class IncidentBench {
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        Path dir = Files.createTempDirectory("certloop-incident-bench");
+        TestCertificates.Issued root = TestCertificates.rootCa("Bench Legacy Root").selfSigned();
+        NginxServer.Builder builder = NginxServer.builder(dir.resolve("nginx"));
+        for (int i = 0; i < n; i++) {
+            Path site = Files.createDirectories(dir.resolve("site-" + i));
+            TestCertificates.Issued leaf = TestCertificates.leaf("localhost").sans("localhost")
+                    .expiringIn(Duration.ofDays(1)).signedBy(root);
+            Files.writeString(site.resolve("fullchain.pem"), leaf.certificatePem() + leaf.chainPem());
+            leaf.writeKeyPem(site.resolve("key.pem"));
+            builder.site("s" + i, site.resolve("fullchain.pem"), site.resolve("key.pem"));
+        }
+        try (NginxServer nginx = builder.start();
+                ConfigurableApplicationContext app = new SpringApplicationBuilder(CertLoopApplication.class).run(
+                        "--server.port=0", "--certloop.data-dir=" + dir.resolve("data"),
+                        "--certloop.admin.password=bench", "--certloop.demo.enabled=false",
+                        "--certloop.probe.detection.enabled=false", "--certloop.probe.allowlist=127.0.0.0/8",
+                        "--certloop.deployment.reload-actions.bench-nginx=" + nginx.reloadCommand(),
+                        "--logging.level.root=WARN")) {
+            int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+            ApiClient api = ApiClient.as(port, "admin", "bench");
+            for (int i = 0; i < n; i++) {
+                Map<String, Object> endpoint = new HashMap<>();
+                endpoint.put("name", "bench-" + i);
+                endpoint.put("host", "127.0.0.1");
+                endpoint.put("port", nginx.port("s" + i));
+                endpoint.put("sni", "localhost");
+                endpoint.put("expectedNames", List.of("localhost"));
+                endpoint.put("tier", 1);
+                endpoint.put("environment", "production");
+                endpoint.put("serviceOwner", Map.of("team", "web", "email", "web@example.test"));
+                endpoint.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
+                endpoint.put("replacementPath", "internal-ca");
+                endpoint.put("deployment", Map.of("type", "files",
+                        "fullchainPath", dir.resolve("site-" + i + "/fullchain.pem").toString(),
+                        "keyPath", dir.resolve("site-" + i + "/key.pem").toString(), "reloadAction", "bench-nginx"));
+                ApiClient.Response created = api.post("/api/inventory/endpoints", endpoint);
+                if (created.status() != 201) {
+                    throw new IllegalStateException(created.toString());
+                }
+            }
+            // one warm-up incident (JIT, connection pools), not measured
+            measure(api, "bench-0");
+            List<Long> millis = new ArrayList<>();
+            for (int i = 1; i < n; i++) {
+                millis.add(measure(api, "bench-" + i));
+            }
+            millis.sort(Long::compare);
+            long median = millis.get(millis.size() / 2);
+            long p95 = millis.get((int) Math.ceil(millis.size() * 0.95) - 1);
+            double mean = millis.stream().mapToLong(Long::longValue).average().orElse(0);
+            System.out.printf("incidents: %d (after 1 warm-up), alert-to-verified median %d ms, p95 %d ms, mean %.0f ms, max %d ms%n",
+                    millis.size(), median, p95, mean, millis.get(millis.size() - 1));
+        }
+        System.exit(0);
+    }
+
+    private static long measure(ApiClient api, String endpoint) throws InterruptedException {
+        long start = System.nanoTime();
+        ApiClient.Response accepted = api.post("/api/alerts/alertmanager", "application/json", """
+                {"receiver":"certloop","status":"firing","alerts":[{"status":"firing",
+                 "labels":{"alertname":"SSLCertExpiringSoon","certloop_endpoint":"%s"},
+                 "annotations":{"summary":"expires in 1 day"},"startsAt":"2026-11-23T10:00:00Z",
+                 "endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus/graph","fingerprint":"%s"}],
+                 "groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://alertmanager",
+                 "version":"4","groupKey":"{}:{}","truncatedAlerts":0}""".formatted(endpoint, endpoint));
+        if (accepted.status() != 202) {
+            throw new IllegalStateException(accepted.toString());
+        }
+        String incident = accepted.json().path("incidents").get(0).asText();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if ("resolved".equals(api.get("/api/incidents/" + incident).json().path("state").asText())) {
+                return Duration.ofNanos(System.nanoTime() - start).toMillis();
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("incident " + incident + " not verified within 60 s");
+    }
+
+    private IncidentBench() {
+    }
+}
