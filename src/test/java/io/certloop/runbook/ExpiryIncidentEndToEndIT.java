@@ -58,20 +58,7 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         String name = "shop-" + System.nanoTime();
         ApiClient alertmanager = ApiClient.as(port, "alertmanager", "alertmanager-pw");
         ApiClient commander = ApiClient.as(port, "iris", "iris-pw");
-        Map<String, Object> endpoint = new java.util.HashMap<>();
-        endpoint.put("name", name);
-        endpoint.put("host", "127.0.0.1");
-        endpoint.put("port", nginx.port("shop"));
-        endpoint.put("sni", "localhost");
-        endpoint.put("expectedNames", List.of("localhost"));
-        endpoint.put("tier", 1);
-        endpoint.put("environment", "production");
-        endpoint.put("serviceOwner", Map.of("team", "shop", "email", "shop@example.test"));
-        endpoint.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
-        endpoint.put("replacementPath", "internal-ca");
-        endpoint.put("deployment", Map.of("type", "files", "fullchainPath", certDir.resolve("fullchain.pem").toString(),
-                "keyPath", certDir.resolve("key.pem").toString(), "reloadAction", "test-nginx"));
-        assertThat(alertmanager.post("/api/inventory/endpoints", endpoint).status()).isEqualTo(201);
+        assertThat(alertmanager.post("/api/inventory/endpoints", endpoint(name)).status()).isEqualTo(201);
 
         Instant alerted = Instant.now();
         ApiClient.Response accepted = alertmanager.post("/api/alerts/alertmanager", alertmanagerPayload(name));
@@ -112,6 +99,73 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         assertThat(closed.toString()).contains("renewal-failed-silently");
         JsonNode history = admin.get("/engine-rest/history/process-instance?processInstanceBusinessKey=" + incidentId).json();
         assertThat(history.get(0).path("state").asText()).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void aRenewedButNotDeployedCertificateIsRedeployedAndVerified() throws Exception {
+        String name = "renewed-" + System.nanoTime();
+        ApiClient operator = ApiClient.as(port, "alertmanager", "alertmanager-pw");
+        assertThat(operator.post("/api/inventory/endpoints", endpoint(name)).status()).isEqualTo(201);
+        // a renewal happened (issued, deployed, verified) ...
+        ApiClient.Response replaced = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        String renewed = replaced.json().path("issued").path("sha256").asText();
+        // ... then the service went back to the old files (a config management run, a restore, a new node)
+        Files.writeString(certDir.resolve("fullchain.pem"), expiring.certificatePem() + expiring.chainPem());
+        expiring.writeKeyPem(certDir.resolve("key.pem.old"));
+        Files.move(certDir.resolve("key.pem.old"), certDir.resolve("key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        nginx.reload();
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("shop"), expiring.sha256(), Duration.ofSeconds(5)).leafSha256())
+                .isEqualTo(expiring.sha256());
+
+        ApiClient.Response opened = operator.post("/api/incidents", Map.of("endpoint", name,
+                "category", "renewed-not-deployed", "reason", "FINGERPRINT_MISMATCH: the endpoint presents the old certificate"));
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+        String incidentId = opened.json().path("id").asText();
+
+        JsonNode closed = await(Duration.ofSeconds(60), () -> {
+            JsonNode incident = admin.get("/api/incidents/" + incidentId).json();
+            return "closed".equals(incident.path("state").asText()) ? incident : null;
+        });
+        assertThat(closed.toString()).contains("expected-certificate-checked", "certificate-deployed", "deployment-verified");
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("shop"), renewed, Duration.ofSeconds(5)).leafSha256())
+                .as("the renewed certificate is live again, no new one was issued").isEqualTo(renewed);
+    }
+
+    @Test
+    void anAlertForATargetOutsideTheInventoryStartsATriageTaskAndIsNeverProbed() throws Exception {
+        String target = "unknown-" + System.nanoTime() + ".example.test:443";
+        ApiClient alertmanager = ApiClient.as(port, "alertmanager", "alertmanager-pw");
+        ApiClient.Response accepted = alertmanager.post("/api/alerts/alertmanager", "application/json",
+                alertmanagerPayload("ignored").replace("\"certloop_endpoint\": \"ignored\", \"instance\": \"localhost:443\"",
+                        "\"instance\": \"" + target + "\""));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.json().path("incidents")).isEmpty();
+        JsonNode task = await(Duration.ofSeconds(10), () -> {
+            JsonNode tasks = admin.get("/engine-rest/task?processDefinitionKey=triage-unknown-target"
+                    + "&processInstanceBusinessKey=TRIAGE-" + target).json();
+            return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
+        });
+        assertThat(task.path("taskDefinitionKey").asText()).isEqualTo("triageTarget");
+        JsonNode variables = admin.get("/engine-rest/task/" + task.path("id").asText() + "/variables").json();
+        assertThat(variables.path("target").path("value").asText()).isEqualTo(target);
+    }
+
+    private Map<String, Object> endpoint(String name) {
+        Map<String, Object> endpoint = new java.util.HashMap<>();
+        endpoint.put("name", name);
+        endpoint.put("host", "127.0.0.1");
+        endpoint.put("port", nginx.port("shop"));
+        endpoint.put("sni", "localhost");
+        endpoint.put("expectedNames", List.of("localhost"));
+        endpoint.put("tier", 1);
+        endpoint.put("environment", "production");
+        endpoint.put("serviceOwner", Map.of("team", "shop", "email", "shop@example.test"));
+        endpoint.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
+        endpoint.put("replacementPath", "internal-ca");
+        endpoint.put("deployment", Map.of("type", "files", "fullchainPath", certDir.resolve("fullchain.pem").toString(),
+                "keyPath", certDir.resolve("key.pem").toString(), "reloadAction", "test-nginx"));
+        return endpoint;
     }
 
     private static String alertmanagerPayload(String endpoint) {
