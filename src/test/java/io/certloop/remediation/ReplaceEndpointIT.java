@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.ApiClient;
+import io.certloop.support.TestEndpoints;
 import io.certloop.support.NginxServer;
 import io.certloop.support.PostgresIntegrationTest;
 import io.certloop.support.TestCertificates;
@@ -12,8 +13,6 @@ import io.certloop.support.TlsPeek;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +53,7 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
     void replaceIssuesFromTheInternalCaDeploysReloadsAndVerifiesTheLiveEndpoint() throws Exception {
         ApiClient operator = ApiClient.as(port, "olivia", "olivia-pw");
         String name = "nginx-web-" + System.nanoTime();
-        assertThat(operator.post("/api/inventory/endpoints", endpoint(name, nginx.port("web"), "test-nginx")).status())
+        assertThat(operator.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("web"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx")).status())
                 .isEqualTo(201);
         assertThat(ApiClient.as(port, "audrey", "audrey-pw").post("/api/inventory/endpoints/" + name + "/replace", Map.of())
                 .status()).as("only operators replace").isEqualTo(403);
@@ -83,7 +82,7 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
         assumeTrue(pebble() != null, "Debian pebble is required (bin/test installs it)");
         ApiClient operator = ApiClient.as(port, "olivia", "olivia-pw");
         String name = "nginx-acme-" + System.nanoTime();
-        Map<String, Object> request = endpoint(name, nginx.port("web"), "test-nginx");
+        Map<String, Object> request = TestEndpoints.loopback(name, nginx.port("web"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx");
         request.put("replacementPath", "acme");
         assertThat(operator.post("/api/inventory/endpoints", request).status()).isEqualTo(201);
 
@@ -104,7 +103,7 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
         ApiClient operator = ApiClient.as(port, "olivia", "olivia-pw");
         String name = "nginx-broken-" + System.nanoTime();
         // the 'noop' action never reloads nginx, so the live endpoint keeps the old certificate
-        assertThat(operator.post("/api/inventory/endpoints", endpoint(name, nginx.port("web"), "noop")).status()).isEqualTo(201);
+        assertThat(operator.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("web"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "noop")).status()).isEqualTo(201);
 
         ApiClient.Response response = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
 
@@ -123,7 +122,7 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
     void aReloadActionThatFailsIsReportedAndRolledBack() throws Exception {
         ApiClient operator = ApiClient.as(port, "olivia", "olivia-pw");
         String name = "nginx-reload-fails-" + System.nanoTime();
-        operator.post("/api/inventory/endpoints", endpoint(name, nginx.port("web"), "fail"));
+        operator.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("web"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "fail"));
 
         ApiClient.Response response = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
 
@@ -139,7 +138,7 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
     void aManualEndpointIsRefusedWithTheReason() {
         ApiClient operator = ApiClient.as(port, "olivia", "olivia-pw");
         String name = "manual-" + System.nanoTime();
-        Map<String, Object> request = endpoint(name, nginx.port("web"), "noop");
+        Map<String, Object> request = TestEndpoints.loopback(name, nginx.port("web"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "noop");
         request.put("replacementPath", "manual");
         operator.post("/api/inventory/endpoints", request);
         ApiClient.Response response = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
@@ -147,18 +146,4 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
         assertThat(response.json().path("detail").asText()).contains("manual");
     }
 
-    private Map<String, Object> endpoint(String name, int nginxPort, String reloadAction) {
-        Map<String, Object> request = new HashMap<>();
-        request.put("name", name);
-        request.put("host", "127.0.0.1");
-        request.put("port", nginxPort);
-        request.put("sni", "localhost");
-        request.put("expectedNames", List.of("localhost"));
-        request.put("tier", 1);
-        request.put("environment", "production");
-        request.put("replacementPath", "internal-ca");
-        request.put("deployment", Map.of("type", "files", "fullchainPath", certDir.resolve("fullchain.pem").toString(),
-                "keyPath", certDir.resolve("key.pem").toString(), "reloadAction", reloadAction));
-        return request;
-    }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.ApiClient;
+import io.certloop.support.Await;
+import io.certloop.support.TestEndpoints;
 import io.certloop.support.NginxServer;
 import io.certloop.support.PebbleServer;
 import io.certloop.support.PostgresTestDatabase;
@@ -20,7 +22,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -82,32 +83,21 @@ class CrashRecoveryAppIT {
         Process first = start(command, "first");
         ApiClient admin = ApiClient.as(port, "admin", "crash-admin");
         awaitUp(port);
-        Map<String, Object> endpoint = new HashMap<>();
-        endpoint.put("name", "crash-web");
-        endpoint.put("host", "127.0.0.1");
-        endpoint.put("port", nginx.port("web"));
-        endpoint.put("sni", "localhost");
-        endpoint.put("expectedNames", List.of("localhost"));
-        endpoint.put("tier", 1);
-        endpoint.put("environment", "production");
-        endpoint.put("serviceOwner", Map.of("team", "web", "email", "web@example.test"));
-        endpoint.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
-        endpoint.put("replacementPath", "internal-ca");
-        endpoint.put("deployment", Map.of("type", "files", "fullchainPath", certs.resolve("fullchain.pem").toString(),
-                "keyPath", certs.resolve("key.pem").toString(), "reloadAction", "slow-nginx"));
+        Map<String, Object> endpoint = TestEndpoints.loopback("crash-web", nginx.port("web"),
+                certs.resolve("fullchain.pem"), certs.resolve("key.pem"), "slow-nginx");
         assertThat(admin.post("/api/inventory/endpoints", endpoint).status()).isEqualTo(201);
         ApiClient.Response opened = admin.post("/api/incidents", Map.of("endpoint", "crash-web", "category", "expiry",
                 "subcategory", "expiring", "reason", "certificate expires tomorrow"));
         assertThat(opened.status()).as(opened.body()).isEqualTo(201);
         String incidentId = opened.json().path("id").asText();
 
-        await(Duration.ofSeconds(60), () -> Files.exists(marker) ? Boolean.TRUE : null);
+        Await.until(Duration.ofSeconds(60), () -> Files.exists(marker) ? Boolean.TRUE : null);
         first.destroyForcibly(); // SIGKILL: no shutdown hooks, the deploy job stays locked
         first.waitFor();
 
         start(command, "second");
         awaitUp(port);
-        JsonNode resolved = await(Duration.ofSeconds(120), () -> {
+        JsonNode resolved = Await.until(Duration.ofSeconds(120), () -> {
             JsonNode incident = admin.get("/api/incidents/" + incidentId).json();
             return "resolved".equals(incident.path("state").asText()) ? incident : null;
         });
@@ -145,7 +135,7 @@ class CrashRecoveryAppIT {
     }
 
     private void awaitHealth(int port) throws Exception {
-        await(Duration.ofSeconds(60), () -> {
+        Await.until(Duration.ofSeconds(60), () -> {
             try {
                 ApiClient.Response health = ApiClient.anonymous(port).get("/actuator/health");
                 return health.status() == 200 ? Boolean.TRUE : null;
@@ -178,15 +168,4 @@ class CrashRecoveryAppIT {
                 new java.util.LinkedHashSet<>(List.of(path.split(java.io.File.pathSeparator))));
     }
 
-    private static <T> T await(Duration timeout, java.util.function.Supplier<T> probe) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within " + timeout);
-    }
 }

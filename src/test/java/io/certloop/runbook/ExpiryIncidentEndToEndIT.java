@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.ApiClient;
+import io.certloop.support.Await;
+import io.certloop.support.TestEndpoints;
 import io.certloop.support.NginxServer;
 import io.certloop.support.PostgresIntegrationTest;
 import io.certloop.support.TestCertificates;
@@ -15,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         String name = "shop-" + System.nanoTime();
         ApiClient alertmanager = ApiClient.as(port, "alertmanager", "alertmanager-pw");
         ApiClient commander = ApiClient.as(port, "iris", "iris-pw");
-        assertThat(alertmanager.post("/api/inventory/endpoints", endpoint(name)).status()).isEqualTo(201);
+        assertThat(alertmanager.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("shop"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx")).status()).isEqualTo(201);
 
         Instant alerted = Instant.now();
         ApiClient.Response accepted = alertmanager.post("/api/alerts/alertmanager", alertmanagerPayload(name));
@@ -66,7 +67,7 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         String incidentId = accepted.json().path("incidents").get(0).asText();
         assertThat(incidentId).matches("INC-\\d{4}-\\d{6}");
 
-        JsonNode review = await(Duration.ofSeconds(60), () -> {
+        JsonNode review = Await.until(Duration.ofSeconds(60), () -> {
             JsonNode tasks = commander.get("/engine-rest/task?processInstanceBusinessKey=" + incidentId
                     + "&taskDefinitionKey=reviewIncident").json();
             return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
@@ -81,7 +82,7 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         JsonNode incident = admin.get("/api/incidents/" + incidentId).json();
         assertThat(incident.path("state").asText()).isEqualTo("resolved");
         assertThat(incident.toString()).contains("certificate-issued", "certificate-deployed", "deployment-verified");
-        assertThat(admin.get("/api/notifications?incidentId=" + incidentId).body()).contains("shop@example.test",
+        assertThat(admin.get("/api/notifications?incidentId=" + incidentId).body()).contains("web@example.test",
                 "pki@example.test");
 
         ApiClient.Response completed = commander.post("/engine-rest/task/" + review.path("id").asText() + "/complete",
@@ -92,7 +93,7 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
                         "operatingModelChange", Map.of("value", "put every endpoint under CertLoop detection"))));
         assertThat(completed.status()).as(completed.body()).isEqualTo(204);
 
-        JsonNode closed = await(Duration.ofSeconds(30), () -> {
+        JsonNode closed = Await.until(Duration.ofSeconds(30), () -> {
             JsonNode current = admin.get("/api/incidents/" + incidentId).json();
             return "closed".equals(current.path("state").asText()) ? current : null;
         });
@@ -105,7 +106,7 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
     void aRenewedButNotDeployedCertificateIsRedeployedAndVerified() throws Exception {
         String name = "renewed-" + System.nanoTime();
         ApiClient operator = ApiClient.as(port, "alertmanager", "alertmanager-pw");
-        assertThat(operator.post("/api/inventory/endpoints", endpoint(name)).status()).isEqualTo(201);
+        assertThat(operator.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("shop"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx")).status()).isEqualTo(201);
         // a renewal happened (issued, deployed, verified) ...
         ApiClient.Response replaced = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
@@ -123,7 +124,7 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         assertThat(opened.status()).as(opened.body()).isEqualTo(201);
         String incidentId = opened.json().path("id").asText();
 
-        JsonNode closed = await(Duration.ofSeconds(60), () -> {
+        JsonNode closed = Await.until(Duration.ofSeconds(60), () -> {
             JsonNode incident = admin.get("/api/incidents/" + incidentId).json();
             return "closed".equals(incident.path("state").asText()) ? incident : null;
         });
@@ -141,7 +142,7 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
                         "\"instance\": \"" + target + "\""));
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         assertThat(accepted.json().path("incidents")).isEmpty();
-        JsonNode task = await(Duration.ofSeconds(10), () -> {
+        JsonNode task = Await.until(Duration.ofSeconds(10), () -> {
             JsonNode tasks = admin.get("/engine-rest/task?processDefinitionKey=triage-unknown-target"
                     + "&processInstanceBusinessKey=TRIAGE-" + target).json();
             return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
@@ -149,23 +150,6 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         assertThat(task.path("taskDefinitionKey").asText()).isEqualTo("triageTarget");
         JsonNode variables = admin.get("/engine-rest/task/" + task.path("id").asText() + "/variables").json();
         assertThat(variables.path("target").path("value").asText()).isEqualTo(target);
-    }
-
-    private Map<String, Object> endpoint(String name) {
-        Map<String, Object> endpoint = new java.util.HashMap<>();
-        endpoint.put("name", name);
-        endpoint.put("host", "127.0.0.1");
-        endpoint.put("port", nginx.port("shop"));
-        endpoint.put("sni", "localhost");
-        endpoint.put("expectedNames", List.of("localhost"));
-        endpoint.put("tier", 1);
-        endpoint.put("environment", "production");
-        endpoint.put("serviceOwner", Map.of("team", "shop", "email", "shop@example.test"));
-        endpoint.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
-        endpoint.put("replacementPath", "internal-ca");
-        endpoint.put("deployment", Map.of("type", "files", "fullchainPath", certDir.resolve("fullchain.pem").toString(),
-                "keyPath", certDir.resolve("key.pem").toString(), "reloadAction", "test-nginx"));
-        return endpoint;
     }
 
     private static String alertmanagerPayload(String endpoint) {
@@ -193,15 +177,4 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
                 }""".formatted(endpoint, Long.toHexString(System.nanoTime()));
     }
 
-    static <T> T await(Duration timeout, Supplier<T> probe) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("condition not met within " + timeout);
-    }
 }

@@ -2,13 +2,13 @@ package io.certloop.runbook;
 
 import io.certloop.CertLoopApplication;
 import io.certloop.support.ApiClient;
+import io.certloop.support.TestEndpoints;
 import io.certloop.support.NginxServer;
 import io.certloop.support.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -44,20 +44,8 @@ public final class IncidentBench {
             int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
             ApiClient api = ApiClient.as(port, "admin", "bench");
             for (int i = 0; i < n; i++) {
-                Map<String, Object> endpoint = new HashMap<>();
-                endpoint.put("name", "bench-" + i);
-                endpoint.put("host", "127.0.0.1");
-                endpoint.put("port", nginx.port("s" + i));
-                endpoint.put("sni", "localhost");
-                endpoint.put("expectedNames", List.of("localhost"));
-                endpoint.put("tier", 1);
-                endpoint.put("environment", "production");
-                endpoint.put("serviceOwner", Map.of("team", "web", "email", "web@example.test"));
-                endpoint.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
-                endpoint.put("replacementPath", "internal-ca");
-                endpoint.put("deployment", Map.of("type", "files",
-                        "fullchainPath", dir.resolve("site-" + i + "/fullchain.pem").toString(),
-                        "keyPath", dir.resolve("site-" + i + "/key.pem").toString(), "reloadAction", "bench-nginx"));
+                Map<String, Object> endpoint = TestEndpoints.loopback("bench-" + i, nginx.port("s" + i),
+                        dir.resolve("site-" + i + "/fullchain.pem"), dir.resolve("site-" + i + "/key.pem"), "bench-nginx");
                 ApiClient.Response created = api.post("/api/inventory/endpoints", endpoint);
                 if (created.status() != 201) {
                     throw new IllegalStateException(created.toString());

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certloop.CertLoopApplication;
 import io.certloop.support.ApiClient;
+import io.certloop.support.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.TlsPeek;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.function.Supplier;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +45,7 @@ class H2DefaultStartAppIT {
             assertThat(ApiClient.anonymous(port).get("/camunda/app/welcome/default/").status()).isEqualTo(200);
 
             // the demo: an expiring certificate on loopback is detected, healed, and the review waits in Tasklist
-            JsonNode review = await(Duration.ofSeconds(90), () -> {
+            JsonNode review = Await.until(Duration.ofSeconds(90), () -> {
                 JsonNode tasks = adminClient.get("/engine-rest/task?taskDefinitionKey=reviewIncident").json();
                 return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
             });
@@ -87,15 +86,4 @@ class H2DefaultStartAppIT {
         return n;
     }
 
-    private static <T> T await(Duration timeout, Supplier<T> probe) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("not within " + timeout);
-    }
 }

@@ -1,0 +1,35 @@
+package io.certloop.support;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Inventory endpoint requests for the loopback TLS sites tests and benchmarks run. */
+public final class TestEndpoints {
+
+    private TestEndpoints() {
+    }
+
+    /**
+     * A tier-1 production endpoint on 127.0.0.1 answering for {@code localhost}, with both owners
+     * known, replaced through the internal CA into the given files and reloaded by the named action.
+     * The map is mutable so a test can change one field.
+     */
+    public static Map<String, Object> loopback(String name, int port, Path fullchain, Path key, String reloadAction) {
+        Map<String, Object> endpoint = new HashMap<>();
+        endpoint.put("name", name);
+        endpoint.put("host", "127.0.0.1");
+        endpoint.put("port", port);
+        endpoint.put("sni", "localhost");
+        endpoint.put("expectedNames", List.of("localhost"));
+        endpoint.put("tier", 1);
+        endpoint.put("environment", "production");
+        endpoint.put("serviceOwner", Map.of("team", "web", "email", "web@example.test"));
+        endpoint.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
+        endpoint.put("replacementPath", "internal-ca");
+        endpoint.put("deployment", Map.of("type", "files", "fullchainPath", fullchain.toString(),
+                "keyPath", key.toString(), "reloadAction", reloadAction));
+        return endpoint;
+    }
+}
