@@ -85,6 +85,13 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         assertThat(admin.get("/api/notifications?incidentId=" + incidentId).body()).contains("web@example.test",
                 "pki@example.test");
 
+        // what Tasklist loads to render the task: the Camunda Form deployed from forms/
+        ApiClient.Response form = commander.get("/engine-rest/task/" + review.path("id").asText() + "/deployed-form");
+        assertThat(form.status()).as(form.body()).isEqualTo(200);
+        assertThat(form.json().path("id").asText()).isEqualTo("post-incident-review");
+        assertThat(form.json().path("components").findValuesAsText("key")).contains("rootCause", "detectionGap",
+                "timeSpent", "pattern", "operatingModelChange");
+
         ApiClient.Response completed = commander.post("/engine-rest/task/" + review.path("id").asText() + "/complete",
                 Map.of("variables", Map.of(
                         "rootCause", Map.of("value", "renewal-failed-silently"),
