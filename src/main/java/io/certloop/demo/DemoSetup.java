@@ -71,7 +71,12 @@ class DemoSetup {
             log.info("Demo: issued a certificate for {} valid until {} (about to expire, on purpose)", ENDPOINT,
                     initial.notAfter());
         }
-        service = DemoTlsService.start(fullchain, key, port);
+        try {
+            service = DemoTlsService.start(fullchain, key, port);
+        } catch (java.net.BindException taken) {
+            log.warn("Demo: port {} is taken; the demo service uses a free port instead", port);
+            service = DemoTlsService.start(fullchain, key, 0);
+        }
         EndpointRequest request = new EndpointRequest(ENDPOINT, "127.0.0.1", service.port(), "localhost", List.of(),
                 List.of("localhost"), 1, "production",
                 new EndpointRequest.OwnerRequest("demo-shop", "shop-team@example.test"),
