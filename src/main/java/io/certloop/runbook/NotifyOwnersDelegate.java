@@ -46,5 +46,11 @@ class NotifyOwnersDelegate extends RunbookDelegate {
             body.append("Verification: ").append(string(execution, VERIFICATION_SUMMARY)).append('\n');
         }
         notifications.send(incidentId, endpoint, kind, subject, body.toString());
+        // the severity policy says who else hears: the commander is paged at once for the worst
+        // incidents, and always when the response SLA passes
+        boolean pageAtOnce = "opened".equals(kind) && Boolean.TRUE.equals(execution.getVariable("pageIncidentCommander"));
+        if (pageAtOnce || "escalated".equals(kind)) {
+            notifications.pageIncidentCommanders(incidentId, kind, subject, body.toString());
+        }
     }
 }

@@ -4,4 +4,7 @@ package io.certloop.runbook;
 interface OwnerNotifications {
 
     void send(String incidentId, String endpoint, String kind, String subject, String body);
+
+    /** Pages the incident commanders (the members of the incident-commanders group with a mail address). */
+    void pageIncidentCommanders(String incidentId, String kind, String subject, String body);
 }

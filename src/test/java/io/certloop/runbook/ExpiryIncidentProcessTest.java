@@ -259,12 +259,24 @@ class ExpiryIncidentProcessTest {
         assertThat(updateTimer.getDuedate()).isCloseTo(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(30))), 60_000);
         RunbookFixture.run(management, instance, "updateDue");
         RunbookFixture.run(management, instance, "sendStatusUpdate");
-        assertThat(fixture.notifications).containsExactly("escalated", "status-update");
+        assertThat(fixture.notifications).containsExactly("escalated", "page:escalated", "status-update");
         assertThat(instance).isActive();
     }
 
+    @Test
+    void whenThePolicyPagesAtOnceTheIncidentCommanderIsPagedWithTheOpeningNotification() {
+        ProcessInstance instance = start(true);
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners");
+        assertThat(fixture.notifications).containsExactly("opened", "page:opened");
+    }
+
     private ProcessInstance start() {
+        return start(false);
+    }
+
+    private ProcessInstance start(boolean pageIncidentCommander) {
         Map<String, Object> variables = new HashMap<>();
+        variables.put("pageIncidentCommander", pageIncidentCommander);
         variables.put("incidentId", INCIDENT);
         variables.put("endpoint", "web");
         variables.put("category", "expiry");

@@ -26,7 +26,17 @@ final class RunbookFixture {
     final List<String> notifications = new ArrayList<>();
 
     RunbookFixture() {
-        OwnerNotifications notifier = (incidentId, endpoint, kind, subject, body) -> notifications.add(kind);
+        OwnerNotifications notifier = new OwnerNotifications() {
+            @Override
+            public void send(String incidentId, String endpoint, String kind, String subject, String body) {
+                notifications.add(kind);
+            }
+
+            @Override
+            public void pageIncidentCommanders(String incidentId, String kind, String subject, String body) {
+                notifications.add("page:" + kind);
+            }
+        };
         Mocks.reset();
         Mocks.register("confirmCauseDelegate", new ConfirmCauseDelegate(remediation, incidents));
         Mocks.register("identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents));
