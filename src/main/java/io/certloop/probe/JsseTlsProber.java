@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -71,7 +70,7 @@ public class JsseTlsProber implements TlsProber {
         }
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new CaptureAll()}, new SecureRandom());
+            context.init(null, new TrustManager[] {new CaptureAll()}, new PerThreadSecureRandom());
             sockets = context.getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS unavailable", e);
