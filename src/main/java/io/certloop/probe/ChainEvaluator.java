@@ -10,20 +10,44 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Judges a captured chain after the fact, apart from the handshake, so that a chain nobody would
  * trust is still captured and described. Tells "an intermediate is missing" from "the root is
  * unknown" because they have different fixes.
+ *
+ * <p>Verdicts are cached per exact sent chain (the SHA-256 of every certificate, in order): an estate
+ * serves the same few chains from many endpoints, and judging one costs several signature checks and
+ * a PKIX validation. The anchors are fixed per evaluator. The only input that changes is the time, and
+ * a verdict depends on it only through the certificates' validity periods, so a verdict is cached only
+ * when every sent certificate was within its validity period, and reused only while that is still so;
+ * any other moment (something expired or not yet valid) is judged afresh.
  */
 final class ChainEvaluator {
+
+    static final int DEFAULT_CACHE_SIZE = 4096;
 
     private static final int MAX_DEPTH = 10;
 
     private final TrustAnchors anchors;
+    private final BoundedLruCache<List<String>, Cached> cache;
+    private final AtomicLong evaluations = new AtomicLong();
 
     ChainEvaluator(TrustAnchors anchors) {
+        this(anchors, DEFAULT_CACHE_SIZE);
+    }
+
+    ChainEvaluator(TrustAnchors anchors, int cacheSize) {
         this.anchors = anchors;
+        this.cache = new BoundedLruCache<>(cacheSize);
+    }
+
+    /** A verdict and the span in which every sent certificate is within its validity period. */
+    private record Cached(Verdict verdict, Instant from, Instant until) {
+        boolean holdsAt(Instant now) {
+            return !now.isBefore(from) && !now.isAfter(until);
+        }
     }
 
     /**
@@ -37,6 +61,48 @@ final class ChainEvaluator {
     }
 
     Verdict evaluate(List<X509Certificate> sent, Instant now) {
+        return evaluate(sent, sent.stream().map(Certificates::sha256).toList(), now);
+    }
+
+    /**
+     * @param fingerprints the SHA-256 of each sent certificate, in the same order
+     */
+    Verdict evaluate(List<X509Certificate> sent, List<String> fingerprints, Instant now) {
+        if (fingerprints.size() != sent.size()) {
+            throw new IllegalArgumentException("one fingerprint per certificate");
+        }
+        List<String> key = List.copyOf(fingerprints);
+        Cached cached = cache.get(key);
+        if (cached != null && cached.holdsAt(now)) {
+            return cached.verdict();
+        }
+        Verdict verdict = judge(sent, now);
+        Instant from = Instant.MIN;
+        Instant until = Instant.MAX;
+        for (X509Certificate certificate : sent) {
+            Instant notBefore = certificate.getNotBefore().toInstant();
+            Instant notAfter = certificate.getNotAfter().toInstant();
+            from = notBefore.isAfter(from) ? notBefore : from;
+            until = notAfter.isBefore(until) ? notAfter : until;
+        }
+        Cached entry = new Cached(verdict, from, until);
+        if (entry.holdsAt(now)) {
+            cache.put(key, entry);
+        }
+        return verdict;
+    }
+
+    /** How many chains were judged rather than answered from the cache. */
+    long evaluations() {
+        return evaluations.get();
+    }
+
+    int cachedChains() {
+        return cache.size();
+    }
+
+    private Verdict judge(List<X509Certificate> sent, Instant now) {
+        evaluations.incrementAndGet();
         X509Certificate leaf = sent.get(0);
         List<X509Certificate> remaining = new ArrayList<>(sent.subList(1, sent.size()));
         List<X509Certificate> path = new ArrayList<>();

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -27,6 +26,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -51,7 +51,8 @@ public class JsseTlsProber implements TlsProber {
     private final Duration connectTimeout;
     private final Duration handshakeTimeout;
     private final boolean revocationEnabled;
-    private final SSLContext context;
+    private final boolean bouncyCastleEc;
+    private final SSLSocketFactory sockets;
     private final ScheduledThreadPoolExecutor watchdog;
 
     JsseTlsProber(ProbeProperties properties, ProbeTargetGuard guard, TrustAnchors anchors, FindingPolicy policy, Clock clock) {
@@ -63,9 +64,14 @@ public class JsseTlsProber implements TlsProber {
         this.connectTimeout = properties.getConnectTimeout();
         this.handshakeTimeout = properties.getHandshakeTimeout();
         this.revocationEnabled = properties.isRevocationEnabled();
+        this.bouncyCastleEc = properties.isBouncyCastleEc();
+        if (bouncyCastleEc) {
+            ProbeEcCrypto.install();
+        }
         try {
-            context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new CaptureAll()}, new SecureRandom());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new CaptureAll()}, new PerThreadSecureRandom());
+            sockets = context.getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS unavailable", e);
         }
@@ -98,7 +104,9 @@ public class JsseTlsProber implements TlsProber {
         List<AddressResult> results = new ArrayList<>();
         Map<String, Revocation> revocationByLeaf = new HashMap<>();
         for (InetAddress address : targets.addresses()) {
-            results.add(probeAddress(address, request.port(), sni, expectedNames, now, revocationByLeaf));
+            results.add(bouncyCastleEc
+                    ? ProbeEcCrypto.run(() -> probeAddress(address, request.port(), sni, expectedNames, now, revocationByLeaf))
+                    : probeAddress(address, request.port(), sni, expectedNames, now, revocationByLeaf));
         }
         if (targets.addresses().isEmpty()) {
             results.add(AddressResult.failed(targets.host(), targets.resolutionError()));
@@ -122,8 +130,8 @@ public class JsseTlsProber implements TlsProber {
             return AddressResult.failed(address.getHostAddress(), describe(e));
         }
         List<X509Certificate> sent = handshake.chain();
-        ChainEvaluator.Verdict verdict = chains.evaluate(sent, now);
         List<CertificateDetails> details = sent.stream().map(Certificates::details).toList();
+        ChainEvaluator.Verdict verdict = chains.evaluate(sent, details.stream().map(CertificateDetails::sha256).toList(), now);
         boolean namesMatch = HostnameMatcher.unmatched(expectedNames, details.get(0).sans()).isEmpty();
         Revocation status = revocationEnabled
                 ? revocationByLeaf.computeIfAbsent(details.get(0).sha256(), key -> revocation.check(sent.get(0), verdict.leafIssuer()))
@@ -139,11 +147,14 @@ public class JsseTlsProber implements TlsProber {
         Socket raw = new Socket();
         ScheduledFuture<?> deadline = null;
         try {
+            // JSSE writes a flight in several small writes: with Nagle on, the second waits for the peer's
+            // delayed ACK (40 ms on Linux) and every handshake stalls; a prober only ever sends handshake data
+            raw.setTcpNoDelay(true);
             raw.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
             raw.setSoTimeout((int) handshakeTimeout.toMillis());
             // a peer that trickles bytes resets the read timeout; the watchdog bounds the whole handshake
             deadline = watchdog.schedule(() -> closeQuietly(raw), handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(raw, address.getHostAddress(), port, true);
+            SSLSocket socket = (SSLSocket) sockets.createSocket(raw, address.getHostAddress(), port, true);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setProtocols(supported(socket.getSupportedProtocols()));
             parameters.setEndpointIdentificationAlgorithm(null);

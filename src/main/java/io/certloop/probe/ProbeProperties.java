@@ -26,6 +26,11 @@ public class ProbeProperties {
     private Duration revocationTimeout = Duration.ofSeconds(5);
     /** Skip revocation checks entirely (e.g. benchmarks, air-gapped estates). */
     private boolean revocationEnabled = true;
+    /**
+     * Do the probe's elliptic-curve work (ECDHE, ECDSA verification) with BouncyCastle instead of the
+     * JDK's slower SunEC; only probe threads are affected (see {@code ProbeEcCrypto}).
+     */
+    private boolean bouncyCastleEc = true;
     private final Trust trust = new Trust();
     private final Policy policy = new Policy();
     private final Detection detection = new Detection();
@@ -84,6 +89,14 @@ public class ProbeProperties {
 
     public void setRevocationEnabled(boolean revocationEnabled) {
         this.revocationEnabled = revocationEnabled;
+    }
+
+    public boolean isBouncyCastleEc() {
+        return bouncyCastleEc;
+    }
+
+    public void setBouncyCastleEc(boolean bouncyCastleEc) {
+        this.bouncyCastleEc = bouncyCastleEc;
     }
 
     public Trust getTrust() {

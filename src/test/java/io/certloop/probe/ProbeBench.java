@@ -30,7 +30,7 @@ import io.certloop.support.TestCertificates.Issued;
  * certificates name no responder) and by Debian's prometheus-blackbox-exporter (tcp module with
  * TLS) at the same concurrency. Prints endpoints per second and the ratio.
  *
- * <p>Arguments: {@code N CONCURRENCY ROUNDS}.
+ * <p>Arguments: {@code N CONCURRENCY ROUNDS [WARMUP_ROUNDS=2]}.
  */
 final class ProbeBench {
 
@@ -41,6 +41,7 @@ final class ProbeBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int warmups = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         Path dir = Files.createTempDirectory("certloop-bench-probe");
         Issued root = TestCertificates.rootCa("Bench Root").selfSigned();
         Issued ca = TestCertificates.intermediate("Bench CA").signedBy(root);
@@ -84,9 +85,14 @@ final class ProbeBench {
                 }
             };
 
-            System.out.printf("endpoints=%d concurrency=%d rounds=%d (one nginx, %d listeners)%n", n, concurrency, rounds, n);
-            run("warm-up certloop", ports, concurrency, certloop);
-            run("warm-up blackbox", ports, concurrency, blackbox);
+            System.out.printf("endpoints=%d concurrency=%d rounds=%d warm-up rounds=%d (one nginx, %d listeners); load average %s%n",
+                    n, concurrency, rounds, warmups, n, loadAverage());
+            // the JVM needs a few thousand handshakes before C2 has compiled the TLS and EC code paths; a
+            // long-running prober is always in that state. Both sides get the same warm-up rounds.
+            for (int round = 1; round <= warmups; round++) {
+                run("warm-up certloop " + round, ports, concurrency, certloop);
+                run("warm-up blackbox " + round, ports, concurrency, blackbox);
+            }
             double ours = 0;
             double theirs = 0;
             for (int round = 1; round <= rounds; round++) {
@@ -96,12 +102,21 @@ final class ProbeBench {
             System.out.printf("certloop prober:           %8.1f endpoints/s (best of %d)%n", ours, rounds);
             System.out.printf("blackbox exporter tcp/tls: %8.1f endpoints/s (best of %d)%n", theirs, rounds);
             System.out.printf("ratio certloop/blackbox:   %8.2f%n", ours / theirs);
+            System.out.printf("load average after: %s%n", loadAverage());
             System.exit(0);
         } finally {
             if (exporter != null) {
                 exporter.destroy();
             }
             nginx.destroy();
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 
