@@ -8,7 +8,14 @@ import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder;
 import org.camunda.bpm.model.bpmn.builder.ServiceTaskBuilder;
 import org.camunda.bpm.model.bpmn.builder.UserTaskBuilder;
+import java.util.Map;
+import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
+import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
+import org.camunda.bpm.model.bpmn.instance.SubProcess;
+import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnEdge;
+import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnShape;
+import org.camunda.bpm.model.bpmn.instance.di.Waypoint;
 
 /**
  * Writes the runbook BPMN files in {@code processes/} (with diagram layout) from the fluent model
@@ -21,8 +28,165 @@ public final class GenerateProcessModels {
 
     public static void main(String[] args) {
         File dir = new File(args.length > 0 ? args[0] : "processes");
-        write(expiryIncident(), new File(dir, "expiry-incident.bpmn"));
-        write(renewedNotDeployed(), new File(dir, "renewed-not-deployed.bpmn"));
+        BpmnModelInstance expiry = expiryIncident();
+        layout(expiry, Map.ofEntries(
+                cell("incidentOpened", 0, 0), cell("confirmCause", 1, 0), cell("certificateCauseConfirmed", 2, 0),
+                cell("reviewNotCertificateIncident", 3, -1), cell("closeNotCertificateIncident", 4, -1),
+                cell("closedAsNotCertificate", 5, -1),
+                cell("identifyOwnership", 3, 0), cell("ownersKnownGateway", 4, 0), cell("identifyOwner", 5, 1),
+                cell("recordOwner", 6, 1), cell("notifyOwners", 7, 0), cell("replacementPathGateway", 8, 0),
+                cell("issueCertificate", 9, 0), cell("issuedGateway", 10, 0), cell("waitForCa", 10, -1),
+                cell("pollIssuance", 11, -1), cell("handleCaFailure", 10, 1), cell("caDecisionGateway", 11, 1),
+                cell("requestAdministratorCertificate", 9, 2), cell("submitAdministratorCertificate", 10, 2),
+                cell("acceptAdministratorCertificate", 11, 2), cell("replaceManually", 12, 3),
+                cell("deployCertificate", 12, 0), cell("deployedGateway", 13, 0), cell("verifyDeployment", 14, 0),
+                cell("verifiedGateway", 15, 0), cell("waitBeforeReverify", 15, -1), cell("rollbackDeployment", 15, 2),
+                cell("escalateFailedReplacement", 16, 2), cell("recordResolution", 16, 0), cell("notifyResolved", 17, 0),
+                cell("reviewIncident", 18, 0), cell("closeIncident", 19, 0), cell("incidentClosed", 20, 0)));
+        write(expiry, new File(dir, "expiry-incident.bpmn"));
+        BpmnModelInstance renewed = renewedNotDeployed();
+        layout(renewed, Map.ofEntries(
+                cell("fingerprintMismatchDetected", 0, 0), cell("checkExpectedCertificate", 1, 0),
+                cell("identifyOwnership", 2, 0), cell("notifyOwners", 3, 0), cell("expectedDeployableGateway", 4, 0),
+                cell("deployCertificate", 5, 0), cell("deployedGateway", 6, 0), cell("verifyDeployment", 7, 0),
+                cell("verifiedGateway", 8, 0), cell("waitBeforeReverify", 8, -1), cell("rollbackDeployment", 8, 2),
+                cell("investigateDeployment", 9, 3), cell("recordResolution", 10, 0), cell("notifyResolved", 11, 0),
+                cell("closeIncident", 12, 0), cell("incidentClosed", 13, 0)));
+        write(renewed, new File(dir, "renewed-not-deployed.bpmn"));
+    }
+
+    private static Map.Entry<String, int[]> cell(String id, int column, int row) {
+        return Map.entry(id, new int[] {column, row});
+    }
+
+    /**
+     * Places every flow node on a grid (columns of 150 px, rows of 130 px), the event subprocesses
+     * below, and draws each sequence flow as an orthogonal line, so Cockpit shows a readable diagram.
+     */
+    private static void layout(BpmnModelInstance model, Map<String, int[]> grid) {
+        int originX = 100;
+        int originY = 230;
+        Map<String, double[]> boxes = new java.util.HashMap<>();
+        for (BpmnShape shape : model.getModelElementsByType(BpmnShape.class)) {
+            int[] position = grid.get(shape.getBpmnElement().getId());
+            if (position == null) {
+                continue;
+            }
+            double width = shape.getBounds().getWidth();
+            double height = shape.getBounds().getHeight();
+            double centerX = originX + position[0] * 150 + 50;
+            double centerY = originY + position[1] * 130 + 40;
+            place(shape, boxes, centerX - width / 2, centerY - height / 2);
+        }
+        // boundary events sit on the bottom edge of their task
+        for (BoundaryEvent boundary : model.getModelElementsByType(BoundaryEvent.class)) {
+            double[] task = boxes.get(boundary.getAttachedTo().getId());
+            place(shape(model, boundary.getId()), boxes, task[0] + task[2] - 40, task[1] + task[3] - 18);
+        }
+        // event subprocesses in a row under the main flow
+        double subX = originX;
+        double subY = originY + 4 * 130 + 40;
+        for (SubProcess sub : model.getModelElementsByType(SubProcess.class)) {
+            place(shape(model, sub.getId()), boxes, subX, subY, 360, 120);
+            double x = subX + 30;
+            List<FlowNode> nodes = new ArrayList<>(sub.getChildElementsByType(FlowNode.class));
+            nodes.sort(java.util.Comparator.comparingInt(n -> n instanceof org.camunda.bpm.model.bpmn.instance.StartEvent ? 0
+                    : n instanceof org.camunda.bpm.model.bpmn.instance.EndEvent ? 2 : 1));
+            for (FlowNode node : nodes) {
+                BpmnShape child = shape(model, node.getId());
+                place(child, boxes, x, subY + 60 - child.getBounds().getHeight() / 2);
+                x += child.getBounds().getWidth() + 70;
+            }
+            subX += 420;
+        }
+        for (BpmnEdge edge : model.getModelElementsByType(BpmnEdge.class)) {
+            SequenceFlow flow = (SequenceFlow) edge.getBpmnElement();
+            double[] from = boxes.get(flow.getSource().getId());
+            double[] to = boxes.get(flow.getTarget().getId());
+            List<double[]> points = new ArrayList<>();
+            if (flow.getSource() instanceof BoundaryEvent) {
+                double startX = from[0] + from[2] / 2;
+                double startY = from[1] + from[3];
+                points.add(new double[] {startX, startY});
+                points.add(new double[] {startX, to[1] + to[3] / 2});
+                points.add(new double[] {to[0] + (to[0] > startX ? 0 : to[2]), to[1] + to[3] / 2});
+            } else if (Math.abs((to[0] + to[2] / 2) - (from[0] + from[2] / 2)) < 1) {
+                // straight up or down in the same column
+                double x = from[0] + from[2] / 2;
+                boolean down = to[1] > from[1];
+                points.add(new double[] {x, down ? from[1] + from[3] : from[1]});
+                points.add(new double[] {x, down ? to[1] : to[1] + to[3]});
+            } else if (Math.abs((to[1] + to[3] / 2) - (from[1] + from[3] / 2)) < 1 && to[0] < from[0]) {
+                // back along the same row: over the top
+                double lane = Math.min(from[1], to[1]) - 30;
+                points.add(new double[] {from[0] + from[2] / 2, from[1]});
+                points.add(new double[] {from[0] + from[2] / 2, lane});
+                points.add(new double[] {to[0] + to[2] / 2, lane});
+                points.add(new double[] {to[0] + to[2] / 2, to[1]});
+            } else if (to[0] > from[0] + from[2]) {
+                double startX = from[0] + from[2];
+                double startY = from[1] + from[3] / 2;
+                double endX = to[0];
+                double endY = to[1] + to[3] / 2;
+                double middle = Math.abs(startY - endY) < 1 ? startX : startX + 20;
+                points.add(new double[] {startX, startY});
+                if (Math.abs(startY - endY) >= 1) {
+                    points.add(new double[] {middle, startY});
+                    points.add(new double[] {middle, endY});
+                }
+                points.add(new double[] {endX, endY});
+            } else {
+                // backwards: out of the bottom (or top), along a lane, into the target's bottom (or top)
+                boolean above = to[1] + to[3] / 2 < from[1];
+                double startX = from[0] + from[2] / 2;
+                double startY = above ? from[1] : from[1] + from[3];
+                double endX = to[0] + to[2] / 2;
+                double endY = above ? to[1] + to[3] : to[1] + to[3];
+                double lane = above ? Math.max(startY, endY) - 0 : Math.max(startY, endY) + 25;
+                if (above) {
+                    points.add(new double[] {startX, startY});
+                    points.add(new double[] {startX, (startY + endY) / 2});
+                    points.add(new double[] {endX, (startY + endY) / 2});
+                    points.add(new double[] {endX, endY});
+                } else {
+                    points.add(new double[] {startX, startY});
+                    points.add(new double[] {startX, lane});
+                    points.add(new double[] {endX, lane});
+                    points.add(new double[] {endX, endY});
+                }
+            }
+            new ArrayList<>(edge.getWaypoints()).forEach(edge.getWaypoints()::remove);
+            for (double[] point : points) {
+                Waypoint waypoint = model.newInstance(Waypoint.class);
+                waypoint.setX(point[0]);
+                waypoint.setY(point[1]);
+                edge.getWaypoints().add(waypoint);
+            }
+            if (edge.getBpmnLabel() != null) {
+                edge.removeChildElement(edge.getBpmnLabel());
+            }
+        }
+    }
+
+    private static BpmnShape shape(BpmnModelInstance model, String elementId) {
+        return model.getModelElementsByType(BpmnShape.class).stream()
+                .filter(s -> s.getBpmnElement().getId().equals(elementId)).findFirst().orElseThrow();
+    }
+
+    private static void place(BpmnShape shape, Map<String, double[]> boxes, double x, double y) {
+        place(shape, boxes, x, y, shape.getBounds().getWidth(), shape.getBounds().getHeight());
+    }
+
+    private static void place(BpmnShape shape, Map<String, double[]> boxes, double x, double y, double width,
+            double height) {
+        shape.getBounds().setX(x);
+        shape.getBounds().setY(y);
+        shape.getBounds().setWidth(width);
+        shape.getBounds().setHeight(height);
+        if (shape.getBpmnLabel() != null) {
+            shape.removeChildElement(shape.getBpmnLabel());
+        }
+        boxes.put(shape.getBpmnElement().getId(), new double[] {x, y, width, height});
     }
 
     static BpmnModelInstance expiryIncident() {
