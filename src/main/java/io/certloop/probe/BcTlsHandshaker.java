@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.math.BigInteger;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -19,7 +20,6 @@ import java.util.Vector;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.DefaultTlsDHGroupVerifier;
 import org.bouncycastle.tls.NameType;
 import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.ProtocolVersion;
@@ -77,8 +77,12 @@ final class BcTlsHandshaker {
     // the only key share sent in a TLS 1.3 ClientHello
     private static final int KEY_SHARE = NamedGroup.x25519;
 
-    // JSSE accepts DHE groups from 1024 bits (jdk.tls.disabledAlgorithms: DH keySize < 1024); so does the probe
-    private static final TlsDHGroupVerifier DH_GROUPS = new DefaultTlsDHGroupVerifier(1024);
+    // JSSE accepts any server DHE group from 1024 bits (jdk.tls.disabledAlgorithms: DH keySize < 1024); so does
+    // the probe. BouncyCastle's default verifier also refuses groups it does not know (RFC 3526/7919), which
+    // would make every server with its own `ssl_dhparam` a HANDSHAKE_FAILED for the probe but not for JSSE.
+    // The probe reads a certificate, it protects no data; BouncyCastle still range-checks the server's value.
+    static final TlsDHGroupVerifier DH_GROUPS = group -> group.getP().bitLength() >= 1024 && group.getP().testBit(0)
+            && group.getG().compareTo(BigInteger.ONE) > 0 && group.getG().compareTo(group.getP().subtract(BigInteger.ONE)) < 0;
 
     private static final Map<Integer, String> CIPHER_NAMES = cipherNames();
 
