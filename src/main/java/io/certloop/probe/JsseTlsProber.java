@@ -34,10 +34,12 @@ import io.certloop.probe.policy.FindingPolicy;
 import io.certloop.probe.policy.ProbeContext;
 
 /**
- * {@link TlsProber} on JSSE. The handshake trusts everything so that a broken chain is still
+ * {@link TlsProber} over a plain socket. The handshake trusts everything so that a broken chain is still
  * captured exactly as sent; judgement (chain, trust, names, revocation, policy) happens after,
  * on the captured certificates. Each resolved address is probed on its own; connections go to
- * the address the guard approved.
+ * the address the guard approved. The handshake runs on BouncyCastle's TLS client
+ * ({@link BcTlsHandshaker}, the default) or on the JDK's JSSE ({@code certloop.probe.bouncy-castle-tls=false});
+ * see docs/adr/0001-probe-crypto-providers.md.
  */
 public class JsseTlsProber implements TlsProber {
 
@@ -51,7 +53,7 @@ public class JsseTlsProber implements TlsProber {
     private final Duration connectTimeout;
     private final Duration handshakeTimeout;
     private final boolean revocationEnabled;
-    private final boolean bouncyCastleEc;
+    private final BcTlsHandshaker bouncyCastle;
     private final SSLSocketFactory sockets;
     private final ScheduledThreadPoolExecutor watchdog;
 
@@ -64,16 +66,19 @@ public class JsseTlsProber implements TlsProber {
         this.connectTimeout = properties.getConnectTimeout();
         this.handshakeTimeout = properties.getHandshakeTimeout();
         this.revocationEnabled = properties.isRevocationEnabled();
-        this.bouncyCastleEc = properties.isBouncyCastleEc();
-        if (bouncyCastleEc) {
-            ProbeEcCrypto.install();
-        }
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new CaptureAll()}, new PerThreadSecureRandom());
-            sockets = context.getSocketFactory();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("TLS unavailable", e);
+        PerThreadSecureRandom random = new PerThreadSecureRandom();
+        if (properties.isBouncyCastleTls()) {
+            bouncyCastle = new BcTlsHandshaker(random);
+            sockets = null;
+        } else {
+            bouncyCastle = null;
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {new CaptureAll()}, random);
+                sockets = context.getSocketFactory();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("TLS unavailable", e);
+            }
         }
         watchdog = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "probe-watchdog");
@@ -104,9 +109,7 @@ public class JsseTlsProber implements TlsProber {
         List<AddressResult> results = new ArrayList<>();
         Map<String, Revocation> revocationByLeaf = new HashMap<>();
         for (InetAddress address : targets.addresses()) {
-            results.add(bouncyCastleEc
-                    ? ProbeEcCrypto.run(() -> probeAddress(address, request.port(), sni, expectedNames, now, revocationByLeaf))
-                    : probeAddress(address, request.port(), sni, expectedNames, now, revocationByLeaf));
+            results.add(probeAddress(address, request.port(), sni, expectedNames, now, revocationByLeaf));
         }
         if (targets.addresses().isEmpty()) {
             results.add(AddressResult.failed(targets.host(), targets.resolutionError()));
@@ -140,7 +143,8 @@ public class JsseTlsProber implements TlsProber {
                 verdict.complete(), verdict.anchorTrusted(), verdict.trusted(), verdict.trustDetail(), namesMatch, status);
     }
 
-    private record Handshake(String protocol, String cipher, List<X509Certificate> chain) {
+    /** What one handshake saw: negotiated protocol and suite (JSSE spelling) and the chain as sent. */
+    record Handshake(String protocol, String cipher, List<X509Certificate> chain) {
     }
 
     private Handshake handshake(InetAddress address, int port, String sni) throws IOException {
@@ -154,6 +158,9 @@ public class JsseTlsProber implements TlsProber {
             raw.setSoTimeout((int) handshakeTimeout.toMillis());
             // a peer that trickles bytes resets the read timeout; the watchdog bounds the whole handshake
             deadline = watchdog.schedule(() -> closeQuietly(raw), handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (bouncyCastle != null) {
+                return bouncyCastle.handshake(raw, sni);
+            }
             SSLSocket socket = (SSLSocket) sockets.createSocket(raw, address.getHostAddress(), port, true);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setProtocols(supported(socket.getSupportedProtocols()));
