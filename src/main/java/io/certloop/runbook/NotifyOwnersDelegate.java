@@ -32,6 +32,7 @@ class NotifyOwnersDelegate extends RunbookDelegate {
             case "opened" -> "Certificate incident opened for " + endpoint;
             case "escalated" -> "Response SLA passed for " + endpoint + ": escalated to the incident commander";
             case "resolved" -> "Resolved: " + endpoint + " presents the new certificate";
+            case "closed" -> "Closed: incident on " + endpoint;
             default -> "Status update for " + endpoint;
         };
         StringBuilder body = new StringBuilder()

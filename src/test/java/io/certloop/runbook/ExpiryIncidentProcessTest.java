@@ -93,6 +93,8 @@ class ExpiryIncidentProcessTest {
         complete(task(), Map.of("rootCause", "renewal-failed-silently", "detectionGap", "no monitor",
                 "timeSpent", "issuance 1s", "operatingModelChange", "monitor all endpoints"));
         RunbookFixture.run(management, instance, "closeIncident");
+        RunbookFixture.run(management, instance, "notifyClosed");
+        assertThat(fixture.notifications).containsExactly("opened", "resolved", "closed");
         assertThat(instance).isEnded().hasPassedInOrder("confirmCause", "identifyOwnership", "notifyOwners",
                 "issueCertificate", "deployCertificate", "verifyDeployment", "recordResolution", "reviewIncident",
                 "closeIncident", "incidentClosed");
@@ -111,6 +113,7 @@ class ExpiryIncidentProcessTest {
         assertThat(task()).hasCandidateGroup("incident-commanders");
         complete(task(), Map.of("notCertificateCause", "service-down-other-cause", "reviewNotes", "the pod crashed"));
         RunbookFixture.run(management, instance, "closeNotCertificateIncident");
+        RunbookFixture.run(management, instance, "notifyClosedNotCertificate");
         assertThat(instance).isEnded().hasPassed("closedAsNotCertificate").hasNotPassed("issueCertificate");
         verify(fixture.remediation, never()).beginIssuance(anyString(), anyString());
     }

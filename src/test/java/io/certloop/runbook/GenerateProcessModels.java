@@ -32,7 +32,7 @@ public final class GenerateProcessModels {
         layout(expiry, Map.ofEntries(
                 cell("incidentOpened", 0, 0), cell("confirmCause", 1, 0), cell("certificateCauseConfirmed", 2, 0),
                 cell("reviewNotCertificateIncident", 3, -1), cell("closeNotCertificateIncident", 4, -1),
-                cell("closedAsNotCertificate", 5, -1),
+                cell("notifyClosedNotCertificate", 5, -1), cell("closedAsNotCertificate", 6, -1),
                 cell("identifyOwnership", 3, 0), cell("ownersKnownGateway", 4, 0), cell("identifyOwner", 5, 1),
                 cell("recordOwner", 6, 1), cell("notifyOwners", 7, 0), cell("replacementPathGateway", 8, 0),
                 cell("issueCertificate", 9, 0), cell("issuedGateway", 10, 0), cell("waitForCa", 10, -1),
@@ -42,7 +42,8 @@ public final class GenerateProcessModels {
                 cell("deployCertificate", 12, 0), cell("deployedGateway", 13, 0), cell("verifyDeployment", 14, 0),
                 cell("verifiedGateway", 15, 0), cell("waitBeforeReverify", 15, -1), cell("rollbackDeployment", 15, 2),
                 cell("escalateFailedReplacement", 16, 2), cell("recordResolution", 16, 0), cell("notifyResolved", 17, 0),
-                cell("reviewIncident", 18, 0), cell("closeIncident", 19, 0), cell("incidentClosed", 20, 0)));
+                cell("reviewIncident", 18, 0), cell("closeIncident", 19, 0), cell("notifyClosed", 20, 0),
+                cell("incidentClosed", 21, 0)));
         write(expiry, new File(dir, "expiry-incident.bpmn"));
         BpmnModelInstance renewed = renewedNotDeployed();
         layout(renewed, Map.ofEntries(
@@ -51,7 +52,7 @@ public final class GenerateProcessModels {
                 cell("deployCertificate", 5, 0), cell("deployedGateway", 6, 0), cell("verifyDeployment", 7, 0),
                 cell("verifiedGateway", 8, 0), cell("waitBeforeReverify", 8, -1), cell("rollbackDeployment", 8, 2),
                 cell("investigateDeployment", 9, 3), cell("recordResolution", 10, 0), cell("notifyResolved", 11, 0),
-                cell("closeIncident", 12, 0), cell("incidentClosed", 13, 0)));
+                cell("closeIncident", 12, 0), cell("notifyClosed", 13, 0), cell("incidentClosed", 14, 0)));
         write(renewed, new File(dir, "renewed-not-deployed.bpmn"));
     }
 
@@ -205,6 +206,9 @@ public final class GenerateProcessModels {
                 .camundaFormRefBinding("deployment")
                 .serviceTask("closeNotCertificateIncident").name("Close incident").camundaAsyncBefore()
                 .camundaDelegateExpression("${closeIncidentDelegate}").camundaFailedJobRetryTimeCycle(RETRIES)
+                .serviceTask("notifyClosedNotCertificate").name("Notify owners: closed").camundaAsyncBefore()
+                .camundaDelegateExpression("${notifyOwnersDelegate}").camundaFailedJobRetryTimeCycle(RETRIES)
+                .camundaInputParameter("notificationKind", "closed")
                 .endEvent("closedAsNotCertificate").name("Not a certificate incident");
         var ownership = service(p.moveToNode("certificateCauseConfirmed").condition("yes", "${expiryConfirmed}")
                 .serviceTask("identifyOwnership").name("Identify ownership from the inventory"), "identifyOwnershipDelegate");
@@ -245,6 +249,9 @@ public final class GenerateProcessModels {
                 .camundaFormRef("post-incident-review").camundaFormRefBinding("deployment")
                 .serviceTask("closeIncident").name("Close incident").camundaAsyncBefore()
                 .camundaDelegateExpression("${closeIncidentDelegate}").camundaFailedJobRetryTimeCycle(RETRIES)
+                .serviceTask("notifyClosed").name("Notify owners: closed").camundaAsyncBefore()
+                .camundaDelegateExpression("${notifyOwnersDelegate}").camundaFailedJobRetryTimeCycle(RETRIES)
+                .camundaInputParameter("notificationKind", "closed")
                 .endEvent("incidentClosed").name("Incident closed")
                 .moveToNode("verifiedGateway").condition("not yet", "${!verified && verifyAttempts < 3}")
                 .intermediateCatchEvent("waitBeforeReverify").name("Let the reload settle").timerWithDuration("PT1S")
@@ -326,6 +333,9 @@ public final class GenerateProcessModels {
                 .camundaInputParameter("notificationKind", "resolved")
                 .serviceTask("closeIncident").name("Close incident").camundaAsyncBefore()
                 .camundaDelegateExpression("${closeIncidentDelegate}").camundaFailedJobRetryTimeCycle(RETRIES)
+                .serviceTask("notifyClosed").name("Notify owners: closed").camundaAsyncBefore()
+                .camundaDelegateExpression("${notifyOwnersDelegate}").camundaFailedJobRetryTimeCycle(RETRIES)
+                .camundaInputParameter("notificationKind", "closed")
                 .endEvent("incidentClosed").name("Incident closed")
                 .moveToNode("verifiedGateway").condition("not yet", "${!verified && verifyAttempts < 3}")
                 .intermediateCatchEvent("waitBeforeReverify").name("Let the reload settle").timerWithDuration("PT1S")

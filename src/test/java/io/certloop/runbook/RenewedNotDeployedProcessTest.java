@@ -68,7 +68,7 @@ class RenewedNotDeployedProcessTest {
     void theExpectedCertificateIsRedeployedVerifiedAndTheIncidentClosed() {
         ProcessInstance instance = start();
         runThrough(instance, "checkExpectedCertificate", "identifyOwnership", "notifyOwners", "deployCertificate",
-                "verifyDeployment", "recordResolution", "notifyResolved", "closeIncident");
+                "verifyDeployment", "recordResolution", "notifyResolved", "closeIncident", "notifyClosed");
         assertThat(instance).isEnded().hasPassedInOrder("checkExpectedCertificate", "deployCertificate",
                 "verifyDeployment", "recordResolution", "closeIncident");
         verify(fixture.remediation).deploy("web", "cert-1", INCIDENT + "-deploy-1");
@@ -92,7 +92,7 @@ class RenewedNotDeployedProcessTest {
 
         when(fixture.remediation.verify("web", ISSUED)).thenReturn(ExpiryIncidentProcessTest.verification(true));
         complete(task(), Map.of("investigationNotes", "the load balancer pointed at the old files"));
-        runThrough(instance, "recordResolution", "notifyResolved", "closeIncident");
+        runThrough(instance, "recordResolution", "notifyResolved", "closeIncident", "notifyClosed");
         assertThat(instance).isEnded();
     }
 
