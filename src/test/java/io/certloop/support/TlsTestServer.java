@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,12 +49,18 @@ public final class TlsTestServer implements AutoCloseable {
     private final SSLServerSocket serverSocket;
     private final ExecutorService workers;
     private final AtomicInteger handshakes = new AtomicInteger();
-    private final List<String> requestedServerNames = new CopyOnWriteArrayList<>();
+    /**
+     * Names asked for, recorded while the server picks its certificate (before its ServerHello), so a
+     * client that finished its handshake can already see them; one entry per handshake.
+     */
+    private final java.util.Map<SSLSession, List<String>> requestedByHandshake =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
     private volatile boolean closed;
 
     private TlsTestServer(Builder builder) throws IOException, GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {new FixedKeyManager(builder.defaultEntry, builder.bySni)}, null, null);
+        context.init(new KeyManager[] {new FixedKeyManager(builder.defaultEntry, builder.bySni, this::recordRequested)},
+                null, null);
         serverSocket = (SSLServerSocket) context.getServerSocketFactory()
                 .createServerSocket(builder.port, 50, builder.bindAddress);
         if (builder.protocols != null) {
@@ -98,7 +103,9 @@ public final class TlsTestServer implements AutoCloseable {
 
     /** SNI host names clients asked for, in order. */
     public List<String> requestedServerNames() {
-        return List.copyOf(requestedServerNames);
+        synchronized (requestedByHandshake) {
+            return requestedByHandshake.values().stream().flatMap(List::stream).toList();
+        }
     }
 
     @Override
@@ -133,14 +140,6 @@ public final class TlsTestServer implements AutoCloseable {
             socket.setSoTimeout(10_000);
             socket.startHandshake();
             handshakes.incrementAndGet();
-            SSLSession session = socket.getSession();
-            if (session instanceof ExtendedSSLSession extended) {
-                for (SNIServerName name : extended.getRequestedServerNames()) {
-                    if (name instanceof SNIHostName host) {
-                        requestedServerNames.add(host.getAsciiName());
-                    }
-                }
-            }
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];
             int read = in.read(buffer);
@@ -218,10 +217,24 @@ public final class TlsTestServer implements AutoCloseable {
     }
 
     /** Always offers its own chain, whatever the client hints; picks by SNI when configured. */
+    private void recordRequested(SSLSession handshake) {
+        if (handshake instanceof ExtendedSSLSession extended) {
+            List<String> names = new java.util.ArrayList<>();
+            for (SNIServerName name : extended.getRequestedServerNames()) {
+                if (name instanceof SNIHostName host) {
+                    names.add(host.getAsciiName());
+                }
+            }
+            requestedByHandshake.putIfAbsent(handshake, List.copyOf(names));
+        }
+    }
+
     private static final class FixedKeyManager extends X509ExtendedKeyManager {
         private final Map<String, Entry> entries = new LinkedHashMap<>();
+        private final java.util.function.Consumer<SSLSession> onHandshake;
 
-        FixedKeyManager(Entry defaultEntry, Map<String, Entry> bySni) {
+        FixedKeyManager(Entry defaultEntry, Map<String, Entry> bySni, java.util.function.Consumer<SSLSession> onHandshake) {
+            this.onHandshake = onHandshake;
             entries.put("default", defaultEntry);
             bySni.forEach((name, entry) -> entries.put("sni:" + name, entry));
         }
@@ -238,6 +251,9 @@ public final class TlsTestServer implements AutoCloseable {
         }
 
         private String choose(String keyType, SSLSession session) {
+            if (session != null) {
+                onHandshake.accept(session);
+            }
             String alias = "default";
             if (session instanceof ExtendedSSLSession extended) {
                 for (SNIServerName name : extended.getRequestedServerNames()) {
