@@ -34,6 +34,7 @@ class AcceptAdministratorCertificateDelegate extends RunbookDelegate {
             execution.setVariable(ISSUED_SHA256, issued.sha256());
             execution.setVariable(AUTOMATED_DEPLOYMENT, true);
             execution.setVariable(REFUSAL_REASON, null);
+            execution.setVariable(ISSUED_AT, java.time.Instant.now().toString());
             incidents.record(incidentId(execution), "certificate-accepted",
                     Map.of("sha256", issued.sha256(), "serial", issued.serial()));
         } catch (IssuanceRejectedException e) {

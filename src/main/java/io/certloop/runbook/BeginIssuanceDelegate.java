@@ -50,6 +50,7 @@ final class IssuanceSteps {
             execution.setVariable(CERTIFICATE_ID, issued.certificate().id());
             execution.setVariable(ISSUED_SHA256, issued.certificate().sha256());
             execution.setVariable(AUTOMATED_DEPLOYMENT, true);
+            execution.setVariable(ISSUED_AT, java.time.Instant.now().toString());
             incidents.record(RunbookDelegate.incidentId(execution), "certificate-issued", Map.of(
                     "issuer", issued.certificate().issuer(), "sha256", issued.certificate().sha256(),
                     "serial", issued.certificate().serial(), "notAfter", String.valueOf(issued.certificate().notAfter())));

@@ -34,6 +34,7 @@ class DeployCertificateDelegate extends RunbookDelegate {
         execution.setVariable(DEPLOYMENT_ID, result.deploymentId());
         execution.setVariable(DEPLOYMENT_SUCCEEDED, result.succeeded());
         execution.setVariable(DEPLOYMENT_OUTCOME, result.outcome().name());
+        execution.setVariable(DEPLOYED_AT, java.time.Instant.now().toString());
         execution.setVariable(RELOAD_EXIT_CODE, result.reload() == null ? null : result.reload().exitCode());
         Map<String, Object> detail = new HashMap<>();
         detail.put("deploymentId", result.deploymentId());

@@ -60,6 +60,7 @@ class RunbookLauncher {
         variables.put(RESPONSE_SLA, opened.severity().responseSla().toString());
         variables.put(UPDATE_CADENCE, opened.severity().updateCadence().toString());
         variables.put("pageIncidentCommander", opened.severity().pageIncidentCommander());
+        variables.put(OPENED_AT, java.time.Instant.now().toString());
         variables.put(ISSUE_ATTEMPTS, 0);
         variables.put(DEPLOY_ATTEMPTS, 0);
         variables.put(VERIFY_ATTEMPTS, 0);

@@ -50,6 +50,14 @@ final class RunbookVariables {
     static final String EXPECTED_DEPLOYABLE = "expectedDeployable";
     static final String NOTIFICATION_KIND = "notificationKind";
 
+    /** When the steps finished (ISO instants), for "where did the time go" in the review. */
+    static final String OPENED_AT = "openedAt";
+    static final String ISSUED_AT = "issuedAt";
+    static final String DEPLOYED_AT = "deployedAt";
+    static final String VERIFIED_AT = "verifiedAt";
+    /** Prefilled into the post-incident review form. */
+    static final String TIME_SPENT = "timeSpent";
+
     private RunbookVariables() {
     }
 }

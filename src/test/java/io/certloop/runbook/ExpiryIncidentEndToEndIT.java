@@ -85,6 +85,10 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         assertThat(admin.get("/api/notifications?incidentId=" + incidentId).body()).contains("web@example.test",
                 "pki@example.test");
 
+        // the review opens with the runbook's own measurement of where the time went
+        assertThat(commander.get("/engine-rest/task/" + review.path("id").asText() + "/variables").json()
+                .path("timeSpent").path("value").asText()).contains("issuance ", "deployment ", "alert to verified ");
+
         // what Tasklist loads to render the task: the Camunda Form deployed from forms/
         ApiClient.Response form = commander.get("/engine-rest/task/" + review.path("id").asText() + "/deployed-form");
         assertThat(form.status()).as(form.body()).isEqualTo(200);

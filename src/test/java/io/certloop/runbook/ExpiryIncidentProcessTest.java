@@ -89,6 +89,9 @@ class ExpiryIncidentProcessTest {
         verify(fixture.remediation).expect("web", ISSUED);
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         assertThat(fixture.notifications).containsExactly("opened", "resolved");
+        assertThat(runtime.getVariable(instance.getId(), "timeSpent")).asString()
+                .as("the review form is prefilled with where the time went")
+                .contains("issuance ", "deployment ", "verification ", "alert to verified ");
 
         complete(task(), Map.of("rootCause", "renewal-failed-silently", "detectionGap", "no monitor",
                 "timeSpent", "issuance 1s", "operatingModelChange", "monitor all endpoints"));
@@ -280,6 +283,7 @@ class ExpiryIncidentProcessTest {
     private ProcessInstance start(boolean pageIncidentCommander) {
         Map<String, Object> variables = new HashMap<>();
         variables.put("pageIncidentCommander", pageIncidentCommander);
+        variables.put("openedAt", Instant.now().toString());
         variables.put("incidentId", INCIDENT);
         variables.put("endpoint", "web");
         variables.put("category", "expiry");
