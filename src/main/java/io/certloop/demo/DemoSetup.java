@@ -1,6 +1,7 @@
 package io.certloop.demo;
 
 import io.certloop.custody.KeyCustody;
+import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.EndpointRequest;
 import io.certloop.inventory.InventoryService;
 import io.certloop.issuance.IssueRequest;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,14 +79,15 @@ class DemoSetup {
             log.warn("Demo: port {} is taken; the demo service uses a free port instead", port);
             service = DemoTlsService.start(fullchain, key, 0);
         }
+        Optional<Endpoint> registered = inventory.findByName(ENDPOINT);
         EndpointRequest request = new EndpointRequest(ENDPOINT, "127.0.0.1", service.port(), "localhost", List.of(),
                 List.of("localhost"), 1, "production",
                 new EndpointRequest.OwnerRequest("demo-shop", "shop-team@example.test"),
                 new EndpointRequest.OwnerRequest("demo-pki", "pki-team@example.test"),
                 "internal-ca", "standard",
                 new EndpointRequest.DeploymentRequest("files", null, null, fullchain.toString(), key.toString(), reloadAction),
-                inventory.findByName(ENDPOINT).map(e -> e.expectedSha256()).orElse(null));
-        if (inventory.findByName(ENDPOINT).isPresent()) {
+                registered.map(Endpoint::expectedSha256).orElse(null));
+        if (registered.isPresent()) {
             inventory.update(ENDPOINT, request);
         } else {
             inventory.create(request);

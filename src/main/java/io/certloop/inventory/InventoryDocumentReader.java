@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.certloop.system.FieldError;
 import io.certloop.system.InvalidRequestException;
+import io.certloop.system.JsonPaths;
 import java.io.IOException;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -29,22 +30,10 @@ class InventoryDocumentReader {
             }
             return parsed.endpoints();
         } catch (JsonMappingException e) {
-            throw new InvalidRequestException(List.of(new FieldError(path(e), e.getOriginalMessage())));
+            throw new InvalidRequestException(List.of(new FieldError(JsonPaths.of(e), e.getOriginalMessage())));
         } catch (IOException e) {
             throw new InvalidRequestException("body", "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.isEmpty() ? "body" : path.toString();
     }
 
     record InventoryDocument(List<EndpointRequest> endpoints) {

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -290,9 +289,5 @@ public class RemediationService {
 
     private static Path path(String value) {
         return value == null ? null : Path.of(value);
-    }
-
-    static String lower(String value) {
-        return value == null ? null : value.toLowerCase(Locale.ROOT);
     }
 }

@@ -8,7 +8,6 @@ import org.camunda.bpm.dmn.engine.DmnDecisionRuleResult;
 import org.camunda.bpm.dmn.engine.DmnDecisionTableResult;
 import org.camunda.bpm.engine.DecisionService;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.stereotype.Component;
 
@@ -40,16 +39,8 @@ public class DmnSeverityPolicy implements SeverityPolicy {
                 .putValue("subcategory", subcategory)
                 .putValue("tier", tier)
                 .putValue("environment", environment);
-        DmnDecisionTableResult result;
-        Authentication caller = identity.getCurrentAuthentication();
-        identity.clearAuthentication();
-        try {
-            result = decisions.evaluateDecisionTableByKey(DECISION_KEY).variables(inputs).evaluate();
-        } finally {
-            if (caller != null) {
-                identity.setAuthentication(caller);
-            }
-        }
+        DmnDecisionTableResult result = AsCertLoop.call(identity,
+                () -> decisions.evaluateDecisionTableByKey(DECISION_KEY).variables(inputs).evaluate());
         DmnDecisionRuleResult row = result.getFirstResult();
         if (row == null) {
             throw new IllegalStateException("decision " + DECISION_KEY + " has no rule for " + inputs

@@ -8,11 +8,8 @@ import io.certloop.incident.Taxonomy;
 import io.certloop.intake.UnknownTargetAlerted;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +61,8 @@ class RunbookLauncher {
         variables.put(ISSUE_ATTEMPTS, 0);
         variables.put(DEPLOY_ATTEMPTS, 0);
         variables.put(VERIFY_ATTEMPTS, 0);
-        ProcessInstance instance = asCertLoop(() -> runtime.startProcessInstanceByKey(processKey, opened.incidentId(), variables));
+        ProcessInstance instance = AsCertLoop.call(identity,
+                () -> runtime.startProcessInstanceByKey(processKey, opened.incidentId(), variables));
         incidents.attachProcess(opened.incidentId(), instance.getId());
         log.info("Incident {} ({}/{}) on {}: started runbook {} as process instance {}", opened.incidentId(),
                 opened.category(), opened.subcategory(), opened.endpointName(), processKey, instance.getId());
@@ -83,17 +81,8 @@ class RunbookLauncher {
         variables.put("target", alert.target());
         variables.put("alertname", alert.alertname());
         variables.put("alertSummary", alert.alertSummary());
-        asCertLoop(() -> runtime.startProcessInstanceByKey("triage-unknown-target", businessKey, variables));
+        AsCertLoop.call(identity,
+                () -> runtime.startProcessInstanceByKey("triage-unknown-target", businessKey, variables));
     }
 
-    /** Runbooks run as CertLoop, whoever raised the alert: the caller's groups do not limit the engine. */
-    private <T> T asCertLoop(Supplier<T> action) {
-        Authentication caller = identity.getCurrentAuthentication();
-        identity.clearAuthentication();
-        try {
-            return action.get();
-        } finally {
-            Optional.ofNullable(caller).ifPresent(identity::setAuthentication);
-        }
-    }
 }

@@ -107,16 +107,16 @@ class ApiExceptionHandler {
 
     private static FieldError describe(Throwable cause) {
         if (cause instanceof UnrecognizedPropertyException unknown) {
-            return new FieldError(path(unknown), "unknown field");
+            return new FieldError(JsonPaths.of(unknown), "unknown field");
         }
         if (cause instanceof InvalidFormatException format) {
-            return new FieldError(path(format), "not a valid value: " + format.getValue());
+            return new FieldError(JsonPaths.of(format), "not a valid value: " + format.getValue());
         }
         if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            return new FieldError(path(mismatch), "has the wrong type");
+            return new FieldError(JsonPaths.of(mismatch), "has the wrong type");
         }
         if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            return new FieldError(path(mapping), mapping.getOriginalMessage());
+            return new FieldError(JsonPaths.of(mapping), mapping.getOriginalMessage());
         }
         return new FieldError("body", "is missing or not well-formed"
                 + (cause != null && cause.getMessage() != null ? ": " + firstLine(cause.getMessage()) : ""));
@@ -127,19 +127,4 @@ class ApiExceptionHandler {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /** The JSON path of a mapping error, as {@code endpoints[2].serviceOwner.email}. */
-    static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.isEmpty() ? "body" : path.toString();
-    }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.incident.IncidentOpened;
+import static io.certloop.support.AlertmanagerWebhook.alert;
+import static io.certloop.support.AlertmanagerWebhook.payload;
+
 import io.certloop.support.ApiClient;
 import io.certloop.support.PostgresIntegrationTest;
 import java.util.HashMap;
@@ -248,46 +251,4 @@ class AlertIntakeIT extends PostgresIntegrationTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
 
-    /** One alert as Alertmanager renders it in a webhook notification. */
-    private static String alert(String status, String alertname, String instance, String fingerprint) {
-        return """
-                    {
-                      "status": "%s",
-                      "labels": {
-                        "alertname": "%s",
-                        "instance": "%s",
-                        "job": "blackbox-https",
-                        "severity": "critical"
-                      },
-                      "annotations": {
-                        "description": "TLS certificate of %s",
-                        "summary": "SSL certificate expires in 10 days"
-                      },
-                      "startsAt": "2026-03-01T09:58:30.123456789Z",
-                      "endsAt": "%s",
-                      "generatorURL": "http://prometheus:9090/graph?g0.expr=probe_ssl_earliest_cert_expiry+-+time%%28%%29+%%3C+86400&g0.tab=1",
-                      "fingerprint": "%s"
-                    }""".formatted(status, alertname, instance, instance,
-                "resolved".equals(status) ? "2026-03-01T10:20:30.123Z" : "0001-01-01T00:00:00Z", fingerprint);
-    }
-
-    /** The envelope of Alertmanager's webhook (version 4), with a field a newer release might add. */
-    private static String payload(String status, String... alerts) {
-        return """
-                {
-                  "receiver": "certloop",
-                  "status": "%s",
-                  "alerts": [
-                %s
-                  ],
-                  "groupLabels": {"alertname": "SSLCertExpired"},
-                  "commonLabels": {"job": "blackbox-https", "severity": "critical"},
-                  "commonAnnotations": {},
-                  "externalURL": "http://alertmanager:9093",
-                  "version": "4",
-                  "groupKey": "{}/{severity=\\"critical\\"}:{alertname=\\"SSLCertExpired\\"}",
-                  "truncatedAlerts": 0,
-                  "futureField": {"added": "by a later Alertmanager"}
-                }""".formatted(status, String.join(",\n", alerts));
-    }
 }

@@ -35,7 +35,7 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
         TestCertificates.Issued ca = TestCertificates.rootCa("Old Test Root").selfSigned();
         oldLeaf = TestCertificates.leaf("localhost").sans("localhost").expiringIn(Duration.ofDays(1)).signedBy(ca);
         Path fullchain = certDir.resolve("fullchain.pem");
-        Files.writeString(fullchain, oldLeaf.certificatePem() + oldLeaf.chainPem());
+        oldLeaf.writeFullchainPem(fullchain);
         Path key = oldLeaf.writeKeyPem(certDir.resolve("key.pem"));
         nginx = NginxServer.builder(NGINX_PREFIX).site("web", fullchain, key).start();
         admin.ensureUser("olivia", "olivia-pw", "operators");

@@ -20,7 +20,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,7 @@ class CrashRecoveryAppIT {
         TestCertificates.Issued expiring = TestCertificates.leaf("localhost").sans("localhost")
                 .expiringIn(Duration.ofDays(1)).signedBy(ca);
         Path certs = Files.createDirectories(dir.resolve("certs"));
-        Files.writeString(certs.resolve("fullchain.pem"), expiring.certificatePem() + expiring.chainPem());
+        expiring.writeFullchainPem(certs.resolve("fullchain.pem"));
         expiring.writeKeyPem(certs.resolve("key.pem"));
         nginx = NginxServer.builder(dir.resolve("nginx")).site("web", certs.resolve("fullchain.pem"),
                 certs.resolve("key.pem")).start();

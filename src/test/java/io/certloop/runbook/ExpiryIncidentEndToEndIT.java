@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certloop.support.AlertmanagerWebhook;
 import io.certloop.support.ApiClient;
 import io.certloop.support.Await;
 import io.certloop.support.TestEndpoints;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +39,7 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         certDir = Files.createDirectories(dataDir().resolve("e2e-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Legacy Root").selfSigned();
         expiring = TestCertificates.leaf("localhost").sans("localhost").expiringIn(Duration.ofDays(1)).signedBy(ca);
-        Files.writeString(certDir.resolve("fullchain.pem"), expiring.certificatePem() + expiring.chainPem());
+        expiring.writeFullchainPem(certDir.resolve("fullchain.pem"));
         expiring.writeKeyPem(certDir.resolve("key.pem"));
         nginx = NginxServer.builder(NGINX_PREFIX).site("shop", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
                 .start();
@@ -59,10 +59,11 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         String name = "shop-" + System.nanoTime();
         ApiClient alertmanager = ApiClient.as(port, "alertmanager", "alertmanager-pw");
         ApiClient commander = ApiClient.as(port, "iris", "iris-pw");
-        assertThat(alertmanager.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("shop"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx")).status()).isEqualTo(201);
+        assertThat(alertmanager.post("/api/inventory/endpoints", endpoint(name)).status()).isEqualTo(201);
 
         Instant alerted = Instant.now();
-        ApiClient.Response accepted = alertmanager.post("/api/alerts/alertmanager", alertmanagerPayload(name));
+        ApiClient.Response accepted = alertmanager.post("/api/alerts/alertmanager", "application/json",
+                AlertmanagerWebhook.firingFor(name));
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         String incidentId = accepted.json().path("incidents").get(0).asText();
         assertThat(incidentId).matches("INC-\\d{4}-\\d{6}");
@@ -117,13 +118,13 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
     void aRenewedButNotDeployedCertificateIsRedeployedAndVerified() throws Exception {
         String name = "renewed-" + System.nanoTime();
         ApiClient operator = ApiClient.as(port, "alertmanager", "alertmanager-pw");
-        assertThat(operator.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("shop"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx")).status()).isEqualTo(201);
+        assertThat(operator.post("/api/inventory/endpoints", endpoint(name)).status()).isEqualTo(201);
         // a renewal happened (issued, deployed, verified) ...
         ApiClient.Response replaced = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
         String renewed = replaced.json().path("issued").path("sha256").asText();
         // ... then the service went back to the old files (a config management run, a restore, a new node)
-        Files.writeString(certDir.resolve("fullchain.pem"), expiring.certificatePem() + expiring.chainPem());
+        expiring.writeFullchainPem(certDir.resolve("fullchain.pem"));
         expiring.writeKeyPem(certDir.resolve("key.pem.old"));
         Files.move(certDir.resolve("key.pem.old"), certDir.resolve("key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         nginx.reload();
@@ -149,8 +150,8 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         String target = "unknown-" + System.nanoTime() + ".example.test:443";
         ApiClient alertmanager = ApiClient.as(port, "alertmanager", "alertmanager-pw");
         ApiClient.Response accepted = alertmanager.post("/api/alerts/alertmanager", "application/json",
-                alertmanagerPayload("ignored").replace("\"certloop_endpoint\": \"ignored\", \"instance\": \"localhost:443\"",
-                        "\"instance\": \"" + target + "\""));
+                AlertmanagerWebhook.payload("firing",
+                        AlertmanagerWebhook.alert("firing", "SSLCertExpiringSoon", target, "fp-" + target)));
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         assertThat(accepted.json().path("incidents")).isEmpty();
         JsonNode task = Await.until(Duration.ofSeconds(10), () -> {
@@ -163,29 +164,8 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         assertThat(variables.path("target").path("value").asText()).isEqualTo(target);
     }
 
-    private static String alertmanagerPayload(String endpoint) {
-        return """
-                {
-                  "receiver": "certloop",
-                  "status": "firing",
-                  "alerts": [{
-                    "status": "firing",
-                    "labels": {"alertname": "SSLCertExpiringSoon", "certloop_endpoint": "%s", "instance": "localhost:443",
-                               "job": "blackbox-https", "severity": "critical"},
-                    "annotations": {"summary": "SSL certificate expires in 1 day"},
-                    "startsAt": "2026-11-23T09:58:30.123456789Z",
-                    "endsAt": "0001-01-01T00:00:00Z",
-                    "generatorURL": "http://prometheus:9090/graph?g0.expr=probe_ssl_earliest_cert_expiry",
-                    "fingerprint": "c0ffee%s"
-                  }],
-                  "groupLabels": {"alertname": "SSLCertExpiringSoon"},
-                  "commonLabels": {"alertname": "SSLCertExpiringSoon", "severity": "critical"},
-                  "commonAnnotations": {},
-                  "externalURL": "http://alertmanager:9093",
-                  "version": "4",
-                  "groupKey": "{}:{alertname=\\"SSLCertExpiringSoon\\"}",
-                  "truncatedAlerts": 0
-                }""".formatted(endpoint, Long.toHexString(System.nanoTime()));
+    private Map<String, Object> endpoint(String name) {
+        return TestEndpoints.loopback(name, nginx.port("shop"), certDir.resolve("fullchain.pem"),
+                certDir.resolve("key.pem"), "test-nginx");
     }
-
 }

@@ -1,6 +1,7 @@
 package io.certloop.runbook;
 
 import io.certloop.CertLoopApplication;
+import io.certloop.support.AlertmanagerWebhook;
 import io.certloop.support.ApiClient;
 import io.certloop.support.TestEndpoints;
 import io.certloop.support.NginxServer;
@@ -30,7 +31,7 @@ public final class IncidentBench {
             Path site = Files.createDirectories(dir.resolve("site-" + i));
             TestCertificates.Issued leaf = TestCertificates.leaf("localhost").sans("localhost")
                     .expiringIn(Duration.ofDays(1)).signedBy(root);
-            Files.writeString(site.resolve("fullchain.pem"), leaf.certificatePem() + leaf.chainPem());
+            leaf.writeFullchainPem(site.resolve("fullchain.pem"));
             leaf.writeKeyPem(site.resolve("key.pem"));
             builder.site("s" + i, site.resolve("fullchain.pem"), site.resolve("key.pem"));
         }
@@ -69,13 +70,8 @@ public final class IncidentBench {
 
     private static long measure(ApiClient api, String endpoint) throws InterruptedException {
         long start = System.nanoTime();
-        ApiClient.Response accepted = api.post("/api/alerts/alertmanager", "application/json", """
-                {"receiver":"certloop","status":"firing","alerts":[{"status":"firing",
-                 "labels":{"alertname":"SSLCertExpiringSoon","certloop_endpoint":"%s"},
-                 "annotations":{"summary":"expires in 1 day"},"startsAt":"2026-11-23T10:00:00Z",
-                 "endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus/graph","fingerprint":"%s"}],
-                 "groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://alertmanager",
-                 "version":"4","groupKey":"{}:{}","truncatedAlerts":0}""".formatted(endpoint, endpoint));
+        ApiClient.Response accepted = api.post("/api/alerts/alertmanager", "application/json",
+                AlertmanagerWebhook.firingFor(endpoint));
         if (accepted.status() != 202) {
             throw new IllegalStateException(accepted.toString());
         }

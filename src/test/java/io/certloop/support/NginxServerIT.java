@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
+
 import java.util.HashSet;
 import java.util.Set;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,38 +38,15 @@ class NginxServerIT {
         try (NginxServer nginx = builder.start()) {
             Set<String> subjects = new HashSet<>();
             for (int i = 0; i < sites; i++) {
-                subjects.add(subjectAt(nginx.host(), nginx.port("site" + i)));
+                subjects.add(TlsPeek.peek(nginx.host(), nginx.port("site" + i)).subject());
             }
             assertThat(subjects).hasSize(sites).contains("CN=site0", "CN=site" + (sites - 1));
             assertThat(nginx.ports().values()).doesNotHaveDuplicates();
 
             nginx.reload();
-            assertThat(subjectAt(nginx.host(), nginx.port("site7"))).isEqualTo("CN=site7");
+            assertThat(TlsPeek.peek(nginx.host(), nginx.port("site7")).subject()).isEqualTo("CN=site7");
             assertThat(nginx.reloadCommand()).contains(" -p " + nginx.prefix() + "/ ").endsWith(" -s reload");
             assertThat(Files.readString(nginx.configFile())).doesNotContain("/var/");
-        }
-    }
-
-    private static String subjectAt(String host, int port) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress(host, port), 2000);
-            socket.startHandshake();
-            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
         }
     }
 

@@ -411,6 +411,11 @@ public final class TestCertificates {
             return write(file, chainPem());
         }
 
+        /** Leaf then chain in one file, what nginx's {@code ssl_certificate} reads. */
+        public Path writeFullchainPem(Path file) {
+            return write(file, certificatePem() + chainPem());
+        }
+
         /** Writes the private key as PKCS#8 PEM. */
         public Path writeKeyPem(Path file) {
             try {

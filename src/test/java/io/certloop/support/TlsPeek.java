@@ -32,7 +32,7 @@ public final class TlsPeek {
             socket.startHandshake();
             Certificate[] chain = socket.getSession().getPeerCertificates();
             X509Certificate leaf = (X509Certificate) chain[0];
-            return new Presented(sha256(leaf.getEncoded()), chain.length,
+            return new Presented(TestCertificates.sha256(leaf), chain.length,
                     leaf.getSubjectX500Principal().getName());
         } catch (GeneralSecurityException e) {
             throw new IOException(e);
@@ -77,11 +77,4 @@ public final class TlsPeek {
         return context;
     }
 
-    private static String sha256(byte[] der) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
