@@ -1,16 +1,11 @@
 package io.certloop.probe;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -88,8 +83,8 @@ final class BcTlsHandshaker {
 
     private final BcTlsCrypto crypto;
 
-    BcTlsHandshaker(SecureRandom random) {
-        this.crypto = new BcTlsCrypto(random);
+    BcTlsHandshaker(BcTlsCrypto crypto) {
+        this.crypto = crypto;
     }
 
     /** Handshakes over the connected socket and closes the TLS layer; the caller owns the socket. */
@@ -135,7 +130,7 @@ final class BcTlsHandshaker {
     private static final class ProbeClient extends DefaultTlsClient {
 
         private final String sni;
-        private List<X509Certificate> chain = List.of();
+        private List<byte[]> chain = List.of();
         private ProtocolVersion version;
         private int cipherSuite = -1;
 
@@ -195,7 +190,7 @@ final class BcTlsHandshaker {
             return new TlsAuthentication() {
                 @Override
                 public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                    chain = decode(serverCertificate.getCertificate().getCertificateList());
+                    chain = encoded(serverCertificate.getCertificate().getCertificateList());
                 }
 
                 @Override
@@ -218,20 +213,15 @@ final class BcTlsHandshaker {
         }
     }
 
-    /** The sent certificates, decoded from their exact DER bytes, in the order sent. */
-    private static List<X509Certificate> decode(TlsCertificate[] sent) throws IOException {
+    /** The sent certificates' DER bytes, in the order sent. */
+    private static List<byte[]> encoded(TlsCertificate[] sent) throws IOException {
         if (sent.length == 0) {
             throw new IOException("the server sent no certificate");
         }
-        try {
-            CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            List<X509Certificate> chain = new ArrayList<>(sent.length);
-            for (TlsCertificate certificate : sent) {
-                chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(certificate.getEncoded())));
-            }
-            return List.copyOf(chain);
-        } catch (CertificateException e) {
-            throw new IOException("the server sent a certificate that does not parse: " + e.getMessage(), e);
+        List<byte[]> chain = new ArrayList<>(sent.length);
+        for (TlsCertificate certificate : sent) {
+            chain.add(certificate.getEncoded());
         }
+        return List.copyOf(chain);
     }
 }

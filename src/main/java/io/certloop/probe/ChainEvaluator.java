@@ -26,17 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ChainEvaluator {
 
-    static final int DEFAULT_CACHE_SIZE = 4096;
-
     private static final int MAX_DEPTH = 10;
 
     private final TrustAnchors anchors;
     private final BoundedLruCache<List<String>, Cached> cache;
     private final AtomicLong evaluations = new AtomicLong();
-
-    ChainEvaluator(TrustAnchors anchors) {
-        this(anchors, DEFAULT_CACHE_SIZE);
-    }
 
     ChainEvaluator(TrustAnchors anchors, int cacheSize) {
         this.anchors = anchors;

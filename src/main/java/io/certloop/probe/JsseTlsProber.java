@@ -7,6 +7,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +49,7 @@ public class JsseTlsProber implements TlsProber {
 
     private final ProbeTargetGuard guard;
     private final ChainEvaluator chains;
+    private final SentCertificates certificates;
     private final RevocationChecker revocation;
     private final FindingPolicy policy;
     private final Clock clock;
@@ -59,7 +62,8 @@ public class JsseTlsProber implements TlsProber {
 
     JsseTlsProber(ProbeProperties properties, ProbeTargetGuard guard, TrustAnchors anchors, FindingPolicy policy, Clock clock) {
         this.guard = guard;
-        this.chains = new ChainEvaluator(anchors);
+        this.chains = new ChainEvaluator(anchors, properties.getCacheSize());
+        this.certificates = new SentCertificates(properties.getCacheSize());
         this.revocation = new RevocationChecker(new RevocationFetcher(guard, properties.getRevocationTimeout()), clock);
         this.policy = policy;
         this.clock = clock;
@@ -68,7 +72,7 @@ public class JsseTlsProber implements TlsProber {
         this.revocationEnabled = properties.isRevocationEnabled();
         PerThreadSecureRandom random = new PerThreadSecureRandom();
         if (properties.isBouncyCastleTls()) {
-            bouncyCastle = new BcTlsHandshaker(random);
+            bouncyCastle = new BcTlsHandshaker(new ProbeTlsCrypto(random, properties.getCacheSize()));
             sockets = null;
         } else {
             bouncyCastle = null;
@@ -132,8 +136,14 @@ public class JsseTlsProber implements TlsProber {
         } catch (IOException e) {
             return AddressResult.failed(address.getHostAddress(), describe(e));
         }
-        List<X509Certificate> sent = handshake.chain();
-        List<CertificateDetails> details = sent.stream().map(Certificates::details).toList();
+        List<SentCertificates.Sent> parsed;
+        try {
+            parsed = certificates.parse(handshake.chain());
+        } catch (CertificateException e) {
+            return AddressResult.failed(address.getHostAddress(), "the server sent a certificate that does not parse: " + e.getMessage());
+        }
+        List<X509Certificate> sent = parsed.stream().map(SentCertificates.Sent::certificate).toList();
+        List<CertificateDetails> details = parsed.stream().map(SentCertificates.Sent::details).toList();
         ChainEvaluator.Verdict verdict = chains.evaluate(sent, details.stream().map(CertificateDetails::sha256).toList(), now);
         boolean namesMatch = HostnameMatcher.unmatched(expectedNames, details.get(0).sans()).isEmpty();
         Revocation status = revocationEnabled
@@ -143,8 +153,8 @@ public class JsseTlsProber implements TlsProber {
                 verdict.complete(), verdict.anchorTrusted(), verdict.trusted(), verdict.trustDetail(), namesMatch, status);
     }
 
-    /** What one handshake saw: negotiated protocol and suite (JSSE spelling) and the chain as sent. */
-    record Handshake(String protocol, String cipher, List<X509Certificate> chain) {
+    /** What one handshake saw: negotiated protocol and suite (JSSE spelling) and the chain as sent (DER, in order). */
+    record Handshake(String protocol, String cipher, List<byte[]> chain) {
     }
 
     private Handshake handshake(InetAddress address, int port, String sni) throws IOException {
@@ -171,12 +181,16 @@ public class JsseTlsProber implements TlsProber {
             socket.setSSLParameters(parameters);
             socket.startHandshake();
             SSLSession session = socket.getSession();
-            Certificate[] peer = session.getPeerCertificates();
-            List<X509Certificate> chain = Arrays.stream(peer).map(X509Certificate.class::cast).toList();
+            List<byte[]> chain = new ArrayList<>();
+            for (Certificate certificate : session.getPeerCertificates()) {
+                chain.add(certificate.getEncoded());
+            }
             Handshake result = new Handshake(session.getProtocol(), session.getCipherSuite(), chain);
             session.invalidate(); // never resume: every probe must see the certificate as sent now
             closeQuietly(socket);
             return result;
+        } catch (CertificateEncodingException e) {
+            throw new IOException("the server sent a certificate that cannot be encoded: " + e.getMessage(), e);
         } finally {
             if (deadline != null) {
                 deadline.cancel(false);

@@ -32,6 +32,12 @@ public class ProbeProperties {
      * no JCA provider is registered (docs/adr/0001-probe-crypto-providers.md).
      */
     private boolean bouncyCastleTls = true;
+    /**
+     * How many sent chains (their verdicts) and server keys (decoded, with their precomputation) the prober
+     * remembers. Size it at or above the number of endpoints the detection loop watches: the loop probes
+     * them in a cycle, and a least-recently-used cache smaller than the cycle never hits.
+     */
+    private int cacheSize = 4096;
     private final Trust trust = new Trust();
     private final Policy policy = new Policy();
     private final Detection detection = new Detection();
@@ -98,6 +104,17 @@ public class ProbeProperties {
 
     public void setBouncyCastleTls(boolean bouncyCastleTls) {
         this.bouncyCastleTls = bouncyCastleTls;
+    }
+
+    public int getCacheSize() {
+        return cacheSize;
+    }
+
+    public void setCacheSize(int cacheSize) {
+        if (cacheSize < 1) {
+            throw new IllegalArgumentException("certloop.probe.cache-size must be at least 1, was " + cacheSize);
+        }
+        this.cacheSize = cacheSize;
     }
 
     public Trust getTrust() {

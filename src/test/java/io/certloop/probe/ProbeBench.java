@@ -1,32 +1,37 @@
 package io.certloop.probe;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntPredicate;
+import java.util.stream.Stream;
 
 import io.certloop.support.TestCertificates;
 import io.certloop.support.TestCertificates.Issued;
 
 /**
- * Benchmark behind {@code bench/probe} (not a test): N loopback TLS listeners served by ONE nginx,
- * probed by {@link JsseTlsProber} (full chain capture, trust, names, policy; revocation off as the
+ * Benchmark behind {@code bench/probe} (not a test): N loopback TLS listeners served by ONE nginx, each with
+ * its own key and certificate, probed by {@link JsseTlsProber} (full chain capture, trust, names, policy; revocation off as the
  * certificates name no responder) and by Debian's prometheus-blackbox-exporter (tcp module with
  * TLS) at the same concurrency. Prints endpoints per second and the ratio.
  *
@@ -45,70 +50,67 @@ final class ProbeBench {
         Path dir = Files.createTempDirectory("certloop-bench-probe");
         Issued root = TestCertificates.rootCa("Bench Root").selfSigned();
         Issued ca = TestCertificates.intermediate("Bench CA").signedBy(root);
-        Issued leaf = TestCertificates.leaf("bench.test").signedBy(ca);
-        Path chain = leaf.writeChainPem(dir.resolve("fullchain.pem"));
-        Path key = leaf.writeKeyPem(dir.resolve("key.pem"));
         Path rootPem = root.writeCertificatePem(dir.resolve("root.pem"));
+        // every listener has its own key and certificate, as an estate does: nothing the prober remembers
+        // about one endpoint (chain verdict, decoded server key) is reused for another
         List<Integer> ports = freePorts(n);
+        Map<Integer, Issued> leaves = new HashMap<>();
+        for (int port : ports) {
+            leaves.put(port, TestCertificates.leaf("bench.test").signedBy(ca));
+        }
 
-        Process nginx = startNginx(dir, ports, chain, key);
+        Process nginx = startNginx(dir, leaves);
         Process exporter = null;
         try {
-            waitFor(ports.get(ports.size() - 1), Duration.ofSeconds(30));
+            waitFor(ports.get(ports.size() - 1), Duration.ofSeconds(60));
             int exporterPort = freePorts(1).get(0);
             exporter = startExporter(dir, exporterPort, rootPem);
             waitFor(exporterPort, Duration.ofSeconds(30));
+            Cpu cpu = new Cpu(nginx.toHandle(), exporter.toHandle());
 
             ProbeProperties properties = new ProbeProperties();
             properties.setAllowlist(List.of("127.0.0.0/8"));
             properties.setRevocationEnabled(false);
+            properties.setCacheSize(Math.max(n, properties.getCacheSize())); // as docs/operations.md tells operators
             JsseTlsProber prober = new JsseTlsProber(properties, new ProbeTargetGuard(properties, InventoryTargets.none()),
                     TrustAnchors.load(List.of(rootPem.toString())),
                     new io.certloop.probe.policy.FindingPolicy(io.certloop.probe.policy.PolicySettings.from(properties.getPolicy())),
                     Clock.systemUTC());
             IntPredicate certloop = port -> {
-                ProbeReport report = prober.probe(new ProbeRequest("127.0.0.1", port, "bench.test", null, null, leaf.sha256(), 2));
+                ProbeReport report = prober.probe(new ProbeRequest("127.0.0.1", port, "bench.test", null, null,
+                        leaves.get(port).sha256(), 2));
                 return report.reachable() && report.findings().isEmpty() && report.trusted();
             };
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                    .executor(Executors.newFixedThreadPool(concurrency)).build();
-            IntPredicate blackbox = port -> {
-                try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporterPort
-                            + "/probe?module=tcp_tls&target=127.0.0.1:" + port)).build(), HttpResponse.BodyHandlers.ofString());
-                    return response.body().contains("\nprobe_success 1");
-                } catch (IOException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            };
+            // Prometheus scrapes over kept-alive HTTP/1.1 connections; so does the bench, with a minimal client so
+            // that the harness spends as little of the shared CPU as possible on the exporter's side
+            ScrapeConnections scrapes = new ScrapeConnections(exporterPort);
+            IntPredicate blackbox = port -> scrapes.scrape("/probe?module=tcp_tls&target=127.0.0.1:" + port)
+                    .contains("\nprobe_success 1");
 
             System.out.printf("endpoints=%d concurrency=%d rounds=%d warm-up rounds=%d (one nginx, %d listeners); load average %s%n",
                     n, concurrency, rounds, warmups, n, loadAverage());
             // the JVM needs a few thousand handshakes before C2 has compiled the TLS and EC code paths; a
             // long-running prober is always in that state. Both sides get the same warm-up rounds.
             for (int round = 1; round <= warmups; round++) {
-                run("warm-up certloop " + round, ports, concurrency, certloop);
-                run("warm-up blackbox " + round, ports, concurrency, blackbox);
+                run("warm-up certloop " + round, ports, concurrency, certloop, cpu);
+                run("warm-up blackbox " + round, ports, concurrency, blackbox, cpu);
             }
             double ours = 0;
             double theirs = 0;
             for (int round = 1; round <= rounds; round++) {
-                ours = Math.max(ours, run("certloop round " + round, ports, concurrency, certloop));
-                theirs = Math.max(theirs, run("blackbox round " + round, ports, concurrency, blackbox));
+                ours = Math.max(ours, run("certloop round " + round, ports, concurrency, certloop, cpu));
+                theirs = Math.max(theirs, run("blackbox round " + round, ports, concurrency, blackbox, cpu));
             }
             System.out.printf("certloop prober:           %8.1f endpoints/s (best of %d)%n", ours, rounds);
             System.out.printf("blackbox exporter tcp/tls: %8.1f endpoints/s (best of %d)%n", theirs, rounds);
             System.out.printf("ratio certloop/blackbox:   %8.2f%n", ours / theirs);
             System.out.printf("load average after: %s%n", loadAverage());
-            System.exit(0);
         } finally {
             if (exporter != null) {
                 exporter.destroy();
             }
             nginx.destroy();
+            nginx.waitFor();
         }
     }
 
@@ -120,21 +122,26 @@ final class ProbeBench {
         }
     }
 
-    private static double run(String label, List<Integer> ports, int concurrency, IntPredicate probe) throws Exception {
+    private static double run(String label, List<Integer> ports, int concurrency, IntPredicate probe, Cpu cpu) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
             List<Callable<Boolean>> tasks = new ArrayList<>();
             for (int port : ports) {
                 tasks.add(() -> probe.test(port));
             }
+            long[] cpuBefore = cpu.read();
             long start = System.nanoTime();
             int ok = 0;
             for (Future<Boolean> result : pool.invokeAll(tasks)) {
                 ok += result.get() ? 1 : 0;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            long[] cpuAfter = cpu.read();
             double rate = ports.size() / seconds;
-            System.out.printf("  %-22s %5d/%d ok in %6.2f s = %8.1f endpoints/s%n", label, ok, ports.size(), seconds, rate);
+            System.out.printf("  %-22s %5d/%d ok in %6.2f s = %8.1f endpoints/s; CPU per probe: bench JVM %.2f ms, nginx %.2f ms,"
+                    + " exporter %.2f ms%n", label, ok, ports.size(), seconds, rate,
+                    perProbe(cpuBefore[0], cpuAfter[0], ports), perProbe(cpuBefore[1], cpuAfter[1], ports),
+                    perProbe(cpuBefore[2], cpuAfter[2], ports));
             if (ok != ports.size()) {
                 throw new IllegalStateException(label + ": only " + ok + " of " + ports.size() + " probes succeeded");
             }
@@ -144,12 +151,128 @@ final class ProbeBench {
         }
     }
 
-    private static Process startNginx(Path dir, List<Integer> ports, Path chain, Path key) throws IOException {
+    /** Kept-alive HTTP/1.1 connections to the exporter, one per concurrent scrape, reused across scrapes. */
+    private static final class ScrapeConnections {
+
+        private final int port;
+        private final Queue<ScrapeConnection> idle = new ConcurrentLinkedQueue<>();
+
+        ScrapeConnections(int port) {
+            this.port = port;
+        }
+
+        String scrape(String path) {
+            ScrapeConnection connection = idle.poll();
+            try {
+                if (connection == null) {
+                    connection = new ScrapeConnection(port);
+                }
+                String body = connection.get(path);
+                idle.add(connection);
+                return body;
+            } catch (IOException e) {
+                if (connection != null) {
+                    connection.close();
+                }
+                return "scrape failed: " + e;
+            }
+        }
+    }
+
+    private static final class ScrapeConnection {
+
+        private final Socket socket;
+        private final BufferedInputStream in;
+        private final OutputStream out;
+
+        ScrapeConnection(int port) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(10_000);
+            in = new BufferedInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+        }
+
+        String get(String path) throws IOException {
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = line();
+            if (!status.startsWith("HTTP/1.1 200")) {
+                throw new IOException("exporter answered " + status);
+            }
+            int length = -1;
+            boolean chunked = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(lower.substring(15).strip());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                }
+            }
+            if (!chunked) {
+                return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            }
+            StringBuilder body = new StringBuilder();
+            for (int size = Integer.parseInt(line().strip(), 16); size > 0; size = Integer.parseInt(line().strip(), 16)) {
+                body.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+                line();
+            }
+            line();
+            return body.toString();
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("connection closed");
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // abandoned either way
+            }
+        }
+    }
+
+    private static double perProbe(long before, long after, List<Integer> ports) {
+        return (after - before) / 1e6 / ports.size();
+    }
+
+    /** CPU time (ns) used so far by this JVM, by nginx (master and workers) and by the exporter. */
+    private record Cpu(ProcessHandle nginx, ProcessHandle exporter) {
+        long[] read() {
+            // nginx and the exporter are this JVM's children: count the JVM alone, then each child's tree
+            return new long[] {cpuOf(Stream.of(ProcessHandle.current())), cpuOf(Stream.concat(Stream.of(nginx), nginx.descendants())),
+                    cpuOf(Stream.of(exporter))};
+        }
+
+        private static long cpuOf(Stream<ProcessHandle> processes) {
+            return processes.mapToLong(handle -> handle.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+        }
+    }
+
+    private static Process startNginx(Path dir, Map<Integer, Issued> leaves) throws IOException {
         Path prefix = Files.createDirectories(dir.resolve("nginx"));
         Files.createDirectories(prefix.resolve("logs"));
-        StringBuilder listen = new StringBuilder();
-        for (int port : ports) {
-            listen.append("    listen 127.0.0.1:").append(port).append(" ssl;\n");
+        Path certificates = Files.createDirectories(dir.resolve("certificates"));
+        StringBuilder servers = new StringBuilder();
+        for (Map.Entry<Integer, Issued> site : leaves.entrySet()) {
+            Path chain = site.getValue().writeChainPem(certificates.resolve(site.getKey() + ".pem"));
+            Path key = site.getValue().writeKeyPem(certificates.resolve(site.getKey() + ".key"));
+            servers.append("  server { listen 127.0.0.1:").append(site.getKey()).append(" ssl; ssl_certificate ")
+                    .append(chain.toAbsolutePath()).append("; ssl_certificate_key ").append(key.toAbsolutePath())
+                    .append("; return 200 \"ok\"; }\n");
         }
         String config = """
                 daemon off;
@@ -162,15 +285,10 @@ final class ProbeBench {
                   access_log off;
                   client_body_temp_path %1$s/tmp; proxy_temp_path %1$s/tmp; fastcgi_temp_path %1$s/tmp;
                   uwsgi_temp_path %1$s/tmp; scgi_temp_path %1$s/tmp;
-                  server {
-                %2$s    ssl_certificate %3$s;
-                    ssl_certificate_key %4$s;
-                    ssl_session_cache off;
-                    ssl_session_tickets off;
-                    return 200 "ok";
-                  }
-                }
-                """.formatted(prefix, listen, chain.toAbsolutePath(), key.toAbsolutePath());
+                  ssl_session_cache off;
+                  ssl_session_tickets off;
+                %2$s}
+                """.formatted(prefix, servers);
         Path conf = prefix.resolve("nginx.conf");
         Files.writeString(conf, config);
         return new ProcessBuilder("/usr/sbin/nginx", "-p", prefix + "/", "-c", conf.toString(), "-e", prefix + "/logs/error.log")
