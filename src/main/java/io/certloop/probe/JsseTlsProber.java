@@ -72,7 +72,7 @@ public class JsseTlsProber implements TlsProber {
         this.revocationEnabled = properties.isRevocationEnabled();
         PerThreadSecureRandom random = new PerThreadSecureRandom();
         if (properties.isBouncyCastleTls()) {
-            bouncyCastle = new BcTlsHandshaker(new ProbeTlsCrypto(random, properties.getCacheSize()));
+            bouncyCastle = new BcTlsHandshaker(new ProbeTlsCrypto(random, properties.getCacheSize(), properties.getKeyShareUses()));
             sockets = null;
         } else {
             bouncyCastle = null;

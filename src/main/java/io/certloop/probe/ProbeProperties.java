@@ -38,6 +38,12 @@ public class ProbeProperties {
      * them in a cycle, and a least-recently-used cache smaller than the cycle never hits.
      */
     private int cacheSize = 4096;
+    /**
+     * How many probe handshakes one X25519 client key share serves (at most a minute), on the BouncyCastle stack.
+     * A probe carries no data, so nothing depends on the freshness of its key share; 1 = a fresh one each time
+     * (see ReusedX25519KeyShare).
+     */
+    private int keyShareUses = 64;
     private final Trust trust = new Trust();
     private final Policy policy = new Policy();
     private final Detection detection = new Detection();
@@ -115,6 +121,17 @@ public class ProbeProperties {
             throw new IllegalArgumentException("certloop.probe.cache-size must be at least 1, was " + cacheSize);
         }
         this.cacheSize = cacheSize;
+    }
+
+    public int getKeyShareUses() {
+        return keyShareUses;
+    }
+
+    public void setKeyShareUses(int keyShareUses) {
+        if (keyShareUses < 1) {
+            throw new IllegalArgumentException("certloop.probe.key-share-uses must be at least 1, was " + keyShareUses);
+        }
+        this.keyShareUses = keyShareUses;
     }
 
     public Trust getTrust() {

@@ -3,19 +3,24 @@ package io.certloop.probe;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.tls.CertificateType;
+import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.TlsECConfig;
+import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCertificate;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
- * BouncyCastle's lightweight TLS crypto with one change: a server certificate's public key is decoded once
- * and the same key object is handed to every later handshake that presents the same key.
+ * BouncyCastle's lightweight TLS crypto with two changes: a server certificate's public key is decoded once
+ * and the same key object is handed to every later handshake that presents the same key; and the X25519 key
+ * share is reused for a bounded number of handshakes ({@link ReusedX25519KeyShare}).
  *
- * <p>Why: the prober sees the same server keys again and again (every detection cycle probes every
+ * <p>Why the key cache: the prober sees the same server keys again and again (every detection cycle probes every
  * endpoint), and the server's ECDSA signature check is the largest part of a probe's CPU. BouncyCastle keeps
  * its precomputation for a point on the point object and, from the fourth use of the same point, switches the
  * verification from a windowed double-scalar multiplication to fixed-base combs for both the generator and
@@ -28,11 +33,20 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  */
 final class ProbeTlsCrypto extends BcTlsCrypto {
 
-    private final BoundedLruCache<ByteBuffer, AsymmetricKeyParameter> keys;
+    private static final long KEY_SHARE_LIFETIME_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    ProbeTlsCrypto(SecureRandom random, int cachedKeys) {
+    private final BoundedLruCache<ByteBuffer, AsymmetricKeyParameter> keys;
+    private final ReusedX25519KeyShare keyShare;
+
+    ProbeTlsCrypto(SecureRandom random, int cachedKeys, int keyShareUses) {
         super(random);
         this.keys = new BoundedLruCache<>(cachedKeys);
+        this.keyShare = new ReusedX25519KeyShare(random, keyShareUses, KEY_SHARE_LIFETIME_NANOS, System::nanoTime);
+    }
+
+    @Override
+    public TlsECDomain createECDomain(TlsECConfig config) {
+        return config.getNamedGroup() == NamedGroup.x25519 ? () -> keyShare.agreement(this) : super.createECDomain(config);
     }
 
     @Override

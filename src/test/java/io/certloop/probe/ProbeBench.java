@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntPredicate;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 import io.certloop.support.TestCertificates;
@@ -33,9 +34,11 @@ import io.certloop.support.TestCertificates.Issued;
  * Benchmark behind {@code bench/probe} (not a test): N loopback TLS listeners served by ONE nginx, each with
  * its own key and certificate, probed by {@link JsseTlsProber} (full chain capture, trust, names, policy; revocation off as the
  * certificates name no responder) and by Debian's prometheus-blackbox-exporter (tcp module with
- * TLS) at the same concurrency. Prints endpoints per second and the ratio.
+ * TLS) at the same concurrency. Prints endpoints per second and the ratio: for the first round (a cold JVM,
+ * nothing cached) and for the measured rounds after a timed warm-up (the steady state of a long-running
+ * server, whose detection loop probes the same endpoints every cycle).
  *
- * <p>Arguments: {@code N CONCURRENCY ROUNDS [WARMUP_ROUNDS=2]}.
+ * <p>Arguments: {@code N CONCURRENCY ROUNDS [WARMUP_SECONDS=120]}.
  */
 final class ProbeBench {
 
@@ -45,8 +48,8 @@ final class ProbeBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        int warmups = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        Duration warmUp = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 120);
         Path dir = Files.createTempDirectory("certloop-bench-probe");
         Issued root = TestCertificates.rootCa("Bench Root").selfSigned();
         Issued ca = TestCertificates.intermediate("Bench CA").signedBy(root);
@@ -87,23 +90,40 @@ final class ProbeBench {
             IntPredicate blackbox = port -> scrapes.scrape("/probe?module=tcp_tls&target=127.0.0.1:" + port)
                     .contains("\nprobe_success 1");
 
-            System.out.printf("endpoints=%d concurrency=%d rounds=%d warm-up rounds=%d (one nginx, %d listeners); load average %s%n",
-                    n, concurrency, rounds, warmups, n, loadAverage());
-            // the JVM needs a few thousand handshakes before C2 has compiled the TLS and EC code paths; a
-            // long-running prober is always in that state. Both sides get the same warm-up rounds.
-            for (int round = 1; round <= warmups; round++) {
+            System.out.printf("endpoints=%d concurrency=%d rounds=%d warm-up=%ds (one nginx, %d listeners, a key each); load average %s%n",
+                    n, concurrency, rounds, warmUp.toSeconds(), n, loadAverage());
+            Round coldOurs = run("certloop cold", ports, concurrency, certloop, cpu);
+            Round coldTheirs = run("blackbox cold", ports, concurrency, blackbox, cpu);
+            // C2 needs tens of seconds of a loaded machine's CPU before the TLS, EC and ASN.1 paths are
+            // compiled (measured: the prober's CPU per probe keeps falling for about a minute). Both sides are
+            // warmed up for the same time, rounds alternated.
+            long warmUpEnds = System.nanoTime() + warmUp.toNanos();
+            for (int round = 1; System.nanoTime() < warmUpEnds; round++) {
                 run("warm-up certloop " + round, ports, concurrency, certloop, cpu);
                 run("warm-up blackbox " + round, ports, concurrency, blackbox, cpu);
             }
-            double ours = 0;
-            double theirs = 0;
+            List<Round> ours = new ArrayList<>();
+            List<Round> theirs = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                ours = Math.max(ours, run("certloop round " + round, ports, concurrency, certloop, cpu));
-                theirs = Math.max(theirs, run("blackbox round " + round, ports, concurrency, blackbox, cpu));
+                ours.add(run("certloop round " + round, ports, concurrency, certloop, cpu));
+                theirs.add(run("blackbox round " + round, ports, concurrency, blackbox, cpu));
             }
-            System.out.printf("certloop prober:           %8.1f endpoints/s (best of %d)%n", ours, rounds);
-            System.out.printf("blackbox exporter tcp/tls: %8.1f endpoints/s (best of %d)%n", theirs, rounds);
-            System.out.printf("ratio certloop/blackbox:   %8.2f%n", ours / theirs);
+            System.out.printf("cold (first round):        certloop %8.1f endpoints/s, blackbox %8.1f endpoints/s, ratio %.2f%n",
+                    coldOurs.rate(), coldTheirs.rate(), coldOurs.rate() / coldTheirs.rate());
+            System.out.printf("certloop prober:           %8.1f endpoints/s median of %d (best %.1f); CPU per probe: JVM %.2f ms, nginx %.2f ms%n",
+                    median(ours, Round::rate), rounds, best(ours), median(ours, Round::jvm), median(ours, Round::nginx));
+            System.out.printf("blackbox exporter tcp/tls: %8.1f endpoints/s median of %d (best %.1f); CPU per probe: exporter %.2f ms,"
+                    + " scraping JVM %.2f ms, nginx %.2f ms%n", median(theirs, Round::rate), rounds, best(theirs),
+                    median(theirs, Round::exporter), median(theirs, Round::jvm), median(theirs, Round::nginx));
+            // each certloop round is paired with the blackbox round run right after it: the ratio of a pair is
+            // measured under the same machine conditions, and the median of the pairs is robust to drift
+            List<Double> pairs = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                pairs.add(ours.get(i).rate() / theirs.get(i).rate());
+            }
+            System.out.printf("ratio certloop/blackbox:   %8.2f (median of %d paired rounds: %s; ratio of medians %.2f)%n",
+                    median(pairs), rounds, pairs.stream().map(ratio -> String.format("%.2f", ratio)).toList(),
+                    median(ours, Round::rate) / median(theirs, Round::rate));
             System.out.printf("load average after: %s%n", loadAverage());
         } finally {
             if (exporter != null) {
@@ -122,7 +142,24 @@ final class ProbeBench {
         }
     }
 
-    private static double run(String label, List<Integer> ports, int concurrency, IntPredicate probe, Cpu cpu) throws Exception {
+    /** One round: endpoints per second, and CPU milliseconds per probe of the bench JVM, nginx and the exporter. */
+    private record Round(double rate, double jvm, double nginx, double exporter) {
+    }
+
+    private static double median(List<Round> rounds, ToDoubleFunction<Round> value) {
+        return median(rounds.stream().map(value::applyAsDouble).toList());
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static double best(List<Round> rounds) {
+        return rounds.stream().mapToDouble(Round::rate).max().orElse(0);
+    }
+
+    private static Round run(String label, List<Integer> ports, int concurrency, IntPredicate probe, Cpu cpu) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
             List<Callable<Boolean>> tasks = new ArrayList<>();
@@ -137,15 +174,14 @@ final class ProbeBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long[] cpuAfter = cpu.read();
-            double rate = ports.size() / seconds;
+            Round result = new Round(ports.size() / seconds, perProbe(cpuBefore[0], cpuAfter[0], ports),
+                    perProbe(cpuBefore[1], cpuAfter[1], ports), perProbe(cpuBefore[2], cpuAfter[2], ports));
             System.out.printf("  %-22s %5d/%d ok in %6.2f s = %8.1f endpoints/s; CPU per probe: bench JVM %.2f ms, nginx %.2f ms,"
-                    + " exporter %.2f ms%n", label, ok, ports.size(), seconds, rate,
-                    perProbe(cpuBefore[0], cpuAfter[0], ports), perProbe(cpuBefore[1], cpuAfter[1], ports),
-                    perProbe(cpuBefore[2], cpuAfter[2], ports));
+                    + " exporter %.2f ms%n", label, ok, ports.size(), seconds, result.rate(), result.jvm(), result.nginx(), result.exporter());
             if (ok != ports.size()) {
                 throw new IllegalStateException(label + ": only " + ok + " of " + ports.size() + " probes succeeded");
             }
-            return rate;
+            return result;
         } finally {
             pool.shutdownNow();
         }

@@ -20,7 +20,8 @@ import io.certloop.support.TlsTestServer;
  * The prober's handshake crypto keeps each server key it has decoded (so BouncyCastle can switch to its
  * precomputed verification after a few uses): against real TLS 1.2 and 1.3 servers, a key seen again is
  * reused, and a server that presents a known certificate without holding its private key still fails the
- * handshake after that key has been reused many times.
+ * handshake after that key has been reused many times. The prober's own X25519 key share, reused for a few
+ * handshakes, completes every handshake with both protocol versions.
  */
 class ProbeKeyCacheIT {
 
@@ -34,7 +35,7 @@ class ProbeKeyCacheIT {
     void aServerKeySeenAgainIsDecodedOnce(String protocol) throws Exception {
         Issued first = TestCertificates.leaf("cache.test").signedBy(CA);
         Issued second = TestCertificates.leaf("other.test").signedBy(CA);
-        ProbeTlsCrypto crypto = new ProbeTlsCrypto(new SecureRandom(), 16);
+        ProbeTlsCrypto crypto = new ProbeTlsCrypto(new SecureRandom(), 16, 1);
         BcTlsHandshaker handshaker = new BcTlsHandshaker(crypto);
 
         try (TlsTestServer one = TlsTestServer.builder().chain(first).protocols(protocol).start();
@@ -52,7 +53,7 @@ class ProbeKeyCacheIT {
     void aKnownCertificateWithoutItsKeyFailsAfterTheKeyWasReused(String protocol) throws Exception {
         Issued genuine = TestCertificates.leaf("cache.test").signedBy(CA);
         Issued impostorKey = TestCertificates.leaf("cache.test").signedBy(CA);
-        BcTlsHandshaker handshaker = new BcTlsHandshaker(new ProbeTlsCrypto(new SecureRandom(), 16));
+        BcTlsHandshaker handshaker = new BcTlsHandshaker(new ProbeTlsCrypto(new SecureRandom(), 16, 1));
 
         try (TlsTestServer server = TlsTestServer.builder().chain(genuine).protocols(protocol).start()) {
             for (int i = 0; i < HANDSHAKES; i++) {
@@ -65,6 +66,22 @@ class ProbeKeyCacheIT {
             assertThatThrownBy(() -> handshake(handshaker, impostor, "cache.test"))
                     .isInstanceOf(TlsFatalAlert.class)
                     .hasMessageContaining("decrypt_error");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: handshakes on a reused client key share complete, and a fresh share is drawn after its uses")
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void handshakesOnAReusedClientKeyShareComplete(String protocol) throws Exception {
+        Issued leaf = TestCertificates.leaf("cache.test").signedBy(CA);
+        BcTlsHandshaker handshaker = new BcTlsHandshaker(new ProbeTlsCrypto(new SecureRandom(), 16, 3));
+
+        try (TlsTestServer server = TlsTestServer.builder().chain(leaf).protocols(protocol).start()) {
+            for (int i = 0; i < HANDSHAKES; i++) {
+                JsseTlsProber.Handshake handshake = handshake(handshaker, server, "cache.test");
+
+                assertThat(handshake.protocol()).isEqualTo(protocol);
+                assertThat(handshake.chain().get(0)).isEqualTo(leaf.certificate().getEncoded());
+            }
         }
     }
 
