@@ -6,9 +6,11 @@ import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.tls.CertificateType;
 import org.bouncycastle.tls.NamedGroup;
+import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsECConfig;
 import org.bouncycastle.tls.crypto.TlsECDomain;
@@ -16,9 +18,10 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCertificate;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
- * BouncyCastle's lightweight TLS crypto with two changes: a server certificate's public key is decoded once
- * and the same key object is handed to every later handshake that presents the same key; and the X25519 key
- * share is reused for a bounded number of handshakes ({@link ReusedX25519KeyShare}).
+ * BouncyCastle's lightweight TLS crypto with three changes: a server certificate's public key is decoded once
+ * and the same key object is handed to every later handshake that presents the same key; the X25519 key
+ * share is reused for a bounded number of handshakes ({@link ReusedX25519KeyShare}); SHA-2 is the JDK's
+ * ({@link JdkDigest}).
  *
  * <p>Why the key cache: the prober sees the same server keys again and again (every detection cycle probes every
  * endpoint), and the server's ECDSA signature check is the largest part of a probe's CPU. BouncyCastle keeps
@@ -42,6 +45,21 @@ final class ProbeTlsCrypto extends BcTlsCrypto {
         super(random);
         this.keys = new BoundedLruCache<>(cachedKeys);
         this.keyShare = new ReusedX25519KeyShare(random, keyShareUses, KEY_SHARE_LIFETIME_NANOS, System::nanoTime);
+    }
+
+    @Override
+    public Digest createDigest(int cryptoHashAlgorithm) {
+        return switch (cryptoHashAlgorithm) {
+            case CryptoHashAlgorithm.sha256 -> JdkDigest.sha256();
+            case CryptoHashAlgorithm.sha384 -> JdkDigest.sha384();
+            case CryptoHashAlgorithm.sha512 -> JdkDigest.sha512();
+            default -> super.createDigest(cryptoHashAlgorithm);
+        };
+    }
+
+    @Override
+    public Digest cloneDigest(int cryptoHashAlgorithm, Digest digest) {
+        return digest instanceof JdkDigest jdk ? jdk.copy() : super.cloneDigest(cryptoHashAlgorithm, digest);
     }
 
     @Override
