@@ -15,10 +15,15 @@ record DeploymentManifest(
         String answerHost,
         Integer answerPort,
         Instant createdAt,
-        List<Entry> files) {
+        List<Entry> files,
+        Instant releasedAt) {
 
     DeploymentManifest {
         files = List.copyOf(files);
+    }
+
+    DeploymentManifest released(Instant at) {
+        return new DeploymentManifest(deploymentId, reloadAction, answerHost, answerPort, createdAt, files, at);
     }
 
     /**

@@ -26,7 +26,8 @@ import io.certloop.deployment.DeploymentResult.Outcome;
 
 /**
  * The {@code files} deployer: writes the certbot layout atomically onto local paths, keeps what it
- * replaced next to it as {@code <file>.certloop-prev}, runs the named reload action and waits for
+ * replaced next to it as {@code <file>.certloop-prev} until the deployment is rolled back or released
+ * (verified: the kept files, a private key among them, are deleted), runs the named reload action and waits for
  * the service to answer. A manifest written before the first file is replaced makes a retried
  * deployment and a rollback after a restart exact.
  */
@@ -74,12 +75,14 @@ final class FilesDeployer implements Deployer {
     public DeploymentResult rollback(String deploymentId) {
         String id = validId(deploymentId);
         DeploymentManifest manifest = manifests.find(id).orElseThrow(() -> new DeploymentException.NotFound(id));
+        if (manifest.releasedAt() != null) {
+            throw new DeploymentException.Conflict("deployment '" + id + "' was verified and released at "
+                    + manifest.releasedAt() + "; the files it replaced are deleted, there is nothing to roll back to");
+        }
         if (!reloadActions.exists(manifest.reloadAction())) {
             throw new DeploymentException.UnknownReloadAction(manifest.reloadAction());
         }
-        Path keyPath = manifest.files().stream().filter(f -> f.role() == Role.KEY)
-                .map(f -> Path.of(f.path())).findFirst().orElseThrow();
-        synchronized (lockFor(keyPath)) {
+        synchronized (lockFor(keyPathOf(manifest))) {
             Instant startedAt = clock.instant();
             List<DeployedFile> restored = restoreFiles(manifest);
             log.info("deployment {} rolled back {} file(s), reloading with {}", id,
@@ -88,6 +91,38 @@ final class FilesDeployer implements Deployer {
                     : new ServiceAddress(manifest.answerHost(), manifest.answerPort());
             return reloadAndCheck(id, Operation.ROLLBACK, restored, manifest.reloadAction(), answerAt, startedAt);
         }
+    }
+
+    @Override
+    public List<Path> release(String deploymentId) {
+        String id = validId(deploymentId);
+        DeploymentManifest manifest = manifests.find(id).orElseThrow(() -> new DeploymentException.NotFound(id));
+        synchronized (lockFor(keyPathOf(manifest))) {
+            List<Path> deleted = new ArrayList<>();
+            try {
+                for (DeploymentManifest.Entry entry : manifest.files()) {
+                    Path kept = AtomicFiles.previousOf(Path.of(entry.path()));
+                    // only what THIS deployment kept: a later deployment of the same target keeps its own
+                    if (entry.changes() && entry.previousExisted() && Files.exists(kept)
+                            && entry.previousSha256().equals(AtomicFiles.sha256(kept))) {
+                        Files.delete(kept);
+                        AtomicFiles.syncDirectory(kept.toAbsolutePath().getParent());
+                        deleted.add(kept);
+                    }
+                }
+            } catch (IOException e) {
+                throw new DeploymentException.Storage("deployment " + id + " could not delete the files it kept", e);
+            }
+            if (manifest.releasedAt() == null) {
+                manifests.save(manifest.released(clock.instant()));
+            }
+            log.info("deployment {} released: {} kept file(s) deleted", id, deleted.size());
+            return List.copyOf(deleted);
+        }
+    }
+
+    private static Path keyPathOf(DeploymentManifest manifest) {
+        return manifest.files().stream().filter(f -> f.role() == Role.KEY).map(f -> Path.of(f.path())).findFirst().orElseThrow();
     }
 
     private List<DeployedFile> writeFiles(String id, DeploymentRequest request, List<Planned> plan, Instant now) {
@@ -111,7 +146,7 @@ final class FilesDeployer implements Deployer {
                 ServiceAddress answerAt = request.answerAt();
                 manifest = new DeploymentManifest(id, request.target().reloadAction(),
                         answerAt == null ? null : answerAt.host(), answerAt == null ? null : answerAt.port(),
-                        now, entries);
+                        now, entries, null);
                 manifests.save(manifest);
             }
             List<DeployedFile> deployed = new ArrayList<>();

@@ -128,6 +128,16 @@ public class RemediationService {
         return deployer.rollback(deploymentId);
     }
 
+    /**
+     * The deployment is verified: delete what it kept for a rollback (the replaced private key among it).
+     * Call only after a fresh probe showed the deployed certificate.
+     */
+    public List<Path> release(String deploymentId) {
+        List<Path> deleted = deployer.release(deploymentId);
+        log.info("Deployment {} verified and released; {} kept file(s) deleted", deploymentId, deleted.size());
+        return deleted;
+    }
+
     /** A fresh probe: does every backend now present the expected certificate, correctly? */
     public Verification verify(String endpointName, String expectedSha256) {
         Endpoint endpoint = inventory.get(endpointName);
@@ -210,6 +220,7 @@ public class RemediationService {
                     Duration.between(deployedAt, verifiedAt));
         }
         expect(endpointName, issued.sha256());
+        release(deployment.deploymentId());
         return new ReplacementEvidence(endpointName, true, "VERIFIED", issuedEvidence, deployment, null, verification,
                 Duration.between(start, issuedAt), Duration.between(issuedAt, deployedAt),
                 Duration.between(deployedAt, verifiedAt));

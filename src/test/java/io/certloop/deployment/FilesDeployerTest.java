@@ -333,4 +333,45 @@ class FilesDeployerTest {
                     .containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
         }
     }
+
+    @Test
+    void releasing_a_verified_deployment_deletes_the_kept_files_and_the_old_key_and_refuses_rollback() throws Exception {
+        installOld();
+        deployer.deploy(request("dep-rel", certbotLayout("ok"), fresh));
+
+        List<Path> deleted = deployer.release("dep-rel");
+
+        assertThat(deleted).extracting(path -> path.getFileName().toString()).containsExactlyInAnyOrder(
+                "cert.pem.certloop-prev", "chain.pem.certloop-prev", "fullchain.pem.certloop-prev", "privkey.pem.certloop-prev");
+        try (Stream<Path> files = Files.list(live)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
+        }
+        assertThat(read("privkey.pem")).isEqualTo(fresh.keyPem());
+        assertThat(read("fullchain.pem")).isEqualTo(fresh.leafPem() + fresh.caPem());
+        assertThat(deployer.release("dep-rel")).as("repeating a release is harmless").isEmpty();
+        assertThatThrownBy(() -> deployer.rollback("dep-rel"))
+                .isInstanceOf(DeploymentException.Conflict.class).hasMessageContaining("released");
+        assertThat(new FilesDeployer(null, new ManifestStore(state), null, CLOCK).release("dep-rel"))
+                .as("the release is recorded in the manifest, so it survives a restart").isEmpty();
+    }
+
+    @Test
+    void releasing_an_older_deployment_leaves_what_a_later_deployment_kept() throws Exception {
+        installOld();
+        deployer.deploy(request("dep-a", certbotLayout("ok"), fresh));
+        DeploymentTestPki.Issued newest = OLD_PKI.issue("newest.test"); // another CA: every file changes again
+        deployer.deploy(request("dep-b", certbotLayout("ok"), newest)); // keeps dep-a's files for its rollback
+
+        assertThat(deployer.release("dep-a")).isEmpty();
+
+        assertThat(Files.readString(live.resolve("privkey.pem.certloop-prev"))).isEqualTo(fresh.keyPem());
+        deployer.rollback("dep-b");
+        assertThat(read("privkey.pem")).isEqualTo(fresh.keyPem());
+    }
+
+    @Test
+    void releasing_an_unknown_deployment_is_refused() {
+        assertThatThrownBy(() -> deployer.release("never-deployed")).isInstanceOf(DeploymentException.NotFound.class);
+    }
 }

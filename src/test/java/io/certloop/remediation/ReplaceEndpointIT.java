@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,11 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
         assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("web"), issued, Duration.ofSeconds(5)).leafSha256())
                 .as("what nginx presents, seen by the test's own TLS client").isEqualTo(issued);
         assertThat(operator.get("/api/inventory/endpoints/" + name).json().path("expectedSha256").asText()).isEqualTo(issued);
+        try (Stream<Path> files = Files.list(certDir)) {
+            assertThat(files.map(path -> path.getFileName().toString()))
+                    .as("verified: the replaced certificate and private key are not kept beside the live ones")
+                    .noneMatch(file -> file.endsWith(".certloop-prev"));
+        }
     }
 
     @Test

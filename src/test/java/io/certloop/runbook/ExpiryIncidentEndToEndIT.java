@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,13 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
 
         JsonNode incident = admin.get("/api/incidents/" + incidentId).json();
         assertThat(incident.path("state").asText()).isEqualTo("resolved");
-        assertThat(incident.toString()).contains("certificate-issued", "certificate-deployed", "deployment-verified");
+        assertThat(incident.toString()).contains("certificate-issued", "certificate-deployed", "deployment-verified",
+                "deployment-released");
+        try (Stream<Path> files = Files.list(certDir)) {
+            assertThat(files.map(path -> path.getFileName().toString()))
+                    .as("verified: the expiring certificate's private key is not kept beside the live one")
+                    .noneMatch(file -> file.endsWith(".certloop-prev"));
+        }
         assertThat(admin.get("/api/notifications?incidentId=" + incidentId).body()).contains("web@example.test",
                 "pki@example.test");
 
