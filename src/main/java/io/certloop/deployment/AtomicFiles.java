@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
 
@@ -23,7 +26,10 @@ import java.util.Set;
  * File operations that never leave a half-written file where a service reads: content goes to a
  * temporary file in the target's own directory (same file system), is flushed to disk, and is then
  * renamed over the target with {@code ATOMIC_MOVE}. Secret files are created owner-only from the
- * first byte, not chmod-ed afterwards. POSIX file systems only.
+ * first byte, not chmod-ed afterwards. A file that replaces another takes over its owner, group and mode
+ * (a key file never more than owner read-write and group read): a service that reads its key as its own
+ * user, or through a group such as Debian's {@code ssl-cert}, can still read the new one after its reload.
+ * POSIX file systems only.
  */
 final class AtomicFiles {
 
@@ -31,6 +37,8 @@ final class AtomicFiles {
     private static final String TEMP_SUFFIX = ".certloop-tmp";
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> PUBLIC_READ = PosixFilePermissions.fromString("rw-r--r--");
+    /** The most a key file may allow when it takes over the mode of the key it replaces. */
+    static final Set<PosixFilePermission> KEY_AT_MOST = PosixFilePermissions.fromString("rw-r-----");
 
     private AtomicFiles() {
     }
@@ -59,12 +67,46 @@ final class AtomicFiles {
                 out.flush();
                 channel.force(true);
             }
-            Files.setPosixFilePermissions(temp, permissions);
+            if (Files.exists(target)) {
+                takeOverOwnership(target, temp, secret);
+            } else {
+                Files.setPosixFilePermissions(temp, permissions);
+            }
             return new Temp(temp, HexFormat.of().formatHex(digest.digest()));
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
         }
+    }
+
+    /**
+     * Gives {@code temp} the owner, group and mode of {@code target}, the file it will replace. Fails (and the
+     * deployment with it, before any file is replaced) when CertLoop may not hand the file to that owner:
+     * a key the service cannot read would be an outage at its next reload.
+     */
+    private static void takeOverOwnership(Path target, Path temp, boolean secret) throws IOException {
+        PosixFileAttributes existing = Files.readAttributes(target, PosixFileAttributes.class);
+        Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+        mode.addAll(existing.permissions());
+        if (secret) {
+            mode.retainAll(KEY_AT_MOST);
+            mode.add(PosixFilePermission.OWNER_READ);
+        }
+        PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
+        PosixFileAttributes written = view.readAttributes();
+        try {
+            if (!written.group().equals(existing.group())) {
+                view.setGroup(existing.group());
+            }
+            if (!written.owner().equals(existing.owner())) {
+                view.setOwner(existing.owner());
+            }
+        } catch (IOException e) {
+            throw new IOException("cannot give the new " + target.getFileName() + " the owner " + existing.owner().getName()
+                    + " and group " + existing.group().getName() + " of the file it replaces (" + e.getMessage()
+                    + "); the service could not read it. Run CertLoop as that user or with the right to change owners", e);
+        }
+        view.setPermissions(mode);
     }
 
     /** Renames the temporary file over the target atomically and makes the rename durable. */

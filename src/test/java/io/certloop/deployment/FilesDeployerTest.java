@@ -2,6 +2,7 @@ package io.certloop.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,7 +10,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -373,5 +379,43 @@ class FilesDeployerTest {
     @Test
     void releasing_an_unknown_deployment_is_refused() {
         assertThatThrownBy(() -> deployer.release("never-deployed")).isInstanceOf(DeploymentException.NotFound.class);
+    }
+
+    @Test
+    void a_replaced_file_keeps_its_owner_group_and_mode_and_a_key_never_becomes_readable_by_others() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "changing a file's owner needs root (CI runs as root)");
+        installOld();
+        UserPrincipalLookupService users = live.getFileSystem().getUserPrincipalLookupService();
+        UserPrincipal nobody = users.lookupPrincipalByName("nobody");
+        GroupPrincipal nogroup = users.lookupPrincipalByGroupName("nogroup");
+        for (String file : List.of("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem")) {
+            PosixFileAttributeView view = Files.getFileAttributeView(live.resolve(file), PosixFileAttributeView.class);
+            view.setOwner(nobody); // a service that reads its files as its own user (needs root, as CI runs)
+            view.setGroup(nogroup);
+        }
+        Files.setPosixFilePermissions(live.resolve("cert.pem"), PosixFilePermissions.fromString("r--r--r--"));
+        // a key readable by its group (Debian's ssl-cert convention) and, wrongly, by everyone
+        Files.setPosixFilePermissions(live.resolve("privkey.pem"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        deployer.deploy(request("dep-owner", certbotLayout("ok"), fresh));
+
+        for (String file : List.of("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem")) {
+            PosixFileAttributes now = Files.readAttributes(live.resolve(file), PosixFileAttributes.class);
+            assertThat(now.owner()).as(file).isEqualTo(nobody);
+            assertThat(now.group()).as(file).isEqualTo(nogroup);
+        }
+        assertThat(read("privkey.pem")).isEqualTo(fresh.keyPem());
+        assertThat(Files.getPosixFilePermissions(live.resolve("cert.pem"))).isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
+        assertThat(Files.getPosixFilePermissions(live.resolve("fullchain.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem")))
+                .as("the group keeps reading it, others lose it").isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+    }
+
+    @Test
+    void a_new_key_file_is_owner_only_and_new_certificates_are_world_readable() throws Exception {
+        deployer.deploy(request("dep-new", certbotLayout("ok"), fresh));
+
+        assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(live.resolve("fullchain.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
     }
 }
