@@ -100,6 +100,11 @@ public class Notifier {
         return notify(new Notification(incidentId, kind, recipients, subject, body));
     }
 
+    /** Briefs the executives (certloop.notify.executives; the fallback recipients when none are configured). */
+    public DeliveryStatus notifyExecutives(String incidentId, String kind, String subject, String body) {
+        return notify(new Notification(incidentId, kind, properties.executives(), "[executive brief] " + subject, body));
+    }
+
     /** Outbox entries, newest first; {@code incidentId} may be null for all. */
     public List<OutboxEntry> outbox(String incidentId) {
         return outbox.list(incidentId);

@@ -2,6 +2,7 @@ package io.certloop.runbook;
 
 import static io.certloop.runbook.RunbookVariables.*;
 
+import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -52,6 +53,14 @@ class NotifyOwnersDelegate extends RunbookDelegate {
         boolean pageAtOnce = "opened".equals(kind) && Boolean.TRUE.equals(execution.getVariable("pageIncidentCommander"));
         if (pageAtOnce || "escalated".equals(kind)) {
             notifications.pageIncidentCommanders(incidentId, kind, subject, body.toString());
+        }
+        // executives hear of it at once when the policy sets them a deadline (sooner is within it), and hear
+        // again when it is resolved, so the brief is never left hanging
+        Object executivesWithin = execution.getVariable(NOTIFY_EXECUTIVES_WITHIN);
+        if (executivesWithin != null && ("opened".equals(kind) || "resolved".equals(kind))) {
+            notifications.briefExecutives(incidentId, kind, subject, body
+                    .append("Severity policy: executives informed within ").append(executivesWithin).append('\n').toString());
+            incidents.record(incidentId, "executives-briefed", Map.of("kind", kind, "policyWithin", executivesWithin));
         }
     }
 }

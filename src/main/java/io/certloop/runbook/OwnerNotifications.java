@@ -7,4 +7,7 @@ interface OwnerNotifications {
 
     /** Pages the incident commanders (the members of the incident-commanders group with a mail address). */
     void pageIncidentCommanders(String incidentId, String kind, String subject, String body);
+
+    /** Briefs the executives, when the severity policy says they must hear of the incident. */
+    void briefExecutives(String incidentId, String kind, String subject, String body);
 }

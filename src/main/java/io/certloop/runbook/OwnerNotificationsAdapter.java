@@ -34,4 +34,9 @@ class OwnerNotificationsAdapter implements OwnerNotifications {
                 .map(User::getEmail).filter(email -> email != null && !email.isBlank()).distinct().toList();
         notifier.notify(new Notification(incidentId, kind, commanders, "[page] " + subject, body));
     }
+
+    @Override
+    public void briefExecutives(String incidentId, String kind, String subject, String body) {
+        notifier.notifyExecutives(incidentId, kind, subject, body);
+    }
 }

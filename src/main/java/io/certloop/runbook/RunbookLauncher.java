@@ -57,6 +57,9 @@ class RunbookLauncher {
         variables.put(RESPONSE_SLA, opened.severity().responseSla().toString());
         variables.put(UPDATE_CADENCE, opened.severity().updateCadence().toString());
         variables.put("pageIncidentCommander", opened.severity().pageIncidentCommander());
+        if (opened.severity().notifyExecutivesWithin() != null) {
+            variables.put(NOTIFY_EXECUTIVES_WITHIN, opened.severity().notifyExecutivesWithin().toString());
+        }
         variables.put(OPENED_AT, java.time.Instant.now().toString());
         variables.put(ISSUE_ATTEMPTS, 0);
         variables.put(DEPLOY_ATTEMPTS, 0);

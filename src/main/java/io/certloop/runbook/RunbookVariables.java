@@ -39,6 +39,8 @@ final class RunbookVariables {
     static final String AUTOMATED_DEPLOYMENT = "automatedDeployment";
     static final String DEPLOY_ATTEMPTS = "deployAttempts";
     static final String DEPLOYMENT_ID = "deploymentId";
+    /** ISO-8601 duration from the severity policy; absent when executives need not hear of the incident. */
+    static final String NOTIFY_EXECUTIVES_WITHIN = "notifyExecutivesWithin";
     static final String DEPLOYMENT_SUCCEEDED = "deploymentSucceeded";
     static final String DEPLOYMENT_OUTCOME = "deploymentOutcome";
     static final String RELOAD_EXIT_CODE = "reloadExitCode";

@@ -177,14 +177,35 @@ class NotifierTest {
         return sender;
     }
 
+    @Test
+    void executivesAreBriefedAtTheirOwnAddressesOrTheFallbackWhenNoneAreConfigured() throws Exception {
+        Notifier configured = notifier(sender(smtp.getSmtp().getPort()), List.of("fallback@example.test"),
+                List.of("cto@example.test", "ciso@example.test"));
+        Notifier unconfigured = notifier(sender(smtp.getSmtp().getPort()), List.of("fallback@example.test"), List.of());
+
+        assertThat(configured.notifyExecutives("INC-2026-000009", "opened", "INC-2026-000009 opened", "SEV1")).isEqualTo(DeliveryStatus.SENT);
+        assertThat(unconfigured.notifyExecutives("INC-2026-000010", "opened", "INC-2026-000010 opened", "SEV1")).isEqualTo(DeliveryStatus.SENT);
+
+        MimeMessage[] received = smtp.getReceivedMessages();
+        assertThat(received[0].getSubject()).isEqualTo("[executive brief] INC-2026-000009 opened");
+        assertThat(Arrays.stream(received[0].getRecipients(Message.RecipientType.TO)).map(Object::toString))
+                .containsExactly("cto@example.test", "ciso@example.test");
+        assertThat(Arrays.stream(received[received.length - 1].getRecipients(Message.RecipientType.TO)).map(Object::toString))
+                .containsExactly("fallback@example.test");
+    }
+
     private Notifier notifier(JavaMailSender sender, List<String> fallback) {
+        return notifier(sender, fallback, List.of());
+    }
+
+    private Notifier notifier(JavaMailSender sender, List<String> fallback, List<String> executives) {
         StaticListableBeanFactory beans = new StaticListableBeanFactory();
         if (sender != null) {
             beans.addBean("mailSender", sender);
         }
         ObjectProvider<JavaMailSender> provider = beans.getBeanProvider(JavaMailSender.class);
         return new Notifier(provider, new OutboxRepository(new JdbcTemplate(dataSource)), inventory,
-                new NotifyProperties(fallback, "certloop@example.test"), Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"),
+                new NotifyProperties(fallback, "certloop@example.test", executives), Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"),
                 ZoneOffset.UTC), new DataSourceTransactionManager(dataSource));
     }
 

@@ -87,6 +87,7 @@ class ExpiryIncidentProcessTest {
         verify(fixture.remediation).beginIssuance("web", INCIDENT + ":issue:0");
         verify(fixture.remediation).deploy("web", "cert-1", INCIDENT + "-deploy-1");
         verify(fixture.remediation).expect("web", ISSUED);
+        verify(fixture.remediation).release(INCIDENT + "-deploy-1");
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         assertThat(fixture.notifications).containsExactly("opened", "resolved");
         assertThat(runtime.getVariable(instance.getId(), "timeSpent")).asString()
@@ -276,12 +277,35 @@ class ExpiryIncidentProcessTest {
         assertThat(fixture.notifications).containsExactly("opened", "page:opened");
     }
 
+    @Test
+    void whenThePolicySetsExecutivesADeadlineTheyAreBriefedAtOpeningAndAtResolution() {
+        ProcessInstance instance = start(false, "PT1H");
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate",
+                "deployCertificate", "verifyDeployment", "recordResolution", "notifyResolved");
+        assertThat(fixture.notifications).containsExactly("opened", "executives:opened", "resolved", "executives:resolved");
+        assertThat(fixture.incidents.types).contains("executives-briefed");
+    }
+
+    @Test
+    void withoutAnExecutiveDeadlineExecutivesAreNotBriefed() {
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners");
+        assertThat(fixture.notifications).containsExactly("opened");
+    }
+
     private ProcessInstance start() {
         return start(false);
     }
 
     private ProcessInstance start(boolean pageIncidentCommander) {
+        return start(pageIncidentCommander, null);
+    }
+
+    private ProcessInstance start(boolean pageIncidentCommander, String notifyExecutivesWithin) {
         Map<String, Object> variables = new HashMap<>();
+        if (notifyExecutivesWithin != null) {
+            variables.put("notifyExecutivesWithin", notifyExecutivesWithin);
+        }
         variables.put("pageIncidentCommander", pageIncidentCommander);
         variables.put("openedAt", Instant.now().toString());
         variables.put("incidentId", INCIDENT);

@@ -36,6 +36,11 @@ final class RunbookFixture {
             public void pageIncidentCommanders(String incidentId, String kind, String subject, String body) {
                 notifications.add("page:" + kind);
             }
+
+            @Override
+            public void briefExecutives(String incidentId, String kind, String subject, String body) {
+                notifications.add("executives:" + kind);
+            }
         };
         Mocks.reset();
         Mocks.register("confirmCauseDelegate", new ConfirmCauseDelegate(remediation, incidents));
