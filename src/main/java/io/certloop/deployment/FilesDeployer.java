@@ -62,7 +62,7 @@ final class FilesDeployer implements Deployer {
         if (!reloadActions.exists(target.reloadAction())) {
             throw new DeploymentException.UnknownReloadAction(target.reloadAction());
         }
-        synchronized (lockFor(target.keyPath())) {
+        synchronized (lockFor(keyPathOfPlan(plan))) {
             Instant startedAt = clock.instant();
             List<DeployedFile> deployed = writeFiles(id, request, plan, startedAt);
             log.info("deployment {} wrote {} file(s), reloading with {}", id,
@@ -283,12 +283,13 @@ final class FilesDeployer implements Deployer {
         target.fullchain().ifPresent(p -> plan.add(new Planned(Role.FULLCHAIN, p, text(leaf + chain))));
         plan.add(new Planned(Role.KEY, target.keyPath(), key::writePrivateKeyPem));
         Set<Path> seen = new HashSet<>();
+        List<Planned> resolved = new ArrayList<>();
         for (Planned planned : plan) {
-            Path path = planned.path();
             String field = "target." + planned.role().name().toLowerCase() + "Path";
-            if (!path.isAbsolute()) {
+            if (!planned.path().isAbsolute()) {
                 throw new DeploymentException.InvalidRequest(field + " must be absolute");
             }
+            Path path = followSymlink(planned.path(), field);
             if (!seen.add(path.normalize())) {
                 throw new DeploymentException.InvalidRequest(field + " is used for two files");
             }
@@ -298,8 +299,29 @@ final class FilesDeployer implements Deployer {
             if (Files.isDirectory(path)) {
                 throw new DeploymentException.InvalidRequest(field + " is a directory");
             }
+            resolved.add(new Planned(planned.role(), path, planned.content()));
         }
-        return plan;
+        return resolved;
+    }
+
+    /**
+     * certbot's {@code live/} files are symbolic links into {@code archive/}; replacing the link with a regular
+     * file would make certbot refuse to renew that certificate. The deployer writes (and keeps, and restores)
+     * the file the link points to; the link stays as it is.
+     */
+    private static Path followSymlink(Path path, String field) {
+        if (!Files.isSymbolicLink(path)) {
+            return path;
+        }
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new DeploymentException.InvalidRequest(field + " is a symbolic link to a file that does not exist: " + path);
+        }
+    }
+
+    private static Path keyPathOfPlan(List<Planned> plan) {
+        return plan.stream().filter(p -> p.role() == Role.KEY).map(Planned::path).findFirst().orElseThrow();
     }
 
     private static AtomicFiles.Content text(String value) {

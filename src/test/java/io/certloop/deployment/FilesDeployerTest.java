@@ -418,4 +418,46 @@ class FilesDeployerTest {
         assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getPosixFilePermissions(live.resolve("fullchain.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
     }
+
+    @Test
+    void certbots_symlinked_live_files_stay_links_and_the_archive_files_they_point_to_are_replaced() throws Exception {
+        Path archive = Files.createDirectories(dir.resolve("archive/example"));
+        Path certbotLive = Files.createDirectories(dir.resolve("live/example"));
+        Map<String, String> oldContent = Map.of("cert", old.leafPem(), "chain", old.caPem(),
+                "fullchain", old.leafPem() + old.caPem(), "privkey", old.keyPem());
+        for (Map.Entry<String, String> file : oldContent.entrySet()) {
+            Files.writeString(archive.resolve(file.getKey() + "1.pem"), file.getValue());
+            Files.createSymbolicLink(certbotLive.resolve(file.getKey() + ".pem"),
+                    Path.of("../../archive/example/" + file.getKey() + "1.pem")); // relative, as certbot links
+        }
+        DeploymentTarget target = new DeploymentTarget(certbotLive.resolve("cert.pem"), certbotLive.resolve("chain.pem"),
+                certbotLive.resolve("fullchain.pem"), certbotLive.resolve("privkey.pem"), "ok");
+
+        DeploymentResult result = deployer.deploy(request("dep-certbot", target, fresh));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        for (String name : oldContent.keySet()) {
+            assertThat(Files.isSymbolicLink(certbotLive.resolve(name + ".pem"))).as(name + " is still a link").isTrue();
+        }
+        assertThat(Files.readString(certbotLive.resolve("fullchain.pem"))).isEqualTo(fresh.leafPem() + fresh.caPem());
+        assertThat(Files.readString(archive.resolve("privkey1.pem"))).isEqualTo(fresh.keyPem());
+
+        deployer.rollback("dep-certbot");
+
+        assertThat(Files.isSymbolicLink(certbotLive.resolve("privkey.pem"))).isTrue();
+        assertThat(Files.readString(certbotLive.resolve("privkey.pem"))).isEqualTo(old.keyPem());
+        assertThat(Files.readString(certbotLive.resolve("cert.pem"))).isEqualTo(old.leafPem());
+    }
+
+    @Test
+    void a_symbolic_link_to_a_missing_file_is_refused_before_anything_is_written() throws Exception {
+        installOld();
+        Files.delete(live.resolve("privkey.pem"));
+        Files.createSymbolicLink(live.resolve("privkey.pem"), dir.resolve("nowhere/privkey1.pem"));
+
+        assertThatThrownBy(() -> deployer.deploy(request("dep-dangling", certbotLayout("ok"), fresh)))
+                .isInstanceOf(DeploymentException.InvalidRequest.class)
+                .hasMessageContaining("target.keyPath is a symbolic link to a file that does not exist");
+        assertThat(read("fullchain.pem")).isEqualTo(old.leafPem() + old.caPem());
+    }
 }
