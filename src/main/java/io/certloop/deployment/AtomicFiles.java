@@ -94,6 +94,7 @@ final class AtomicFiles {
         }
         PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
         PosixFileAttributes written = view.readAttributes();
+        view.setPermissions(mode); // before the owner changes: afterwards only the new owner (or root) may chmod
         try {
             if (!written.group().equals(existing.group())) {
                 view.setGroup(existing.group());
@@ -106,7 +107,6 @@ final class AtomicFiles {
                     + " and group " + existing.group().getName() + " of the file it replaces (" + e.getMessage()
                     + "); the service could not read it. Run CertLoop as that user or with the right to change owners", e);
         }
-        view.setPermissions(mode);
     }
 
     /** Renames the temporary file over the target atomically and makes the rename durable. */
@@ -120,14 +120,20 @@ final class AtomicFiles {
         return target.resolveSibling(target.getFileName() + PREVIOUS_SUFFIX);
     }
 
-    /** Copies {@code source} over {@code target} atomically, keeping the mode (owner-only if secret). */
+    /**
+     * Copies {@code source} over {@code target} atomically. Over an existing target (a rollback restoring a
+     * live file) the copy takes over the target's owner, group and mode, as a deployment does; a new target (the
+     * copy kept for rollback) keeps the source's mode, owner-only if secret.
+     */
     static void copyAtomically(Path source, Path target, boolean secret) throws IOException {
         Path temp = Files.createTempFile(target.toAbsolutePath().getParent(),
                 "." + target.getFileName() + ".", TEMP_SUFFIX,
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
             Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            if (secret) {
+            if (Files.exists(target)) {
+                takeOverOwnership(target, temp, secret);
+            } else if (secret) {
                 Files.setPosixFilePermissions(temp, OWNER_ONLY);
             }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {

@@ -96,15 +96,21 @@ final class FilesDeployer implements Deployer {
     @Override
     public List<Path> release(String deploymentId) {
         String id = validId(deploymentId);
-        DeploymentManifest manifest = manifests.find(id).orElseThrow(() -> new DeploymentException.NotFound(id));
-        synchronized (lockFor(keyPathOf(manifest))) {
+        DeploymentManifest found = manifests.find(id).orElseThrow(() -> new DeploymentException.NotFound(id));
+        synchronized (lockFor(keyPathOf(found))) {
+            DeploymentManifest manifest = manifests.find(id).orElseThrow(() -> new DeploymentException.NotFound(id));
+            if (manifest.releasedAt() == null) {
+                manifests.save(manifest.released(clock.instant())); // first: no rollback from a half-released state
+            }
             List<Path> deleted = new ArrayList<>();
             try {
                 for (DeploymentManifest.Entry entry : manifest.files()) {
-                    Path kept = AtomicFiles.previousOf(Path.of(entry.path()));
-                    // only what THIS deployment kept: a later deployment of the same target keeps its own
-                    if (entry.changes() && entry.previousExisted() && Files.exists(kept)
-                            && entry.previousSha256().equals(AtomicFiles.sha256(kept))) {
+                    Path path = Path.of(entry.path());
+                    Path kept = AtomicFiles.previousOf(path);
+                    // while this deployment's content is live, whatever is kept beside it is an older version: this
+                    // deployment's own backup, or an earlier attempt's when a redeploy wrote the same bytes again.
+                    // A later deployment's content (not yet verified) keeps its backup; so does a rolled-back one.
+                    if (Files.exists(kept) && entry.sha256().equals(AtomicFiles.sha256(path))) {
                         Files.delete(kept);
                         AtomicFiles.syncDirectory(kept.toAbsolutePath().getParent());
                         deleted.add(kept);
@@ -112,9 +118,6 @@ final class FilesDeployer implements Deployer {
                 }
             } catch (IOException e) {
                 throw new DeploymentException.Storage("deployment " + id + " could not delete the files it kept", e);
-            }
-            if (manifest.releasedAt() == null) {
-                manifests.save(manifest.released(clock.instant()));
             }
             log.info("deployment {} released: {} kept file(s) deleted", id, deleted.size());
             return List.copyOf(deleted);
@@ -313,11 +316,29 @@ final class FilesDeployer implements Deployer {
         if (!Files.isSymbolicLink(path)) {
             return path;
         }
+        Path real;
         try {
-            return path.toRealPath();
+            real = path.toRealPath();
         } catch (IOException e) {
             throw new DeploymentException.InvalidRequest(field + " is a symbolic link to a file that does not exist: " + path);
         }
+        // only certbot's own layout: <root>/live/<name>/<file> -> <root>/archive/<name>/...; a link anywhere else
+        // could make CertLoop overwrite (and take over the ownership of) any file its user may write
+        Path lineage = path.toAbsolutePath().normalize().getParent();
+        Path liveDirectory = lineage.getParent();
+        if (liveDirectory != null && liveDirectory.getFileName() != null && "live".equals(liveDirectory.getFileName().toString())
+                && liveDirectory.getParent() != null) {
+            try {
+                Path archive = liveDirectory.getParent().resolve("archive").resolve(lineage.getFileName()).toRealPath();
+                if (real.getParent().equals(archive)) {
+                    return real;
+                }
+            } catch (IOException e) {
+                // no archive directory: not certbot's layout
+            }
+        }
+        throw new DeploymentException.InvalidRequest(field + " is a symbolic link outside certbot's live/ -> archive/ layout ("
+                + path + " -> " + real + "); CertLoop follows no other links");
     }
 
     private static Path keyPathOfPlan(List<Planned> plan) {

@@ -220,7 +220,12 @@ public class RemediationService {
                     Duration.between(deployedAt, verifiedAt));
         }
         expect(endpointName, issued.sha256());
-        release(deployment.deploymentId());
+        try {
+            release(deployment.deploymentId());
+        } catch (RuntimeException e) {
+            log.warn("Deployment {} is verified but its kept files could not be deleted; delete the *.certloop-prev"
+                    + " files beside the endpoint's files by hand: {}", deployment.deploymentId(), e.getMessage());
+        }
         return new ReplacementEvidence(endpointName, true, "VERIFIED", issuedEvidence, deployment, null, verification,
                 Duration.between(start, issuedAt), Duration.between(issuedAt, deployedAt),
                 Duration.between(deployedAt, verifiedAt));

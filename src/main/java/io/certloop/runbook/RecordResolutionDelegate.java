@@ -3,10 +3,17 @@ package io.certloop.runbook;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.RemediationService;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
-/** The loop is closed: the inventory expects the verified fingerprint and the incident is resolved. */
+/**
+ * The loop is closed: the inventory expects the verified fingerprint and the incident is resolved. The
+ * deployment is released: what it kept for a rollback (the old private key among it) is deleted. This step
+ * runs in its own transaction after the verification was stored, and a release repeats safely.
+ */
 @Component("recordResolutionDelegate")
 class RecordResolutionDelegate extends RunbookDelegate {
 
@@ -26,6 +33,12 @@ class RecordResolutionDelegate extends RunbookDelegate {
         execution.setVariable(VERIFIED_AT, verifiedAt);
         execution.setVariable(TIME_SPENT, timeSpent(string(execution, OPENED_AT), string(execution, ISSUED_AT),
                 string(execution, DEPLOYED_AT), verifiedAt));
+        String deploymentId = (String) execution.getVariable(DEPLOYMENT_ID);
+        if (deploymentId != null) {
+            List<Path> deleted = remediation.release(deploymentId);
+            incidents.record(incidentId(execution), "deployment-released", Map.of("deploymentId", deploymentId,
+                    "keptFilesDeleted", deleted.stream().map(Path::toString).toList()));
+        }
         incidents.resolved(incidentId(execution), "live endpoint verified presenting " + sha256);
     }
 

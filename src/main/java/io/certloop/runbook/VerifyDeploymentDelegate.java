@@ -4,17 +4,12 @@ import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.RemediationService;
 import io.certloop.remediation.Verification;
-import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
-/**
- * Step 5b: a fresh probe decides; success is the issued fingerprint on every backend, nothing less. On success
- * the deployment is released: the files it replaced (the old private key among them) are deleted.
- */
+/** Step 5b: a fresh probe decides; success is the issued fingerprint on every backend, nothing less. */
 @Component("verifyDeploymentDelegate")
 class VerifyDeploymentDelegate extends RunbookDelegate {
 
@@ -41,11 +36,5 @@ class VerifyDeploymentDelegate extends RunbookDelegate {
         detail.put("hostnameMatches", verification.hostnameMatches());
         detail.put("failures", verification.failures());
         incidents.record(incidentId(execution), "deployment-verified", detail);
-        String deploymentId = (String) execution.getVariable(DEPLOYMENT_ID);
-        if (verification.passed() && deploymentId != null) {
-            List<Path> deleted = remediation.release(deploymentId);
-            incidents.record(incidentId(execution), "deployment-released", Map.of("deploymentId", deploymentId,
-                    "keptFilesDeleted", deleted.stream().map(Path::toString).toList()));
-        }
     }
 }

@@ -409,6 +409,18 @@ class FilesDeployerTest {
         assertThat(Files.getPosixFilePermissions(live.resolve("fullchain.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem")))
                 .as("the group keeps reading it, others lose it").isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+
+        deployer.rollback("dep-owner");
+
+        for (String file : List.of("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem")) {
+            PosixFileAttributes restored = Files.readAttributes(live.resolve(file), PosixFileAttributes.class);
+            assertThat(restored.owner()).as("restored " + file).isEqualTo(nobody);
+            assertThat(restored.group()).as("restored " + file).isEqualTo(nogroup);
+        }
+        assertThat(read("privkey.pem")).isEqualTo(old.keyPem());
+        assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem")))
+                .as("a restored key is readable by the service's group again").isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(Files.getPosixFilePermissions(live.resolve("cert.pem"))).isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
     }
 
     @Test
@@ -459,5 +471,41 @@ class FilesDeployerTest {
                 .isInstanceOf(DeploymentException.InvalidRequest.class)
                 .hasMessageContaining("target.keyPath is a symbolic link to a file that does not exist");
         assertThat(read("fullchain.pem")).isEqualTo(old.leafPem() + old.caPem());
+    }
+
+    @Test
+    void a_redeploy_of_the_same_certificate_releases_the_key_an_earlier_attempt_kept() throws Exception {
+        installOld();
+        deployer.deploy(request("attempt-1", certbotLayout("ok"), fresh));
+        deployer.deploy(request("attempt-2", certbotLayout("ok"), fresh)); // same bytes: writes nothing, keeps nothing
+
+        deployer.release("attempt-2");
+
+        try (Stream<Path> files = Files.list(live)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".certloop-prev"));
+        }
+    }
+
+    @Test
+    void releasing_a_rolled_back_deployment_deletes_nothing() throws Exception {
+        installOld();
+        deployer.deploy(request("dep-back", certbotLayout("ok"), fresh));
+        deployer.rollback("dep-back");
+
+        assertThat(deployer.release("dep-back")).isEmpty();
+        assertThat(read("privkey.pem")).isEqualTo(old.keyPem());
+    }
+
+    @Test
+    void a_symbolic_link_outside_certbots_layout_is_refused_and_its_target_untouched() throws Exception {
+        installOld();
+        Path elsewhere = Files.writeString(dir.resolve("not-a-key.conf"), "important = true\n");
+        Files.delete(live.resolve("privkey.pem"));
+        Files.createSymbolicLink(live.resolve("privkey.pem"), elsewhere);
+
+        assertThatThrownBy(() -> deployer.deploy(request("dep-escape", certbotLayout("ok"), fresh)))
+                .isInstanceOf(DeploymentException.InvalidRequest.class)
+                .hasMessageContaining("outside certbot's live/ -> archive/ layout");
+        assertThat(Files.readString(elsewhere)).isEqualTo("important = true\n");
     }
 }
