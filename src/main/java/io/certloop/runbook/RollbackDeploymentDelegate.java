@@ -2,13 +2,20 @@ package io.certloop.runbook;
 
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.deployment.DeploymentException;
 import io.certloop.deployment.DeploymentResult;
 import io.certloop.remediation.RemediationService;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
-/** Restores the files that were live before the deployment and reloads again; a person takes over next. */
+/**
+ * Restores the files that were live before the runbook's first deployment and reloads again; a person takes over
+ * next. Every attempt is rolled back, newest first: a redeploy of the same certificate wrote nothing, so rolling
+ * back only the last attempt would leave the unverified certificate live.
+ */
 @Component("rollbackDeploymentDelegate")
 class RollbackDeploymentDelegate extends RunbookDelegate {
 
@@ -25,13 +32,33 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
 
     @Override
     void run(DelegateExecution execution) {
-        String deploymentId = string(execution, DEPLOYMENT_ID);
-        if (deploymentId != null) {
-            DeploymentResult result = remediation.rollback(deploymentId);
-            incidents.record(incidentId(execution), "deployment-rolled-back", Map.of("deploymentId", deploymentId,
-                    "outcome", result.outcome().name()));
+        String last = string(execution, DEPLOYMENT_ID);
+        if (last != null) {
+            int attempts = intVariable(execution, DEPLOY_ATTEMPTS);
+            List<String> attemptIds = new ArrayList<>();
+            if (attempts < NO_MORE_DEPLOYS) {
+                for (int attempt = attempts; attempt >= 1; attempt--) {
+                    attemptIds.add(RemediationService.deploymentIdFor(incidentId(execution) + "-deploy-" + attempt));
+                }
+            }
+            if (!attemptIds.contains(last)) {
+                attemptIds.add(0, last);
+            }
+            for (String deploymentId : attemptIds) {
+                rollBack(execution, deploymentId);
+            }
         }
         execution.setVariable(DEPLOY_ATTEMPTS, NO_MORE_DEPLOYS);
         execution.setVariable(VERIFY_ATTEMPTS, 0);
+    }
+
+    private void rollBack(DelegateExecution execution, String deploymentId) {
+        try {
+            DeploymentResult result = remediation.rollback(deploymentId);
+            incidents.record(incidentId(execution), "deployment-rolled-back", Map.of("deploymentId", deploymentId,
+                    "outcome", result.outcome().name()));
+        } catch (DeploymentException.NotFound e) {
+            // that attempt failed before it wrote anything: nothing to restore
+        }
     }
 }

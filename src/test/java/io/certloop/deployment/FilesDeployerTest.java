@@ -508,4 +508,18 @@ class FilesDeployerTest {
                 .hasMessageContaining("outside certbot's live/ -> archive/ layout");
         assertThat(Files.readString(elsewhere)).isEqualTo("important = true\n");
     }
+
+    @Test
+    void rolling_back_a_redeploy_and_then_the_first_attempt_restores_the_files_from_before_both() throws Exception {
+        installOld();
+        deployer.deploy(request("try-1", certbotLayout("ok"), fresh));
+        deployer.deploy(request("try-2", certbotLayout("ok"), fresh)); // same certificate again: writes nothing
+
+        deployer.rollback("try-2");
+        assertThat(read("privkey.pem")).as("the redeploy replaced nothing, so it restores nothing").isEqualTo(fresh.keyPem());
+        deployer.rollback("try-1");
+
+        assertThat(read("privkey.pem")).isEqualTo(old.keyPem());
+        assertThat(read("fullchain.pem")).isEqualTo(old.leafPem() + old.caPem());
+    }
 }

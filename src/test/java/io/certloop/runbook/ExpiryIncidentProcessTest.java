@@ -9,6 +9,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.startsWith;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -39,6 +40,7 @@ import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every path of {@code expiry-incident}, with the real delegates and mocked capabilities. */
@@ -193,7 +195,11 @@ class ExpiryIncidentProcessTest {
         assertThat(task()).hasCandidateGroup("incident-commanders");
         verify(fixture.remediation).deploy("web", "cert-1", INCIDENT + "-deploy-1");
         verify(fixture.remediation).deploy("web", "cert-1", INCIDENT + "-deploy-2");
-        verify(fixture.remediation).rollback(INCIDENT + "-deploy-2");
+        // the second attempt redeployed the same certificate (wrote nothing): both are rolled back, newest first,
+        // so the files from before the runbook are live again
+        InOrder rollbacks = inOrder(fixture.remediation);
+        rollbacks.verify(fixture.remediation).rollback(INCIDENT + "-deploy-2");
+        rollbacks.verify(fixture.remediation).rollback(INCIDENT + "-deploy-1");
         verify(fixture.remediation, never()).expect(anyString(), anyString());
         assertThat(fixture.incidents.resolved).isEmpty();
 
