@@ -133,9 +133,7 @@ public class RemediationService {
      * Call only after a fresh probe showed the deployed certificate.
      */
     public List<Path> release(String deploymentId) {
-        List<Path> deleted = deployer.release(deploymentId);
-        log.info("Deployment {} verified and released; {} kept file(s) deleted", deploymentId, deleted.size());
-        return deleted;
+        return deployer.release(deploymentId); // the deployer logs what it deleted
     }
 
     /** A fresh probe: does every backend now present the expected certificate, correctly? */

@@ -24,10 +24,15 @@ class DeployCertificateDelegate extends RunbookDelegate {
         this.incidents = incidents;
     }
 
+    /** The deployment id of the runbook's n-th deployment attempt for an incident (rollback walks them back). */
+    static String attemptId(String incidentId, int attempt) {
+        return RemediationService.deploymentIdFor(incidentId + "-deploy-" + attempt);
+    }
+
     @Override
     void run(DelegateExecution execution) {
         int attempt = intVariable(execution, DEPLOY_ATTEMPTS) + 1;
-        String deploymentId = RemediationService.deploymentIdFor(incidentId(execution) + "-deploy-" + attempt);
+        String deploymentId = attemptId(incidentId(execution), attempt);
         DeploymentResult result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
         execution.setVariable(DEPLOY_ATTEMPTS, attempt);
         execution.setVariable(VERIFY_ATTEMPTS, 0);

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.certloop.deployment.DeployedFile.Role;
 import io.certloop.deployment.DeploymentResult.Operation;
 import io.certloop.deployment.DeploymentResult.Outcome;
+import io.certloop.support.TestFiles;
 
 class FilesDeployerTest {
 
@@ -102,12 +103,10 @@ class FilesDeployerTest {
                 .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem" + AtomicFiles.PREVIOUS_SUFFIX)))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        try (Stream<Path> files = Files.list(live)) {
-            assertThat(files.map(p -> p.getFileName().toString())).as("no temporary files left").containsExactlyInAnyOrder(
-                    "cert.pem", "chain.pem", "fullchain.pem", "privkey.pem",
-                    "cert.pem.certloop-prev", "chain.pem.certloop-prev", "fullchain.pem.certloop-prev",
-                    "privkey.pem.certloop-prev");
-        }
+        assertThat(TestFiles.names(live)).as("no temporary files left").containsExactlyInAnyOrder(
+                "cert.pem", "chain.pem", "fullchain.pem", "privkey.pem",
+                "cert.pem.certloop-prev", "chain.pem.certloop-prev", "fullchain.pem.certloop-prev",
+                "privkey.pem.certloop-prev");
         assertThat(result.files()).extracting(DeployedFile::role)
                 .containsExactly(Role.CERTIFICATE, Role.CHAIN, Role.FULLCHAIN, Role.KEY);
         assertThat(result.files()).allMatch(DeployedFile::changed);
@@ -171,9 +170,7 @@ class FilesDeployerTest {
 
         assertThat(read("fullchain.pem")).isEqualTo(fresh.leafPem() + fresh.caPem());
         assertThat(read("privkey.pem")).isEqualTo(fresh.keyPem());
-        try (Stream<Path> files = Files.list(live)) {
-            assertThat(files.filter(p -> p.toString().endsWith(".certloop-tmp"))).isEmpty();
-        }
+        assertThat(TestFiles.names(live)).noneMatch(name -> name.endsWith(".certloop-tmp"));
     }
 
     @Test
@@ -334,10 +331,7 @@ class FilesDeployerTest {
 
         assertThat(read("cert.pem")).isEqualTo(old.leafPem());
         assertThat(read("privkey.pem")).isEqualTo(old.keyPem());
-        try (Stream<Path> files = Files.list(live)) {
-            assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
-        }
+        assertThat(TestFiles.names(live)).containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
     }
 
     @Test
@@ -349,10 +343,7 @@ class FilesDeployerTest {
 
         assertThat(deleted).extracting(path -> path.getFileName().toString()).containsExactlyInAnyOrder(
                 "cert.pem.certloop-prev", "chain.pem.certloop-prev", "fullchain.pem.certloop-prev", "privkey.pem.certloop-prev");
-        try (Stream<Path> files = Files.list(live)) {
-            assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
-        }
+        assertThat(TestFiles.names(live)).containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
         assertThat(read("privkey.pem")).isEqualTo(fresh.keyPem());
         assertThat(read("fullchain.pem")).isEqualTo(fresh.leafPem() + fresh.caPem());
         assertThat(deployer.release("dep-rel")).as("repeating a release is harmless").isEmpty();
@@ -481,9 +472,7 @@ class FilesDeployerTest {
 
         deployer.release("attempt-2");
 
-        try (Stream<Path> files = Files.list(live)) {
-            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".certloop-prev"));
-        }
+        assertThat(TestFiles.names(live)).noneMatch(name -> name.endsWith(".certloop-prev"));
     }
 
     @Test

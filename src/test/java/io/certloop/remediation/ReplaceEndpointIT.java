@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.ApiClient;
 import io.certloop.support.TestEndpoints;
+import io.certloop.support.TestFiles;
 import io.certloop.support.NginxServer;
 import io.certloop.support.PostgresIntegrationTest;
 import io.certloop.support.TestCertificates;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,11 +76,8 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
         assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("web"), issued, Duration.ofSeconds(5)).leafSha256())
                 .as("what nginx presents, seen by the test's own TLS client").isEqualTo(issued);
         assertThat(operator.get("/api/inventory/endpoints/" + name).json().path("expectedSha256").asText()).isEqualTo(issued);
-        try (Stream<Path> files = Files.list(certDir)) {
-            assertThat(files.map(path -> path.getFileName().toString()))
-                    .as("verified: the replaced certificate and private key are not kept beside the live ones")
-                    .noneMatch(file -> file.endsWith(".certloop-prev"));
-        }
+        assertThat(TestFiles.names(certDir)).as("verified: the replaced certificate and private key are not kept beside the live ones")
+                .noneMatch(file -> file.endsWith(".certloop-prev"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.certloop.support.AlertmanagerWebhook;
 import io.certloop.support.ApiClient;
 import io.certloop.support.Await;
 import io.certloop.support.TestEndpoints;
+import io.certloop.support.TestFiles;
 import io.certloop.support.NginxServer;
 import io.certloop.support.PostgresIntegrationTest;
 import io.certloop.support.TestCertificates;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,11 +85,8 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
         assertThat(incident.path("state").asText()).isEqualTo("resolved");
         assertThat(incident.toString()).contains("certificate-issued", "certificate-deployed", "deployment-verified",
                 "deployment-released");
-        try (Stream<Path> files = Files.list(certDir)) {
-            assertThat(files.map(path -> path.getFileName().toString()))
-                    .as("verified: the expiring certificate's private key is not kept beside the live one")
-                    .noneMatch(file -> file.endsWith(".certloop-prev"));
-        }
+        assertThat(TestFiles.names(certDir)).as("verified: the expiring certificate's private key is not kept beside the live one")
+                .noneMatch(file -> file.endsWith(".certloop-prev"));
         assertThat(admin.get("/api/notifications?incidentId=" + incidentId).body()).contains("web@example.test",
                 "pki@example.test");
 
