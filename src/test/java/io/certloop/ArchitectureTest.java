@@ -32,12 +32,11 @@ class ArchitectureTest {
     @Test
     void capabilitiesDependOnNoOtherFeature() {
         for (String capability : new String[] {"probe", "issuance", "custody", "deployment"}) {
-            // probe.inventory is the glue that feeds the inventory to the probe (API, detection loop)
             noClasses().that().resideInAPackage("io.certloop." + capability + "..")
-                    .and().resideOutsideOfPackage("io.certloop.probe.inventory..")
                     .should().dependOnClassesThat().resideInAnyPackage(
                             "io.certloop.inventory..", "io.certloop.incident..", "io.certloop.intake..",
-                            "io.certloop.runbook..", "io.certloop.notify..")
+                            "io.certloop.runbook..", "io.certloop.notify..", "io.certloop.detection..",
+                            "io.certloop.remediation..")
                     .allowEmptyShould(true)
                     .check(MAIN);
         }

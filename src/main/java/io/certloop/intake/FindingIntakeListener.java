@@ -1,6 +1,6 @@
 package io.certloop.intake;
 
-import io.certloop.probe.inventory.EndpointFindingRaised;
+import io.certloop.detection.EndpointFindingRaised;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.context.event.EventListener;

@@ -1,5 +1,7 @@
 package io.certloop.probe;
 
+import io.certloop.probe.revocation.Revocation;
+
 import java.util.List;
 
 /**
@@ -38,7 +40,7 @@ public record AddressResult(
         return chain.isEmpty() ? null : chain.get(0);
     }
 
-    static AddressResult failed(String address, String error) {
+    public static AddressResult failed(String address, String error) {
         return new AddressResult(address, false, error, null, null, List.of(), false, false, false, null, false,
                 Revocation.unknown("no handshake"));
     }

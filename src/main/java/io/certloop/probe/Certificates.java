@@ -15,7 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** Turns X.509 certificates into the facts a report carries. */
-final class Certificates {
+public final class Certificates {
 
     private static final int SAN_DNS = 2;
     private static final int SAN_IP = 7;
@@ -23,7 +23,7 @@ final class Certificates {
     private Certificates() {
     }
 
-    static CertificateDetails details(X509Certificate certificate) {
+    public static CertificateDetails details(X509Certificate certificate) {
         PublicKey key = certificate.getPublicKey();
         return new CertificateDetails(
                 sha256(certificate),
@@ -40,7 +40,7 @@ final class Certificates {
     }
 
     /** SHA-256 of the DER encoding, lower-case hex without separators. */
-    static String sha256(X509Certificate certificate) {
+    public static String sha256(X509Certificate certificate) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
         } catch (CertificateEncodingException e) {
@@ -87,12 +87,12 @@ final class Certificates {
         };
     }
 
-    static boolean selfSigned(X509Certificate certificate) {
+    public static boolean selfSigned(X509Certificate certificate) {
         return signedBy(certificate, certificate);
     }
 
     /** The issuer's name matches and its key verifies the certificate's signature. */
-    static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
+    public static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
         if (!certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
             return false;
         }

@@ -1,16 +1,11 @@
 package io.certloop.probe;
 
-/** A probe request names something that cannot be probed as given; the API answers 400 naming the field. */
-public class InvalidProbeRequestException extends IllegalArgumentException {
+import io.certloop.system.InvalidRequestException;
 
-    private final String field;
+/** A probe request names something that cannot be probed as given; the API answers 400 naming the field. */
+public class InvalidProbeRequestException extends InvalidRequestException {
 
     public InvalidProbeRequestException(String field, String message) {
-        super(field + ": " + message);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, message);
     }
 }

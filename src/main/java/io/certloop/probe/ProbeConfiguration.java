@@ -1,5 +1,10 @@
 package io.certloop.probe;
 
+import io.certloop.probe.guard.InventoryTargets;
+import io.certloop.probe.guard.ProbeTargetGuard;
+import io.certloop.probe.tls.JsseTlsProber;
+import io.certloop.probe.tls.TrustAnchors;
+
 import java.time.Clock;
 
 import org.springframework.beans.factory.ObjectProvider;

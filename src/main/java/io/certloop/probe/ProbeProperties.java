@@ -1,5 +1,7 @@
 package io.certloop.probe;
 
+import io.certloop.probe.tls.ReusedX25519KeyShare;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.certloop.probe;
 
+import io.certloop.probe.revocation.Revocation;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -44,7 +46,7 @@ public record ProbeReport(
         return findings.stream().anyMatch(finding -> finding.code().equals(code));
     }
 
-    ProbeReport withFindings(List<Finding> newFindings) {
+    public ProbeReport withFindings(List<Finding> newFindings) {
         return new ProbeReport(host, port, sni, expectedNames, probedAt, protocol, cipher, leaf, chain, chainComplete,
                 trusted, hostnameMatches, revocation, newFindings, addresses);
     }

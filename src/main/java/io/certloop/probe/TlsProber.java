@@ -1,5 +1,7 @@
 package io.certloop.probe;
 
+import io.certloop.probe.guard.ProbeRefusedException;
+
 /**
  * The product's eye: tells exactly what a live endpoint presents and what is wrong with it. The
  * only certificate that matters is the one the service serves, not the one a CA signed.

@@ -73,7 +73,9 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(ForbiddenException.class)
     ProblemDetail forbidden(ForbiddenException e) {
-        return problem(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage());
+        problem.setProperty("reason", e.reason());
+        return problem;
     }
 
     @ExceptionHandler(ConflictException.class)
@@ -91,10 +93,17 @@ class ApiExceptionHandler {
         return problem;
     }
 
+    /**
+     * The one shape of a 400: {@code errors} lists every offending field with its message, and
+     * {@code field} names the first, for callers that fix one thing at a time.
+     */
     static ProblemDetail invalid(List<FieldError> errors) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 String.join("; ", errors.stream().map(FieldError::toString).toList()));
         problem.setTitle("Invalid request");
+        if (!errors.isEmpty()) {
+            problem.setProperty("field", errors.get(0).field());
+        }
         problem.setProperty("errors", errors);
         return problem;
     }

@@ -1,5 +1,7 @@
 package io.certloop.probe;
 
+import io.certloop.probe.tls.JsseTlsProber;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

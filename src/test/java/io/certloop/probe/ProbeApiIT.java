@@ -35,7 +35,7 @@ import io.certloop.support.TlsTestServer;
  */
 @WebMvcTest(controllers = ProbeController.class, excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
         pattern = "io\\.certloop\\.system\\.security\\..*"))
-@Import({ProbeConfiguration.class, ProbeApiAdvice.class})
+@Import(ProbeConfiguration.class)
 @EnableConfigurationProperties(ProbeProperties.class)
 class ProbeApiIT {
 

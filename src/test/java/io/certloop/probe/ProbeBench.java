@@ -1,5 +1,10 @@
 package io.certloop.probe;
 
+import io.certloop.probe.guard.InventoryTargets;
+import io.certloop.probe.guard.ProbeTargetGuard;
+import io.certloop.probe.tls.JsseTlsProber;
+import io.certloop.probe.tls.TrustAnchors;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,10 @@
 package io.certloop.probe;
 
+import io.certloop.probe.guard.InventoryTargets;
+import io.certloop.probe.guard.ProbeTargetGuard;
+import io.certloop.probe.tls.JsseTlsProber;
+import io.certloop.probe.tls.TrustAnchors;
+
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,16 +15,16 @@ import io.certloop.probe.policy.FindingPolicy;
 import io.certloop.probe.policy.PolicySettings;
 
 /** Builds a prober for tests: loopback allowlisted, short timeouts, only the given roots trusted. */
-final class ProberFixture {
+public final class ProberFixture {
 
     private ProberFixture() {
     }
 
-    static JsseTlsProber prober(Clock clock, List<X509Certificate> roots) {
+    public static JsseTlsProber prober(Clock clock, List<X509Certificate> roots) {
         return prober(clock, roots, properties -> { });
     }
 
-    static JsseTlsProber prober(Clock clock, List<X509Certificate> roots, Consumer<ProbeProperties> customizer) {
+    public static JsseTlsProber prober(Clock clock, List<X509Certificate> roots, Consumer<ProbeProperties> customizer) {
         ProbeProperties properties = new ProbeProperties();
         properties.setAllowlist(List.of("127.0.0.0/8"));
         properties.setConnectTimeout(Duration.ofSeconds(2));

@@ -15,7 +15,7 @@ import io.certloop.probe.CertificateDetails;
 import io.certloop.probe.Finding;
 import io.certloop.probe.FindingCodes;
 import io.certloop.probe.ProbeReport;
-import io.certloop.probe.Revocation;
+import io.certloop.probe.revocation.Revocation;
 
 /**
  * Turns a probe report into findings: an ordered chain of small pure checks, each answering one

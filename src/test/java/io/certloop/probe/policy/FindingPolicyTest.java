@@ -18,7 +18,7 @@ import io.certloop.probe.CertificateDetails;
 import io.certloop.probe.Finding;
 import io.certloop.probe.FindingCodes;
 import io.certloop.probe.ProbeReport;
-import io.certloop.probe.Revocation;
+import io.certloop.probe.revocation.Revocation;
 
 /** The pure checks, case by case; each case changes one fact of an otherwise healthy report. */
 class FindingPolicyTest {

@@ -1,0 +1,22 @@
+package io.certloop.detection;
+
+import org.springframework.stereotype.Component;
+
+import io.certloop.inventory.InventoryService;
+import io.certloop.probe.guard.InventoryTargets;
+
+/** Inventory endpoints are always allowed probe targets (metadata and link-local addresses still are not). */
+@Component
+class InventoryProbeTargets implements InventoryTargets {
+
+    private final InventoryService inventory;
+
+    InventoryProbeTargets(InventoryService inventory) {
+        this.inventory = inventory;
+    }
+
+    @Override
+    public boolean isInventoryEndpoint(String host, int port) {
+        return !inventory.findByTarget(host, port).isEmpty();
+    }
+}

@@ -1,7 +1,0 @@
-package io.certloop.probe.inventory;
-
-import java.time.Instant;
-
-/** A finding that was standing on an inventory endpoint is no longer observed (e.g. verified fixed). */
-public record EndpointFindingCleared(long endpointId, String endpointName, String code, Instant clearedAt) {
-}

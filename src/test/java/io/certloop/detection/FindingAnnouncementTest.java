@@ -1,0 +1,152 @@
+package io.certloop.detection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.certloop.inventory.Endpoint;
+import io.certloop.inventory.Environment;
+import io.certloop.inventory.ReplacementPath;
+import io.certloop.probe.CertificateDetails;
+import io.certloop.probe.Finding;
+import io.certloop.probe.FindingCodes;
+import io.certloop.probe.ProbeReport;
+import io.certloop.probe.revocation.Revocation;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * Findings are announced once when they appear, not every cycle, and again after they cleared;
+ * history and standing findings live in the real schema (Flyway migrations on H2).
+ */
+class FindingAnnouncementTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+    private final List<Object> events = new ArrayList<>();
+    private final AtomicReference<List<String>> nextFindings = new AtomicReference<>(List.of());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private EndpointProbeService service;
+    private JdbcTemplate jdbc;
+
+    private final Endpoint endpoint = new Endpoint(7L, "web", "www.example.test", 443, null, List.of(), List.of(), 1,
+            Environment.parse("production").orElseThrow(), null, null, ReplacementPath.parse("internal-ca").orElseThrow(),
+            "standard", null, null, NOW, NOW);
+
+    @BeforeEach
+    void setUp() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:" + getClass().getSimpleName() + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        dataSource.setUser("sa");
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        jdbc = new JdbcTemplate(dataSource);
+        ObjectMapper json = new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ProbeHistoryRepository history = new ProbeHistoryRepository(jdbc, json);
+        service = new EndpointProbeService(request -> report(nextFindings.get()), history, events::add,
+                new ProbeMetrics(registry, clock), clock);
+    }
+
+    private static ProbeReport report(List<String> codes) {
+        CertificateDetails leaf = new CertificateDetails("a".repeat(64), "CN=www.example.test", "CN=CA", "1",
+                NOW.minusSeconds(86_400), NOW.plusSeconds(3_600), List.of("www.example.test"), "EC", 256, "SHA256withECDSA", false);
+        List<Finding> findings = codes.stream().map(code -> new Finding(code, code + " detail", Map.of("k", "v"))).toList();
+        return new ProbeReport("www.example.test", 443, "www.example.test", List.of("www.example.test"), NOW, "TLSv1.3",
+                "TLS_AES_128_GCM_SHA256", leaf, List.of(leaf), true, true, true,
+                new Revocation(Revocation.Status.UNKNOWN, "NONE", null, null, "none"), findings, List.of());
+    }
+
+    private List<String> raised() {
+        return events.stream().filter(EndpointFindingRaised.class::isInstance)
+                .map(event -> ((EndpointFindingRaised) event).finding().code()).toList();
+    }
+
+    private List<String> cleared() {
+        return events.stream().filter(EndpointFindingCleared.class::isInstance)
+                .map(event -> ((EndpointFindingCleared) event).code()).toList();
+    }
+
+    @Test
+    void aNewFindingIsAnnouncedOnceAndAStandingOneIsNotReannounced() {
+        nextFindings.set(List.of(FindingCodes.EXPIRING_SOON));
+        service.probe(endpoint);
+        service.probe(endpoint);
+        service.probe(endpoint);
+
+        assertThat(raised()).containsExactly(FindingCodes.EXPIRING_SOON);
+        assertThat(service.openFindings(7L)).containsExactly(FindingCodes.EXPIRING_SOON);
+    }
+
+    @Test
+    void aClearedFindingIsAnnouncedAsClearedAndCanBeRaisedAgain() {
+        nextFindings.set(List.of(FindingCodes.FINGERPRINT_MISMATCH));
+        service.probe(endpoint);
+        nextFindings.set(List.of());
+        service.probe(endpoint);
+        nextFindings.set(List.of(FindingCodes.FINGERPRINT_MISMATCH));
+        service.probe(endpoint);
+
+        assertThat(raised()).containsExactly(FindingCodes.FINGERPRINT_MISMATCH, FindingCodes.FINGERPRINT_MISMATCH);
+        assertThat(cleared()).containsExactly(FindingCodes.FINGERPRINT_MISMATCH);
+    }
+
+    @Test
+    void aFindingStandingInTheDatabaseIsNotReannouncedAfterARestart() {
+        nextFindings.set(List.of(FindingCodes.EXPIRED));
+        service.probe(endpoint);
+        events.clear();
+        EndpointProbeService restarted = new EndpointProbeService(request -> report(List.of(FindingCodes.EXPIRED)),
+                new ProbeHistoryRepository(jdbc, new ObjectMapper().findAndRegisterModules()), events::add,
+                new ProbeMetrics(new SimpleMeterRegistry(), clock), clock);
+
+        restarted.probe(endpoint);
+
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void everyProbeIsKeptAsEvidenceNewestFirst() {
+        nextFindings.set(List.of(FindingCodes.NAME_MISMATCH));
+        service.probe(endpoint);
+        nextFindings.set(List.of());
+        service.probe(endpoint);
+
+        List<ProbeHistoryRepository.Entry> history = service.history(7L, 10);
+
+        assertThat(history).hasSize(2);
+        assertThat(history.get(0).findingCodes()).isEmpty();
+        assertThat(history.get(1).findingCodes()).containsExactly(FindingCodes.NAME_MISMATCH);
+        assertThat(history.get(0).leafSha256()).isEqualTo("a".repeat(64));
+        assertThat(history.get(0).report().path("leaf").path("sha256").asText()).isEqualTo("a".repeat(64));
+        assertThat(history.get(0).endpointName()).isEqualTo("web");
+    }
+
+    @Test
+    void metricsShowExpiryLastSuccessAndOpenFindingsByCode() {
+        nextFindings.set(List.of(FindingCodes.EXPIRING_SOON, FindingCodes.WEAK_KEY));
+        service.probe(endpoint);
+
+        assertThat(registry.get(ProbeMetrics.EXPIRY).tag("endpoint", "web").gauge().value()).isEqualTo(3600.0);
+        assertThat(registry.get(ProbeMetrics.LAST_SUCCESS).tag("endpoint", "web").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS).tag("code", FindingCodes.WEAK_KEY).gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS).tag("code", FindingCodes.EXPIRED).gauge().value()).isZero();
+
+        nextFindings.set(List.of());
+        service.probe(endpoint);
+        assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS).tag("code", FindingCodes.WEAK_KEY).gauge().value()).isZero();
+    }
+}

@@ -1,0 +1,157 @@
+package io.certloop.probe.revocation;
+
+import io.certloop.probe.Finding;
+import io.certloop.probe.FindingCodes;
+import io.certloop.probe.ProbeReport;
+import io.certloop.probe.ProbeRequest;
+import io.certloop.probe.ProberFixture;
+import io.certloop.probe.tls.JsseTlsProber;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.certloop.support.TestCertificates;
+import io.certloop.support.TestCertificates.Issued;
+import io.certloop.support.TestRevocationServer;
+import io.certloop.support.TlsTestServer;
+
+/** Revocation over the wire: a real CRL distribution point and OCSP responder signing with the CA's key. */
+class RevocationIT {
+
+    private static final Issued ROOT = TestCertificates.rootCa("Revocation Test Root").selfSigned();
+    private static final Issued CA = TestCertificates.intermediate("Revocation Test CA").signedBy(ROOT);
+
+    private final TestRevocationServer revocation = TestRevocationServer.start(CA);
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+    private final JsseTlsProber prober = ProberFixture.prober(clock, List.of(ROOT.certificate()));
+    private TlsTestServer server;
+
+    @AfterEach
+    void close() {
+        revocation.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private ProbeReport probe(Issued leaf) {
+        if (server != null) {
+            server.close();
+        }
+        server = TlsTestServer.start(leaf);
+        return prober.probe(ProbeRequest.of("127.0.0.1", server.port(), "svc.test"));
+    }
+
+    @Test
+    void aCertificateTheOcspResponderCallsRevokedIsRevoked() {
+        Issued leaf = TestCertificates.leaf("svc.test").ocsp(revocation.ocspUrl()).signedBy(CA);
+        revocation.revoke(leaf.serial());
+
+        ProbeReport report = probe(leaf);
+
+        assertThat(report.revocation().status()).isEqualTo(Revocation.Status.REVOKED);
+        assertThat(report.revocation().source()).isEqualTo(Revocation.SOURCE_OCSP);
+        assertThat(report.revocation().url()).isEqualTo(revocation.ocspUrl());
+        assertThat(report.findings()).extracting(Finding::code).containsExactly(FindingCodes.REVOKED);
+        assertThat(revocation.requests("/ocsp")).isEqualTo(1);
+    }
+
+    @Test
+    void aCertificateTheOcspResponderCallsGoodIsGood() {
+        Issued leaf = TestCertificates.leaf("svc.test").ocsp(revocation.ocspUrl()).signedBy(CA);
+
+        ProbeReport report = probe(leaf);
+
+        assertThat(report.revocation().status()).isEqualTo(Revocation.Status.GOOD);
+        assertThat(report.revocation().source()).isEqualTo(Revocation.SOURCE_OCSP);
+        assertThat(report.findings()).isEmpty();
+    }
+
+    @Test
+    void anOcspAnswerSignedByAnotherCaIsNotBelieved() {
+        Issued impostor = TestCertificates.intermediate("Revocation Test CA").signedBy(ROOT); // same name, other key
+        try (TestRevocationServer forged = TestRevocationServer.start(impostor)) {
+            Issued leaf = TestCertificates.leaf("svc.test").ocsp(forged.ocspUrl()).signedBy(CA);
+            forged.revoke(leaf.serial());
+
+            ProbeReport report = probe(leaf);
+
+            assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
+            assertThat(report.revocation().detail()).contains("not signed by the issuer");
+            assertThat(report.findings()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCertificateListedOnTheCrlIsRevokedAndTheCrlIsPreferredOverOcsp() {
+        Issued leaf = TestCertificates.leaf("svc.test").crl(revocation.crlUrl()).ocsp(revocation.ocspUrl()).signedBy(CA);
+        revocation.revoke(leaf.serial());
+
+        ProbeReport report = probe(leaf);
+
+        assertThat(report.revocation().status()).isEqualTo(Revocation.Status.REVOKED);
+        assertThat(report.revocation().source()).isEqualTo(Revocation.SOURCE_CRL);
+        assertThat(report.findings()).extracting(Finding::code).containsExactly(FindingCodes.REVOKED);
+        assertThat(revocation.requests("/ocsp")).isZero();
+    }
+
+    @Test
+    void theCrlIsFetchedOnceUntilItsNextUpdate() {
+        Issued first = TestCertificates.leaf("svc.test").crl(revocation.crlUrl()).signedBy(CA);
+        Issued second = TestCertificates.leaf("svc.test").crl(revocation.crlUrl()).signedBy(CA);
+
+        assertThat(probe(first).revocation().status()).isEqualTo(Revocation.Status.GOOD);
+        assertThat(probe(second).revocation().status()).isEqualTo(Revocation.Status.GOOD);
+        assertThat(revocation.requests("/crl")).isEqualTo(1);
+
+        now.set(now.get().plus(Duration.ofDays(2))); // past the CRL's nextUpdate (one day)
+        assertThat(probe(second).revocation().status()).isEqualTo(Revocation.Status.GOOD);
+        assertThat(revocation.requests("/crl")).isEqualTo(2);
+    }
+
+    @Test
+    void anUnreachableResponderLeavesTheStatusUnknownWithTheReason() {
+        Issued leaf = TestCertificates.leaf("svc.test").crl("http://127.0.0.1:1/ca.crl").signedBy(CA);
+
+        ProbeReport report = probe(leaf);
+
+        assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
+        assertThat(report.revocation().detail()).contains("127.0.0.1:1");
+        assertThat(report.findings()).isEmpty();
+    }
+
+    @Test
+    void aRevocationUrlPointingAtTheMetadataServiceIsNeverFetched() {
+        Issued leaf = TestCertificates.leaf("svc.test").crl("http://169.254.169.254/latest/meta-data/").signedBy(CA);
+
+        ProbeReport report = probe(leaf);
+
+        assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
+        assertThat(report.revocation().detail()).contains("never probed");
+    }
+}
