@@ -41,4 +41,11 @@ class ArchitectureTest {
                     .check(MAIN);
         }
     }
+
+    @Test
+    void configurationIsBoundByConfigurationPropertiesNeverByValue() {
+        noClasses().should().dependOnClassesThat()
+                .haveFullyQualifiedName("org.springframework.beans.factory.annotation.Value")
+                .check(MAIN);
+    }
 }

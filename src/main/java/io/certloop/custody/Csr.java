@@ -1,6 +1,6 @@
 package io.certloop.custody;
 
-import java.util.Base64;
+import io.certloop.system.Pem;
 
 /**
  * A PKCS#10 certificate signing request made and signed inside custody; safe to hand to a CA or an
@@ -19,9 +19,7 @@ public record Csr(String keyId, byte[] der) {
 
     /** The request as PEM ("CERTIFICATE REQUEST"), as administrators and CA web forms expect. */
     public String pem() {
-        return "-----BEGIN CERTIFICATE REQUEST-----\n"
-                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END CERTIFICATE REQUEST-----\n";
+        return Pem.encode("CERTIFICATE REQUEST", der);
     }
 
     @Override

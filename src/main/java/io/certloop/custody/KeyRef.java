@@ -1,5 +1,6 @@
 package io.certloop.custody;
 
+import io.certloop.system.Fingerprints;
 import java.security.PublicKey;
 import java.util.HexFormat;
 
@@ -12,6 +13,6 @@ public record KeyRef(String id, KeySpec algorithm, PublicKey publicKey) {
     @Override
     public String toString() {
         return "KeyRef[id=" + id + ", algorithm=" + algorithm + ", publicKeySha256="
-                + HexFormat.of().formatHex(Digests.sha256(publicKey.getEncoded())).substring(0, 16) + "…]";
+                + Fingerprints.sha256Hex(publicKey.getEncoded()).substring(0, 16) + "…]";
     }
 }

@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.certloop.system.CertLoopProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -47,14 +47,13 @@ class DemoSetup {
     private DemoTlsService service;
 
     DemoSetup(InventoryService inventory, InternalCaIssuer internalCa, KeyCustody custody,
-            @Value("${certloop.data-dir}") String dataDir, @Value("${certloop.demo.port:8443}") int port,
-            @Value("${certloop.demo.reload-action:demo-noop}") String reloadAction) {
+            CertLoopProperties certloop, DemoProperties demo) {
         this.inventory = inventory;
         this.internalCa = internalCa;
         this.custody = custody;
-        this.directory = Path.of(dataDir, "demo").toAbsolutePath().normalize();
-        this.port = port;
-        this.reloadAction = reloadAction;
+        this.directory = certloop.dataDir().resolve("demo").toAbsolutePath().normalize();
+        this.port = demo.port();
+        this.reloadAction = demo.reloadAction();
     }
 
     @EventListener(ApplicationReadyEvent.class)

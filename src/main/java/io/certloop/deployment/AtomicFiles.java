@@ -1,5 +1,7 @@
 package io.certloop.deployment;
 
+import io.certloop.system.Fingerprints;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +61,7 @@ final class AtomicFiles {
         Path temp = Files.createTempFile(target.toAbsolutePath().getParent(),
                 "." + target.getFileName() + ".", TEMP_SUFFIX, initial);
         try {
-            MessageDigest digest = sha256Digest();
+            MessageDigest digest = Fingerprints.digest();
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 OutputStream out = new DigestOutputStream(
                         new BufferedOutputStream(Channels.newOutputStream(channel)), digest);
@@ -151,7 +153,7 @@ final class AtomicFiles {
         if (!Files.exists(file)) {
             return null;
         }
-        MessageDigest digest = sha256Digest();
+        MessageDigest digest = Fingerprints.digest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[8192];
             int n;
@@ -168,11 +170,4 @@ final class AtomicFiles {
         }
     }
 
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
-    }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
@@ -22,22 +21,22 @@ class InventoryStartupImport {
 
     private final InventoryService inventory;
     private final InventoryDocumentReader documents;
-    private final String importPath;
+    private final Path importPath;
 
     InventoryStartupImport(InventoryService inventory, InventoryDocumentReader documents,
-            @Value("${certloop.inventory.import-path:}") String importPath) {
+            InventoryProperties properties) {
         this.inventory = inventory;
         this.documents = documents;
-        this.importPath = importPath;
+        this.importPath = properties.importPath();
     }
 
     @EventListener(ApplicationReadyEvent.class)
     @Order(0)
     void importAtStart() throws IOException {
-        if (importPath == null || importPath.isBlank()) {
+        if (importPath == null || importPath.toString().isBlank()) {
             return;
         }
-        Path path = Path.of(importPath);
+        Path path = importPath;
         if (!Files.isRegularFile(path)) {
             throw new IllegalStateException("certloop.inventory.import-path names no file: " + path.toAbsolutePath());
         }

@@ -1,5 +1,7 @@
 package io.certloop.issuance;
 
+import io.certloop.system.Pem;
+import io.certloop.system.Fingerprints;
 import io.certloop.custody.Csr;
 import io.certloop.custody.KeyCustody;
 import io.certloop.custody.KeyRef;
@@ -118,7 +120,7 @@ public class AdminMediatedIssuer implements CertificateIssuer {
         X509Certificate leaf = submitted.get(0);
         if (stored.certificateId() != null) {
             IssuedCertificate accepted = certificates.findById(stored.certificateId()).orElseThrow();
-            if (accepted.sha256().equals(Pem.sha256Hex(leaf))) {
+            if (accepted.sha256().equals(Fingerprints.sha256Hex(leaf))) {
                 return accepted;
             }
             throw new CertificateRefusedException(Reason.UNKNOWN_REQUEST,

@@ -1,5 +1,7 @@
 package io.certloop.issuance;
 
+import io.certloop.system.Pem;
+import io.certloop.system.Fingerprints;
 import java.security.cert.X509Certificate;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -75,7 +77,7 @@ public class IssuedCertificateStore {
                     INSERT INTO issued_certificate (id, issuer, idempotency_key, endpoint_name, profile, serial, sha256,
                         not_before, not_after, key_id, leaf_pem, chain_pem, issued_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    id, issuer, idempotencyKey, endpointName, profile, Pem.serialHex(leaf), Pem.sha256Hex(leaf),
+                    id, issuer, idempotencyKey, endpointName, profile, Pem.serialHex(leaf), Fingerprints.sha256Hex(leaf),
                     Timestamp.from(leaf.getNotBefore().toInstant()), Timestamp.from(leaf.getNotAfter().toInstant()),
                     keyId, Pem.toPem(leaf), chainPem.toString(), Timestamp.from(clock.instant()));
         } catch (DuplicateKeyException e) {

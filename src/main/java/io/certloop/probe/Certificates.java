@@ -1,5 +1,7 @@
 package io.certloop.probe;
 
+import io.certloop.system.Fingerprints;
+
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -26,7 +28,7 @@ public final class Certificates {
     public static CertificateDetails details(X509Certificate certificate) {
         PublicKey key = certificate.getPublicKey();
         return new CertificateDetails(
-                sha256(certificate),
+                Fingerprints.sha256Hex(certificate),
                 certificate.getSubjectX500Principal().getName(),
                 certificate.getIssuerX500Principal().getName(),
                 certificate.getSerialNumber().toString(16),
@@ -37,17 +39,6 @@ public final class Certificates {
                 keySize(key),
                 certificate.getSigAlgName(),
                 selfSigned(certificate));
-    }
-
-    /** SHA-256 of the DER encoding, lower-case hex without separators. */
-    public static String sha256(X509Certificate certificate) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (CertificateEncodingException e) {
-            throw new IllegalArgumentException("certificate cannot be encoded", e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
     }
 
     static List<String> sans(X509Certificate certificate) {

@@ -8,7 +8,6 @@ import io.certloop.system.security.Groups;
 import io.certloop.system.security.RequiresGroup;
 import java.time.Duration;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -30,10 +29,10 @@ class ReplacementController {
     private final Duration verifyWithin;
 
     ReplacementController(RemediationService remediation, InventoryService inventory,
-            @Value("${certloop.remediation.verify-within:PT10S}") Duration verifyWithin) {
+            RemediationProperties properties) {
         this.remediation = remediation;
         this.inventory = inventory;
-        this.verifyWithin = verifyWithin;
+        this.verifyWithin = properties.verifyWithin();
     }
 
     @PostMapping("/api/inventory/endpoints/{ref}/replace")

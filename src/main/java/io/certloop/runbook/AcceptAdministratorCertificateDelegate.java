@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.issuance.IssuanceRejectedException;
@@ -34,12 +35,12 @@ class AcceptAdministratorCertificateDelegate extends RunbookDelegate {
             execution.setVariable(ISSUED_SHA256, issued.sha256());
             execution.setVariable(AUTOMATED_DEPLOYMENT, true);
             execution.setVariable(REFUSAL_REASON, null);
-            execution.setVariable(ISSUED_AT, java.time.Instant.now().toString());
-            incidents.record(incidentId(execution), "certificate-accepted",
+            execution.setVariable(ISSUED_AT, now().toString());
+            incidents.record(incidentId(execution), TimelineTypes.CERTIFICATE_ACCEPTED,
                     Map.of("sha256", issued.sha256(), "serial", issued.serial()));
         } catch (IssuanceRejectedException e) {
             execution.setVariable(REFUSAL_REASON, e.getMessage());
-            incidents.record(incidentId(execution), "certificate-refused", Map.of("reason", String.valueOf(e.getMessage())));
+            incidents.record(incidentId(execution), TimelineTypes.CERTIFICATE_REFUSED, Map.of("reason", String.valueOf(e.getMessage())));
             throw new BpmnError(RunbookErrors.CERTIFICATE_REFUSED, e.getMessage());
         }
     }

@@ -1,11 +1,13 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.issuance.IssuanceException;
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.remediation.RemediationService;
 import java.util.Date;
+import java.time.Instant;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -30,7 +32,7 @@ class BeginIssuanceDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         String key = incidentId(execution) + ":issue:" + intVariable(execution, ISSUE_ATTEMPTS);
         try {
-            IssuanceSteps.apply(execution, remediation.beginIssuance(endpoint(execution), key), incidents);
+            IssuanceSteps.apply(execution, remediation.beginIssuance(endpoint(execution), key), incidents, now());
         } catch (IssuanceException e) {
             throw IssuanceSteps.caFailure(execution, e, incidents);
         }
@@ -43,15 +45,15 @@ final class IssuanceSteps {
     private IssuanceSteps() {
     }
 
-    static void apply(DelegateExecution execution, IssuanceStep step, IncidentLog incidents) {
+    static void apply(DelegateExecution execution, IssuanceStep step, IncidentLog incidents, Instant now) {
         execution.setVariable(ISSUANCE_REQUEST_ID, step.requestId());
         if (step instanceof IssuanceStep.Issued issued) {
             execution.setVariable(ISSUANCE_PENDING, false);
             execution.setVariable(CERTIFICATE_ID, issued.certificate().id());
             execution.setVariable(ISSUED_SHA256, issued.certificate().sha256());
             execution.setVariable(AUTOMATED_DEPLOYMENT, true);
-            execution.setVariable(ISSUED_AT, java.time.Instant.now().toString());
-            incidents.record(RunbookDelegate.incidentId(execution), "certificate-issued", Map.of(
+            execution.setVariable(ISSUED_AT, now.toString());
+            incidents.record(RunbookDelegate.incidentId(execution), TimelineTypes.CERTIFICATE_ISSUED, Map.of(
                     "issuer", issued.certificate().issuer(), "sha256", issued.certificate().sha256(),
                     "serial", issued.certificate().serial(), "notAfter", String.valueOf(issued.certificate().notAfter())));
         } else if (step instanceof IssuanceStep.Pending pending) {
@@ -60,7 +62,7 @@ final class IssuanceSteps {
             if (pending.awaitingAdministrator()) {
                 execution.setVariable(CSR_PEM, pending.csrPem());
             }
-            incidents.record(RunbookDelegate.incidentId(execution), "issuance-pending",
+            incidents.record(RunbookDelegate.incidentId(execution), TimelineTypes.ISSUANCE_PENDING,
                     Map.of("state", pending.state(), "requestId", pending.requestId()));
         }
     }
@@ -69,7 +71,7 @@ final class IssuanceSteps {
         execution.setVariable(CA_FAILURE_REASON, e.getClass().getSimpleName() + ": " + e.getMessage());
         // a retry after this failure starts a fresh request instead of resuming the failed one
         execution.setVariable(ISSUE_ATTEMPTS, RunbookDelegate.intVariable(execution, ISSUE_ATTEMPTS) + 1);
-        incidents.record(RunbookDelegate.incidentId(execution), "ca-failure",
+        incidents.record(RunbookDelegate.incidentId(execution), TimelineTypes.CA_FAILURE,
                 Map.of("type", e.getClass().getSimpleName(), "reason", String.valueOf(e.getMessage())));
         return new BpmnError(RunbookErrors.CA_FAILURE, e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.ExpectedCertificate;
@@ -28,7 +29,7 @@ class CheckExpectedCertificateDelegate extends RunbookDelegate {
         execution.setVariable(ISSUED_SHA256, expected.sha256());
         execution.setVariable(AUTOMATED_DEPLOYMENT, expected.deployable());
         execution.setVariable(VERIFICATION_SUMMARY, expected.reason());
-        incidents.record(incidentId(execution), "expected-certificate-checked", Map.of(
+        incidents.record(incidentId(execution), TimelineTypes.EXPECTED_CERTIFICATE_CHECKED, Map.of(
                 "deployable", expected.deployable(), "sha256", String.valueOf(expected.sha256()),
                 "reason", expected.reason()));
     }

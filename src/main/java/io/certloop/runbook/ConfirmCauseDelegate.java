@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.Confirmation;
@@ -29,7 +30,7 @@ class ConfirmCauseDelegate extends RunbookDelegate {
                 : confirmation.presentedNotAfter().toString());
         execution.setVariable(PROBE_SUMMARY, confirmation.summary());
         execution.setVariable(PROBE_FINDINGS, String.join(",", confirmation.findingCodes()));
-        incidents.record(incidentId(execution), "cause-confirmed", Map.of(
+        incidents.record(incidentId(execution), TimelineTypes.CAUSE_CONFIRMED, Map.of(
                 "expiryConfirmed", confirmation.expiryConfirmed(),
                 "summary", confirmation.summary(),
                 "findings", confirmation.findingCodes()));

@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.deployment.DeploymentResult;
@@ -39,7 +40,7 @@ class DeployCertificateDelegate extends RunbookDelegate {
         execution.setVariable(DEPLOYMENT_ID, result.deploymentId());
         execution.setVariable(DEPLOYMENT_SUCCEEDED, result.succeeded());
         execution.setVariable(DEPLOYMENT_OUTCOME, result.outcome().name());
-        execution.setVariable(DEPLOYED_AT, java.time.Instant.now().toString());
+        execution.setVariable(DEPLOYED_AT, now().toString());
         execution.setVariable(RELOAD_EXIT_CODE, result.reload() == null ? null : result.reload().exitCode());
         Map<String, Object> detail = new HashMap<>();
         detail.put("deploymentId", result.deploymentId());
@@ -51,6 +52,6 @@ class DeployCertificateDelegate extends RunbookDelegate {
             detail.put("reloadExitCode", result.reload().exitCode());
             detail.put("reloadOutput", result.reload().output());
         }
-        incidents.record(incidentId(execution), "certificate-deployed", detail);
+        incidents.record(incidentId(execution), TimelineTypes.CERTIFICATE_DEPLOYED, detail);
     }
 }

@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.inventory.Endpoint;
@@ -39,6 +40,6 @@ class IdentifyOwnershipDelegate extends RunbookDelegate {
         detail.put("serviceOwner", service == null ? "unknown" : service.team() + " <" + service.email() + ">");
         detail.put("certificateOwner", certificate == null ? "unknown" : certificate.team() + " <" + certificate.email() + ">");
         detail.put("replacementPath", endpoint.replacementPath().value());
-        incidents.record(incidentId(execution), "ownership-identified", detail);
+        incidents.record(incidentId(execution), TimelineTypes.OWNERSHIP_IDENTIFIED, detail);
     }
 }

@@ -18,7 +18,6 @@ import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,12 +44,11 @@ class IdentityBootstrap {
     private final String adminPassword;
 
     IdentityBootstrap(IdentityService identityService, AuthorizationService authorizationService,
-            @Value("${certloop.admin.username:admin}") String adminUser,
-            @Value("${certloop.admin.password:}") String adminPassword) {
+            AdminProperties admin) {
         this.identityService = identityService;
         this.authorizationService = authorizationService;
-        this.adminUser = adminUser;
-        this.adminPassword = adminPassword;
+        this.adminUser = admin.username();
+        this.adminPassword = admin.password() == null ? "" : admin.password();
     }
 
     @PostConstruct

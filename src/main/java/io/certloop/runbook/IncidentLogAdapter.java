@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.incident.Incident;
 import io.certloop.incident.IncidentService;
 import java.util.Map;
@@ -27,7 +28,7 @@ class IncidentLogAdapter implements IncidentLog {
 
     @Override
     public void closed(String incidentId, Map<String, Object> review) {
-        incidents.record(incidentId, "post-incident-review", review);
+        incidents.record(incidentId, TimelineTypes.POST_INCIDENT_REVIEW, review);
         incidents.close(incidentId, IncidentService.SYSTEM_ACTOR, review.isEmpty() ? "closed" : review.toString());
     }
 

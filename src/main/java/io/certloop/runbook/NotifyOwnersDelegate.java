@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.notify.Notification.Kinds;
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import java.util.Map;
@@ -25,15 +27,15 @@ class NotifyOwnersDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         String kind = string(execution, NOTIFICATION_KIND);
         String incidentId = incidentId(execution);
-        if (("escalated".equals(kind) || "status-update".equals(kind)) && !incidents.stillOpen(incidentId)) {
+        if ((Kinds.ESCALATED.equals(kind) || Kinds.STATUS_UPDATE.equals(kind)) && !incidents.stillOpen(incidentId)) {
             return; // resolved meanwhile: no escalation, no noise
         }
         String endpoint = endpoint(execution);
         String subject = "[" + incidentId + "] " + switch (kind) {
-            case "opened" -> "Certificate incident opened for " + endpoint;
-            case "escalated" -> "Response SLA passed for " + endpoint + ": escalated to the incident commander";
-            case "resolved" -> "Resolved: " + endpoint + " presents the new certificate";
-            case "closed" -> "Closed: incident on " + endpoint;
+            case Kinds.OPENED -> "Certificate incident opened for " + endpoint;
+            case Kinds.ESCALATED -> "Response SLA passed for " + endpoint + ": escalated to the incident commander";
+            case Kinds.RESOLVED -> "Resolved: " + endpoint + " presents the new certificate";
+            case Kinds.CLOSED -> "Closed: incident on " + endpoint;
             default -> "Status update for " + endpoint;
         };
         StringBuilder body = new StringBuilder()
@@ -50,17 +52,17 @@ class NotifyOwnersDelegate extends RunbookDelegate {
         notifications.send(incidentId, endpoint, kind, subject, body.toString());
         // the severity policy says who else hears: the commander is paged at once for the worst
         // incidents, and always when the response SLA passes
-        boolean pageAtOnce = "opened".equals(kind) && Boolean.TRUE.equals(execution.getVariable("pageIncidentCommander"));
-        if (pageAtOnce || "escalated".equals(kind)) {
+        boolean pageAtOnce = Kinds.OPENED.equals(kind) && Boolean.TRUE.equals(execution.getVariable(PAGE_INCIDENT_COMMANDER));
+        if (pageAtOnce || Kinds.ESCALATED.equals(kind)) {
             notifications.pageIncidentCommanders(incidentId, kind, subject, body.toString());
         }
         // executives hear of it at once when the policy sets them a deadline (sooner is within it), and hear
         // again when it is resolved, so the brief is never left hanging
         Object executivesWithin = execution.getVariable(NOTIFY_EXECUTIVES_WITHIN);
-        if (executivesWithin != null && ("opened".equals(kind) || "resolved".equals(kind))) {
+        if (executivesWithin != null && (Kinds.OPENED.equals(kind) || Kinds.RESOLVED.equals(kind))) {
             notifications.briefExecutives(incidentId, kind, subject, body
                     .append("Severity policy: executives informed within ").append(executivesWithin).append('\n').toString());
-            incidents.record(incidentId, "executives-briefed", Map.of("kind", kind, "policyWithin", executivesWithin));
+            incidents.record(incidentId, TimelineTypes.EXECUTIVES_BRIEFED, Map.of("kind", kind, "policyWithin", executivesWithin));
         }
     }
 }

@@ -23,7 +23,7 @@ class PollIssuanceDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         try {
             IssuanceSteps.apply(execution, remediation.pollIssuance(string(execution, REPLACEMENT_PATH),
-                    string(execution, ISSUANCE_REQUEST_ID)), incidents);
+                    string(execution, ISSUANCE_REQUEST_ID)), incidents, now());
         } catch (IssuanceException e) {
             throw IssuanceSteps.caFailure(execution, e, incidents);
         }

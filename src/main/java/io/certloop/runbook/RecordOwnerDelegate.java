@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.inventory.InventoryService;
@@ -30,7 +31,7 @@ class RecordOwnerDelegate extends RunbookDelegate {
         Map<String, Object> detail = new HashMap<>();
         detail.put("serviceOwner", service == null ? "unchanged" : service.team() + " <" + service.email() + ">");
         detail.put("certificateOwner", certificate == null ? "unchanged" : certificate.team() + " <" + certificate.email() + ">");
-        incidents.record(incidentId(execution), "owner-recorded", detail);
+        incidents.record(incidentId(execution), TimelineTypes.OWNER_RECORDED, detail);
     }
 
     private static Owner owner(String team, String email) {

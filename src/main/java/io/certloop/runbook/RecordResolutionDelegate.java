@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.RemediationService;
@@ -29,14 +30,14 @@ class RecordResolutionDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         String sha256 = string(execution, ISSUED_SHA256);
         remediation.expect(endpoint(execution), sha256);
-        String verifiedAt = java.time.Instant.now().toString();
+        String verifiedAt = now().toString();
         execution.setVariable(VERIFIED_AT, verifiedAt);
         execution.setVariable(TIME_SPENT, timeSpent(string(execution, OPENED_AT), string(execution, ISSUED_AT),
                 string(execution, DEPLOYED_AT), verifiedAt));
         String deploymentId = (String) execution.getVariable(DEPLOYMENT_ID);
         if (deploymentId != null) {
             List<Path> deleted = remediation.release(deploymentId);
-            incidents.record(incidentId(execution), "deployment-released", Map.of("deploymentId", deploymentId,
+            incidents.record(incidentId(execution), TimelineTypes.DEPLOYMENT_RELEASED, Map.of("deploymentId", deploymentId,
                     "keptFilesDeleted", deleted.stream().map(Path::toString).toList()));
         }
         incidents.resolved(incidentId(execution), "live endpoint verified presenting " + sha256);

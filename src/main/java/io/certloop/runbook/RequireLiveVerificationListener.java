@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.RemediationService;
@@ -30,7 +32,7 @@ class RequireLiveVerificationListener implements TaskListener {
         String endpoint = (String) task.getVariable(ENDPOINT);
         String expected = (String) task.getVariable(ISSUED_SHA256);
         Verification verification = remediation.verify(endpoint, expected);
-        incidents.record(task.getExecution().getProcessBusinessKey(), "investigation-verified",
+        incidents.record(task.getExecution().getProcessBusinessKey(), TimelineTypes.INVESTIGATION_VERIFIED,
                 Map.of("passed", verification.passed(), "summary", verification.summary()));
         if (!verification.passed()) {
             throw new ProcessEngineException("The live endpoint does not present the expected certificate yet: "

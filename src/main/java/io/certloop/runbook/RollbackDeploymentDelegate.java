@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.deployment.DeploymentException;
@@ -55,7 +56,7 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
     private void rollBack(DelegateExecution execution, String deploymentId) {
         try {
             DeploymentResult result = remediation.rollback(deploymentId);
-            incidents.record(incidentId(execution), "deployment-rolled-back", Map.of("deploymentId", deploymentId,
+            incidents.record(incidentId(execution), TimelineTypes.DEPLOYMENT_ROLLED_BACK, Map.of("deploymentId", deploymentId,
                     "outcome", result.outcome().name()));
         } catch (DeploymentException.NotFound e) {
             // that attempt failed before it wrote anything: nothing to restore

@@ -1,11 +1,26 @@
 package io.certloop.runbook;
 
+import java.time.Clock;
+import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Puts the incident, endpoint and process instance into the log context for the step's duration. */
 abstract class RunbookDelegate implements JavaDelegate {
+
+    private Clock clock = Clock.systemUTC();
+
+    /** The application's clock (process tests pass a fixed or moving one), so recorded times can be moved. */
+    @Autowired
+    final void useClock(Clock clock) {
+        this.clock = clock;
+    }
+
+    final Instant now() {
+        return clock.instant();
+    }
 
     @Override
     public final void execute(DelegateExecution execution) throws Exception {

@@ -1,11 +1,13 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.incident.IncidentOpened;
 import io.certloop.incident.IncidentService;
 import io.certloop.incident.Taxonomy;
 import io.certloop.intake.UnknownTargetAlerted;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
@@ -33,18 +35,20 @@ class RunbookLauncher {
     private final RuntimeService runtime;
     private final IdentityService identity;
     private final IncidentService incidents;
+    private final Clock clock;
 
-    RunbookLauncher(RuntimeService runtime, IdentityService identity, IncidentService incidents) {
+    RunbookLauncher(RuntimeService runtime, IdentityService identity, IncidentService incidents, Clock clock) {
         this.runtime = runtime;
         this.identity = identity;
         this.incidents = incidents;
+        this.clock = clock;
     }
 
     @EventListener
     void incidentOpened(IncidentOpened opened) {
         String processKey = RUNBOOKS.get(opened.category());
         if (processKey == null) {
-            incidents.record(opened.incidentId(), "no-runbook", Map.of("category", opened.category(),
+            incidents.record(opened.incidentId(), TimelineTypes.NO_RUNBOOK, Map.of("category", opened.category(),
                     "detail", "no automated runbook for this category yet; the incident waits for people"));
             return;
         }
@@ -56,11 +60,11 @@ class RunbookLauncher {
         variables.put(SEVERITY, opened.severity().level());
         variables.put(RESPONSE_SLA, opened.severity().responseSla().toString());
         variables.put(UPDATE_CADENCE, opened.severity().updateCadence().toString());
-        variables.put("pageIncidentCommander", opened.severity().pageIncidentCommander());
+        variables.put(PAGE_INCIDENT_COMMANDER, opened.severity().pageIncidentCommander());
         if (opened.severity().notifyExecutivesWithin() != null) {
             variables.put(NOTIFY_EXECUTIVES_WITHIN, opened.severity().notifyExecutivesWithin().toString());
         }
-        variables.put(OPENED_AT, java.time.Instant.now().toString());
+        variables.put(OPENED_AT, clock.instant().toString());
         variables.put(ISSUE_ATTEMPTS, 0);
         variables.put(DEPLOY_ATTEMPTS, 0);
         variables.put(VERIFY_ATTEMPTS, 0);

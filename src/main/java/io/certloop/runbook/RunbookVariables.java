@@ -41,6 +41,8 @@ final class RunbookVariables {
     static final String DEPLOYMENT_ID = "deploymentId";
     /** ISO-8601 duration from the severity policy; absent when executives need not hear of the incident. */
     static final String NOTIFY_EXECUTIVES_WITHIN = "notifyExecutivesWithin";
+    /** From the severity policy: page the incident commanders as soon as the incident opens. */
+    static final String PAGE_INCIDENT_COMMANDER = "pageIncidentCommander";
     static final String DEPLOYMENT_SUCCEEDED = "deploymentSucceeded";
     static final String DEPLOYMENT_OUTCOME = "deploymentOutcome";
     static final String RELOAD_EXIT_CODE = "reloadExitCode";

@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.RemediationService;
@@ -35,6 +36,6 @@ class VerifyDeploymentDelegate extends RunbookDelegate {
         detail.put("chainComplete", verification.chainComplete());
         detail.put("hostnameMatches", verification.hostnameMatches());
         detail.put("failures", verification.failures());
-        incidents.record(incidentId(execution), "deployment-verified", detail);
+        incidents.record(incidentId(execution), TimelineTypes.DEPLOYMENT_VERIFIED, detail);
     }
 }

@@ -1,5 +1,7 @@
 package io.certloop.issuance;
 
+import io.certloop.system.Pem;
+import io.certloop.system.Fingerprints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -73,7 +75,7 @@ class AdminMediatedIssuerTest {
 
         IssuedCertificate accepted = issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate, enterpriseCa.root));
 
-        assertThat(accepted.sha256()).isEqualTo(Pem.sha256Hex(leaf));
+        assertThat(accepted.sha256()).isEqualTo(Fingerprints.sha256Hex(leaf));
         assertThat(accepted.chainPems()).containsExactly(Pem.toPem(enterpriseCa.intermediate), Pem.toPem(enterpriseCa.root));
         assertThat(issuer.poll(requestId)).isInstanceOfSatisfying(IssuanceStep.Issued.class,
                 issued -> assertThat(issued.certificate()).isEqualTo(accepted));
@@ -85,7 +87,7 @@ class AdminMediatedIssuerTest {
     @Test
     void chainEndingBelowAKnownRootIsAccepted() {
         X509Certificate leaf = enterpriseCa.leaf(requestKey, NAMES);
-        assertThat(issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate)).sha256()).isEqualTo(Pem.sha256Hex(leaf));
+        assertThat(issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate)).sha256()).isEqualTo(Fingerprints.sha256Hex(leaf));
     }
 
     @Test

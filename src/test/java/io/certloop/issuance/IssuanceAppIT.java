@@ -1,5 +1,6 @@
 package io.certloop.issuance;
 
+import io.certloop.system.Pem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certloop.CertLoopApplication;

@@ -1,12 +1,13 @@
 package io.certloop.issuance.ca;
 
+import io.certloop.system.Fingerprints;
 import io.certloop.custody.KeyCustody;
 import io.certloop.custody.KeyRef;
 import io.certloop.custody.KeySpec;
 import io.certloop.issuance.IssuedCertificateStore;
 import io.certloop.issuance.IssuedCertificateStore.Revocation;
 import io.certloop.issuance.IssuedCertificateStore.SerialStatus;
-import io.certloop.issuance.Pem;
+import io.certloop.system.Pem;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -134,7 +135,7 @@ class CertificateAuthority {
             jdbc.update("INSERT INTO ca_certificate (role, key_id, certificate_pem, created_at) VALUES (?, ?, ?, ?)",
                     role, keyId, Pem.toPem(certificate), Timestamp.from(clock.instant()));
             log.info("created internal CA {} certificate {} (sha256 {})", role.toLowerCase(),
-                    certificate.getSubjectX500Principal(), Pem.sha256Hex(certificate));
+                    certificate.getSubjectX500Principal(), Fingerprints.sha256Hex(certificate));
             return new Stored(certificate, keyId);
         } catch (DuplicateKeyException e) {
             return load(role).orElseThrow(() -> e);

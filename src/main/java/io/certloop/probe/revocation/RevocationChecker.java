@@ -1,5 +1,6 @@
 package io.certloop.probe.revocation;
 
+import io.certloop.system.Fingerprints;
 import io.certloop.probe.Certificates;
 import io.certloop.probe.guard.ProbeRefusedException;
 
@@ -108,7 +109,7 @@ public class RevocationChecker {
 
     private X509CRL crl(String url, X509Certificate issuer) throws IOException, GeneralSecurityException {
         Instant now = clock.instant();
-        String key = url + "|" + Certificates.sha256(issuer);
+        String key = url + "|" + Fingerprints.sha256Hex(issuer);
         CachedCrl cached = crls.get(key);
         if (cached != null && now.isBefore(cached.expires())) {
             return cached.crl();

@@ -1,5 +1,7 @@
 package io.certloop.probe.tls;
 
+import io.certloop.system.Fingerprints;
+
 import io.certloop.probe.Certificates;
 
 import java.security.GeneralSecurityException;
@@ -57,7 +59,7 @@ final class ChainEvaluator {
     }
 
     Verdict evaluate(List<X509Certificate> sent, Instant now) {
-        return evaluate(sent, sent.stream().map(Certificates::sha256).toList(), now);
+        return evaluate(sent, sent.stream().map(Fingerprints::sha256Hex).toList(), now);
     }
 
     /**

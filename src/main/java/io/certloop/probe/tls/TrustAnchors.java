@@ -1,5 +1,6 @@
 package io.certloop.probe.tls;
 
+import io.certloop.system.Fingerprints;
 import io.certloop.probe.Certificates;
 
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class TrustAnchors {
     private TrustAnchors(List<X509Certificate> roots) {
         Set<TrustAnchor> anchors = new HashSet<>();
         for (X509Certificate root : roots) {
-            if (fingerprints.add(Certificates.sha256(root))) {
+            if (fingerprints.add(Fingerprints.sha256Hex(root))) {
                 bySubject.computeIfAbsent(root.getSubjectX500Principal(), key -> new ArrayList<>()).add(root);
                 anchors.add(new TrustAnchor(root, null));
             }
@@ -102,7 +103,7 @@ public final class TrustAnchors {
     }
 
     boolean contains(X509Certificate certificate) {
-        return fingerprints.contains(Certificates.sha256(certificate));
+        return fingerprints.contains(Fingerprints.sha256Hex(certificate));
     }
 
     /** A trusted certificate whose key signed this one, or null. */

@@ -1,11 +1,12 @@
 package io.certloop.issuance.acme;
 
+import io.certloop.system.Fingerprints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssueRequest;
 import io.certloop.issuance.IssuedCertificate;
-import io.certloop.issuance.Pem;
+import io.certloop.system.Pem;
 import io.certloop.support.PebbleServer;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class AcmeIssuerIT {
                 .isEqualTo(fixture.custody.get(issued.keyId()).publicKey().getEncoded());
         assertThat(issued.chainPems()).isNotEmpty();
         leaf.verify(Pem.parseCertificate(issued.chainPems().get(0)).getPublicKey());
-        assertThat(issued.sha256()).isEqualTo(Pem.sha256Hex(leaf));
+        assertThat(issued.sha256()).isEqualTo(Fingerprints.sha256Hex(leaf));
         assertThat(issued.notAfter()).isAfter(Instant.now());
 
         assertThat(fixture.issuer.issue(request)).as("same idempotency key").isEqualTo(issued);

@@ -1,5 +1,6 @@
 package io.certloop.issuance.ca;
 
+import io.certloop.system.Fingerprints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,7 @@ import io.certloop.issuance.IssuanceRejectedException;
 import io.certloop.issuance.IssueRequest;
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.issuance.IssuedCertificateStore;
-import io.certloop.issuance.Pem;
+import io.certloop.system.Pem;
 import io.certloop.issuance.RevocationReason;
 import io.certloop.support.TestDatabase;
 import java.io.ByteArrayInputStream;
@@ -104,7 +105,7 @@ class InternalCaIssuerTest {
         GeneralNames crlNames = (GeneralNames) crlDp.getDistributionPoints()[0].getDistributionPoint().getName();
         assertThat(crlNames.getNames()[0].getName().toString()).isEqualTo("https://certloop.example.test/pki/crl");
 
-        assertThat(issued.sha256()).isEqualTo(Pem.sha256Hex(leaf)).matches("[0-9a-f]{64}");
+        assertThat(issued.sha256()).isEqualTo(Fingerprints.sha256Hex(leaf)).matches("[0-9a-f]{64}");
         assertThat(issued.serial()).isEqualTo(leaf.getSerialNumber().toString(16));
         assertThat(issued.notAfter()).isEqualTo(leaf.getNotAfter().toInstant());
         assertThat(issued.fullChainPem()).isEqualTo(issued.leafPem() + issued.chainPems().get(0));
