@@ -77,6 +77,10 @@ class OpenApiConfig {
                 add(responses, "403", "The caller is in none of the groups " + String.join(", ", groups.value()));
                 describeGroups(operation, groups);
             }
+            if (handler.getMethod().getName().equals("probe")) {
+                add(responses, "403", "The probe target is refused (not in the inventory or the allowlist, or a "
+                        + "forbidden address); `reason` says why");
+            }
             if (Arrays.stream(handler.getMethodParameters()).anyMatch(p -> p.hasParameterAnnotation(PathVariable.class))) {
                 add(responses, "404", "No such resource");
             }
