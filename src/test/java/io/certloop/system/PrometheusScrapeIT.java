@@ -8,6 +8,11 @@ import io.certloop.support.PostgresIntegrationTest;
 import io.certloop.support.TestCertificates;
 import io.certloop.support.TestCertificates.Issued;
 import io.certloop.support.TlsTestServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.certloop.detection.DetectionLoop;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * {@code /actuator/prometheus} as Prometheus scrapes it: open incidents by category and severity,
@@ -27,6 +33,9 @@ class PrometheusScrapeIT extends PostgresIntegrationTest {
 
     private static final Issued ROOT = TestCertificates.rootCa("Scrape Root").selfSigned();
 
+    @Autowired
+    private DetectionLoop detection;
+
     private TlsTestServer server;
 
     @AfterEach
@@ -37,7 +46,8 @@ class PrometheusScrapeIT extends PostgresIntegrationTest {
     }
 
     @Test
-    void openIncidentsAreCountedByCategoryAndSeverityAndRunbookStepsByDuration() throws Exception {
+    void openIncidentsAreCountedByCategoryAndSeverityAndRunbookStepsByDurationAndTheExamplesQueryExportedSeries()
+            throws Exception {
         server = TlsTestServer.start(TestCertificates.leaf("localhost").expiringIn(Duration.ofDays(1)).signedBy(ROOT));
         admin.ensureUser("sam", "sam-pw", "operators");
         ApiClient operator = ApiClient.as(port, "sam", "sam-pw");
@@ -74,7 +84,19 @@ class PrometheusScrapeIT extends PostgresIntegrationTest {
             return m.find() ? m.group(1) : null;
         });
         assertThat(Double.parseDouble(step)).isPositive();
-        assertThat(scrape()).containsPattern("certloop_runbook_step_duration_seconds_bucket\\{outcome=\"completed\","
+        detection.runOnce();
+        String all = scrape();
+        assertThat(all).containsPattern("certloop_endpoint_certificate_not_after_timestamp_seconds\\{certloop_endpoint=\"" + name + "\"}");
+        // every CertLoop series the shipped examples (alerting rules, dashboard) query is one CertLoop exports
+        for (String expr : exampleQueries()) {
+            Matcher named = Pattern.compile("certloop_[a-z_]+").matcher(expr);
+            while (named.find()) {
+                if (!named.group().equals("certloop_endpoint")) {
+                    assertThat(all).as("%s in %s", named.group(), expr).containsPattern("(?m)^" + named.group() + "[{ ]");
+                }
+            }
+        }
+        assertThat(all).containsPattern("certloop_runbook_step_duration_seconds_bucket\\{outcome=\"completed\","
                 + "runbook=\"expiry-incident\",step=\"confirmCause\",type=\"serviceTask\",le=\"\\+Inf\"} [1-9]");
     }
 
@@ -84,6 +106,18 @@ class PrometheusScrapeIT extends PostgresIntegrationTest {
 
         assertThat(metrics.lines().filter(line -> line.startsWith("certloop_"))).isNotEmpty()
                 .noneMatch(line -> line.matches("certloop_[a-z_]+\\{(.*,)?endpoint=.*"));
+    }
+
+    /** The PromQL of docs/examples: the rules' expressions and the dashboard's queries. */
+    private static List<String> exampleQueries() throws java.io.IOException {
+        List<String> queries = new java.util.ArrayList<>();
+        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docs/examples/prometheus/certloop-rules.yml").toFile());
+        rules.path("groups").forEach(group -> group.path("rules").forEach(rule -> queries.add(rule.path("expr").asText())));
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("docs/examples/grafana/certloop-dashboard.json").toFile());
+        dashboard.path("panels").forEach(panel -> panel.path("targets").forEach(t -> queries.add(t.path("expr").asText())));
+        dashboard.path("templating").path("list").forEach(v -> queries.add(v.path("definition").asText()));
+        assertThat(queries).hasSizeGreaterThan(10).allMatch(q -> !q.isBlank());
+        return queries;
     }
 
     private String scrape() {
