@@ -1,6 +1,7 @@
 package io.certloop.detection;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,15 +55,17 @@ public class EndpointProbeService {
     public ProbeReport probe(Endpoint endpoint) {
         loadOpenFindings();
         ProbeReport report;
+        long started = System.nanoTime();
         try {
             report = prober.probe(new ProbeRequest(endpoint.host(), endpoint.port(), endpoint.serverName(),
                     endpoint.expectedNames(), endpoint.addresses(), endpoint.expectedSha256(), endpoint.tier()));
         } catch (RuntimeException e) {
-            metrics.recordFailure(endpoint.name());
+            metrics.recordFailure(endpoint.name(), Duration.ofNanos(System.nanoTime() - started));
             throw e;
         }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
         history.record(endpoint.id(), endpoint.name(), report);
-        metrics.recordProbe(endpoint.name(), report);
+        metrics.recordProbe(endpoint.name(), report, took);
         reconcile(endpoint, report);
         log.debug("probed endpoint {} ({}:{}): findings {}", endpoint.name(), endpoint.host(), endpoint.port(),
                 report.findings().stream().map(Finding::code).toList());

@@ -109,6 +109,16 @@ class IncidentRepository {
         return jdbc.query(sql.toString(), this::map, args.toArray());
     }
 
+    /** Open incidents counted per category and severity level; combinations with none are absent. */
+    List<OpenCount> countOpen() {
+        return jdbc.query("SELECT category, severity, COUNT(*) AS n FROM incident WHERE state = ? GROUP BY category, severity",
+                (rs, row) -> new OpenCount(rs.getString("category"), rs.getString("severity"), rs.getLong("n")),
+                IncidentState.OPEN.value());
+    }
+
+    record OpenCount(String category, String severity, long count) {
+    }
+
     void attachProcess(String id, String processInstanceId, Instant now) {
         jdbc.update("UPDATE incident SET process_instance_id = ?, updated_at = ? WHERE id = ?", processInstanceId, ts(now), id);
     }

@@ -140,7 +140,7 @@ public class IntakeService {
     }
 
     /** An alert that passed validation, with what it names. */
-    private record PlannedAlert(AlertmanagerPayload.Alert alert, boolean firing, String endpointName, Target target,
+    record PlannedAlert(AlertmanagerPayload.Alert alert, boolean firing, String endpointName, Target target,
             CategoryRef category) {
 
         String targetText() {
@@ -148,7 +148,8 @@ public class IntakeService {
         }
     }
 
-    private List<PlannedAlert> plan(AlertmanagerPayload payload) {
+    /** Validates a payload and reads what each alert names; package-private so the shipped examples are checked against it. */
+    List<PlannedAlert> plan(AlertmanagerPayload payload) {
         List<FieldError> errors = new ArrayList<>();
         if (payload.version() == null || !payload.version().equals("4")) {
             errors.add(new FieldError("version", "must be \"4\" (Alertmanager webhook payload version 4), was "

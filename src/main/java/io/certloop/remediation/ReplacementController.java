@@ -14,6 +14,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -45,6 +46,7 @@ class ReplacementController {
     }
 
     @ExceptionHandler(RemediationException.class)
+    @ResponseStatus(HttpStatus.CONFLICT)
     ProblemDetail notRemediable(RemediationException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
         problem.setTitle("Endpoint cannot be replaced automatically");
@@ -52,6 +54,7 @@ class ReplacementController {
     }
 
     @ExceptionHandler(CaUnavailableException.class)
+    @ResponseStatus(HttpStatus.SERVICE_UNAVAILABLE)
     ProblemDetail caUnavailable(CaUnavailableException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The certificate authority is unavailable: " + e.getMessage());
@@ -61,6 +64,7 @@ class ReplacementController {
     }
 
     @ExceptionHandler(IssuanceException.class)
+    @ResponseStatus(HttpStatus.UNPROCESSABLE_ENTITY)
     ProblemDetail issuanceFailed(IssuanceException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_ENTITY,
                 "The certificate authority refused the request: " + e.getMessage());

@@ -136,12 +136,17 @@ class FindingAnnouncementTest {
     }
 
     @Test
-    void metricsShowExpiryLastSuccessAndOpenFindingsByCode() {
+    void metricsShowNotAfterSuccessProbeTimeDurationAndOpenFindingsByCode() {
         nextFindings.set(List.of(FindingCodes.EXPIRING_SOON, FindingCodes.WEAK_KEY));
         service.probe(endpoint);
 
-        assertThat(registry.get(ProbeMetrics.EXPIRY).tag("endpoint", "web").gauge().value()).isEqualTo(3600.0);
-        assertThat(registry.get(ProbeMetrics.LAST_SUCCESS).tag("endpoint", "web").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(ProbeMetrics.NOT_AFTER).tag("certloop_endpoint", "web").gauge().value())
+                .isEqualTo(NOW.plusSeconds(3_600).getEpochSecond());
+        assertThat(registry.get(ProbeMetrics.PROBE_SUCCESS).tag("certloop_endpoint", "web").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(ProbeMetrics.LAST_PROBE).tag("certloop_endpoint", "web").gauge().value())
+                .isEqualTo(NOW.toEpochMilli() / 1000.0);
+        assertThat(registry.get(ProbeMetrics.PROBE_DURATION).tag("outcome", ProbeMetrics.REACHABLE).timer().count()).isEqualTo(1);
+        assertThat(registry.get(ProbeMetrics.PROBE_DURATION).tag("outcome", ProbeMetrics.UNREACHABLE).timer().count()).isZero();
         assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS).tag("code", FindingCodes.WEAK_KEY).gauge().value()).isEqualTo(1.0);
         assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS).tag("code", FindingCodes.EXPIRED).gauge().value()).isZero();
 

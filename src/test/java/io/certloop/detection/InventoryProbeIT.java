@@ -106,9 +106,12 @@ class InventoryProbeIT extends PostgresIntegrationTest {
         assertThat(cycle.endpoints()).isPositive();
         assertThat(server.handshakes()).isGreaterThanOrEqualTo(1);
         String metrics = admin.get("/actuator/prometheus").body();
-        assertThat(metrics).containsPattern("certloop_probe_leaf_expiry_seconds\\{endpoint=\"probe-it-loop\"} 2[0-9]{5}\\.[0-9]");
-        assertThat(metrics).contains("certloop_probe_last_success{endpoint=\"probe-it-loop\"} 1.0");
-        assertThat(metrics).containsPattern("certloop_probe_open_findings\\{code=\"EXPIRING_SOON\"} [1-9]");
+        assertThat(metrics).contains("certloop_endpoint_certificate_not_after_timestamp_seconds{certloop_endpoint=\"probe-it-loop\"} "
+                + (double) leaf.certificate().getNotAfter().toInstant().getEpochSecond());
+        assertThat(metrics).contains("certloop_endpoint_probe_success{certloop_endpoint=\"probe-it-loop\"} 1.0");
+        assertThat(metrics).containsPattern("certloop_endpoint_last_probe_timestamp_seconds\\{certloop_endpoint=\"probe-it-loop\"} 1\\.[0-9]+E9");
+        assertThat(metrics).containsPattern("certloop_findings_open\\{code=\"EXPIRING_SOON\"} [1-9]");
+        assertThat(metrics).containsPattern("certloop_probe_duration_seconds_bucket\\{outcome=\"reachable\",le=\"\\+Inf\"} [1-9]");
     }
 
     @Test

@@ -10,7 +10,8 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Every {@code /api/**} call and every actuator endpoint except health needs a CertLoop user.
+ * Every {@code /api/**} call, every actuator endpoint except health, and the API description
+ * ({@code /v3/api-docs}, Swagger UI) need a CertLoop user.
  * The engine's own REST API is guarded by the engine's filter (see the runbook package).
  */
 @Configuration(proxyBeanMethods = false)
@@ -21,7 +22,9 @@ class ApiSecurityConfig implements WebMvcConfigurer {
         FilterRegistrationBean<ApiAuthenticationFilter> registration =
                 new FilterRegistrationBean<>(new ApiAuthenticationFilter(authenticator));
         registration.setName("certloopApiAuthentication");
-        registration.addUrlPatterns("/api/*", "/actuator/*");
+        // the API description and Swagger UI need a user too: any CertLoop user may read them
+        registration.addUrlPatterns("/api/*", "/actuator/*", "/v3/api-docs/*", "/v3/api-docs.yaml",
+                "/swagger-ui/*", "/swagger-ui.html");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }
