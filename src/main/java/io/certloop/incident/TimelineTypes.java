@@ -30,6 +30,12 @@ public final class TimelineTypes {
     public static final String OWNER_RECORDED = "owner-recorded";
     public static final String OWNERSHIP_IDENTIFIED = "ownership-identified";
     public static final String POST_INCIDENT_REVIEW = "post-incident-review";
+    /** An open incident had no running runbook at start: one was started. */
+    public static final String RUNBOOK_RESTARTED = "runbook-restarted";
+    /** A commander's resolve or close reached the runbook as a message. */
+    public static final String RUNBOOK_NOTIFIED = "runbook-notified";
+    /** Who completed a runbook's task and what they wrote. */
+    public static final String TASK_COMPLETED = "task-completed";
 
     private TimelineTypes() {
     }

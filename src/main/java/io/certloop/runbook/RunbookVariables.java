@@ -62,6 +62,14 @@ final class RunbookVariables {
     /** Prefilled into the post-incident review form. */
     static final String TIME_SPENT = "timeSpent";
 
+    /** Who resolved the incident by hand (a commander through the API, or whoever completed the handling task). */
+    static final String RESOLVED_BY = "resolvedBy";
+    static final String RESOLUTION_REASON = "resolutionReason";
+    static final String CLOSED_BY = "closedBy";
+    static final String CLOSE_REASON = "closeReason";
+    /** What the person who handled the incident wrote in the handling task. */
+    static final String HANDLING_NOTES = "handlingNotes";
+
     private RunbookVariables() {
     }
 }

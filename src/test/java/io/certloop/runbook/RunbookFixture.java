@@ -57,6 +57,8 @@ final class RunbookFixture {
         Mocks.register("closeIncidentDelegate", new CloseIncidentDelegate(incidents));
         Mocks.register("checkExpectedCertificateDelegate", new CheckExpectedCertificateDelegate(remediation, incidents));
         Mocks.register("requireLiveVerificationListener", new RequireLiveVerificationListener(remediation, incidents));
+        Mocks.register("recordHandlingDelegate", new RecordHandlingDelegate(incidents));
+        Mocks.register("recordTaskOutcomeListener", new RecordTaskOutcomeListener(incidents));
     }
 
     /** Runs the async continuation or timer waiting at this activity. */
