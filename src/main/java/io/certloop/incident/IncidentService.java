@@ -267,6 +267,14 @@ public class IncidentService {
         return repository.findOpen(endpoint, category);
     }
 
+    /**
+     * The incident for this endpoint and category resolved most recently at or after {@code since}, open or not
+     * any more; intake attaches a finding that comes back soon after a fix to it.
+     */
+    public Optional<Incident> latestResolvedSince(String endpoint, String category, Instant since) {
+        return repository.latestResolvedSince(endpoint, category, since);
+    }
+
     public Optional<Incident> find(String incidentId) {
         return repository.findById(incidentId);
     }

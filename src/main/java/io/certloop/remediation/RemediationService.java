@@ -176,6 +176,45 @@ public class RemediationService {
         return new ExpectedCertificate(true, issued.id(), sha256, "valid until " + issued.notAfter() + ", key in custody");
     }
 
+    /**
+     * The chain the endpoint sends now, and whether CertLoop holds that very certificate (it issued it, the chain
+     * and key are kept, it is valid, the endpoint has files to write), so redeploying its full chain is the fix
+     * for a missing intermediate.
+     */
+    public ChainInspection inspectChain(String endpointName) {
+        Endpoint endpoint = inventory.get(endpointName);
+        ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
+        List<String> codes = List.copyOf(codes(report));
+        if (!report.reachable()) {
+            return new ChainInspection(false, false, false, null, List.of(), null, "no TLS handshake", codes,
+                    "no TLS handshake: " + codes);
+        }
+        List<String> chain = report.chain().stream()
+                .map(c -> c.subject() + " (issued by " + c.issuer() + ", sha256 " + c.sha256() + ")").toList();
+        String presented = report.leaf().sha256();
+        String heldId = null;
+        String heldReason;
+        var found = certificates.findBySha256(presented);
+        if (found.isEmpty()) {
+            heldReason = "the presented certificate was not issued through CertLoop";
+        } else if (found.get().chainPems().isEmpty()) {
+            heldReason = "CertLoop issued the presented certificate but keeps no chain for it";
+        } else if (!found.get().notAfter().isAfter(clock.instant())) {
+            heldReason = "the presented certificate expired " + found.get().notAfter();
+        } else if (found.get().keyId() == null || custody.find(found.get().keyId()).isEmpty()) {
+            heldReason = "the key of the presented certificate is not in custody";
+        } else if (endpoint.deployment() == null) {
+            heldReason = "the endpoint has no deployment target";
+        } else {
+            heldId = found.get().id();
+            heldReason = "CertLoop issued the presented certificate and holds its chain and key";
+        }
+        String summary = "presents " + presented + (report.chainComplete() ? " with a complete chain"
+                : " without the intermediate(s) linking it to a root") + "; findings " + codes;
+        return new ChainInspection(true, report.chainComplete(), report.trusted(), presented, chain, heldId, heldReason,
+                codes, summary);
+    }
+
     /** Records that the endpoint should present this certificate from now on. */
     public void expect(String endpointName, String sha256) {
         inventory.recordExpectedSha256(endpointName, sha256);

@@ -52,6 +52,11 @@ final class RunbookVariables {
     static final String VERIFICATION_SUMMARY = "verificationSummary";
 
     static final String EXPECTED_DEPLOYABLE = "expectedDeployable";
+
+    /** Trust mismatch: the chain as sent, whether it links up without gaps, whether CertLoop holds it to redeploy. */
+    static final String PRESENTED_CHAIN = "presentedChain";
+    static final String CHAIN_COMPLETE = "chainComplete";
+    static final String CHAIN_HELD = "chainHeld";
     static final String NOTIFICATION_KIND = "notificationKind";
 
     /** When the steps finished (ISO instants), for "where did the time go" in the review. */

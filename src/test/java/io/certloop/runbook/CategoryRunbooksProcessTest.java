@@ -46,7 +46,6 @@ class CategoryRunbooksProcessTest {
         return List.of(
                 new String[] {"revocation-propagation", "coordinateRevocationResponse"},
                 new String[] {"key-compromise", "containKeyCompromise"},
-                new String[] {"trust-mismatch", "investigateTrustMismatch"},
                 new String[] {"mis-issuance", "handleMisIssuance"},
                 new String[] {"ca-outage", "handleCaOutage"});
     }

@@ -58,6 +58,7 @@ final class RunbookFixture {
         Mocks.register("checkExpectedCertificateDelegate", new CheckExpectedCertificateDelegate(remediation, incidents));
         Mocks.register("requireLiveVerificationListener", new RequireLiveVerificationListener(remediation, incidents));
         Mocks.register("recordHandlingDelegate", new RecordHandlingDelegate(incidents));
+        Mocks.register("inspectChainDelegate", new InspectChainDelegate(remediation, incidents));
         Mocks.register("recordTaskOutcomeListener", new RecordTaskOutcomeListener(incidents));
     }
 
