@@ -32,6 +32,10 @@ class RecordTaskOutcomeListener implements TaskListener {
         detail.put("task", task.getTaskDefinitionKey());
         detail.put("name", task.getName());
         detail.put("completedBy", by == null ? "unknown" : by);
+        Object message = task.getVariable("ownerMessage");
+        if (message != null) {
+            detail.put("ownerMessage", message.toString());
+        }
         Object notes = task.getVariable(HANDLING_NOTES);
         if (notes != null) {
             detail.put("notes", notes.toString());

@@ -57,6 +57,23 @@ final class RunbookVariables {
     static final String PRESENTED_CHAIN = "presentedChain";
     static final String CHAIN_COMPLETE = "chainComplete";
     static final String CHAIN_HELD = "chainHeld";
+
+    /** Key compromise: the custody key, the internal CA's serials for it, the endpoints presenting it (comma lists). */
+    static final String COMPROMISED_KEY_ID = "compromisedKeyId";
+    static final String COMPROMISED_SERIALS = "compromisedSerials";
+    static final String AFFECTED_ENDPOINTS = "affectedEndpoints";
+    /** The multi-instance element: one endpoint presenting the compromised key. */
+    static final String AFFECTED_ENDPOINT = "affectedEndpoint";
+    static final String ENDPOINTS_NEEDING_HANDS = "endpointsNeedingHands";
+    static final String REVOKED_AT = "revokedAt";
+
+    /** Revocation propagation: the CA's answer as text, the subcategory it points to, the approved order. */
+    static final String REVOCATION_EVIDENCE = "revocationEvidence";
+    static final String EVIDENCE_POINTS_TO = "evidencePointsTo";
+    static final String REPLACEMENT_ORDER = "replacementOrder";
+
+    /** Mis-issuance: the internal CA's serial of the mis-issued certificate, empty when another CA issued it. */
+    static final String MIS_ISSUED_SERIAL = "misIssuedSerial";
     static final String NOTIFICATION_KIND = "notificationKind";
 
     /** When the steps finished (ISO instants), for "where did the time go" in the review. */

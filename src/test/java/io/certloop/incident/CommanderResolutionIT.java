@@ -59,11 +59,11 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
 
     @Test
     void aCommanderResolvesAnIncidentTheRunbookAsksForTheReviewAndTheCommanderIsRecorded() throws Exception {
-        String id = open(endpoint(), "key-compromise");
-        awaitTask(id, "containKeyCompromise");
+        String id = open(endpoint(), "mis-issuance");
+        awaitTask(id, "handleMisIssuance");
 
         ApiClient.Response resolved = commander.post("/api/incidents/" + id + "/resolve",
-                Map.of("reason", "the key was never exposed: the alert was a test"));
+                Map.of("reason", "the certificate was never deployed: the alert was a test"));
         assertThat(resolved.status()).as(resolved.body()).isEqualTo(200);
         assertThat(resolved.json().path("state").asText()).isEqualTo("resolved");
 
@@ -71,9 +71,9 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
         assertThat(review.path("candidateGroups").toString()).doesNotContain("operators");
         JsonNode timeline = admin.get("/api/incidents/" + id).json().path("timeline");
         assertThat(entries(timeline, "resolved")).anyMatch(e -> e.path("actor").asText().equals("ingrid")
-                && e.path("detail").path("reason").asText().contains("never exposed"));
+                && e.path("detail").path("reason").asText().contains("never deployed"));
         assertThat(commander.get("/engine-rest/task?processInstanceBusinessKey=" + id
-                + "&taskDefinitionKey=containKeyCompromise").json()).as("the handling task was withdrawn").isEmpty();
+                + "&taskDefinitionKey=handleMisIssuance").json()).as("the handling task was withdrawn").isEmpty();
 
         ApiClient.Response again = commander.post("/api/incidents/" + id + "/resolve", Map.of("reason", "twice"));
         assertThat(again.status()).isEqualTo(409);

@@ -61,7 +61,11 @@ class AlertCategoriesTest {
                 Arguments.of("a fingerprint other than the expected one means renewed but not deployed", "FINGERPRINT_MISMATCH", "renewed-not-deployed", null),
                 Arguments.of("an incomplete chain is a trust mismatch: intermediate not sent", "CHAIN_INCOMPLETE", "trust-mismatch", "intermediate-not-sent"),
                 Arguments.of("an untrusted root is a trust mismatch: root missing", "UNTRUSTED_ROOT", "trust-mismatch", "root-missing"),
-                Arguments.of("a revoked certificate still served is a revocation propagation incident", "REVOKED", "revocation-propagation", null));
+                Arguments.of("a revoked certificate still served is a revocation propagation incident", "REVOKED", "revocation-propagation", null),
+                Arguments.of("names that drifted from the inventory's are a certificate issued against policy", "NAME_MISMATCH", "mis-issuance", "against-policy"),
+                Arguments.of("a key below policy is a certificate issued against policy", "WEAK_KEY", "mis-issuance", "against-policy"),
+                Arguments.of("a signature below policy is a certificate issued against policy", "WEAK_SIGNATURE", "mis-issuance", "against-policy"),
+                Arguments.of("a certificate not valid yet is a CA error for a person to look at", "NOT_YET_VALID", "mis-issuance", "ca-error"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,7 +76,8 @@ class AlertCategoriesTest {
 
     @Test
     void aFindingWithoutIncidentMeaningOpensNothing() {
-        assertThat(FindingCategories.of("NAME_MISMATCH")).isEmpty();
+        assertThat(FindingCategories.of("SELF_SIGNED")).isEmpty();
+        assertThat(FindingCategories.of("INCONSISTENT_BACKENDS")).isEmpty();
         assertThat(FindingCategories.of(null)).isEmpty();
     }
 }

@@ -44,9 +44,6 @@ class CategoryRunbooksProcessTest {
     /** Each new category runbook and the task a person handles it in (while its automation is partial). */
     static List<String[]> handled() {
         return List.of(
-                new String[] {"revocation-propagation", "coordinateRevocationResponse"},
-                new String[] {"key-compromise", "containKeyCompromise"},
-                new String[] {"mis-issuance", "handleMisIssuance"},
                 new String[] {"ca-outage", "handleCaOutage"});
     }
 

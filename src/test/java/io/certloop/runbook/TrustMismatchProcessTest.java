@@ -154,7 +154,11 @@ class TrustMismatchProcessTest {
     }
 
     private void endpoint(ReplacementPath path) {
-        when(fixture.inventory.get("web")).thenReturn(new Endpoint(1L, "web", "www.example.test", 443, null, List.of(),
+        when(fixture.inventory.get("web")).thenReturn(webEndpoint(path));
+    }
+
+    static Endpoint webEndpoint(ReplacementPath path) {
+        return (new Endpoint(1L, "web", "www.example.test", 443, null, List.of(),
                 List.of("www.example.test"), 1, Environment.PRODUCTION, new Owner("web", "web@example.test"),
                 new Owner("pki", "pki@example.test"), path, "standard",
                 new FileDeployment("files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
