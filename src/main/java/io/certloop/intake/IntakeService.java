@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -39,8 +38,6 @@ public class IntakeService {
     static final String SUBCATEGORY_LABEL = "certloop_subcategory";
     static final String SOURCE_ALERTMANAGER = "alertmanager";
     static final String SOURCE_PROBE = "probe";
-    /** Timeline entry: a finding came back within the reopen grace after its incident was resolved. */
-    static final String FINDING_RETURNED = "finding-returned";
 
     private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
 
@@ -53,15 +50,14 @@ public class IntakeService {
     private final Duration reopenGrace;
 
     IntakeService(IncidentService incidents, InventoryService inventory, IntakeProperties properties,
-            ApplicationEventPublisher events, AlertLinks alertLinks, Clock clock,
-            @Value("${certloop.intake.reopen-grace:PT10M}") Duration reopenGrace) {
+            ApplicationEventPublisher events, AlertLinks alertLinks, Clock clock) {
         this.incidents = incidents;
         this.inventory = inventory;
         this.properties = properties;
         this.events = events;
         this.alertLinks = alertLinks;
         this.clock = clock;
-        this.reopenGrace = reopenGrace;
+        this.reopenGrace = properties.reopenGrace();
     }
 
     /**
@@ -170,7 +166,7 @@ public class IntakeService {
                 // the fix hold?) rather than a fresh incident starting the runbook over
                 evidence.put("resolvedAt", String.valueOf(recent.get().resolvedAt()));
                 evidence.put("reopenGrace", reopenGrace.toString());
-                incidents.record(recent.get().id(), FINDING_RETURNED, IncidentService.SYSTEM_ACTOR, evidence);
+                incidents.record(recent.get().id(), TimelineTypes.FINDING_RETURNED, IncidentService.SYSTEM_ACTOR, evidence);
                 log.info("Finding {} on endpoint {} returned within {} of resolving incident {}: recorded there",
                         findingCode, endpointName, reopenGrace, recent.get().id());
                 return Optional.of(new Opening(incidents.get(recent.get().id()), true));

@@ -53,9 +53,11 @@ public class RemediationService {
     private final Deployer deployer;
     private final TlsProber prober;
     private final Clock clock;
+    private final Duration verifyWithin;
 
     RemediationService(InventoryService inventory, Issuers issuers, IssuedCertificateStore certificates,
-            KeyCustody custody, Deployer deployer, TlsProber prober, Clock clock) {
+            KeyCustody custody, Deployer deployer, TlsProber prober, Clock clock, RemediationProperties properties) {
+        this.verifyWithin = properties.verifyWithin();
         this.inventory = inventory;
         this.issuers = issuers;
         this.certificates = certificates;
@@ -356,6 +358,14 @@ public class RemediationService {
         return new ReplacementEvidence(endpointName, true, "VERIFIED", issuedEvidence, deployment, null, verification,
                 Duration.between(start, issuedAt), Duration.between(issuedAt, deployedAt),
                 Duration.between(deployedAt, verifiedAt));
+    }
+
+    /**
+     * {@link #replace(String, String, Duration)} within the configured {@code certloop.remediation.verify-within}:
+     * the runbooks replacing several endpoints (key compromise, revocation) call it once per endpoint.
+     */
+    public ReplacementEvidence replace(String endpointName, String idempotencyKey) {
+        return replace(endpointName, idempotencyKey, verifyWithin);
     }
 
     /** Deployment ids allow letters, digits, '.', '_' and '-' only. */

@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.RemediationService;
@@ -37,6 +39,6 @@ class ConfirmRevocationDelegate extends RunbookDelegate {
         detail.put("detail", String.valueOf(evidence.detail()));
         detail.put("presentedSha256", String.valueOf(evidence.presentedSha256()));
         detail.put("pointsTo", evidence.pointsTo());
-        incidents.record(incidentId(execution), "revocation-confirmed", detail);
+        incidents.record(incidentId(execution), TimelineTypes.REVOCATION_CONFIRMED, detail);
     }
 }

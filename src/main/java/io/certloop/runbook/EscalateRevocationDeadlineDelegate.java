@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import java.util.Map;
@@ -34,6 +36,6 @@ class EscalateRevocationDeadlineDelegate extends RunbookDelegate {
                 + "Serials to revoke: " + string(execution, COMPROMISED_SERIALS) + "\n";
         notifications.pageIncidentCommanders(incidentId, "escalated", subject, body);
         notifications.send(incidentId, endpoint(execution), "escalated", subject, body);
-        incidents.record(incidentId, "revocation-deadline-near", Map.of("revoked", false));
+        incidents.record(incidentId, TimelineTypes.REVOCATION_DEADLINE_NEAR, Map.of("revoked", false));
     }
 }

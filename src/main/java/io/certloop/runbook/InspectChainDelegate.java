@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.ChainInspection;
@@ -47,6 +49,6 @@ class InspectChainDelegate extends RunbookDelegate {
         detail.put("held", inspection.held());
         detail.put("heldReason", inspection.heldReason());
         detail.put("findings", inspection.findingCodes());
-        incidents.record(incidentId(execution), "chain-inspected", detail);
+        incidents.record(incidentId(execution), TimelineTypes.CHAIN_INSPECTED, detail);
     }
 }

@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.MisIssuance;
@@ -34,6 +36,6 @@ class InspectMisIssuanceDelegate extends RunbookDelegate {
         detail.put("issuedByCertLoop", misIssuance.internalSerial() != null);
         detail.put("findings", misIssuance.findingCodes());
         detail.put("summary", misIssuance.summary());
-        incidents.record(incidentId(execution), "mis-issuance-identified", detail);
+        incidents.record(incidentId(execution), TimelineTypes.MIS_ISSUANCE_IDENTIFIED, detail);
     }
 }

@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.KeyExposure;
@@ -40,6 +42,6 @@ class MapKeyExposureDelegate extends RunbookDelegate {
         detail.put("serials", exposure.serials());
         detail.put("endpoints", exposure.endpoints());
         detail.put("summary", exposure.summary());
-        incidents.record(incidentId(execution), "key-exposure-mapped", detail);
+        incidents.record(incidentId(execution), TimelineTypes.KEY_EXPOSURE_MAPPED, detail);
     }
 }

@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import java.util.HashMap;
@@ -40,6 +42,6 @@ class RecordTaskOutcomeListener implements TaskListener {
         if (notes != null) {
             detail.put("notes", notes.toString());
         }
-        incidents.record(task.getExecution().getProcessBusinessKey(), "task-completed", detail);
+        incidents.record(task.getExecution().getProcessBusinessKey(), TimelineTypes.TASK_COMPLETED, detail);
     }
 }

@@ -1,16 +1,16 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.remediation.RemediationService;
 import io.certloop.remediation.ReplacementEvidence;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,14 +25,11 @@ class ReplaceAffectedEndpointDelegate extends RunbookDelegate {
     private final RemediationService remediation;
     private final RunbookLists lists;
     private final IncidentLog incidents;
-    private final Duration verifyWithin;
 
-    ReplaceAffectedEndpointDelegate(RemediationService remediation, RunbookLists lists, IncidentLog incidents,
-            @Value("${certloop.remediation.verify-within:PT10S}") Duration verifyWithin) {
+    ReplaceAffectedEndpointDelegate(RemediationService remediation, RunbookLists lists, IncidentLog incidents) {
         this.remediation = remediation;
         this.lists = lists;
         this.incidents = incidents;
-        this.verifyWithin = verifyWithin;
     }
 
     @Override
@@ -44,11 +41,11 @@ class ReplaceAffectedEndpointDelegate extends RunbookDelegate {
             needsHands(execution, target);
             detail.put("replaced", false);
             detail.put("reason", "no automated replacement path or no deployment target: a person replaces it");
-            incidents.record(incidentId(execution), "endpoint-replaced", detail);
+            incidents.record(incidentId(execution), TimelineTypes.ENDPOINT_REPLACED, detail);
             return;
         }
         // the key of this request is new: a fresh key is generated for every issuance without a key id
-        ReplacementEvidence evidence = remediation.replace(target, incidentId(execution) + ":replace:" + target, verifyWithin);
+        ReplacementEvidence evidence = remediation.replace(target, incidentId(execution) + ":replace:" + target);
         detail.put("replaced", evidence.succeeded());
         detail.put("outcome", evidence.outcome());
         detail.put("issuedSha256", evidence.issued() == null ? null : evidence.issued().sha256());
@@ -56,7 +53,7 @@ class ReplaceAffectedEndpointDelegate extends RunbookDelegate {
         if (!evidence.succeeded()) {
             needsHands(execution, target);
         }
-        incidents.record(incidentId(execution), "endpoint-replaced", detail);
+        incidents.record(incidentId(execution), TimelineTypes.ENDPOINT_REPLACED, detail);
     }
 
     private void needsHands(DelegateExecution execution, String target) {

@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.issuance.RevocationReason;
@@ -31,8 +33,8 @@ class RevokeCompromisedCertificatesDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         List<String> serials = lists.split(string(execution, COMPROMISED_SERIALS));
         remediation.revokeInternal(serials, RevocationReason.KEY_COMPROMISE);
-        execution.setVariable(REVOKED_AT, java.time.Instant.now().toString());
-        incidents.record(incidentId(execution), "certificates-revoked", Map.of("serials", serials,
+        execution.setVariable(REVOKED_AT, now().toString());
+        incidents.record(incidentId(execution), TimelineTypes.CERTIFICATES_REVOKED, Map.of("serials", serials,
                 "reason", "keyCompromise", "by", "internal CA"));
     }
 }

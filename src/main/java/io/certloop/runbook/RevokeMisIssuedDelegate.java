@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.issuance.RevocationReason;
@@ -28,12 +30,12 @@ class RevokeMisIssuedDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         String serial = string(execution, MIS_ISSUED_SERIAL);
         if (serial == null || serial.isEmpty()) {
-            incidents.record(incidentId(execution), "mis-issued-not-revoked", Map.of("reason",
+            incidents.record(incidentId(execution), TimelineTypes.MIS_ISSUED_NOT_REVOKED, Map.of("reason",
                     "another CA issued it: ask that CA to revoke " + string(execution, PRESENTED_SHA256)));
             return;
         }
         remediation.revokeInternal(List.of(serial), RevocationReason.SUPERSEDED);
-        incidents.record(incidentId(execution), "certificates-revoked", Map.of("serials", List.of(serial),
+        incidents.record(incidentId(execution), TimelineTypes.CERTIFICATES_REVOKED, Map.of("serials", List.of(serial),
                 "reason", "superseded", "by", "internal CA"));
     }
 }

@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import io.certloop.incident.IncidentClosedByCommander;
 import io.certloop.incident.IncidentResolvedByCommander;
 import io.certloop.incident.IncidentService;
@@ -40,7 +42,7 @@ class RunbookMessages {
     void resolved(IncidentResolvedByCommander event) {
         int count = correlate(INCIDENT_RESOLVED, event.incidentId(), Map.of(RunbookVariables.RESOLVED_BY, event.actor(),
                 RunbookVariables.RESOLUTION_REASON, event.reason()));
-        incidents.record(event.incidentId(), "runbook-notified", event.actor(),
+        incidents.record(event.incidentId(), TimelineTypes.RUNBOOK_NOTIFIED, event.actor(),
                 Map.of("message", INCIDENT_RESOLVED, "processInstances", count));
     }
 
@@ -48,7 +50,7 @@ class RunbookMessages {
     void closed(IncidentClosedByCommander event) {
         int count = correlate(INCIDENT_CLOSED, event.incidentId(), Map.of(RunbookVariables.CLOSED_BY, event.actor(),
                 RunbookVariables.CLOSE_REASON, event.reason()));
-        incidents.record(event.incidentId(), "runbook-notified", event.actor(),
+        incidents.record(event.incidentId(), TimelineTypes.RUNBOOK_NOTIFIED, event.actor(),
                 Map.of("message", INCIDENT_CLOSED, "processInstances", count));
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** How alert names and probe findings become incident categories. */
 class AlertCategoriesTest {
 
-    private final IntakeProperties defaults = new IntakeProperties(null);
+    private final IntakeProperties defaults = new IntakeProperties(null, null);
 
     static Stream<Arguments> alertnames() {
         return Stream.of(
@@ -40,7 +40,7 @@ class AlertCategoriesTest {
     void configurationAddsToAndOverridesTheDefaults() {
         IntakeProperties configured = new IntakeProperties(Map.of(
                 "TLSChainIncomplete", "trust-mismatch/intermediate-not-sent",
-                "SSLCertExpiringSoon", "expiry"));
+                "SSLCertExpiringSoon", "expiry"), null);
         assertThat(configured.categoryOf("TLSChainIncomplete")).contains(new CategoryRef("trust-mismatch", "intermediate-not-sent"));
         assertThat(configured.categoryOf("SSLCertExpiringSoon")).contains(new CategoryRef("expiry", null));
         assertThat(configured.categoryOf("BlackboxSslCertificateExpired")).contains(new CategoryRef("expiry", null));
@@ -48,9 +48,9 @@ class AlertCategoriesTest {
 
     @Test
     void aMisspelledCategoryInConfigurationStopsTheStartWithItsKey() {
-        assertThatThrownBy(() -> new IntakeProperties(Map.of("MyAlert", "expirey")))
+        assertThatThrownBy(() -> new IntakeProperties(Map.of("MyAlert", "expirey"), null))
                 .hasMessageContaining("certloop.intake.alertname-categories.MyAlert=expirey");
-        assertThatThrownBy(() -> new IntakeProperties(Map.of("MyAlert", "expiry/soon")))
+        assertThatThrownBy(() -> new IntakeProperties(Map.of("MyAlert", "expiry/soon"), null))
                 .hasMessageContaining("MyAlert");
     }
 

@@ -95,7 +95,7 @@ class AlertRepeatIT extends PostgresIntegrationTest {
             assertThat(opening.incident().id()).isEqualTo(incidentId);
         });
         assertThat(admin.get("/api/incidents/" + incidentId).json().path("timeline").findValuesAsText("type"))
-                .contains(IntakeService.FINDING_RETURNED);
+                .contains(io.certloop.incident.TimelineTypes.FINDING_RETURNED);
 
         // and Alertmanager's resolved notification for that episode is recorded there too
         ApiClient.Response resolved = alertmanager.post("/api/alerts/alertmanager", "application/json",

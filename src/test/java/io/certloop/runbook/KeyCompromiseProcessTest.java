@@ -53,7 +53,7 @@ class KeyCompromiseProcessTest {
         when(fixture.remediation.keyExposure("web")).thenReturn(new KeyExposure("key-1", "a".repeat(64),
                 List.of("0a", "0b"), List.of("web", "api"), "key-1: 2 certificates; endpoints [web, api]"));
         when(fixture.remediation.replaceable(anyString())).thenReturn(true);
-        when(fixture.remediation.replace(anyString(), anyString(), any(Duration.class)))
+        when(fixture.remediation.replace(anyString(), anyString()))
                 .thenAnswer(call -> evidence(call.getArgument(0), true));
     }
 
@@ -67,8 +67,8 @@ class KeyCompromiseProcessTest {
         assertThat(instance).isWaitingAt("reviewIncident");
         InOrder order = inOrder(fixture.remediation);
         order.verify(fixture.remediation).revokeInternal(List.of("0a", "0b"), RevocationReason.KEY_COMPROMISE);
-        order.verify(fixture.remediation).replace(eq("web"), eq(INCIDENT + ":replace:web"), any(Duration.class));
-        order.verify(fixture.remediation).replace(eq("api"), eq(INCIDENT + ":replace:api"), any(Duration.class));
+        order.verify(fixture.remediation).replace(eq("web"), eq(INCIDENT + ":replace:web"));
+        order.verify(fixture.remediation).replace(eq("api"), eq(INCIDENT + ":replace:api"));
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         assertThat(fixture.incidents.types).contains("key-exposure-mapped", "certificates-revoked", "endpoint-replaced");
         assertThat(instance).hasNotPassed("confirmCompromise", "replaceExposedEndpointByHand");
@@ -85,7 +85,7 @@ class KeyCompromiseProcessTest {
         assertThat(instance).isWaitingAt("replaceExposedEndpointByHand");
         assertThat(task()).hasCandidateGroup("operators");
         assertThat(engine.getTaskService().getVariable(task().getId(), "affectedEndpoint")).isEqualTo("api");
-        verify(fixture.remediation, never()).replace(eq("api"), anyString(), any(Duration.class));
+        verify(fixture.remediation, never()).replace(eq("api"), anyString());
         complete(task(), Map.of("handlingNotes", "new key generated on the HSM, certificate installed"));
         runThrough(instance, "recordKeyReplaced", "notifyResolved");
         assertThat(instance).isWaitingAt("reviewIncident");
@@ -93,7 +93,7 @@ class KeyCompromiseProcessTest {
 
     @Test
     void aFailedReplacementIsLeftToAPersonToo() {
-        when(fixture.remediation.replace(eq("web"), anyString(), any(Duration.class))).thenReturn(evidence("web", false));
+        when(fixture.remediation.replace(eq("web"), anyString())).thenReturn(evidence("web", false));
         ProcessInstance instance = start("preventive-rotation");
         runThrough(instance, "identifyOwnership", "notifyOwners", "mapKeyExposure", "revokeCompromisedCertificates",
                 "replaceExposedEndpoint#multiInstanceBody", "replaceExposedEndpoint", "replaceExposedEndpoint",
@@ -123,7 +123,7 @@ class KeyCompromiseProcessTest {
         runThrough(instance, "recordHandling", "notifyResolved");
         assertThat(instance).isWaitingAt("reviewIncident");
         verify(fixture.remediation, never()).revokeInternal(anyList(), any());
-        verify(fixture.remediation, never()).replace(anyString(), anyString(), any(Duration.class));
+        verify(fixture.remediation, never()).replace(anyString(), anyString());
     }
 
     @Test

@@ -54,7 +54,7 @@ class RevocationPropagationProcessTest {
         when(fixture.remediation.keyExposure("web")).thenReturn(new KeyExposure(null, "e".repeat(64), List.of(),
                 List.of("web", "web-standby"), "endpoints expected to present it [web, web-standby]"));
         when(fixture.remediation.replaceable(anyString())).thenReturn(true);
-        when(fixture.remediation.replace(anyString(), anyString(), any(Duration.class)))
+        when(fixture.remediation.replace(anyString(), anyString()))
                 .thenAnswer(call -> evidence(call.getArgument(0), true));
     }
 
@@ -71,7 +71,7 @@ class RevocationPropagationProcessTest {
         assertThat(variables).containsEntry("replacementOrder", "web,web-standby")
                 .containsEntry("evidencePointsTo", "uncoordinated-replacement");
         assertThat(variables.get("revocationEvidence")).asString().contains("REVOKED from CRL", "2026-11-29T10:00:00Z");
-        verify(fixture.remediation, never()).replace(anyString(), anyString(), any(Duration.class));
+        verify(fixture.remediation, never()).replace(anyString(), anyString());
 
         complete(task(), Map.of("planApproved", "yes", "replacementOrder", "web-standby,web",
                 "ownerMessage", "Clients may see a revoked certificate until replaced; retry after the change."));
@@ -79,8 +79,8 @@ class RevocationPropagationProcessTest {
                 "replaceAffectedEndpoint", "recordReplacements", "notifyResolved");
 
         InOrder order = inOrder(fixture.remediation);
-        order.verify(fixture.remediation).replace(eq("web-standby"), anyString(), any(Duration.class));
-        order.verify(fixture.remediation).replace(eq("web"), anyString(), any(Duration.class));
+        order.verify(fixture.remediation).replace(eq("web-standby"), anyString());
+        order.verify(fixture.remediation).replace(eq("web"), anyString());
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         assertThat(instance).isWaitingAt("reviewIncident");
         assertThat(fixture.incidents.last.get("task-completed")).containsKey("completedBy");
@@ -112,7 +112,7 @@ class RevocationPropagationProcessTest {
                 "handlingNotes", "revoked by mistake; the CA reinstated nothing, the owner replaces next window"));
         runThrough(instance, "coordinateByHand", "notifyResolved");
         assertThat(instance).isWaitingAt("reviewIncident");
-        verify(fixture.remediation, never()).replace(anyString(), anyString(), any(Duration.class));
+        verify(fixture.remediation, never()).replace(anyString(), anyString());
     }
 
     private static ReplacementEvidence evidence(String endpoint, boolean succeeded) {

@@ -66,7 +66,7 @@ final class RunbookFixture {
         Mocks.register("revokeCompromisedCertificatesDelegate",
                 new RevokeCompromisedCertificatesDelegate(remediation, lists, incidents));
         Mocks.register("replaceAffectedEndpointDelegate",
-                new ReplaceAffectedEndpointDelegate(remediation, lists, incidents, java.time.Duration.ofSeconds(3)));
+                new ReplaceAffectedEndpointDelegate(remediation, lists, incidents));
         Mocks.register("recordKeyReplacedDelegate", new RecordKeyReplacedDelegate(incidents));
         Mocks.register("confirmRevocationDelegate", new ConfirmRevocationDelegate(remediation, incidents));
         Mocks.register("inspectMisIssuanceDelegate", new InspectMisIssuanceDelegate(remediation, incidents));
