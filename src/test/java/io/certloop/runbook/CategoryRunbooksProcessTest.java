@@ -41,10 +41,9 @@ class CategoryRunbooksProcessTest {
 
     static final String INCIDENT = "INC-2026-000500";
 
-    /** Each new category runbook and the task a person handles it in (while its automation is partial). */
-    static List<String[]> handled() {
-        return List.of(
-                new String[] {"ca-outage", "handleCaOutage"});
+    /** Each category runbook still handled by a person as a whole, and the task they handle it in. */
+    static List<org.junit.jupiter.params.provider.Arguments> handled() {
+        return List.of(org.junit.jupiter.params.provider.Arguments.of("ca-outage", "handleCaOutage"));
     }
 
     static List<String> allRunbooks() {

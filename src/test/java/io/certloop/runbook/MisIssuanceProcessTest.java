@@ -117,7 +117,7 @@ class MisIssuanceProcessTest {
         return engine.getRuntimeService().startProcessInstanceByKey("mis-issuance", INCIDENT, Map.of(
                 "incidentId", INCIDENT, "endpoint", "web", "category", "mis-issuance", "subcategory", subcategory,
                 "severity", "SEV2", "responseSla", "PT30M", "updateCadence", "PT1H", "issueAttempts", 0,
-                "deployAttempts", 0, "verifyAttempts", 0, "replacementPath", "internal-ca"));
+                "deployAttempts", 0, "verifyAttempts", 0));
     }
 
     private void runThrough(ProcessInstance instance, String... activities) {
