@@ -98,6 +98,7 @@ class KeyCompromiseProcessTest {
         runThrough(instance, "identifyOwnership", "notifyOwners", "mapKeyExposure", "revokeCompromisedCertificates",
                 "replaceExposedEndpoint#multiInstanceBody", "replaceExposedEndpoint", "replaceExposedEndpoint",
                 "replaceExposedEndpointByHand");
+        assertThat(instance).isWaitingAt("replaceExposedEndpointByHand");
         assertThat(engine.getTaskService().getVariable(task().getId(), "affectedEndpoint")).isEqualTo("web");
     }
 
