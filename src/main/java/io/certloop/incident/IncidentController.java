@@ -55,6 +55,33 @@ class IncidentController {
         return ResponseEntity.created(URI.create("/api/incidents/" + opening.incident().id())).body(body);
     }
 
+    /** An incident commander resolves an open incident by hand; its runbook goes on to the review. */
+    @PostMapping("/{id}/resolve")
+    @RequiresGroup(Groups.INCIDENT_COMMANDERS)
+    Incident resolve(@PathVariable String id, @RequestBody(required = false) ReasonRequest request, Caller caller) {
+        return incidents.resolveByCommander(id, caller.userId(), reason(request));
+    }
+
+    /** An incident commander closes an incident (a duplicate, not a certificate incident, reviewed elsewhere); its runbook ends. */
+    @PostMapping("/{id}/close")
+    @RequiresGroup(Groups.INCIDENT_COMMANDERS)
+    Incident close(@PathVariable String id, @RequestBody(required = false) ReasonRequest request, Caller caller) {
+        return incidents.closeByCommander(id, caller.userId(), reason(request));
+    }
+
+    private static String reason(ReasonRequest request) {
+        if (request == null || request.reason() == null || request.reason().isBlank()) {
+            throw new InvalidRequestException("reason", "is required");
+        }
+        if (request.reason().length() > 2000) {
+            throw new InvalidRequestException("reason", "must be at most 2000 characters");
+        }
+        return request.reason().strip();
+    }
+
+    record ReasonRequest(String reason) {
+    }
+
     record OpenRequest(String endpoint, String category, String subcategory, String reason) {
     }
 

@@ -94,6 +94,12 @@ class IncidentRepository {
                 openKey(endpoint, category)).stream().findFirst();
     }
 
+    Optional<Incident> latestResolvedSince(String endpoint, String category, Instant since) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE endpoint = ? AND category = ? AND resolved_at >= ?"
+                + " ORDER BY resolved_at DESC FETCH FIRST 1 ROWS ONLY", this::map, endpoint, category, ts(since))
+                .stream().findFirst();
+    }
+
     List<Incident> list(IncidentState state, String endpoint) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM incident WHERE 1 = 1");
         List<Object> args = new ArrayList<>();

@@ -187,6 +187,12 @@ public class IncidentService {
      */
     @Transactional
     public Incident resolve(String incidentId, String summary) {
+        return resolve(incidentId, SYSTEM_ACTOR, summary);
+    }
+
+    /** As {@link #resolve(String, String)}, recorded under {@code actor} (the person whose word resolves it). */
+    @Transactional
+    public Incident resolve(String incidentId, String actor, String summary) {
         Incident incident = locked(incidentId);
         if (incident.state() == IncidentState.RESOLVED) {
             return incident;
@@ -196,8 +202,50 @@ public class IncidentService {
         }
         Instant now = clock.instant();
         repository.resolve(incidentId, summary, now);
-        repository.append(incidentId, now, TimelineTypes.RESOLVED, SYSTEM_ACTOR, summaryDetail(summary));
+        repository.append(incidentId, now, TimelineTypes.RESOLVED, actor(actor), summaryDetail(summary));
         log.info("Resolved incident {} for endpoint {}: {}", incidentId, incident.endpoint(), summary);
+        return get(incidentId);
+    }
+
+    /**
+     * An incident commander resolves an open incident by hand, with a reason. Recorded under their name,
+     * and announced with {@link IncidentResolvedByCommander} in this transaction so its runbook moves on
+     * to the review.
+     *
+     * @throws ConflictException when the incident is not open
+     */
+    @Transactional
+    public Incident resolveByCommander(String incidentId, String actor, String reason) {
+        Incident incident = locked(incidentId);
+        if (!incident.isOpen()) {
+            throw new ConflictException("incident " + incidentId + " is " + incident.state().value() + ", not open");
+        }
+        Instant now = clock.instant();
+        String summary = "resolved by " + actor + ": " + reason;
+        repository.resolve(incidentId, summary, now);
+        repository.append(incidentId, now, TimelineTypes.RESOLVED, actor(actor), byCommander(reason));
+        events.publishEvent(new IncidentResolvedByCommander(incidentId, actor, reason));
+        log.info("Incident {} for endpoint {} resolved by {}: {}", incidentId, incident.endpoint(), actor, reason);
+        return get(incidentId);
+    }
+
+    /**
+     * An incident commander closes an incident that is not closed yet, with a reason. Recorded under their
+     * name and announced with {@link IncidentClosedByCommander} in this transaction so its runbook ends.
+     *
+     * @throws ConflictException when the incident is already closed
+     */
+    @Transactional
+    public Incident closeByCommander(String incidentId, String actor, String reason) {
+        Incident incident = locked(incidentId);
+        if (incident.state() == IncidentState.CLOSED) {
+            throw new ConflictException("incident " + incidentId + " is already closed");
+        }
+        Instant now = clock.instant();
+        repository.close(incidentId, "closed by " + actor + ": " + reason, now);
+        repository.append(incidentId, now, TimelineTypes.CLOSED, actor(actor), byCommander(reason));
+        events.publishEvent(new IncidentClosedByCommander(incidentId, actor, reason));
+        log.info("Incident {} for endpoint {} closed by {}: {}", incidentId, incident.endpoint(), actor, reason);
         return get(incidentId);
     }
 
@@ -217,6 +265,14 @@ public class IncidentService {
 
     public Optional<Incident> findOpen(String endpoint, String category) {
         return repository.findOpen(endpoint, category);
+    }
+
+    /**
+     * The incident for this endpoint and category resolved most recently at or after {@code since}, open or not
+     * any more; intake attaches a finding that comes back soon after a fix to it.
+     */
+    public Optional<Incident> latestResolvedSince(String endpoint, String category, Instant since) {
+        return repository.latestResolvedSince(endpoint, category, since);
     }
 
     public Optional<Incident> find(String incidentId) {
@@ -239,6 +295,13 @@ public class IncidentService {
 
     private Incident locked(String incidentId) {
         return repository.lock(incidentId).orElseThrow(() -> new NotFoundException("No incident " + incidentId));
+    }
+
+    private static Map<String, Object> byCommander(String reason) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("reason", reason);
+        detail.put("by", "incident commander");
+        return detail;
     }
 
     private static Map<String, Object> summaryDetail(String summary) {

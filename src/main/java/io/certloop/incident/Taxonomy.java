@@ -34,6 +34,9 @@ public final class Taxonomy {
     public static final String INTERMEDIATE_NOT_SENT = "intermediate-not-sent";
     public static final String ROOT_MISSING = "root-missing";
 
+    public static final String AGAINST_POLICY = "against-policy";
+    public static final String CA_ERROR = "ca-error";
+
     private static final Map<String, List<String>> SUBCATEGORIES = subcategories();
 
     private Taxonomy() {

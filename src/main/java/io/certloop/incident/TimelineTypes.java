@@ -30,6 +30,31 @@ public final class TimelineTypes {
     public static final String OWNER_RECORDED = "owner-recorded";
     public static final String OWNERSHIP_IDENTIFIED = "ownership-identified";
     public static final String POST_INCIDENT_REVIEW = "post-incident-review";
+    /** An open incident had no running runbook at start: one was started. */
+    public static final String RUNBOOK_RESTARTED = "runbook-restarted";
+    /** A commander's resolve or close reached the runbook as a message. */
+    public static final String RUNBOOK_NOTIFIED = "runbook-notified";
+    /** Who completed a runbook's task and what they wrote. */
+    public static final String TASK_COMPLETED = "task-completed";
+
+    /** Trust mismatch: the chain as sent and whether CertLoop holds it. */
+    public static final String CHAIN_INSPECTED = "chain-inspected";
+    /** The key or certificate and the endpoints presenting it. */
+    public static final String KEY_EXPOSURE_MAPPED = "key-exposure-mapped";
+    /** CertLoop's internal CA revoked certificates for the incident. */
+    public static final String CERTIFICATES_REVOKED = "certificates-revoked";
+    /** One affected endpoint replaced (or left to a person). */
+    public static final String ENDPOINT_REPLACED = "endpoint-replaced";
+    /** What the CA's revocation service answered. */
+    public static final String REVOCATION_CONFIRMED = "revocation-confirmed";
+    /** The certificate presented against policy. */
+    public static final String MIS_ISSUANCE_IDENTIFIED = "mis-issuance-identified";
+    /** Another CA issued the mis-issued certificate: that CA revokes it. */
+    public static final String MIS_ISSUED_NOT_REVOKED = "mis-issued-not-revoked";
+    /** Key compromise: 20 of the 24 hours passed without revocation. */
+    public static final String REVOCATION_DEADLINE_NEAR = "revocation-deadline-near";
+    /** A probe finding came back within the reopen grace after the incident was resolved. */
+    public static final String FINDING_RETURNED = "finding-returned";
 
     private TimelineTypes() {
     }

@@ -16,12 +16,19 @@ final class FindingCategories {
             "FINGERPRINT_MISMATCH", new CategoryRef(Taxonomy.RENEWED_NOT_DEPLOYED, null),
             "CHAIN_INCOMPLETE", new CategoryRef(Taxonomy.TRUST_MISMATCH, Taxonomy.INTERMEDIATE_NOT_SENT),
             "UNTRUSTED_ROOT", new CategoryRef(Taxonomy.TRUST_MISMATCH, Taxonomy.ROOT_MISSING),
-            "REVOKED", new CategoryRef(Taxonomy.REVOCATION_PROPAGATION, null));
+            "REVOKED", new CategoryRef(Taxonomy.REVOCATION_PROPAGATION, null),
+            // names drifted, a key or signature below policy: issued against policy, reissued within it
+            "NAME_MISMATCH", new CategoryRef(Taxonomy.MIS_ISSUANCE, Taxonomy.AGAINST_POLICY),
+            "WEAK_KEY", new CategoryRef(Taxonomy.MIS_ISSUANCE, Taxonomy.AGAINST_POLICY),
+            "WEAK_SIGNATURE", new CategoryRef(Taxonomy.MIS_ISSUANCE, Taxonomy.AGAINST_POLICY),
+            // valid only from a future time: the CA did not backdate, or its clock (or ours) is wrong; reissuing
+            // from the same CA would repeat it, so a person looks (mis-issuance/ca-error goes to a task)
+            "NOT_YET_VALID", new CategoryRef(Taxonomy.MIS_ISSUANCE, Taxonomy.CA_ERROR));
 
     private FindingCategories() {
     }
 
-    /** Empty for findings that open no incident (for example a name mismatch the runbooks do not handle yet). */
+    /** Empty for findings that open no incident (a self-signed leaf, a failed handshake, inconsistent backends). */
     static Optional<CategoryRef> of(String findingCode) {
         return Optional.ofNullable(findingCode == null ? null : BY_CODE.get(findingCode));
     }

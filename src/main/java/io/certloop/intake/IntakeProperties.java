@@ -1,12 +1,14 @@
 package io.certloop.intake;
 
 import io.certloop.incident.Taxonomy;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How alerts are categorised when they carry no {@code certloop_category} label: by alert name.
@@ -15,9 +17,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Names are matched case-insensitively.
  *
  * @param alertnameCategories alert name → {@code category} or {@code category/subcategory}
+ * @param reopenGrace         a probe finding that comes back within this time after its incident was resolved is
+ *                            recorded on that incident instead of opening a new one
  */
 @ConfigurationProperties("certloop.intake")
-record IntakeProperties(Map<String, String> alertnameCategories) {
+record IntakeProperties(Map<String, String> alertnameCategories, @DefaultValue("PT10M") Duration reopenGrace) {
 
     static final Map<String, String> DEFAULT_ALERTNAME_CATEGORIES = Map.of(
             "SSLCertExpiringSoon", "expiry/expiring",
@@ -28,6 +32,7 @@ record IntakeProperties(Map<String, String> alertnameCategories) {
             "SslCertificateHasExpired", "expiry");
 
     IntakeProperties {
+        reopenGrace = reopenGrace == null ? Duration.ofMinutes(10) : reopenGrace;
         Map<String, String> merged = new HashMap<>();
         DEFAULT_ALERTNAME_CATEGORIES.forEach((name, category) -> merged.put(name.toLowerCase(Locale.ROOT), category));
         if (alertnameCategories != null) {

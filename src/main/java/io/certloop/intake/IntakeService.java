@@ -1,5 +1,6 @@
 package io.certloop.intake;
 
+import io.certloop.incident.Incident;
 import io.certloop.incident.IncidentService;
 import io.certloop.incident.OpenIncident;
 import io.certloop.incident.Opening;
@@ -8,6 +9,9 @@ import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.InventoryService;
 import io.certloop.system.FieldError;
 import io.certloop.system.InvalidRequestException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -41,13 +45,19 @@ public class IntakeService {
     private final InventoryService inventory;
     private final IntakeProperties properties;
     private final ApplicationEventPublisher events;
+    private final AlertLinks alertLinks;
+    private final Clock clock;
+    private final Duration reopenGrace;
 
     IntakeService(IncidentService incidents, InventoryService inventory, IntakeProperties properties,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, AlertLinks alertLinks, Clock clock) {
         this.incidents = incidents;
         this.inventory = inventory;
         this.properties = properties;
         this.events = events;
+        this.alertLinks = alertLinks;
+        this.clock = clock;
+        this.reopenGrace = properties.reopenGrace();
     }
 
     /**
@@ -85,13 +95,28 @@ public class IntakeService {
             }
             for (Endpoint endpoint : endpoints) {
                 Map<String, Object> evidence = evidence(payload, alert);
-                if (p.firing()) {
+                Optional<String> attached = episode(alert)
+                        .flatMap(e -> alertLinks.incidentFor(e.fingerprint(), e.startsAt(), endpoint.name()));
+                if (p.firing() && attached.isPresent()) {
+                    // the same firing episode again (Alertmanager repeats until Prometheus sees the fix): it
+                    // belongs to the incident it opened, whatever that incident's state, and never opens another
+                    incidents.record(attached.get(), TimelineTypes.REPEATED, actor, evidence);
+                    opened.add(attached.get());
+                    deduplicated.add(attached.get());
+                    log.info("Alert {} ({}) repeated for endpoint {}: recorded on incident {}", alert.alertname(),
+                            alert.fingerprint(), endpoint.name(), attached.get());
+                } else if (p.firing()) {
                     Opening opening = incidents.open(new OpenIncident(endpoint.name(), p.category().category(),
                             p.category().subcategory(), reason(alert, p), SOURCE_ALERTMANAGER, actor, evidence));
                     opened.add(opening.incident().id());
                     if (opening.deduplicated()) {
                         deduplicated.add(opening.incident().id());
                     }
+                    episode(alert).ifPresent(e -> alertLinks.attach(e.fingerprint(), e.startsAt(), endpoint.name(),
+                            opening.incident().id()));
+                } else if (attached.isPresent()) {
+                    incidents.record(attached.get(), TimelineTypes.ALERT_RESOLVED, actor, evidence);
+                    resolved.add(attached.get());
                 } else {
                     var open = incidents.findOpen(endpoint.name(), p.category().category());
                     if (open.isPresent()) {
@@ -133,10 +158,36 @@ public class IntakeService {
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("finding", findingCode);
         evidence.put("detail", detail == null ? Map.of() : detail);
+        if (incidents.findOpen(endpointName, category.get().category()).isEmpty()) {
+            Optional<Incident> recent = incidents.latestResolvedSince(endpointName, category.get().category(),
+                    clock.instant().minus(reopenGrace));
+            if (recent.isPresent()) {
+                // back within the grace after its incident was resolved: a person looks at that incident (did
+                // the fix hold?) rather than a fresh incident starting the runbook over
+                evidence.put("resolvedAt", String.valueOf(recent.get().resolvedAt()));
+                evidence.put("reopenGrace", reopenGrace.toString());
+                incidents.record(recent.get().id(), TimelineTypes.FINDING_RETURNED, IncidentService.SYSTEM_ACTOR, evidence);
+                log.info("Finding {} on endpoint {} returned within {} of resolving incident {}: recorded there",
+                        findingCode, endpointName, reopenGrace, recent.get().id());
+                return Optional.of(new Opening(incidents.get(recent.get().id()), true));
+            }
+        }
         Object message = detail == null ? null : detail.get("message");
         String reason = "Probe finding " + findingCode + " on " + endpointName + (message != null ? ": " + message : "");
         return Optional.of(incidents.open(new OpenIncident(endpointName, category.get().category(),
                 category.get().subcategory(), reason, SOURCE_PROBE, IncidentService.SYSTEM_ACTOR, evidence)));
+    }
+
+    /** One firing episode of an Alertmanager alert; alerts without fingerprint or start cannot be told apart. */
+    private record Episode(String fingerprint, Instant startsAt) {
+    }
+
+    private static Optional<Episode> episode(AlertmanagerPayload.Alert alert) {
+        if (alert.fingerprint() == null || alert.fingerprint().isBlank() || alert.startsAt() == null
+                || alert.startsAt().getEpochSecond() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Episode(alert.fingerprint().strip(), alert.startsAt()));
     }
 
     /** An alert that passed validation, with what it names. */

@@ -58,6 +58,11 @@ public class IssuedCertificateStore {
                 MAPPER, sha256).stream().findFirst();
     }
 
+    /** Every certificate issued for a custody key, oldest first (a key compromise revokes them all). */
+    public List<IssuedCertificate> findByKeyId(String keyId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM issued_certificate WHERE key_id = ? ORDER BY not_before", MAPPER, keyId);
+    }
+
     public Optional<IssuedCertificate> findById(String id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM issued_certificate WHERE id = ?", MAPPER, id)
                 .stream().findFirst();

@@ -26,6 +26,9 @@ public record Notification(String incidentId, String kind, List<String> recipien
         public static final String STATUS_UPDATE = "status-update";
         public static final String RESOLVED = "resolved";
         public static final String CLOSED = "closed";
+        /** Resolved on a person's word: a commander through the API, or whoever completed the handling task. */
+        public static final String RESOLVED_BY_PERSON = "resolved-by-person";
+        public static final String CLOSED_BY_COMMANDER = "closed-by-commander";
 
         private Kinds() {
         }

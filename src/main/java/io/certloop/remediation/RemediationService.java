@@ -16,6 +16,8 @@ import io.certloop.issuance.IssueRequest;
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.issuance.IssuedCertificateStore;
 import io.certloop.issuance.Issuers;
+import io.certloop.issuance.RevocationReason;
+import io.certloop.issuance.ca.InternalCaIssuer;
 import io.certloop.probe.Finding;
 import io.certloop.probe.FindingCodes;
 import io.certloop.probe.ProbeReport;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -50,9 +53,11 @@ public class RemediationService {
     private final Deployer deployer;
     private final TlsProber prober;
     private final Clock clock;
+    private final Duration verifyWithin;
 
     RemediationService(InventoryService inventory, Issuers issuers, IssuedCertificateStore certificates,
-            KeyCustody custody, Deployer deployer, TlsProber prober, Clock clock) {
+            KeyCustody custody, Deployer deployer, TlsProber prober, Clock clock, RemediationProperties properties) {
+        this.verifyWithin = properties.verifyWithin();
         this.inventory = inventory;
         this.issuers = issuers;
         this.certificates = certificates;
@@ -176,6 +181,132 @@ public class RemediationService {
         return new ExpectedCertificate(true, issued.id(), sha256, "valid until " + issued.notAfter() + ", key in custody");
     }
 
+    /**
+     * The chain the endpoint sends now, and whether CertLoop holds that very certificate (it issued it, the chain
+     * and key are kept, it is valid, the endpoint has files to write), so redeploying its full chain is the fix
+     * for a missing intermediate.
+     */
+    public ChainInspection inspectChain(String endpointName) {
+        Endpoint endpoint = inventory.get(endpointName);
+        ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
+        List<String> codes = List.copyOf(codes(report));
+        if (!report.reachable()) {
+            return new ChainInspection(false, false, false, null, List.of(), null, "no TLS handshake", codes,
+                    "no TLS handshake: " + codes);
+        }
+        List<String> chain = report.chain().stream()
+                .map(c -> c.subject() + " (issued by " + c.issuer() + ", sha256 " + c.sha256() + ")").toList();
+        String presented = report.leaf().sha256();
+        String heldId = null;
+        String heldReason;
+        var found = certificates.findBySha256(presented);
+        if (found.isEmpty()) {
+            heldReason = "the presented certificate was not issued through CertLoop";
+        } else if (found.get().chainPems().isEmpty()) {
+            heldReason = "CertLoop issued the presented certificate but keeps no chain for it";
+        } else if (!found.get().notAfter().isAfter(clock.instant())) {
+            heldReason = "the presented certificate expired " + found.get().notAfter();
+        } else if (found.get().keyId() == null || custody.find(found.get().keyId()).isEmpty()) {
+            heldReason = "the key of the presented certificate is not in custody";
+        } else if (endpoint.deployment() == null) {
+            heldReason = "the endpoint has no deployment target";
+        } else {
+            heldId = found.get().id();
+            heldReason = "CertLoop issued the presented certificate and holds its chain and key";
+        }
+        String summary = "presents " + presented + (report.chainComplete() ? " with a complete chain"
+                : " without the intermediate(s) linking it to a root") + "; findings " + codes;
+        return new ChainInspection(true, report.chainComplete(), report.trusted(), presented, chain, heldId, heldReason,
+                codes, summary);
+    }
+
+    /**
+     * A key compromise on this endpoint: the key of the certificate it presents now (a fresh probe), every
+     * certificate CertLoop's internal CA issued for that key, and every inventory endpoint expected to present
+     * one of them. A certificate CertLoop did not issue has no key in custody: only the endpoint itself is known.
+     */
+    public KeyExposure keyExposure(String endpointName) {
+        Endpoint endpoint = inventory.get(endpointName);
+        ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
+        String presented = report.reachable() ? report.leaf().sha256() : endpoint.expectedSha256();
+        Optional<IssuedCertificate> current = presented == null ? Optional.empty() : certificates.findBySha256(presented);
+        if (current.isEmpty() || current.get().keyId() == null) {
+            List<String> presenting = new ArrayList<>(List.of(endpointName));
+            inventory.list().stream().filter(e -> !e.name().equals(endpointName) && presented != null
+                    && presented.equals(e.expectedSha256())).forEach(e -> presenting.add(e.name()));
+            return new KeyExposure(null, presented, List.of(), presenting, "the presented certificate was not issued "
+                    + "through CertLoop: its key's other uses are unknown; endpoints expected to present it " + presenting);
+        }
+        String keyId = current.get().keyId();
+        List<IssuedCertificate> forKey = certificates.findByKeyId(keyId);
+        Set<String> shas = forKey.stream().map(IssuedCertificate::sha256).collect(Collectors.toSet());
+        List<String> serials = forKey.stream().filter(c -> InternalCaIssuer.PATH.equals(c.issuer()))
+                .map(IssuedCertificate::serial).toList();
+        List<String> endpoints = new ArrayList<>(List.of(endpointName));
+        inventory.list().stream().filter(e -> !e.name().equals(endpointName))
+                .filter(e -> e.expectedSha256() != null && shas.contains(e.expectedSha256()))
+                .forEach(e -> endpoints.add(e.name()));
+        return new KeyExposure(keyId, presented, serials, endpoints, "key " + keyId + ": " + forKey.size()
+                + " certificate(s) issued through CertLoop, " + serials.size() + " by its internal CA; endpoints " + endpoints);
+    }
+
+    /**
+     * Revokes certificates of CertLoop's internal CA (serials as lower-case hex); the CRL and OCSP answers say
+     * so at once. A second revoke keeps the first date and reason.
+     */
+    public void revokeInternal(List<String> serials, RevocationReason reason) {
+        if (serials.isEmpty()) {
+            return;
+        }
+        InternalCaIssuer ca = (InternalCaIssuer) issuers.forPath(InternalCaIssuer.PATH);
+        serials.forEach(serial -> ca.revoke(serial, reason));
+    }
+
+    /**
+     * Revocation propagation step 1: a fresh probe asks the CA's revocation service about the certificate the
+     * endpoint presents, and the answer says which subcategory the incident is: revoked while still presented
+     * means the replacement was not coordinated with the revocation.
+     */
+    public RevocationEvidence revocationStatus(String endpointName) {
+        Endpoint endpoint = inventory.get(endpointName);
+        ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
+        if (!report.reachable() || report.revocation() == null) {
+            return new RevocationEvidence(report.reachable(), null, "UNKNOWN", "NONE", null, null,
+                    "no TLS handshake: the presented certificate is unknown", "unknown");
+        }
+        var revocation = report.revocation();
+        String pointsTo = switch (revocation.status()) {
+            case REVOKED -> "uncoordinated-replacement";
+            case GOOD -> "not-revoked-at-ca";
+            case UNKNOWN -> "unknown";
+        };
+        return new RevocationEvidence(true, report.leaf().sha256(), revocation.status().name(), revocation.source(),
+                revocation.url(), revocation.revokedAt(), revocation.detail(), pointsTo);
+    }
+
+    /** The certificate the endpoint presents against policy, and whether CertLoop's internal CA issued it. */
+    public MisIssuance misIssuance(String endpointName) {
+        Endpoint endpoint = inventory.get(endpointName);
+        ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
+        List<String> codes = List.copyOf(codes(report));
+        if (!report.reachable()) {
+            return new MisIssuance(false, null, null, null, codes, "no TLS handshake: " + codes);
+        }
+        String presented = report.leaf().sha256();
+        String serial = certificates.findBySha256(presented).filter(c -> InternalCaIssuer.PATH.equals(c.issuer()))
+                .map(IssuedCertificate::serial).orElse(null);
+        return new MisIssuance(true, presented, report.leaf().issuer(), serial, codes, "presents " + presented + " ("
+                + report.leaf().subject() + ", issued by " + report.leaf().issuer() + ", names " + report.leaf().sans()
+                + ", " + report.leaf().keyAlgorithm() + " " + report.leaf().keySize() + ", " + report.leaf().signatureAlgorithm()
+                + "); expected names " + endpoint.expectedNames() + "; findings " + codes);
+    }
+
+    /** Whether {@link #replace} can rekey and replace this endpoint without a person. */
+    public boolean replaceable(String endpointName) {
+        Endpoint endpoint = inventory.get(endpointName);
+        return endpoint.replacementPath().automated() && endpoint.deployment() != null;
+    }
+
     /** Records that the endpoint should present this certificate from now on. */
     public void expect(String endpointName, String sha256) {
         inventory.recordExpectedSha256(endpointName, sha256);
@@ -227,6 +358,14 @@ public class RemediationService {
         return new ReplacementEvidence(endpointName, true, "VERIFIED", issuedEvidence, deployment, null, verification,
                 Duration.between(start, issuedAt), Duration.between(issuedAt, deployedAt),
                 Duration.between(deployedAt, verifiedAt));
+    }
+
+    /**
+     * {@link #replace(String, String, Duration)} within the configured {@code certloop.remediation.verify-within}:
+     * the runbooks replacing several endpoints (key compromise, revocation) call it once per endpoint.
+     */
+    public ReplacementEvidence replace(String endpointName, String idempotencyKey) {
+        return replace(endpointName, idempotencyKey, verifyWithin);
     }
 
     /** Deployment ids allow letters, digits, '.', '_' and '-' only. */

@@ -12,6 +12,11 @@ interface IncidentLog {
 
     void resolved(String incidentId, String summary);
 
+    /** Resolved on a person's word (they completed the handling task); recorded under their name. */
+    default void resolvedBy(String incidentId, String actor, String summary) {
+        resolved(incidentId, summary);
+    }
+
     void closed(String incidentId, Map<String, Object> review);
 
     /** True while the incident still needs action (not resolved, not closed). */

@@ -27,6 +27,11 @@ class IncidentLogAdapter implements IncidentLog {
     }
 
     @Override
+    public void resolvedBy(String incidentId, String actor, String summary) {
+        incidents.resolve(incidentId, actor, summary);
+    }
+
+    @Override
     public void closed(String incidentId, Map<String, Object> review) {
         incidents.record(incidentId, TimelineTypes.POST_INCIDENT_REVIEW, review);
         incidents.close(incidentId, IncidentService.SYSTEM_ACTOR, review.isEmpty() ? "closed" : review.toString());

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells both owners where the incident stands. The kind comes from the task's input parameter
- * {@code notificationKind} (opened, escalated, status-update, resolved).
+ * {@code notificationKind} (opened, escalated, status-update, resolved, resolved-by-person, closed,
+ * closed-by-commander).
  */
 @Component("notifyOwnersDelegate")
 class NotifyOwnersDelegate extends RunbookDelegate {
@@ -35,7 +36,9 @@ class NotifyOwnersDelegate extends RunbookDelegate {
             case Kinds.OPENED -> "Certificate incident opened for " + endpoint;
             case Kinds.ESCALATED -> "Response SLA passed for " + endpoint + ": escalated to the incident commander";
             case Kinds.RESOLVED -> "Resolved: " + endpoint + " presents the new certificate";
+            case Kinds.RESOLVED_BY_PERSON -> "Resolved by " + string(execution, RESOLVED_BY) + ": incident on " + endpoint;
             case Kinds.CLOSED -> "Closed: incident on " + endpoint;
+            case Kinds.CLOSED_BY_COMMANDER -> "Closed by " + string(execution, CLOSED_BY) + ": incident on " + endpoint;
             default -> "Status update for " + endpoint;
         };
         StringBuilder body = new StringBuilder()
@@ -49,6 +52,12 @@ class NotifyOwnersDelegate extends RunbookDelegate {
         if (execution.getVariable(VERIFICATION_SUMMARY) != null) {
             body.append("Verification: ").append(string(execution, VERIFICATION_SUMMARY)).append('\n');
         }
+        if (Kinds.RESOLVED_BY_PERSON.equals(kind) && execution.getVariable(RESOLUTION_REASON) != null) {
+            body.append("Resolution: ").append(string(execution, RESOLUTION_REASON)).append('\n');
+        }
+        if (Kinds.CLOSED_BY_COMMANDER.equals(kind) && execution.getVariable(CLOSE_REASON) != null) {
+            body.append("Reason: ").append(string(execution, CLOSE_REASON)).append('\n');
+        }
         notifications.send(incidentId, endpoint, kind, subject, body.toString());
         // the severity policy says who else hears: the commander is paged at once for the worst
         // incidents, and always when the response SLA passes
@@ -59,7 +68,8 @@ class NotifyOwnersDelegate extends RunbookDelegate {
         // executives hear of it at once when the policy sets them a deadline (sooner is within it), and hear
         // again when it is resolved, so the brief is never left hanging
         Object executivesWithin = execution.getVariable(NOTIFY_EXECUTIVES_WITHIN);
-        if (executivesWithin != null && (Kinds.OPENED.equals(kind) || Kinds.RESOLVED.equals(kind))) {
+        if (executivesWithin != null && (Kinds.OPENED.equals(kind) || Kinds.RESOLVED.equals(kind)
+                || Kinds.RESOLVED_BY_PERSON.equals(kind))) {
             notifications.briefExecutives(incidentId, kind, subject, body
                     .append("Severity policy: executives informed within ").append(executivesWithin).append('\n').toString());
             incidents.record(incidentId, TimelineTypes.EXECUTIVES_BRIEFED, Map.of("kind", kind, "policyWithin", executivesWithin));

@@ -52,6 +52,28 @@ final class RunbookVariables {
     static final String VERIFICATION_SUMMARY = "verificationSummary";
 
     static final String EXPECTED_DEPLOYABLE = "expectedDeployable";
+
+    /** Trust mismatch: the chain as sent, whether it links up without gaps, whether CertLoop holds it to redeploy. */
+    static final String PRESENTED_CHAIN = "presentedChain";
+    static final String CHAIN_COMPLETE = "chainComplete";
+    static final String CHAIN_HELD = "chainHeld";
+
+    /** Key compromise: the custody key, the internal CA's serials for it, the endpoints presenting it (comma lists). */
+    static final String COMPROMISED_KEY_ID = "compromisedKeyId";
+    static final String COMPROMISED_SERIALS = "compromisedSerials";
+    static final String AFFECTED_ENDPOINTS = "affectedEndpoints";
+    /** The multi-instance element: one endpoint presenting the compromised key. */
+    static final String AFFECTED_ENDPOINT = "affectedEndpoint";
+    static final String ENDPOINTS_NEEDING_HANDS = "endpointsNeedingHands";
+    static final String REVOKED_AT = "revokedAt";
+
+    /** Revocation propagation: the CA's answer as text, the subcategory it points to, the approved order. */
+    static final String REVOCATION_EVIDENCE = "revocationEvidence";
+    static final String EVIDENCE_POINTS_TO = "evidencePointsTo";
+    static final String REPLACEMENT_ORDER = "replacementOrder";
+
+    /** Mis-issuance: the internal CA's serial of the mis-issued certificate, empty when another CA issued it. */
+    static final String MIS_ISSUED_SERIAL = "misIssuedSerial";
     static final String NOTIFICATION_KIND = "notificationKind";
 
     /** When the steps finished (ISO instants), for "where did the time go" in the review. */
@@ -61,6 +83,14 @@ final class RunbookVariables {
     static final String VERIFIED_AT = "verifiedAt";
     /** Prefilled into the post-incident review form. */
     static final String TIME_SPENT = "timeSpent";
+
+    /** Who resolved the incident by hand (a commander through the API, or whoever completed the handling task). */
+    static final String RESOLVED_BY = "resolvedBy";
+    static final String RESOLUTION_REASON = "resolutionReason";
+    static final String CLOSED_BY = "closedBy";
+    static final String CLOSE_REASON = "closeReason";
+    /** What the person who handled the incident wrote in the handling task. */
+    static final String HANDLING_NOTES = "handlingNotes";
 
     private RunbookVariables() {
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** How alert names and probe findings become incident categories. */
 class AlertCategoriesTest {
 
-    private final IntakeProperties defaults = new IntakeProperties(null);
+    private final IntakeProperties defaults = new IntakeProperties(null, null);
 
     static Stream<Arguments> alertnames() {
         return Stream.of(
@@ -40,7 +40,7 @@ class AlertCategoriesTest {
     void configurationAddsToAndOverridesTheDefaults() {
         IntakeProperties configured = new IntakeProperties(Map.of(
                 "TLSChainIncomplete", "trust-mismatch/intermediate-not-sent",
-                "SSLCertExpiringSoon", "expiry"));
+                "SSLCertExpiringSoon", "expiry"), null);
         assertThat(configured.categoryOf("TLSChainIncomplete")).contains(new CategoryRef("trust-mismatch", "intermediate-not-sent"));
         assertThat(configured.categoryOf("SSLCertExpiringSoon")).contains(new CategoryRef("expiry", null));
         assertThat(configured.categoryOf("BlackboxSslCertificateExpired")).contains(new CategoryRef("expiry", null));
@@ -48,9 +48,9 @@ class AlertCategoriesTest {
 
     @Test
     void aMisspelledCategoryInConfigurationStopsTheStartWithItsKey() {
-        assertThatThrownBy(() -> new IntakeProperties(Map.of("MyAlert", "expirey")))
+        assertThatThrownBy(() -> new IntakeProperties(Map.of("MyAlert", "expirey"), null))
                 .hasMessageContaining("certloop.intake.alertname-categories.MyAlert=expirey");
-        assertThatThrownBy(() -> new IntakeProperties(Map.of("MyAlert", "expiry/soon")))
+        assertThatThrownBy(() -> new IntakeProperties(Map.of("MyAlert", "expiry/soon"), null))
                 .hasMessageContaining("MyAlert");
     }
 
@@ -61,7 +61,11 @@ class AlertCategoriesTest {
                 Arguments.of("a fingerprint other than the expected one means renewed but not deployed", "FINGERPRINT_MISMATCH", "renewed-not-deployed", null),
                 Arguments.of("an incomplete chain is a trust mismatch: intermediate not sent", "CHAIN_INCOMPLETE", "trust-mismatch", "intermediate-not-sent"),
                 Arguments.of("an untrusted root is a trust mismatch: root missing", "UNTRUSTED_ROOT", "trust-mismatch", "root-missing"),
-                Arguments.of("a revoked certificate still served is a revocation propagation incident", "REVOKED", "revocation-propagation", null));
+                Arguments.of("a revoked certificate still served is a revocation propagation incident", "REVOKED", "revocation-propagation", null),
+                Arguments.of("names that drifted from the inventory's are a certificate issued against policy", "NAME_MISMATCH", "mis-issuance", "against-policy"),
+                Arguments.of("a key below policy is a certificate issued against policy", "WEAK_KEY", "mis-issuance", "against-policy"),
+                Arguments.of("a signature below policy is a certificate issued against policy", "WEAK_SIGNATURE", "mis-issuance", "against-policy"),
+                Arguments.of("a certificate not valid yet is a CA error for a person to look at", "NOT_YET_VALID", "mis-issuance", "ca-error"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,7 +76,8 @@ class AlertCategoriesTest {
 
     @Test
     void aFindingWithoutIncidentMeaningOpensNothing() {
-        assertThat(FindingCategories.of("NAME_MISMATCH")).isEmpty();
+        assertThat(FindingCategories.of("SELF_SIGNED")).isEmpty();
+        assertThat(FindingCategories.of("INCONSISTENT_BACKENDS")).isEmpty();
         assertThat(FindingCategories.of(null)).isEmpty();
     }
 }

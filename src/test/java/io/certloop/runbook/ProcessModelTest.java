@@ -12,10 +12,17 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import io.certloop.incident.Taxonomy;
 import org.camunda.bpm.model.bpmn.instance.BaseElement;
+import org.camunda.bpm.model.bpmn.instance.Message;
+import org.camunda.bpm.model.bpmn.instance.MessageEventDefinition;
+import org.camunda.bpm.model.bpmn.instance.StartEvent;
+import org.camunda.bpm.model.bpmn.instance.SubProcess;
+import org.camunda.bpm.model.bpmn.instance.TimerEventDefinition;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.UserTask;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -67,6 +74,48 @@ class ProcessModelTest {
             assertThat(task.getCamundaDelegateExpression()).as(task.getId() + " delegate").matches("\\$\\{[a-z][A-Za-z]+Delegate}");
             assertThat(task.isCamundaAsyncBefore()).as(task.getId() + " asyncBefore").isTrue();
         }
+    }
+
+    @Test
+    void everyIncidentCategoryStartsARunbookFromProcesses() {
+        assertThat(RunbookLauncher.RUNBOOKS.keySet()).as("no category without a runbook")
+                .containsExactlyInAnyOrderElementsOf(Taxonomy.categories());
+        for (String key : RunbookLauncher.RUNBOOKS.values()) {
+            assertThat(Path.of("processes", key + ".bpmn")).as(key).isRegularFile();
+        }
+    }
+
+    /**
+     * Every incident runbook escalates at the response SLA, updates at the cadence (both from the
+     * severity policy), ends in a review, and ends cleanly when a commander resolves or closes.
+     */
+    @ParameterizedTest
+    @MethodSource("incidentRunbooks")
+    void everyIncidentRunbookHasItsTimersAReviewAndTheCommanderMessages(String key) {
+        BpmnModelInstance model = Bpmn.readModelFromFile(Path.of("processes", key + ".bpmn").toFile());
+        Set<String> messages = model.getModelElementsByType(Message.class).stream().map(Message::getName)
+                .collect(Collectors.toSet());
+        assertThat(messages).contains(RunbookMessages.INCIDENT_RESOLVED, RunbookMessages.INCIDENT_CLOSED);
+        List<StartEvent> eventStarts = model.getModelElementsByType(SubProcess.class).stream()
+                .filter(SubProcess::triggeredByEvent).flatMap(sub -> sub.getChildElementsByType(StartEvent.class).stream())
+                .toList();
+        assertThat(eventStarts).filteredOn(start -> start.isInterrupting() && start.getEventDefinitions().stream()
+                .anyMatch(definition -> definition instanceof MessageEventDefinition))
+                .extracting(start -> ((MessageEventDefinition) start.getEventDefinitions().iterator().next()).getMessage()
+                        .getName())
+                .containsExactlyInAnyOrder(RunbookMessages.INCIDENT_RESOLVED, RunbookMessages.INCIDENT_CLOSED);
+        List<String> timers = eventStarts.stream().flatMap(start -> start.getEventDefinitions().stream())
+                .filter(TimerEventDefinition.class::isInstance).map(TimerEventDefinition.class::cast)
+                .map(timer -> timer.getTimeDuration() != null ? timer.getTimeDuration().getTextContent()
+                        : timer.getTimeCycle().getTextContent())
+                .toList();
+        assertThat(timers).contains("${responseSla}", "R/${updateCadence}");
+        assertThat(model.getModelElementsByType(UserTask.class)).as("a review")
+                .anyMatch(task -> task.getName().contains("review"));
+    }
+
+    static Stream<String> incidentRunbooks() {
+        return RunbookLauncher.RUNBOOKS.values().stream().sorted();
     }
 
     @ParameterizedTest

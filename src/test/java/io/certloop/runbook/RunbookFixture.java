@@ -47,6 +47,7 @@ final class RunbookFixture {
         Mocks.register("identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents));
         Mocks.register("recordOwnerDelegate", new RecordOwnerDelegate(inventory, incidents));
         Mocks.register("notifyOwnersDelegate", new NotifyOwnersDelegate(notifier, incidents));
+        Mocks.register("escalateRevocationDeadlineDelegate", new EscalateRevocationDeadlineDelegate(notifier, incidents));
         Mocks.register("beginIssuanceDelegate", new BeginIssuanceDelegate(remediation, incidents));
         Mocks.register("pollIssuanceDelegate", new PollIssuanceDelegate(remediation, incidents));
         Mocks.register("acceptAdministratorCertificateDelegate", new AcceptAdministratorCertificateDelegate(remediation, incidents));
@@ -57,6 +58,20 @@ final class RunbookFixture {
         Mocks.register("closeIncidentDelegate", new CloseIncidentDelegate(incidents));
         Mocks.register("checkExpectedCertificateDelegate", new CheckExpectedCertificateDelegate(remediation, incidents));
         Mocks.register("requireLiveVerificationListener", new RequireLiveVerificationListener(remediation, incidents));
+        Mocks.register("recordHandlingDelegate", new RecordHandlingDelegate(incidents));
+        Mocks.register("inspectChainDelegate", new InspectChainDelegate(remediation, incidents));
+        RunbookLists lists = new RunbookLists();
+        Mocks.register("runbookLists", lists);
+        Mocks.register("mapKeyExposureDelegate", new MapKeyExposureDelegate(remediation, incidents));
+        Mocks.register("revokeCompromisedCertificatesDelegate",
+                new RevokeCompromisedCertificatesDelegate(remediation, lists, incidents));
+        Mocks.register("replaceAffectedEndpointDelegate",
+                new ReplaceAffectedEndpointDelegate(remediation, lists, incidents));
+        Mocks.register("recordKeyReplacedDelegate", new RecordKeyReplacedDelegate(incidents));
+        Mocks.register("confirmRevocationDelegate", new ConfirmRevocationDelegate(remediation, incidents));
+        Mocks.register("inspectMisIssuanceDelegate", new InspectMisIssuanceDelegate(remediation, incidents));
+        Mocks.register("revokeMisIssuedDelegate", new RevokeMisIssuedDelegate(remediation, incidents));
+        Mocks.register("recordTaskOutcomeListener", new RecordTaskOutcomeListener(incidents));
     }
 
     /** Runs the async continuation or timer waiting at this activity. */

@@ -1,0 +1,65 @@
+package io.certloop.runbook;
+
+import io.certloop.incident.TimelineTypes;
+
+import io.certloop.incident.IncidentClosedByCommander;
+import io.certloop.incident.IncidentResolvedByCommander;
+import io.certloop.incident.IncidentService;
+import java.util.Map;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.MessageCorrelationResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ends a runbook cleanly when a person resolves or closes its incident: a BPMN message the runbook
+ * catches in an interrupting event subprocess (resolved: review then close; closed: end), never an
+ * administrator deleting the instance. Runs in the transaction that recorded the decision.
+ */
+@Component
+class RunbookMessages {
+
+    /** Message names every incident runbook catches (process tests and the model test use them too). */
+    static final String INCIDENT_RESOLVED = "incidentResolved";
+    static final String INCIDENT_CLOSED = "incidentClosed";
+
+    private static final Logger log = LoggerFactory.getLogger(RunbookMessages.class);
+
+    private final RuntimeService runtime;
+    private final IdentityService identity;
+    private final IncidentService incidents;
+
+    RunbookMessages(RuntimeService runtime, IdentityService identity, IncidentService incidents) {
+        this.runtime = runtime;
+        this.identity = identity;
+        this.incidents = incidents;
+    }
+
+    @EventListener
+    void resolved(IncidentResolvedByCommander event) {
+        int count = correlate(INCIDENT_RESOLVED, event.incidentId(), Map.of(RunbookVariables.RESOLVED_BY, event.actor(),
+                RunbookVariables.RESOLUTION_REASON, event.reason()));
+        incidents.record(event.incidentId(), TimelineTypes.RUNBOOK_NOTIFIED, event.actor(),
+                Map.of("message", INCIDENT_RESOLVED, "processInstances", count));
+    }
+
+    @EventListener
+    void closed(IncidentClosedByCommander event) {
+        int count = correlate(INCIDENT_CLOSED, event.incidentId(), Map.of(RunbookVariables.CLOSED_BY, event.actor(),
+                RunbookVariables.CLOSE_REASON, event.reason()));
+        incidents.record(event.incidentId(), TimelineTypes.RUNBOOK_NOTIFIED, event.actor(),
+                Map.of("message", INCIDENT_CLOSED, "processInstances", count));
+    }
+
+    private int correlate(String message, String incidentId, Map<String, Object> variables) {
+        var results = AsCertLoop.call(identity, () -> runtime.createMessageCorrelation(message)
+                .processInstanceBusinessKey(incidentId).setVariables(variables).correlateAllWithResult());
+        log.info("Incident {}: message {} reached {} runbook instance(s) {}", incidentId, message, results.size(),
+                results.stream().map(MessageCorrelationResult::getProcessInstance)
+                        .map(p -> p == null ? "?" : p.getId()).toList());
+        return results.size();
+    }
+}

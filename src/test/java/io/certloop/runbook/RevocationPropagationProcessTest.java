@@ -1,0 +1,136 @@
+package io.certloop.runbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.certloop.inventory.ReplacementPath;
+import io.certloop.remediation.KeyExposure;
+import io.certloop.remediation.ReplacementEvidence;
+import io.certloop.remediation.RevocationEvidence;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mockito.InOrder;
+
+/** Every path of {@code revocation-propagation}, with the real delegates and mocked capabilities. */
+@Deployment(resources = "processes/revocation-propagation.bpmn")
+class RevocationPropagationProcessTest {
+
+    @RegisterExtension
+    static ProcessEngineExtension engine = ProcessEngineExtension.builder()
+            .configurationResource("camunda-process-test.cfg.xml").build();
+
+    static final String INCIDENT = "INC-2026-000800";
+
+    RunbookFixture fixture;
+    ManagementService management;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new RunbookFixture();
+        org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
+        management = engine.getManagementService();
+        when(fixture.inventory.get("web")).thenReturn(TrustMismatchProcessTest.webEndpoint(ReplacementPath.INTERNAL_CA));
+        when(fixture.remediation.revocationStatus("web")).thenReturn(new RevocationEvidence(true, "e".repeat(64),
+                "REVOKED", "CRL", "http://127.0.0.1:9/crl", Instant.parse("2026-11-29T10:00:00Z"), "listed on the CRL",
+                "uncoordinated-replacement"));
+        when(fixture.remediation.keyExposure("web")).thenReturn(new KeyExposure(null, "e".repeat(64), List.of(),
+                List.of("web", "web-standby"), "endpoints expected to present it [web, web-standby]"));
+        when(fixture.remediation.replaceable(anyString())).thenReturn(true);
+        when(fixture.remediation.replace(anyString(), anyString()))
+                .thenAnswer(call -> evidence(call.getArgument(0), true));
+    }
+
+    @Test
+    void theRevocationIsConfirmedTheCommanderApprovesThePlanAndEveryEndpointIsReplacedInItsOrder() {
+        ProcessInstance instance = start();
+        runThrough(instance, "identifyOwnership", "notifyOwners", "confirmRevocation", "mapVerifierPopulation");
+
+        assertThat(instance).isWaitingAt("approveReplacementPlan");
+        assertThat(task()).hasCandidateGroup("incident-commanders");
+        assertThat(fixture.incidents.last.get("revocation-confirmed")).containsEntry("status", "REVOKED")
+                .containsEntry("source", "CRL").containsEntry("pointsTo", "uncoordinated-replacement");
+        Map<String, Object> variables = engine.getRuntimeService().getVariables(instance.getId());
+        assertThat(variables).containsEntry("replacementOrder", "web,web-standby")
+                .containsEntry("evidencePointsTo", "uncoordinated-replacement");
+        assertThat(variables.get("revocationEvidence")).asString().contains("REVOKED from CRL", "2026-11-29T10:00:00Z");
+        verify(fixture.remediation, never()).replace(anyString(), anyString());
+
+        complete(task(), Map.of("planApproved", "yes", "replacementOrder", "web-standby,web",
+                "ownerMessage", "Clients may see a revoked certificate until replaced; retry after the change."));
+        runThrough(instance, "replaceAffectedEndpoint#multiInstanceBody", "replaceAffectedEndpoint",
+                "replaceAffectedEndpoint", "recordReplacements", "notifyResolved");
+
+        InOrder order = inOrder(fixture.remediation);
+        order.verify(fixture.remediation).replace(eq("web-standby"), anyString());
+        order.verify(fixture.remediation).replace(eq("web"), anyString());
+        assertThat(fixture.incidents.resolved).contains(INCIDENT);
+        assertThat(instance).isWaitingAt("reviewIncident");
+        assertThat(fixture.incidents.last.get("task-completed")).containsKey("completedBy");
+    }
+
+    @Test
+    void anEndpointThatCannotBeAutomatedGetsItsOwnTaskAndTheIncidentWaitsForIt() {
+        when(fixture.remediation.replaceable("web-standby")).thenReturn(false);
+        ProcessInstance instance = start();
+        runThrough(instance, "identifyOwnership", "notifyOwners", "confirmRevocation", "mapVerifierPopulation");
+        assertThat(instance).isWaitingAt("approveReplacementPlan");
+        complete(task(), Map.of("planApproved", "yes", "replacementOrder", "web,web-standby", "ownerMessage", "retry"));
+        runThrough(instance, "replaceAffectedEndpoint#multiInstanceBody", "replaceAffectedEndpoint",
+                "replaceAffectedEndpoint", "replaceAffectedEndpointByHand");
+        assertThat(instance).isWaitingAt("replaceAffectedEndpointByHand");
+        assertThat(fixture.incidents.resolved).doesNotContain(INCIDENT);
+        assertThat(engine.getTaskService().getVariable(task().getId(), "affectedEndpoint")).isEqualTo("web-standby");
+        complete(task(), Map.of("handlingNotes", "replaced on the appliance"));
+        runThrough(instance, "recordReplacements", "notifyResolved");
+        assertThat(fixture.incidents.resolved).contains(INCIDENT);
+    }
+
+    @Test
+    void aPlanNotApprovedReplacesNothingAndTheCommanderRecordsHowItWasHandled() {
+        ProcessInstance instance = start();
+        runThrough(instance, "identifyOwnership", "notifyOwners", "confirmRevocation", "mapVerifierPopulation");
+        assertThat(instance).isWaitingAt("approveReplacementPlan");
+        complete(task(), Map.of("planApproved", "no", "replacementOrder", "web", "ownerMessage", "none",
+                "handlingNotes", "revoked by mistake; the CA reinstated nothing, the owner replaces next window"));
+        runThrough(instance, "coordinateByHand", "notifyResolved");
+        assertThat(instance).isWaitingAt("reviewIncident");
+        verify(fixture.remediation, never()).replace(anyString(), anyString());
+    }
+
+    private static ReplacementEvidence evidence(String endpoint, boolean succeeded) {
+        return new ReplacementEvidence(endpoint, succeeded, succeeded ? "VERIFIED" : "VERIFICATION_FAILED",
+                new ReplacementEvidence.Issued("crt-" + endpoint, "internal-ca", "d".repeat(64), "0c",
+                        "2027-01-01T00:00:00Z", "key-new"), null, null, null, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    }
+
+    private ProcessInstance start() {
+        return engine.getRuntimeService().startProcessInstanceByKey("revocation-propagation", INCIDENT, Map.of(
+                "incidentId", INCIDENT, "endpoint", "web", "category", "revocation-propagation",
+                "severity", "SEV2", "responseSla", "PT30M", "updateCadence", "PT1H", "issueAttempts", 0,
+                "deployAttempts", 0, "verifyAttempts", 0));
+    }
+
+    private void runThrough(ProcessInstance instance, String... activities) {
+        for (String activity : activities) {
+            RunbookFixture.run(management, instance, activity);
+        }
+    }
+}
