@@ -43,9 +43,12 @@ public class IncidentService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final TransactionTemplate savepoint;
+    private final List<CloseGuard> closeGuards;
 
     IncidentService(IncidentRepository repository, InventoryService inventory, SeverityPolicy severityPolicy,
-            ApplicationEventPublisher events, Clock clock, PlatformTransactionManager transactions) {
+            ApplicationEventPublisher events, Clock clock, PlatformTransactionManager transactions,
+            List<CloseGuard> closeGuards) {
+        this.closeGuards = List.copyOf(closeGuards);
         this.repository = repository;
         this.inventory = inventory;
         this.severityPolicy = severityPolicy;
@@ -201,12 +204,21 @@ public class IncidentService {
         return get(incidentId);
     }
 
-    /** Closes an incident after its review (or as not a certificate incident). Idempotent. */
+    /**
+     * Closes an incident after its review (or as not a certificate incident). Idempotent.
+     *
+     * @throws ConflictException when a {@link CloseGuard} says it may not close yet (an unreviewed break-glass)
+     */
     @Transactional
     public Incident close(String incidentId, String actor, String summary) {
         Incident incident = locked(incidentId);
         if (incident.state() == IncidentState.CLOSED) {
             return incident;
+        }
+        for (CloseGuard guard : closeGuards) {
+            guard.closeBlockedBecause(incidentId).ifPresent(reason -> {
+                throw new ConflictException("incident " + incidentId + " cannot close yet: " + reason);
+            });
         }
         Instant now = clock.instant();
         repository.close(incidentId, summary, now);

@@ -78,9 +78,17 @@ public class RemediationService {
 
     /** Starts (or resumes, for the same idempotency key) issuance through the endpoint's replacement path. */
     public IssuanceStep beginIssuance(String endpointName, String idempotencyKey) {
+        return beginIssuance(endpointName, idempotencyKey, null);
+    }
+
+    /**
+     * As {@link #beginIssuance(String, String)}, from the named profile instead of the endpoint's (null: the
+     * endpoint's). Only the break-glass runbook names one: {@code emergency}, which the inventory refuses.
+     */
+    public IssuanceStep beginIssuance(String endpointName, String idempotencyKey, String profile) {
         Endpoint endpoint = inventory.get(endpointName);
-        return issuers.forPath(endpoint.replacementPath().value())
-                .begin(IssueRequest.of(endpoint.name(), endpoint.expectedNames(), endpoint.profile(), idempotencyKey));
+        return issuers.forPath(endpoint.replacementPath().value()).begin(IssueRequest.of(endpoint.name(),
+                endpoint.expectedNames(), profile == null ? endpoint.profile() : profile, idempotencyKey));
     }
 
     public IssuanceStep pollIssuance(String replacementPath, String requestId) {
