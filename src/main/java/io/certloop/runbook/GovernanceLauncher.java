@@ -12,6 +12,7 @@ import io.certloop.governance.ExceptionService;
 import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.InventoryService;
 import io.certloop.issuance.IssuanceProperties;
+import io.certloop.remediation.RemediationService;
 import java.util.HashMap;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
@@ -45,9 +46,12 @@ class GovernanceLauncher {
     private final BreakGlassService breakGlass;
     private final InventoryService inventory;
     private final IssuanceProperties issuance;
+    private final RemediationService remediation;
 
     GovernanceLauncher(RuntimeService runtime, IdentityService identity, ExceptionService exceptions,
-            BreakGlassService breakGlass, InventoryService inventory, IssuanceProperties issuance) {
+            BreakGlassService breakGlass, InventoryService inventory, IssuanceProperties issuance,
+            RemediationService remediation) {
+        this.remediation = remediation;
         this.runtime = runtime;
         this.identity = identity;
         this.exceptions = exceptions;
@@ -97,11 +101,12 @@ class GovernanceLauncher {
         variables.put(REQUESTER, request.requestedBy());
         variables.put(APPROVALS_NEEDED, request.approvalsNeeded());
         variables.put(APPROVALS, 0);
-        variables.put(REPLACEMENT_PATH, endpoint.replacementPath().value());
+        String path = remediation.issuancePath(endpoint.name(), EMERGENCY_PROFILE);
+        variables.put(REPLACEMENT_PATH, path);
         variables.put(WHAT_WILL_BE_ISSUED, "A certificate from the emergency profile (valid " + emergency.validity()
                 + ", " + emergency.keyType() + ", only for " + (emergency.allowedDomains().isEmpty() ? "any domain"
                 : String.join(", ", emergency.allowedDomains())) + ") for " + String.join(", ", endpoint.expectedNames())
-                + " through " + endpoint.replacementPath().value() + ", deployed to " + endpoint.name()
+                + " through " + path + ", deployed to " + endpoint.name()
                 + " and verified live; replaced by a standard certificate before half its validity has passed.");
         variables.put(DEPLOYMENT_KEY, request.id() + "-emergency");
         variables.put(ISSUE_ATTEMPTS, 0);

@@ -26,8 +26,8 @@ class IssueProfileCertificateDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         String profile = string(execution, ISSUANCE_PROFILE);
         String key = string(execution, BREAK_GLASS_ID) + ":issue:" + profile;
-        IssuanceSteps.apply(execution, remediation.beginIssuance(endpoint(execution), key,
-                STANDARD.equals(profile) ? null : profile), incidents);
+        String named = STANDARD.equals(profile) ? remediation.endpointProfile(endpoint(execution)) : profile;
+        IssuanceSteps.apply(execution, remediation.beginIssuance(endpoint(execution), key, named), incidents);
     }
 
     /** The input parameter value that means "the endpoint's own profile". */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -91,7 +90,8 @@ class BreakGlassProcessTest {
                 }, fixture.incidents));
         when(fixture.remediation.beginIssuance(eq("web"), anyString(), eq("emergency")))
                 .thenReturn(new IssuanceStep.Issued("cert-e", certificate("cert-e", EMERGENCY, Duration.ofDays(7))));
-        when(fixture.remediation.beginIssuance(eq("web"), anyString(), isNull()))
+        when(fixture.remediation.endpointProfile("web")).thenReturn("standard");
+        when(fixture.remediation.beginIssuance(eq("web"), anyString(), eq("standard")))
                 .thenReturn(new IssuanceStep.Issued("cert-s", certificate("cert-s", STANDARD, Duration.ofDays(90))));
         when(fixture.remediation.certificate("cert-e")).thenReturn(certificate("cert-e", EMERGENCY, Duration.ofDays(7)));
         when(fixture.remediation.certificate("cert-s")).thenReturn(certificate("cert-s", STANDARD, Duration.ofDays(90)));
@@ -145,7 +145,7 @@ class BreakGlassProcessTest {
 
         runThrough(instance, "standardReplacementDue", "issueStandardCertificate", "deployStandardCertificate",
                 "verifyStandardCertificate", "recordStandardReplacement");
-        verify(fixture.remediation).beginIssuance("web", BREAK_GLASS + ":issue:endpoint", null);
+        verify(fixture.remediation).beginIssuance("web", BREAK_GLASS + ":issue:endpoint", "standard");
         verify(fixture.remediation).deploy("web", "cert-s", BREAK_GLASS + "-standard-deploy-1");
         verify(fixture.remediation).expect("web", STANDARD);
         assertThat(records.standard).isEqualTo(STANDARD);
