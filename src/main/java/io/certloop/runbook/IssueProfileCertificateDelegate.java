@@ -27,7 +27,7 @@ class IssueProfileCertificateDelegate extends RunbookDelegate {
         String profile = string(execution, ISSUANCE_PROFILE);
         String key = string(execution, BREAK_GLASS_ID) + ":issue:" + profile;
         String named = STANDARD.equals(profile) ? remediation.endpointProfile(endpoint(execution)) : profile;
-        IssuanceSteps.apply(execution, remediation.beginIssuance(endpoint(execution), key, named), incidents);
+        IssuanceSteps.apply(execution, remediation.beginIssuance(endpoint(execution), key, named), incidents, now());
     }
 
     /** The input parameter value that means "the endpoint's own profile". */

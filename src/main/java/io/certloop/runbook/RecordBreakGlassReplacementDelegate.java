@@ -4,7 +4,6 @@ import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.remediation.RemediationService;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -26,14 +25,11 @@ class RecordBreakGlassReplacementDelegate extends RunbookDelegate {
     private final RemediationService remediation;
     private final BreakGlassLog breakGlass;
     private final IncidentLog incidents;
-    private final Clock clock;
 
-    RecordBreakGlassReplacementDelegate(RemediationService remediation, BreakGlassLog breakGlass, IncidentLog incidents,
-            Clock clock) {
+    RecordBreakGlassReplacementDelegate(RemediationService remediation, BreakGlassLog breakGlass, IncidentLog incidents) {
         this.remediation = remediation;
         this.breakGlass = breakGlass;
         this.incidents = incidents;
-        this.clock = clock;
     }
 
     /** Two fifths into the certificate's validity: well before half of it has passed. */
@@ -55,7 +51,7 @@ class RecordBreakGlassReplacementDelegate extends RunbookDelegate {
             incidents.resolved(incidentId(execution), "break-glass: the emergency certificate " + sha256
                     + " is verified live (valid until " + certificate.notAfter() + ")");
             Instant replaceAt = standardReplacementAt(certificate.notBefore(), certificate.notAfter());
-            Instant now = clock.instant();
+            Instant now = now();
             execution.setVariable(STANDARD_REPLACEMENT_AT, Date.from(replaceAt.isBefore(now) ? now : replaceAt));
             execution.setVariable(EMERGENCY_SHA256, sha256);
             // the standard replacement deploys under its own ids, from its first attempt

@@ -14,7 +14,6 @@ import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.remediation.Verification;
 import io.certloop.system.ForbiddenException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,7 +81,7 @@ class BreakGlassProcessTest {
         Mocks.register("recordBreakGlassReviewListener", new RecordBreakGlassReviewListener(records));
         Mocks.register("issueProfileCertificateDelegate", new IssueProfileCertificateDelegate(fixture.remediation, fixture.incidents));
         Mocks.register("recordBreakGlassReplacementDelegate", new RecordBreakGlassReplacementDelegate(fixture.remediation,
-                records, fixture.incidents, Clock.systemUTC()));
+                records, fixture.incidents));
         Mocks.register("notifyBreakGlassDelegate", new NotifyBreakGlassDelegate(
                 (reference, endpoint, requester, audience, kind, subject, body) -> {
                     notified.add(kind + ":" + audience);
