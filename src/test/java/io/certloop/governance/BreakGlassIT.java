@@ -97,10 +97,12 @@ class BreakGlassIT extends PostgresIntegrationTest {
 
         // the requester cannot approve her own request
         String first = approvalTask(processInstanceId);
+        ApiClient abel = ApiClient.as(port, "abel", "abel-pw");
+        assertThat(ExceptionReviewIT.filterTaskIds(abel, "Approvals waiting")).as("the approvers' Tasklist filter")
+                .contains(first);
         ApiClient.Response own = opal.post("/engine-rest/task/" + first + "/complete", decision("approve", "go"));
         assertThat(own.status()).as(own.body()).isGreaterThanOrEqualTo(400);
         assertThat(own.body()).contains("four eyes");
-        ApiClient abel = ApiClient.as(port, "abel", "abel-pw");
         assertThat(abel.post("/engine-rest/task/" + first + "/complete", decision("approve", "outage confirmed")).status())
                 .isEqualTo(204);
         // the same approver twice does not count as two
@@ -136,6 +138,8 @@ class BreakGlassIT extends PostgresIntegrationTest {
             return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
         });
         assertThat(review.path("due").asText()).isNotBlank();
+        assertThat(ExceptionReviewIT.filterTaskIds(ApiClient.as(port, "bea", "bea-pw"), "Overdue break-glass reviews"))
+                .as("not overdue yet").doesNotContain(review.path("id").asText());
         assertThatThrownBy(() -> incidents.close(incidentId, "iris", "done")).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("review");
         ApiClient.Response reviewed = ApiClient.as(port, "bea", "bea-pw").post("/engine-rest/task/"

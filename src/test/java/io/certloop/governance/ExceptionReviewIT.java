@@ -127,6 +127,7 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
             return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
         });
         String taskId = task.path("id").asText();
+        assertThat(filterTaskIds(bob, "Exceptions to review")).as("the board's Tasklist filter shows it").contains(taskId);
         ApiClient.Response form = bob.get("/engine-rest/task/" + taskId + "/deployed-form");
         assertThat(form.status()).as(form.body()).isEqualTo(200);
         assertThat(form.json().path("id").asText()).isEqualTo("review-exception");
@@ -203,6 +204,18 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         String renewal = olga.post("/api/exceptions", request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
                 .json().path("id").asText();
         assertThat(olga.get("/api/exceptions/" + renewal).json().path("previous").findValuesAsText("id")).contains(id);
+    }
+
+    /** The task ids a Tasklist filter (created at start) shows this user. */
+    static List<String> filterTaskIds(ApiClient user, String filterName) {
+        JsonNode filters = user.get("/engine-rest/filter?resourceType=Task").json();
+        for (JsonNode filter : filters) {
+            if (filterName.equals(filter.path("name").asText())) {
+                return user.get("/engine-rest/filter/" + filter.path("id").asText() + "/list?maxResults=500").json()
+                        .findValuesAsText("id");
+            }
+        }
+        throw new AssertionError("no Tasklist filter named " + filterName + " in " + filters);
     }
 
     private JsonNode openIncidents(String endpoint) {
