@@ -35,15 +35,17 @@ public class EndpointProbeService {
     private final ProbeHistoryRepository history;
     private final ApplicationEventPublisher events;
     private final ProbeMetrics metrics;
+    private final FindingSuppressions suppressions;
     private final Clock clock;
     private volatile boolean metricsLoaded;
 
     EndpointProbeService(TlsProber prober, ProbeHistoryRepository history, ApplicationEventPublisher events,
-            ProbeMetrics metrics, Clock clock) {
+            ProbeMetrics metrics, FindingSuppressions suppressions, Clock clock) {
         this.prober = prober;
         this.history = history;
         this.events = events;
         this.metrics = metrics;
+        this.suppressions = suppressions;
         this.clock = clock;
     }
 
@@ -64,6 +66,7 @@ public class EndpointProbeService {
             throw e;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
+        report = markSuppressed(report, suppressions.suppressedFindings(endpoint.name()));
         history.record(endpoint.id(), endpoint.name(), report);
         metrics.recordProbe(endpoint.name(), report, took);
         reconcile(endpoint, report);
@@ -87,11 +90,28 @@ public class EndpointProbeService {
                 current.stream().map(Endpoint::id).collect(Collectors.toSet()));
     }
 
+    /** Findings an active exception excuses stay in the report, marked with the exception's id. */
+    private static ProbeReport markSuppressed(ProbeReport report, Map<String, String> suppressed) {
+        if (suppressed.isEmpty() || report.findings().stream().noneMatch(f -> suppressed.containsKey(f.code()))) {
+            return report;
+        }
+        return report.withFindings(report.findings().stream().map(f -> suppressed.containsKey(f.code())
+                ? f.suppressedBy(suppressed.get(f.code())) : f).toList());
+    }
+
     private void reconcile(Endpoint endpoint, ProbeReport report) {
         Instant now = clock.instant();
-        Map<String, Finding> current = report.findings().stream()
-                .collect(Collectors.toMap(Finding::code, Function.identity(), (a, b) -> a));
         Set<String> open = new LinkedHashSet<>(history.openFindings(endpoint.id()));
+        // an excused finding is not standing: it opens no incident, and the first cycle after its exception ends
+        // raises it again
+        for (Finding finding : report.findings()) {
+            if (finding.suppressedBy() != null && open.remove(finding.code()) && history.close(endpoint.id(), finding.code())) {
+                log.info("finding {} on endpoint {} is excused by exception {}: no longer standing", finding.code(),
+                        endpoint.name(), finding.suppressedBy());
+            }
+        }
+        Map<String, Finding> current = report.findings().stream().filter(finding -> finding.suppressedBy() == null)
+                .collect(Collectors.toMap(Finding::code, Function.identity(), (a, b) -> a));
         String leaf = report.leaf() == null ? null : report.leaf().sha256();
         for (Finding finding : current.values()) {
             if (!open.contains(finding.code()) && history.open(endpoint.id(), finding, now)) {

@@ -43,9 +43,12 @@ public class IncidentService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final TransactionTemplate savepoint;
+    private final List<CloseGuard> closeGuards;
 
     IncidentService(IncidentRepository repository, InventoryService inventory, SeverityPolicy severityPolicy,
-            ApplicationEventPublisher events, Clock clock, PlatformTransactionManager transactions) {
+            ApplicationEventPublisher events, Clock clock, PlatformTransactionManager transactions,
+            List<CloseGuard> closeGuards) {
+        this.closeGuards = List.copyOf(closeGuards);
         this.repository = repository;
         this.inventory = inventory;
         this.severityPolicy = severityPolicy;
@@ -241,6 +244,7 @@ public class IncidentService {
         if (incident.state() == IncidentState.CLOSED) {
             throw new ConflictException("incident " + incidentId + " is already closed");
         }
+        refuseWhileGuarded(incidentId);
         Instant now = clock.instant();
         repository.close(incidentId, "closed by " + actor + ": " + reason, now);
         repository.append(incidentId, now, TimelineTypes.CLOSED, actor(actor), byCommander(reason));
@@ -249,13 +253,18 @@ public class IncidentService {
         return get(incidentId);
     }
 
-    /** Closes an incident after its review (or as not a certificate incident). Idempotent. */
+    /**
+     * Closes an incident after its review (or as not a certificate incident). Idempotent.
+     *
+     * @throws ConflictException when a {@link CloseGuard} says it may not close yet (an unreviewed break-glass)
+     */
     @Transactional
     public Incident close(String incidentId, String actor, String summary) {
         Incident incident = locked(incidentId);
         if (incident.state() == IncidentState.CLOSED) {
             return incident;
         }
+        refuseWhileGuarded(incidentId);
         Instant now = clock.instant();
         repository.close(incidentId, summary, now);
         repository.append(incidentId, now, TimelineTypes.CLOSED, actor(actor), summaryDetail(summary));
@@ -312,5 +321,14 @@ public class IncidentService {
 
     private static String actor(String actor) {
         return actor == null || actor.isBlank() ? SYSTEM_ACTOR : actor;
+    }
+
+    /** A {@link CloseGuard} (an unreviewed break-glass) keeps an incident from closing, by any path. */
+    private void refuseWhileGuarded(String incidentId) {
+        for (CloseGuard guard : closeGuards) {
+            guard.closeBlockedBecause(incidentId).ifPresent(reason -> {
+                throw new ConflictException("incident " + incidentId + " cannot close yet: " + reason);
+            });
+        }
     }
 }

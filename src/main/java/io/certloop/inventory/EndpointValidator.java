@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  */
 class EndpointValidator {
 
+    /** Only the break-glass runbook issues from it; no endpoint may carry it. */
+    static final String EMERGENCY_PROFILE = "emergency";
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
     private static final Pattern LABEL = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -110,6 +113,10 @@ class EndpointValidator {
         String profile = request.profile() == null ? "standard" : request.profile().trim();
         if (!PROFILE.matcher(profile).matches()) {
             errors.add(new FieldError(prefix + "profile", "must be a profile name of lower-case letters, digits and '-'"));
+        }
+        if (EMERGENCY_PROFILE.equals(profile)) {
+            errors.add(new FieldError(prefix + "profile", "the emergency profile is issued only by the break-glass runbook "
+                    + "(POST /api/incidents/{id}/break-glass, approved by others); give the endpoint its standard profile"));
         }
         FileDeployment deployment = deployment(request.deployment(), prefix + "deployment", errors);
         String expectedSha256 = null;

@@ -83,9 +83,36 @@ public class RemediationService {
 
     /** Starts (or resumes, for the same idempotency key) issuance through the endpoint's replacement path. */
     public IssuanceStep beginIssuance(String endpointName, String idempotencyKey) {
+        return beginIssuance(endpointName, idempotencyKey, null);
+    }
+
+    /**
+     * As {@link #beginIssuance(String, String)}, from the named profile instead of the endpoint's (null: the
+     * endpoint's). Only the break-glass runbook names one: {@code emergency}, which the inventory refuses.
+     */
+    public IssuanceStep beginIssuance(String endpointName, String idempotencyKey, String profile) {
         Endpoint endpoint = inventory.get(endpointName);
-        return issuers.forPath(endpoint.replacementPath().value())
-                .begin(IssueRequest.of(endpoint.name(), endpoint.expectedNames(), endpoint.profile(), idempotencyKey));
+        return issuers.forPath(issuancePath(endpoint, profile)).begin(IssueRequest.of(endpoint.name(),
+                endpoint.expectedNames(), profile == null ? endpoint.profile() : profile, idempotencyKey));
+    }
+
+    /**
+     * Where a certificate from {@code profile} comes from: the endpoint's own automated path; the internal CA when a
+     * profile is named (break-glass) and the endpoint's path needs a person, which is exactly when break-glass is
+     * wanted (the emergency profile's allowed domains constrain what it may name).
+     */
+    /** The profile the endpoint's certificates are issued from. */
+    public String endpointProfile(String endpointName) {
+        return inventory.get(endpointName).profile();
+    }
+
+    public String issuancePath(String endpointName, String profile) {
+        return issuancePath(inventory.get(endpointName), profile);
+    }
+
+    private static String issuancePath(Endpoint endpoint, String profile) {
+        return profile != null && !endpoint.replacementPath().automated() ? InternalCaIssuer.PATH
+                : endpoint.replacementPath().value();
     }
 
     public IssuanceStep pollIssuance(String replacementPath, String requestId) {

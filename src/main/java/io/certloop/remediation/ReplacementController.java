@@ -6,6 +6,7 @@ import io.certloop.issuance.CaUnavailableException;
 import io.certloop.issuance.IssuanceException;
 import io.certloop.system.security.Groups;
 import io.certloop.system.security.RequiresGroup;
+import io.certloop.system.InvalidRequestException;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -24,6 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class ReplacementController {
+
+    private static final String EMERGENCY_PROFILE = "emergency";
 
     private final RemediationService remediation;
     private final InventoryService inventory;
@@ -38,11 +42,25 @@ class ReplacementController {
 
     @PostMapping("/api/inventory/endpoints/{ref}/replace")
     @RequiresGroup(Groups.OPERATORS)
-    ResponseEntity<ReplacementEvidence> replace(@PathVariable String ref) {
+    ResponseEntity<ReplacementEvidence> replace(@PathVariable String ref,
+            @RequestBody(required = false) ReplaceJson body) {
         Endpoint endpoint = inventory.get(ref);
+        String profile = body == null || body.profile() == null ? endpoint.profile() : body.profile().strip();
+        if (EMERGENCY_PROFILE.equals(profile) || EMERGENCY_PROFILE.equals(endpoint.profile())) {
+            throw new InvalidRequestException("profile", "the emergency profile is issued only by the break-glass runbook"
+                    + " (POST /api/incidents/{id}/break-glass, approved by others), never by /replace");
+        }
+        if (!profile.equals(endpoint.profile())) {
+            throw new InvalidRequestException("profile", "/replace issues from the endpoint's own profile "
+                    + endpoint.profile() + "; change the endpoint to change it");
+        }
         String key = "replace-" + endpoint.name() + "-" + UUID.randomUUID();
         ReplacementEvidence evidence = remediation.replace(endpoint.name(), key, verifyWithin);
         return ResponseEntity.status(evidence.succeeded() ? HttpStatus.OK : HttpStatus.CONFLICT).body(evidence);
+    }
+
+    /** Optional; {@code profile}, when given, must be the endpoint's own. */
+    record ReplaceJson(String profile) {
     }
 
     @ExceptionHandler(RemediationException.class)

@@ -33,7 +33,7 @@ class DeployCertificateDelegate extends RunbookDelegate {
     @Override
     void run(DelegateExecution execution) {
         int attempt = intVariable(execution, DEPLOY_ATTEMPTS) + 1;
-        String deploymentId = attemptId(incidentId(execution), attempt);
+        String deploymentId = attemptId(deploymentKey(execution), attempt);
         DeploymentResult result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
         execution.setVariable(DEPLOY_ATTEMPTS, attempt);
         execution.setVariable(VERIFY_ATTEMPTS, 0);

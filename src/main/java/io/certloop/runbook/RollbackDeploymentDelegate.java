@@ -39,7 +39,7 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
             List<String> attemptIds = new ArrayList<>();
             if (attempts < NO_MORE_DEPLOYS) {
                 for (int attempt = attempts; attempt >= 1; attempt--) {
-                    attemptIds.add(DeployCertificateDelegate.attemptId(incidentId(execution), attempt));
+                    attemptIds.add(DeployCertificateDelegate.attemptId(deploymentKey(execution), attempt));
                 }
             }
             if (!attemptIds.contains(last)) {

@@ -42,6 +42,15 @@ abstract class RunbookDelegate implements JavaDelegate {
         return execution.getProcessBusinessKey();
     }
 
+    /**
+     * What deployment attempts are named after: the incident id, unless the process names its own key
+     * ({@code deploymentKey}: break-glass deploys beside the incident's runbook and must not reuse its ids).
+     */
+    static String deploymentKey(DelegateExecution execution) {
+        Object key = execution.getVariable(RunbookVariables.DEPLOYMENT_KEY);
+        return key == null ? incidentId(execution) : key.toString();
+    }
+
     static String endpoint(DelegateExecution execution) {
         return (String) execution.getVariable(RunbookVariables.ENDPOINT);
     }

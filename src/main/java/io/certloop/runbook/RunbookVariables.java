@@ -92,6 +92,47 @@ final class RunbookVariables {
     /** What the person who handled the incident wrote in the handling task. */
     static final String HANDLING_NOTES = "handlingNotes";
 
+    /** Exception review ({@code exception-review}); the exception record is the authority, these are for forms and mail. */
+    static final String EXCEPTION_ID = "exceptionId";
+    static final String FINDING_CODE = "findingCode";
+    static final String REASON = "reason";
+    static final String COMPENSATING_CONTROLS = "compensatingControls";
+    /** Who asked (for forms and mail; the four-eyes rule reads the record instead). */
+    static final String REQUESTER = "requester";
+    static final String REQUESTED_EXPIRES_AT = "requestedExpiresAt";
+    static final String PREVIOUS_DECISIONS = "previousDecisions";
+    /** The board's form: approve or reject, why, and optionally an earlier expiry. */
+    static final String EXCEPTION_DECISION = "exceptionDecision";
+    static final String DECISION_COMMENT = "decisionComment";
+    static final String APPROVED_EXPIRES_AT = "approvedExpiresAt";
+    /** Set from the record after the decision: its state, its expiry and when to remind (dates for the timers). */
+    static final String EXCEPTION_STATE = "exceptionState";
+    static final String EXPIRES_AT = "expiresAt";
+    static final String REMIND_AT = "remindAt";
+    static final String REVOKED_BY = "revokedBy";
+
+    /** Break-glass ({@code break-glass}); the break-glass record is the authority for requester and approvals. */
+    static final String BREAK_GLASS_ID = "breakGlassId";
+    static final String BREAK_GLASS_DECISION = "breakGlassDecision";
+    static final String BREAK_GLASS_STATE = "breakGlassState";
+    static final String APPROVALS = "approvals";
+    static final String APPROVALS_NEEDED = "approvalsNeeded";
+    static final String WHAT_WILL_BE_ISSUED = "whatWillBeIssued";
+    /** The review's due date (approval time plus certloop.break-glass.review-within). */
+    static final String REVIEW_DUE = "reviewDue";
+    /** Issuance profile named by a task's input parameter. */
+    static final String ISSUANCE_PROFILE = "issuanceProfile";
+    /** emergency or standard, named by a task's input parameter. */
+    static final String REPLACEMENT_KIND = "replacementKind";
+    static final String STANDARD_REPLACEMENT_AT = "standardReplacementAt";
+    static final String EMERGENCY_SHA256 = "emergencySha256";
+    /** Deployment attempts are named after this instead of the incident id (break-glass deploys beside the incident's runbook). */
+    static final String DEPLOYMENT_KEY = "deploymentKey";
+    /** The PKI board's review form. */
+    static final String WHY_NORMAL_PATH_FAILED = "whyNormalPathFailed";
+    static final String EMERGENCY_PROFILE_HELD = "emergencyProfileHeld";
+    static final String OPERATING_CHANGES = "operatingChanges";
+
     private RunbookVariables() {
     }
 }

@@ -39,6 +39,7 @@ class FindingAnnouncementTest {
 
     private final List<Object> events = new ArrayList<>();
     private final AtomicReference<List<String>> nextFindings = new AtomicReference<>(List.of());
+    private final AtomicReference<Map<String, String>> suppressed = new AtomicReference<>(Map.of());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private EndpointProbeService service;
@@ -58,7 +59,7 @@ class FindingAnnouncementTest {
         ObjectMapper json = new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         ProbeHistoryRepository history = new ProbeHistoryRepository(jdbc, json);
         service = new EndpointProbeService(request -> report(nextFindings.get()), history, events::add,
-                new ProbeMetrics(registry, clock), clock);
+                new ProbeMetrics(registry, clock), name -> suppressed.get(), clock);
     }
 
     private static ProbeReport report(List<String> codes) {
@@ -105,13 +106,44 @@ class FindingAnnouncementTest {
     }
 
     @Test
+    void aFindingAnExceptionExcusesIsMarkedAndRaisedOnlyAfterTheExceptionEnds() {
+        nextFindings.set(List.of(FindingCodes.CHAIN_INCOMPLETE, FindingCodes.EXPIRING_SOON));
+        suppressed.set(Map.of(FindingCodes.CHAIN_INCOMPLETE, "EXC-2026-000001"));
+        ProbeReport report = service.probe(endpoint);
+        service.probe(endpoint);
+
+        assertThat(report.findings()).extracting(Finding::code, Finding::suppressedBy).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(FindingCodes.CHAIN_INCOMPLETE, "EXC-2026-000001"),
+                org.assertj.core.groups.Tuple.tuple(FindingCodes.EXPIRING_SOON, null));
+        assertThat(raised()).as("other findings on the endpoint are untouched").containsExactly(FindingCodes.EXPIRING_SOON);
+
+        suppressed.set(Map.of());
+        service.probe(endpoint);
+        assertThat(raised()).containsExactly(FindingCodes.EXPIRING_SOON, FindingCodes.CHAIN_INCOMPLETE);
+    }
+
+    @Test
+    void aFindingThatWasStandingBeforeItsExceptionIsRaisedAgainWhenTheExceptionEnds() {
+        nextFindings.set(List.of(FindingCodes.CHAIN_INCOMPLETE));
+        service.probe(endpoint);
+        suppressed.set(Map.of(FindingCodes.CHAIN_INCOMPLETE, "EXC-2026-000002"));
+        service.probe(endpoint);
+        assertThat(service.openFindings(7L)).isEmpty();
+        assertThat(cleared()).as("excused is not cleared").isEmpty();
+
+        suppressed.set(Map.of());
+        service.probe(endpoint);
+        assertThat(raised()).containsExactly(FindingCodes.CHAIN_INCOMPLETE, FindingCodes.CHAIN_INCOMPLETE);
+    }
+
+    @Test
     void aFindingStandingInTheDatabaseIsNotReannouncedAfterARestart() {
         nextFindings.set(List.of(FindingCodes.EXPIRED));
         service.probe(endpoint);
         events.clear();
         EndpointProbeService restarted = new EndpointProbeService(request -> report(List.of(FindingCodes.EXPIRED)),
                 new ProbeHistoryRepository(jdbc, new ObjectMapper().findAndRegisterModules()), events::add,
-                new ProbeMetrics(new SimpleMeterRegistry(), clock), clock);
+                new ProbeMetrics(new SimpleMeterRegistry(), clock), name -> Map.of(), clock);
 
         restarted.probe(endpoint);
 

@@ -19,7 +19,9 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class TlsPeek {
 
-    public record Presented(String leafSha256, int chainLength, String subject) {
+    /** What the endpoint presented; the leaf's validity too, to check a profile's lifetime. */
+    public record Presented(String leafSha256, int chainLength, String subject, java.time.Instant notBefore,
+            java.time.Instant notAfter) {
     }
 
     private TlsPeek() {
@@ -33,7 +35,7 @@ public final class TlsPeek {
             Certificate[] chain = socket.getSession().getPeerCertificates();
             X509Certificate leaf = (X509Certificate) chain[0];
             return new Presented(TestCertificates.sha256(leaf), chain.length,
-                    leaf.getSubjectX500Principal().getName());
+                    leaf.getSubjectX500Principal().getName(), leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
         } catch (GeneralSecurityException e) {
             throw new IOException(e);
         }

@@ -1,0 +1,33 @@
+package io.certloop.runbook;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What the break-glass runbook tells the break-glass record (and through it the incident's timeline). The
+ * record is found by the process instance, never by a variable someone could change.
+ */
+interface BreakGlassLog {
+
+    /**
+     * One approver's decision, as the authenticated user.
+     *
+     * @throws io.certloop.system.ForbiddenException      the requester, or someone who already approved
+     * @throws io.certloop.system.InvalidRequestException a field of the decision is wrong
+     * @throws io.certloop.system.ConflictException       no longer pending
+     */
+    Decided decide(String processInstanceId, String approver, boolean approve, String comment);
+
+    void emergencyVerified(String processInstanceId, String sha256, Instant notAfter);
+
+    void standardVerified(String processInstanceId, String sha256);
+
+    void reviewed(String processInstanceId, String reviewer, Map<String, Object> review);
+
+    /**
+     * @param state       pending (more approvals needed), approved or rejected
+     * @param reviewDueAt set once approved: the board's review is due then
+     */
+    record Decided(String state, int approvals, int approvalsNeeded, Instant reviewDueAt) {
+    }
+}

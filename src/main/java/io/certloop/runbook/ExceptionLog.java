@@ -1,0 +1,33 @@
+package io.certloop.runbook;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the exception-review runbook tells the exception record, and what it reads back from it. A port so
+ * delegates and listeners stay thin and process tests run on a bare engine. The record, not a process
+ * variable, says who asked and what holds.
+ */
+interface ExceptionLog {
+
+    /**
+     * Records the board's decision as {@code decidedBy}.
+     *
+     * @throws io.certloop.system.ForbiddenException      four eyes (the requester decides)
+     * @throws io.certloop.system.InvalidRequestException a field of the decision is wrong
+     * @throws io.certloop.system.ConflictException       no longer pending
+     */
+    Decided decide(String exceptionId, String decidedBy, boolean approve, String comment, String approvedExpiresAt);
+
+    void expire(String exceptionId);
+
+    void reminded(String exceptionId, List<String> recipients);
+
+    /** What holds after the decision. */
+    record Decided(String state, Instant expiresAt) {
+
+        boolean active() {
+            return "active".equals(state);
+        }
+    }
+}

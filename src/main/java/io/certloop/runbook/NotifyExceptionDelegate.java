@@ -1,0 +1,66 @@
+package io.certloop.runbook;
+
+import static io.certloop.runbook.RunbookVariables.*;
+
+import java.util.List;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells the requester, the owners and (when it ends) the PKI board where an exception stands. The kind
+ * comes from the task's input parameter {@code notificationKind}: exception-approved, exception-rejected,
+ * exception-reminder, exception-expired, exception-revoked. A reminder is written on the exception's history.
+ */
+@Component("notifyExceptionDelegate")
+class NotifyExceptionDelegate extends RunbookDelegate {
+
+    static final String APPROVED = "exception-approved";
+    static final String REJECTED = "exception-rejected";
+    static final String REMINDER = "exception-reminder";
+    static final String EXPIRED = "exception-expired";
+    static final String REVOKED = "exception-revoked";
+
+    private final GovernanceNotifications notifications;
+    private final ExceptionLog exceptions;
+
+    NotifyExceptionDelegate(GovernanceNotifications notifications, ExceptionLog exceptions) {
+        this.notifications = notifications;
+        this.exceptions = exceptions;
+    }
+
+    @Override
+    void run(DelegateExecution execution) {
+        String kind = string(execution, NOTIFICATION_KIND);
+        String id = execution.getProcessBusinessKey();
+        String endpoint = endpoint(execution);
+        String finding = string(execution, FINDING_CODE);
+        String what = finding + " on " + endpoint;
+        String subject = "[" + id + "] " + switch (kind) {
+            case APPROVED -> "Exception approved: " + what + " until " + string(execution, EXPIRES_AT);
+            case REJECTED -> "Exception rejected: " + what;
+            case REMINDER -> "Exception expires " + string(execution, EXPIRES_AT) + ": " + what;
+            case EXPIRED -> "Exception expired: " + what + " opens incidents again";
+            case REVOKED -> "Exception revoked: " + what + " opens incidents again";
+            default -> throw new IllegalArgumentException("unknown exception notification kind " + kind);
+        };
+        String body = "Exception " + id + " for finding " + finding + " on endpoint " + endpoint + "\n"
+                + "Requested by: " + string(execution, REQUESTER) + "\n"
+                + "Reason: " + string(execution, REASON) + "\n"
+                + "Compensating controls: " + string(execution, COMPENSATING_CONTROLS) + "\n"
+                + (execution.getVariable(DECISION_COMMENT) == null ? ""
+                        : "Board's comment: " + string(execution, DECISION_COMMENT) + "\n")
+                + (REMINDER.equals(kind) ? "To keep it, request a new exception (it shows this decision to the board),"
+                        + " or fix the finding before it expires.\n" : "");
+        GovernanceNotifications.Audience audience = switch (kind) {
+            case REJECTED -> GovernanceNotifications.Audience.REQUESTER;
+            case REMINDER -> GovernanceNotifications.Audience.SERVICE_OWNER;
+            case APPROVED -> GovernanceNotifications.Audience.OWNERS;
+            default -> GovernanceNotifications.Audience.OWNERS_AND_BOARD;
+        };
+        List<String> recipients = notifications.send(id, endpoint, string(execution, REQUESTER), audience, kind,
+                subject, body);
+        if (REMINDER.equals(kind)) {
+            exceptions.reminded(id, recipients);
+        }
+    }
+}
