@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -31,6 +32,12 @@ record IntakeProperties(Map<String, String> alertnameCategories, @DefaultValue("
             "BlackboxSslCertificateExpired", "expiry",
             "SslCertificateHasExpired", "expiry");
 
+    /** Alert name mappings only, the default reopen grace (tests and examples). */
+    IntakeProperties(Map<String, String> alertnameCategories) {
+        this(alertnameCategories, null);
+    }
+
+    @ConstructorBinding
     IntakeProperties {
         reopenGrace = reopenGrace == null ? Duration.ofMinutes(10) : reopenGrace;
         Map<String, String> merged = new HashMap<>();

@@ -34,7 +34,7 @@ class ShippedExamplesTest {
     private static final Path EXAMPLES = Path.of("docs/examples");
     private static final Pattern MATCHER = Pattern.compile("\\s*(\\w+)\\s*(=~|!~|!=|=)\\s*\"(.*)\"\\s*");
 
-    private final IntakeService intake = new IntakeService(null, null, new IntakeProperties(null), null);
+    private final IntakeService intake = new IntakeService(null, null, new IntakeProperties(null), null, null, null);
 
     private record Rule(String alert, String expr, Map<String, String> labels, Map<String, String> annotations) {
     }
