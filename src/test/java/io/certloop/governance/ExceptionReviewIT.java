@@ -40,17 +40,17 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
 
     private NginxServer nginx;
     private Path certDir;
-    private ApiClient olga;
+    private ApiClient orla;
     private ApiClient bob;
     private ApiClient carol;
 
     @BeforeEach
     void setUp() throws Exception {
-        // olga asks and also sits on the board: four eyes must hold whatever groups she holds
-        admin.ensureUser("olga", "olga-pw", "operators", "pki-board");
+        // orla asks and also sits on the board: four eyes must hold whatever groups she holds
+        admin.ensureUser("orla", "orla-pw", "operators", "pki-board");
         admin.ensureUser("bob", "bob-pw", "pki-board");
         admin.ensureUser("carol", "carol-pw", "pki-board");
-        olga = ApiClient.as(port, "olga", "olga-pw");
+        orla = ApiClient.as(port, "orla", "orla-pw");
         bob = ApiClient.as(port, "bob", "bob-pw");
         carol = ApiClient.as(port, "carol", "carol-pw");
     }
@@ -72,7 +72,7 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         nginx = NginxServer.builder(NGINX_PREFIX).site("appliance", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
                 .start();
         String name = "appliance-" + System.nanoTime();
-        ApiClient.Response created = olga.post("/api/inventory/endpoints", TestEndpoints.loopback(name,
+        ApiClient.Response created = orla.post("/api/inventory/endpoints", TestEndpoints.loopback(name,
                 nginx.port("appliance"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return name;
@@ -101,13 +101,13 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         assertRefused(noControls, "compensatingControls");
         assertRefused(request(name, "EXPIRED", inAMonth), "findingCode");
         assertRefused(request(name, "REVOKED", inAMonth), "findingCode");
-        assertThat(olga.get("/api/exceptions").json().toString()).doesNotContain(name);
+        assertThat(orla.get("/api/exceptions").json().toString()).doesNotContain(name);
         assertThat(bob.post("/api/exceptions", request(name, "CHAIN_INCOMPLETE", inAMonth)).status())
                 .as("the board decides, operators and incident commanders ask").isEqualTo(403);
     }
 
     private void assertRefused(Map<String, Object> body, String field) {
-        ApiClient.Response refused = olga.post("/api/exceptions", body);
+        ApiClient.Response refused = orla.post("/api/exceptions", body);
         assertThat(refused.status()).as(refused.body()).isEqualTo(400);
         assertThat(refused.json().path("field").asText()).as(refused.body()).isEqualTo(field);
     }
@@ -115,7 +115,7 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
     @Test
     void anApprovedExceptionKeepsDetectionFromOpeningAnIncidentUntilItExpires() throws Exception {
         String name = applianceWithoutIntermediate();
-        ApiClient.Response created = olga.post("/api/exceptions", request(name, "CHAIN_INCOMPLETE",
+        ApiClient.Response created = orla.post("/api/exceptions", request(name, "CHAIN_INCOMPLETE",
                 Instant.now().plus(Duration.ofDays(30))));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().path("id").asText();
@@ -133,37 +133,37 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         assertThat(form.json().path("id").asText()).isEqualTo("review-exception");
 
         // the requester, a board member herself, can neither claim nor complete it over the engine REST API
-        ApiClient.Response claim = olga.post("/engine-rest/task/" + taskId + "/claim", Map.of("userId", "olga"));
+        ApiClient.Response claim = orla.post("/engine-rest/task/" + taskId + "/claim", Map.of("userId", "orla"));
         assertThat(claim.status()).as(claim.body()).isGreaterThanOrEqualTo(400);
         assertThat(claim.body()).contains("four eyes");
-        ApiClient.Response own = olga.post("/engine-rest/task/" + taskId + "/complete", decision("approve", "mine", null));
+        ApiClient.Response own = orla.post("/engine-rest/task/" + taskId + "/complete", decision("approve", "mine", null));
         assertThat(own.status()).as(own.body()).isGreaterThanOrEqualTo(400);
-        assertThat(own.body()).contains("four eyes", "olga requested this");
+        assertThat(own.body()).contains("four eyes", "orla requested this");
         assertThat(bob.get("/engine-rest/task/" + taskId).status()).as("the task stays open").isEqualTo(200);
-        assertThat(olga.get("/api/exceptions/" + id).json().path("state").asText()).isEqualTo("pending");
+        assertThat(orla.get("/api/exceptions/" + id).json().path("state").asText()).isEqualTo("pending");
 
         // another board member approves, shortening it so the test sees it expire
         Instant shortened = Instant.now().plusSeconds(12);
         ApiClient.Response approved = bob.post("/engine-rest/task/" + taskId + "/complete",
                 decision("approve", "pinning verified on both clients", shortened.toString()));
         assertThat(approved.status()).as(approved.body()).isEqualTo(204);
-        JsonNode active = olga.get("/api/exceptions/" + id).json();
+        JsonNode active = orla.get("/api/exceptions/" + id).json();
         assertThat(active.path("state").asText()).isEqualTo("active");
         assertThat(active.path("decidedBy").asText()).isEqualTo("bob");
         assertThat(active.path("history").findValuesAsText("type")).contains("requested", "approved");
-        assertThat(active.path("history").findValuesAsText("actor")).contains("olga", "bob");
+        assertThat(active.path("history").findValuesAsText("actor")).contains("orla", "bob");
 
         // detection: the finding shows, marked, and opens no incident
         detection.runOnce();
-        JsonNode probe = olga.post("/api/inventory/endpoints/" + name + "/probe", Map.of()).json();
+        JsonNode probe = orla.post("/api/inventory/endpoints/" + name + "/probe", Map.of()).json();
         JsonNode finding = finding(probe, "CHAIN_INCOMPLETE");
         assertThat(finding.path("suppressedBy").asText()).as(probe.toString()).isEqualTo(id);
         assertThat(openIncidents(name)).isEmpty();
         assertThat(admin.get("/actuator/prometheus").body()).contains("certloop_exceptions_active");
-        assertThat(olga.get("/api/exceptions?state=active").json().findValuesAsText("id")).contains(id);
+        assertThat(orla.get("/api/exceptions?state=active").json().findValuesAsText("id")).contains(id);
 
         // the timer ends it; the next cycle opens the incident
-        Await.until(Duration.ofSeconds(60), () -> "expired".equals(olga.get("/api/exceptions/" + id).json()
+        Await.until(Duration.ofSeconds(60), () -> "expired".equals(orla.get("/api/exceptions/" + id).json()
                 .path("state").asText()) ? true : null);
         detection.runOnce();
         JsonNode incidents = Await.until(Duration.ofSeconds(10), () -> {
@@ -173,13 +173,13 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         assertThat(incidents.get(0).path("category").asText()).isEqualTo("trust-mismatch");
         String outbox = admin.get("/api/notifications?incidentId=" + id).body();
         assertThat(outbox).contains("exception-approved", "exception-expired", "bob@example.test", "web@example.test");
-        assertThat(olga.get("/api/exceptions/" + id).json().path("history").findValuesAsText("type")).contains("expired");
+        assertThat(orla.get("/api/exceptions/" + id).json().path("history").findValuesAsText("type")).contains("expired");
     }
 
     @Test
     void theBoardRevokesAnActiveExceptionAndOnlyTheBoardMay() throws Exception {
         String name = applianceWithoutIntermediate();
-        String id = olga.post("/api/exceptions", request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
+        String id = orla.post("/api/exceptions", request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
                 .json().path("id").asText();
         assertThat(bob.post("/api/exceptions/" + id + "/revoke", Map.of("reason", "too early")).status())
                 .as("only an active exception can be revoked").isEqualTo(409);
@@ -201,9 +201,9 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         assertThat(admin.get("/api/notifications?incidentId=" + id).body()).contains("exception-revoked");
 
         // a renewal shows the previous decisions
-        String renewal = olga.post("/api/exceptions", request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
+        String renewal = orla.post("/api/exceptions", request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
                 .json().path("id").asText();
-        assertThat(olga.get("/api/exceptions/" + renewal).json().path("previous").findValuesAsText("id")).contains(id);
+        assertThat(orla.get("/api/exceptions/" + renewal).json().path("previous").findValuesAsText("id")).contains(id);
     }
 
     /** The task ids a Tasklist filter (created at start) shows this user. */
