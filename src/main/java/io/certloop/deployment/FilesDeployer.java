@@ -28,7 +28,8 @@ import io.certloop.deployment.DeploymentResult.Outcome;
  * The {@code files} deployer: writes the certbot layout atomically onto local paths, keeps what it
  * replaced next to it as {@code <file>.certloop-prev} until the deployment is rolled back or released
  * (verified: the kept files, a private key among them, are deleted), runs the named reload action and waits for
- * the service to answer. A manifest written before the first file is replaced makes a retried
+ * the service to answer. Deployments sharing a reload action write while no reload of it runs, and one reload
+ * serves all that have written ({@link SharedReloads}). A manifest written before the first file is replaced makes a retried
  * deployment and a rollback after a restart exact.
  */
 final class FilesDeployer implements Deployer {
@@ -64,10 +65,14 @@ final class FilesDeployer implements Deployer {
         }
         synchronized (lockFor(keyPathOfPlan(plan))) {
             Instant startedAt = clock.instant();
-            List<DeployedFile> deployed = writeFiles(id, request, plan, startedAt);
-            log.info("deployment {} wrote {} file(s), reloading with {}", id,
-                    deployed.stream().filter(DeployedFile::changed).count(), target.reloadAction());
-            return reloadAndCheck(id, Operation.DEPLOY, deployed, target.reloadAction(), request.answerAt(), startedAt);
+            SharedReloads.Reloaded<List<DeployedFile>> done = reloadActions.shared().afterWriting(target.reloadAction(),
+                    () -> {
+                        List<DeployedFile> deployed = writeFiles(id, request, plan, startedAt);
+                        log.info("deployment {} wrote {} file(s), reloading with {}", id,
+                                deployed.stream().filter(DeployedFile::changed).count(), target.reloadAction());
+                        return deployed;
+                    });
+            return check(id, Operation.DEPLOY, done.written(), done.reload(), request.answerAt(), startedAt);
         }
     }
 
@@ -84,12 +89,16 @@ final class FilesDeployer implements Deployer {
         }
         synchronized (lockFor(keyPathOf(manifest))) {
             Instant startedAt = clock.instant();
-            List<DeployedFile> restored = restoreFiles(manifest);
-            log.info("deployment {} rolled back {} file(s), reloading with {}", id,
-                    restored.stream().filter(DeployedFile::changed).count(), manifest.reloadAction());
+            SharedReloads.Reloaded<List<DeployedFile>> done = reloadActions.shared().afterWriting(manifest.reloadAction(),
+                    () -> {
+                        List<DeployedFile> restored = restoreFiles(manifest);
+                        log.info("deployment {} rolled back {} file(s), reloading with {}", id,
+                                restored.stream().filter(DeployedFile::changed).count(), manifest.reloadAction());
+                        return restored;
+                    });
             ServiceAddress answerAt = manifest.answerHost() == null ? null
                     : new ServiceAddress(manifest.answerHost(), manifest.answerPort());
-            return reloadAndCheck(id, Operation.ROLLBACK, restored, manifest.reloadAction(), answerAt, startedAt);
+            return check(id, Operation.ROLLBACK, done.written(), done.reload(), answerAt, startedAt);
         }
     }
 
@@ -241,9 +250,8 @@ final class FilesDeployer implements Deployer {
         }
     }
 
-    private DeploymentResult reloadAndCheck(String id, Operation operation, List<DeployedFile> files, String action,
+    private DeploymentResult check(String id, Operation operation, List<DeployedFile> files, ReloadResult reload,
             ServiceAddress answerAt, Instant startedAt) {
-        ReloadResult reload = reloadActions.run(action);
         Outcome outcome;
         ServiceCheck check = null;
         if (reload.timedOut()) {

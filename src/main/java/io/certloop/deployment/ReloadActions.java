@@ -37,6 +37,7 @@ public class ReloadActions {
     private final int maxOutputBytes;
     private final String path;
     private final Clock clock;
+    private final SharedReloads shared = new SharedReloads(this);
 
     ReloadActions(Map<String, String> configured, Duration timeout, int maxOutputBytes, String path, Clock clock) {
         Map<String, List<String>> parsed = new LinkedHashMap<>();
@@ -58,13 +59,18 @@ public class ReloadActions {
         return commands.keySet();
     }
 
+    /** The way deployments run these actions: serialized and coalesced per action, never during a write. */
+    SharedReloads shared() {
+        return shared;
+    }
+
     /** Whether an action with this name is configured. */
     public boolean exists(String name) {
         return name != null && commands.containsKey(name);
     }
 
     /**
-     * Runs the named action and waits for it, at most the configured timeout; on timeout the whole
+     * Runs the named action and waits for it (deployments go through {@link #shared()} instead), at most the configured timeout; on timeout the whole
      * process tree is killed. A non-zero exit or a timeout is returned, not thrown: it is evidence.
      *
      * @throws DeploymentException.UnknownReloadAction if the name is not configured

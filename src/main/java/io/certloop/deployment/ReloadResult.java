@@ -17,6 +17,8 @@ import java.util.List;
  * @param startedAt when the process was started
  * @param duration how long it ran
  * @param timedOut whether it was killed because it exceeded the reload timeout
+ * @param served how many deployments (or rollbacks) this one run reloaded for: deployments that share a
+ *     reload action and wrote their files while it waited are served by one run ({@link SharedReloads})
  */
 public record ReloadResult(
         String action,
@@ -26,10 +28,26 @@ public record ReloadResult(
         boolean outputTruncated,
         Instant startedAt,
         Duration duration,
-        boolean timedOut) {
+        boolean timedOut,
+        int served) {
 
     public ReloadResult {
         command = List.copyOf(command);
+        if (served < 1) {
+            throw new IllegalArgumentException("a reload serves at least the deployment that ran it");
+        }
+    }
+
+    /** One run for one deployment. */
+    public ReloadResult(String action, List<String> command, Integer exitCode, String output, boolean outputTruncated,
+            Instant startedAt, Duration duration, boolean timedOut) {
+        this(action, command, exitCode, output, outputTruncated, startedAt, duration, timedOut, 1);
+    }
+
+    /** The same run, recorded as having served this many deployments. */
+    ReloadResult servedFor(int deployments) {
+        return new ReloadResult(action, command, exitCode, output, outputTruncated, startedAt, duration, timedOut,
+                deployments);
     }
 
     /** The action ran to completion with exit code 0. */

@@ -51,6 +51,7 @@ class DeployCertificateDelegate extends RunbookDelegate {
             detail.put("reloadAction", result.reload().action());
             detail.put("reloadExitCode", result.reload().exitCode());
             detail.put("reloadOutput", result.reload().output());
+            detail.put("reloadServedDeployments", result.reload().served());
         }
         incidents.record(incidentId(execution), TimelineTypes.CERTIFICATE_DEPLOYED, detail);
     }
