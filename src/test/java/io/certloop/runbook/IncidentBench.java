@@ -19,11 +19,17 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Alert-to-verified time of the automated expiry path against a real nginx: for each of N
  * incidents, from the Alertmanager webhook call to the incident being resolved by a passing live
  * probe. Prints median, p95 and mean. Run with {@code bench/incident [N]}.
+ *
+ * <p>{@code bench/incident N burst}: one Alertmanager notification with N alerts, one per listener of
+ * the same nginx (one reload action); prints how many incidents were verified, how many ended with a
+ * person (escalation), the wall time from the notification to the last verification, and how many
+ * times nginx was reloaded.
  */
 public final class IncidentBench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        boolean burst = args.length > 1 && "burst".equals(args[1]);
         Path dir = Files.createTempDirectory("certloop-incident-bench");
         TestCertificates.Issued root = TestCertificates.rootCa("Bench Legacy Root").selfSigned();
         NginxServer.Builder builder = NginxServer.builder(dir.resolve("nginx"));
@@ -52,6 +58,10 @@ public final class IncidentBench {
                     throw new IllegalStateException(created.toString());
                 }
             }
+            if (burst) {
+                burst(api, n, nginx);
+                System.exit(0);
+            }
             // one warm-up incident (JIT, connection pools), not measured
             measure(api, "bench-0");
             List<Long> millis = new ArrayList<>();
@@ -66,6 +76,52 @@ public final class IncidentBench {
                     millis.size(), median, p95, mean, millis.get(millis.size() - 1));
         }
         System.exit(0);
+    }
+
+    private static void burst(ApiClient api, int n, NginxServer nginx) throws InterruptedException {
+        String[] alerts = new String[n];
+        for (int i = 0; i < n; i++) {
+            alerts[i] = AlertmanagerWebhook.alert("firing", "SSLCertExpiringSoon", "127.0.0.1:" + nginx.port("s" + i),
+                    "fp-bench-" + i, Map.of("certloop_endpoint", "bench-" + i));
+        }
+        int sighupsBefore = sighups(nginx);
+        long start = System.nanoTime();
+        ApiClient.Response accepted = api.post("/api/alerts/alertmanager", "application/json",
+                AlertmanagerWebhook.payload("firing", alerts));
+        if (accepted.status() != 202) {
+            throw new IllegalStateException(accepted.toString());
+        }
+        List<String> open = new ArrayList<>();
+        accepted.json().path("incidents").forEach(id -> open.add(id.asText()));
+        String ids = String.join(",", open);
+        long lastVerified = start;
+        int verified = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            for (var it = open.iterator(); it.hasNext(); ) {
+                if ("resolved".equals(api.get("/api/incidents/" + it.next()).json().path("state").asText())) {
+                    it.remove();
+                    verified++;
+                    lastVerified = System.nanoTime();
+                }
+            }
+            int escalated = api.get("/engine-rest/task/count?taskDefinitionKey=escalateFailedReplacement"
+                    + "&processInstanceBusinessKeyIn=" + ids).json().path("count").asInt();
+            if (escalated + verified == n) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        int escalated = api.get("/engine-rest/task/count?taskDefinitionKey=escalateFailedReplacement"
+                + "&processInstanceBusinessKeyIn=" + ids).json().path("count").asInt();
+        double seconds = (lastVerified - start) / 1e9;
+        System.out.printf("burst: %d alerts in one notification, %d incidents verified in %.1f s (%.1f per second),"
+                + " %d escalated to a person, nginx reloaded %d times%n", n, verified, seconds, verified / seconds,
+                escalated, sighups(nginx) - sighupsBefore);
+    }
+
+    private static int sighups(NginxServer nginx) {
+        return nginx.errorLogText().split("signal 1 \\(SIGHUP\\) received", -1).length - 1;
     }
 
     private static long measure(ApiClient api, String endpoint) throws InterruptedException {
