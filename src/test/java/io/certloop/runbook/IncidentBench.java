@@ -59,23 +59,27 @@ public final class IncidentBench {
                 }
             }
             if (burst) {
-                burst(api, n, nginx);
-                System.exit(0);
+                burst(api, n, nginx); // then close nginx and the server below, not System.exit here
+            } else {
+                sequential(api, n);
             }
-            // one warm-up incident (JIT, connection pools), not measured
-            measure(api, "bench-0");
-            List<Long> millis = new ArrayList<>();
-            for (int i = 1; i < n; i++) {
-                millis.add(measure(api, "bench-" + i));
-            }
-            millis.sort(Long::compare);
-            long median = millis.get(millis.size() / 2);
-            long p95 = millis.get((int) Math.ceil(millis.size() * 0.95) - 1);
-            double mean = millis.stream().mapToLong(Long::longValue).average().orElse(0);
-            System.out.printf("incidents: %d (after 1 warm-up), alert-to-verified median %d ms, p95 %d ms, mean %.0f ms, max %d ms%n",
-                    millis.size(), median, p95, mean, millis.get(millis.size() - 1));
         }
         System.exit(0);
+    }
+
+    private static void sequential(ApiClient api, int n) throws InterruptedException {
+        // one warm-up incident (JIT, connection pools), not measured
+        measure(api, "bench-0");
+        List<Long> millis = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            millis.add(measure(api, "bench-" + i));
+        }
+        millis.sort(Long::compare);
+        long median = millis.get(millis.size() / 2);
+        long p95 = millis.get((int) Math.ceil(millis.size() * 0.95) - 1);
+        double mean = millis.stream().mapToLong(Long::longValue).average().orElse(0);
+        System.out.printf("incidents: %d (after 1 warm-up), alert-to-verified median %d ms, p95 %d ms, mean %.0f ms, max %d ms%n",
+                millis.size(), median, p95, mean, millis.get(millis.size() - 1));
     }
 
     private static void burst(ApiClient api, int n, NginxServer nginx) throws InterruptedException {
