@@ -185,6 +185,63 @@ public class KeyCustody {
         return loadKeyPair(keyId);
     }
 
+    /** Algorithm recorded for secret (symmetric) MAC keys; they have no public half. */
+    static final String HMAC_ALGORITHM = "HMAC_SHA256";
+
+    /**
+     * The id of the named HMAC-SHA256 key (for example {@code "audit-chain"}), generating and sealing
+     * it on first use. Nodes racing to create it agree on one: the id is derived from the name and
+     * the loser of the insert reads the winner's row.
+     */
+    public String macKey(String name) {
+        String id = "mac-" + name;
+        Integer present = jdbc.queryForObject("SELECT COUNT(*) FROM custody_key WHERE id = ?", Integer.class, id);
+        if (present != null && present > 0) {
+            return id;
+        }
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        try {
+            KeySealer.Sealed sealed = sealer.seal(id, secret);
+            Base64.Encoder b64 = Base64.getEncoder();
+            jdbc.update("""
+                    INSERT INTO custody_key (id, algorithm, purpose, public_key, sealed_private_key, nonce,
+                                             master_key_id, created_at)
+                    SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM custody_key WHERE id = ?)""",
+                    id, HMAC_ALGORITHM, name, "", b64.encodeToString(sealed.ciphertext()),
+                    b64.encodeToString(sealed.nonce()), sealed.masterKeyId(), Timestamp.from(clock.instant()), id);
+        } catch (org.springframework.dao.DuplicateKeyException raced) {
+            // another node created it between our check and insert: use theirs
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+        return id;
+    }
+
+    /**
+     * HMAC-SHA256 of {@code data} under a key from {@link #macKey}; the key is unsealed only for this
+     * computation and never leaves custody.
+     */
+    public byte[] mac(String keyId, byte[] data) {
+        String[] row = jdbc.query("SELECT algorithm, sealed_private_key, nonce, master_key_id FROM custody_key WHERE id = ?",
+                rs -> rs.next() ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)} : null,
+                keyId);
+        if (row == null || !HMAC_ALGORITHM.equals(row[0])) {
+            throw new UnknownKeyException(keyId);
+        }
+        Base64.Decoder b64 = Base64.getDecoder();
+        byte[] secret = sealer.unseal(keyId, new KeySealer.Sealed(b64.decode(row[2]), b64.decode(row[1]), row[3]));
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new CustodyException("cannot compute a MAC with key " + keyId, e);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
     private KeyPair loadKeyPair(String keyId) {
         record Row(KeySpec spec, String publicKey, String ciphertext, String nonce, String masterKeyId) {
             @Override

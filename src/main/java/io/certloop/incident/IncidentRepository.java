@@ -3,6 +3,10 @@ package io.certloop.incident;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certloop.audit.AuditChain;
+import io.certloop.audit.ChainEntry;
+import io.certloop.audit.ChainLink;
+import io.certloop.audit.StoredEntry;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,10 +43,12 @@ class IncidentRepository {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final DataFieldMaxValueIncrementer sequence;
+    private final AuditChain chain;
 
-    IncidentRepository(JdbcTemplate jdbc, ObjectMapper json, DataSource dataSource) {
+    IncidentRepository(JdbcTemplate jdbc, ObjectMapper json, DataSource dataSource, AuditChain chain) {
         this.jdbc = jdbc;
         this.json = json;
+        this.chain = chain;
         this.sequence = sequence(dataSource);
     }
 
@@ -143,15 +149,48 @@ class IncidentRepository {
         jdbc.update("UPDATE incident SET updated_at = ? WHERE id = ?", ts(now), id);
     }
 
+    /**
+     * Appends an entry and joins it to the incident's hash chain. The incident row is locked first
+     * (until the transaction ends), so concurrent appends to one incident queue up in one order and
+     * the chain never forks; the chain's head row is locked by {@link AuditChain#extend} as well.
+     */
     void append(String incidentId, Instant at, String type, String actor, Object detail) {
-        jdbc.update("INSERT INTO incident_timeline (incident_id, occurred_at, entry_type, actor, detail) VALUES (?, ?, ?, ?, ?)",
-                incidentId, ts(at), type, actor, write(detail));
+        jdbc.query("SELECT id FROM incident WHERE id = ? FOR UPDATE", rs -> null, incidentId);
+        Instant stored = ChainEntry.storable(at);
+        String text = write(detail);
+        ChainLink link = chain.extend(new ChainEntry(CHAIN, incidentId, stored, type, actor, text));
+        jdbc.update("INSERT INTO incident_timeline (incident_id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", incidentId, ts(stored), type, actor, text, link.previousHash(), link.hash());
     }
 
+    /** The chain name of incident timelines. */
+    static final String CHAIN = "incident";
+
     List<TimelineEntry> timeline(String incidentId) {
-        return jdbc.query("SELECT occurred_at, entry_type, actor, detail FROM incident_timeline WHERE incident_id = ? ORDER BY id",
+        return jdbc.query("SELECT id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash FROM incident_timeline "
+                + "WHERE incident_id = ? ORDER BY id",
                 (rs, row) -> new TimelineEntry(rs.getTimestamp("occurred_at").toInstant(), rs.getString("entry_type"),
-                        rs.getString("actor"), read(rs.getString("detail"))), incidentId);
+                        rs.getString("actor"), read(rs.getString("detail")), rs.getLong("id"), rs.getString("prev_hash"),
+                        rs.getString("entry_hash")), incidentId);
+    }
+
+    /** Streams chained entries (one incident, or all ordered by incident) for verification. */
+    void forEachChained(String incidentId, java.util.function.Consumer<StoredEntry> consumer) {
+        String sql = "SELECT id, incident_id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash FROM incident_timeline"
+                + (incidentId == null ? "" : " WHERE incident_id = ?") + " ORDER BY incident_id, id";
+        org.springframework.jdbc.core.RowCallbackHandler handler = rs -> consumer.accept(new StoredEntry(
+                rs.getString("id"), new ChainEntry(CHAIN, rs.getString("incident_id"),
+                        rs.getTimestamp("occurred_at").toInstant(), rs.getString("entry_type"), rs.getString("actor"),
+                        rs.getString("detail")), rs.getString("prev_hash"), rs.getString("entry_hash")));
+        if (incidentId == null) {
+            jdbc.query(con -> {
+                java.sql.PreparedStatement statement = con.prepareStatement(sql);
+                statement.setFetchSize(500);
+                return statement;
+            }, handler);
+        } else {
+            jdbc.query(sql, handler, incidentId);
+        }
     }
 
     private Incident map(ResultSet rs, int row) throws SQLException {

@@ -6,6 +6,7 @@ import io.certloop.system.ConflictException;
 import io.certloop.system.FieldError;
 import io.certloop.system.InvalidRequestException;
 import io.certloop.system.NotFoundException;
+import io.certloop.system.security.CurrentUser;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -44,11 +46,13 @@ public class IncidentService {
     private final Clock clock;
     private final TransactionTemplate savepoint;
     private final List<CloseGuard> closeGuards;
+    private final CurrentUser currentUser;
 
     IncidentService(IncidentRepository repository, InventoryService inventory, SeverityPolicy severityPolicy,
             ApplicationEventPublisher events, Clock clock, PlatformTransactionManager transactions,
-            List<CloseGuard> closeGuards) {
+            List<CloseGuard> closeGuards, ObjectProvider<CurrentUser> currentUser) {
         this.closeGuards = List.copyOf(closeGuards);
+        this.currentUser = currentUser.getIfAvailable(() -> Optional::empty);
         this.repository = repository;
         this.inventory = inventory;
         this.severityPolicy = severityPolicy;
@@ -178,7 +182,7 @@ public class IncidentService {
         }
         Instant now = clock.instant();
         repository.attachProcess(incidentId, processInstanceId, now);
-        repository.append(incidentId, now, TimelineTypes.PROCESS_ATTACHED, SYSTEM_ACTOR,
+        repository.append(incidentId, now, TimelineTypes.PROCESS_ATTACHED, actor(null),
                 Map.of("processInstanceId", processInstanceId));
     }
 
@@ -319,8 +323,16 @@ public class IncidentService {
         return detail;
     }
 
-    private static String actor(String actor) {
-        return actor == null || actor.isBlank() ? SYSTEM_ACTOR : actor;
+    /**
+     * Who an entry names: a person named by the caller wins; otherwise the person on whose behalf
+     * this thread acts (API caller, user completing a task); otherwise CertLoop itself. Writers need
+     * not pass the person: it is resolved here, where every entry is written.
+     */
+    private String actor(String actor) {
+        if (actor != null && !actor.isBlank() && !SYSTEM_ACTOR.equals(actor)) {
+            return actor;
+        }
+        return currentUser.userId().orElse(SYSTEM_ACTOR);
     }
 
     /** A {@link CloseGuard} (an unreviewed break-glass) keeps an incident from closing, by any path. */

@@ -2,6 +2,7 @@ package io.certloop.runbook;
 
 import io.certloop.system.security.Authenticator;
 import io.certloop.system.security.Caller;
+import io.certloop.system.security.CurrentUser;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -10,9 +11,14 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.Group;
 import org.springframework.stereotype.Component;
 
-/** Authenticates API callers against the engine's identity service (the users Tasklist knows). */
+/**
+ * Authenticates API callers against the engine's identity service (the users Tasklist knows), and
+ * tells who acts on this thread: the engine's current authentication is set by the API filter, by
+ * the webapps (Tasklist, Cockpit) and by the engine REST filter alike; jobs and
+ * {@link AsCertLoop} run without one.
+ */
 @Component
-class CamundaAuthenticator implements Authenticator {
+class CamundaAuthenticator implements Authenticator, CurrentUser {
 
     private final IdentityService identityService;
 
@@ -33,6 +39,13 @@ class CamundaAuthenticator implements Authenticator {
     @Override
     public void enter(Caller caller) {
         identityService.setAuthentication(caller.userId(), List.copyOf(caller.groups()));
+    }
+
+    @Override
+    public Optional<String> userId() {
+        org.camunda.bpm.engine.impl.identity.Authentication current = identityService.getCurrentAuthentication();
+        return current == null || current.getUserId() == null || current.getUserId().isBlank()
+                ? Optional.empty() : Optional.of(current.getUserId());
     }
 
     @Override

@@ -1,0 +1,32 @@
+package io.certloop.incident;
+
+import io.certloop.audit.ChainSource;
+import io.certloop.audit.StoredEntry;
+import java.util.function.Consumer;
+import org.springframework.stereotype.Component;
+
+/** Incident timelines as hash chains, one per incident, for verification. */
+@Component
+class IncidentTimelineChain implements ChainSource {
+
+    private final IncidentRepository repository;
+
+    IncidentTimelineChain(IncidentRepository repository) {
+        this.repository = repository;
+    }
+
+    @Override
+    public String chain() {
+        return IncidentRepository.CHAIN;
+    }
+
+    @Override
+    public void forEachEntry(Consumer<StoredEntry> consumer) {
+        repository.forEachChained(null, consumer);
+    }
+
+    @Override
+    public void forEachEntry(String chainId, Consumer<StoredEntry> consumer) {
+        repository.forEachChained(chainId, consumer);
+    }
+}
