@@ -182,7 +182,8 @@ public class IncidentService {
         }
         Instant now = clock.instant();
         repository.attachProcess(incidentId, processInstanceId, now);
-        repository.append(incidentId, now, TimelineTypes.PROCESS_ATTACHED, actor(null),
+        // CertLoop's own wiring, whoever's request started the runbook
+        repository.append(incidentId, now, TimelineTypes.PROCESS_ATTACHED, SYSTEM_ACTOR,
                 Map.of("processInstanceId", processInstanceId));
     }
 

@@ -19,6 +19,11 @@ interface IncidentLog {
 
     void closed(String incidentId, Map<String, Object> review);
 
+    /** True when the id names an incident (runbooks of other records, such as exceptions, use other keys). */
+    default boolean exists(String incidentId) {
+        return true;
+    }
+
     /** True while the incident still needs action (not resolved, not closed). */
     boolean stillOpen(String incidentId);
 }

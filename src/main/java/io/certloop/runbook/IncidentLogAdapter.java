@@ -38,6 +38,11 @@ class IncidentLogAdapter implements IncidentLog {
     }
 
     @Override
+    public boolean exists(String incidentId) {
+        return incidentId != null && incidents.find(incidentId).isPresent();
+    }
+
+    @Override
     public boolean stillOpen(String incidentId) {
         return incidents.find(incidentId).map(Incident::isOpen).orElse(false);
     }
