@@ -12,9 +12,6 @@ public final class TimelineTypes {
     public static final String RESOLVED = "resolved";
     public static final String CLOSED = "closed";
 
-    /** A person completed a user task of the incident's runbook; the detail holds the submitted form values. */
-    public static final String TASK_COMPLETED = "task-completed";
-
     // written by the runbooks
     public static final String CA_FAILURE = "ca-failure";
     public static final String CAUSE_CONFIRMED = "cause-confirmed";

@@ -186,7 +186,28 @@ class AuditChainIT extends PostgresIntegrationTest {
         incidents.record(id, "probe", Map.of("sha256", "ab12"));
         incidents.record(id, "probe", Map.of("sha256", "cd34"));
         incidents.record(id, "note", "olivia", Map.of("text", "looked at it"));
+        settled(id);
         return id;
+    }
+
+    /** Every category has a runbook now: wait until it waits (no executable job, timeline unchanged), so rows stay put. */
+    private void settled(String id) {
+        try {
+            io.certloop.support.Await.until(java.time.Duration.ofSeconds(60), () -> {
+                String pid = incidents.get(id).processInstanceId();
+                int before = incidents.timeline(id).size();
+                long jobs = pid == null ? 0 : admin.get("/engine-rest/job/count?executable=true&processInstanceId=" + pid)
+                        .json().path("count").asLong();
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return jobs == 0 && incidents.timeline(id).size() == before ? true : null;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private String endpoint() {
