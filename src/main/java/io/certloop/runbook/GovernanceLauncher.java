@@ -20,7 +20,10 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.springframework.context.event.EventListener;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -79,12 +82,34 @@ class GovernanceLauncher {
                 exception.endpoint(), EXCEPTION_REVIEW, instance.getId());
     }
 
-    @EventListener
+    /**
+     * After the revocation is committed (the record already ends the suppression), the waiting review process is
+     * told. A job of the same process (its reminder) may hold the execution at that moment: the correlation is
+     * retried on the engine's optimistic-locking conflict instead of failing the board's revocation.
+     */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void exceptionRevoked(ExceptionRevoked revoked) {
-        AsCertLoop.call(identity, () -> runtime.createMessageCorrelation(EXCEPTION_REVOKED_MESSAGE)
-                .processInstanceBusinessKey(revoked.exception().id())
-                .setVariable(REVOKED_BY, revoked.revokedBy())
-                .correlateAllWithResult());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                AsCertLoop.call(identity, () -> runtime.createMessageCorrelation(EXCEPTION_REVOKED_MESSAGE)
+                        .processInstanceBusinessKey(revoked.exception().id())
+                        .setVariable(REVOKED_BY, revoked.revokedBy())
+                        .correlateAllWithResult());
+                return;
+            } catch (OptimisticLockingException e) {
+                if (attempt == 5) {
+                    log.error("Exception {} is revoked, but its review process could not be told after {} attempts; "
+                            + "it ends at its expiry timer instead", revoked.exception().id(), attempt, e);
+                    return;
+                }
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     @EventListener

@@ -134,13 +134,17 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
 
         // the requester, a board member herself, can neither claim nor complete it over the engine REST API
         ApiClient.Response claim = orla.post("/engine-rest/task/" + taskId + "/claim", Map.of("userId", "orla"));
-        assertThat(claim.status()).as(claim.body()).isGreaterThanOrEqualTo(400);
+        assertThat(claim.status()).as(claim.body()).isEqualTo(403);
         assertThat(claim.body()).contains("four eyes");
         ApiClient.Response own = orla.post("/engine-rest/task/" + taskId + "/complete", decision("approve", "mine", null));
-        assertThat(own.status()).as(own.body()).isGreaterThanOrEqualTo(400);
+        assertThat(own.status()).as(own.body()).isEqualTo(403);
         assertThat(own.body()).contains("four eyes", "orla requested this");
         assertThat(bob.get("/engine-rest/task/" + taskId).status()).as("the task stays open").isEqualTo(200);
         assertThat(orla.get("/api/exceptions/" + id).json().path("state").asText()).isEqualTo("pending");
+
+        ApiClient.Response unclear = bob.post("/engine-rest/task/" + taskId + "/complete", decision("maybe", "hmm", null));
+        assertThat(unclear.status()).as(unclear.body()).isEqualTo(400);
+        assertThat(unclear.body()).contains("exceptionDecision");
 
         // another board member approves, shortening it so the test sees it expire
         Instant shortened = Instant.now().plusSeconds(12);

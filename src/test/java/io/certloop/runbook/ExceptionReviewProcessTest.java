@@ -136,8 +136,8 @@ class ExceptionReviewProcessTest {
         RunbookFixture.run(management, instance, "exceptionExpiresAt");
         RunbookFixture.run(management, instance, "expireException");
         RunbookFixture.run(management, instance, "notifyExceptionExpired");
-        assertThat(instance).isEnded().hasPassedInOrder("reviewException", "notifyExceptionApproved", "expireException",
-                "notifyExceptionExpired", "exceptionExpired");
+        assertThat(instance).isEnded().hasPassedInOrder("reviewException", "exceptionActive", "expireException",
+                "notifyExceptionExpired", "exceptionExpired").hasPassed("notifyExceptionApproved", "approvalNotified");
         assertThat(exceptions.expired).containsExactly(EXCEPTION);
         assertThat(notified).containsExactly("exception-approved:OWNERS", "exception-reminder:SERVICE_OWNER",
                 "exception-expired:OWNERS_AND_BOARD");
