@@ -85,6 +85,7 @@ class CategoryRunbooksProcessTest {
         runThrough(instance, "recordHandling", "notifyResolved");
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         assertThat(instance).isWaitingAt("reviewIncident");
+        assertThat(slaAndCadenceTimers(instance)).as("no SLA or cadence timer once resolved").isZero();
         assertThat(task()).hasCandidateGroup("incident-commanders");
         complete(task(), Map.of("rootCause", "a person changed the chain", "detectionGap", "none",
                 "operatingModelChange", "automate it"));
@@ -154,6 +155,31 @@ class CategoryRunbooksProcessTest {
         runThrough(instance, "sendStatusUpdate");
         assertThat(fixture.notifications).contains("status-update");
         assertThat(timer(instance, "updateDue")).as("the cadence repeats").isNotNull();
+    }
+
+    /**
+     * The response SLA and the status-update cadence live in the {@code response} subprocess: leaving it for
+     * the review removes them (they would survive this if they were process-level event subprocesses again).
+     */
+    @ParameterizedTest
+    @MethodSource("allRunbooks")
+    void theSlaAndCadenceTimersStopWhenTheResponseEndsAndTheReviewWaits(String key) {
+        ProcessInstance instance = runtime.createProcessInstanceByKey(key).businessKey(INCIDENT)
+                .setVariables(Map.of("incidentId", INCIDENT, "endpoint", "web", "category", key, "severity", "SEV2",
+                        "responseSla", "PT30M", "updateCadence", "PT1H"))
+                .startBeforeActivity("response").execute();
+        assertThat(slaAndCadenceTimers(instance)).as("both timers run during the response").isEqualTo(2);
+        String next = "renewed-not-deployed".equals(key) ? "closeIncident" : "reviewIncident";
+        runtime.createProcessInstanceModification(instance.getId()).startAfterActivity("response")
+                .cancelAllForActivity("response").execute();
+        assertThat(instance).isWaitingAt(next);
+        assertThat(slaAndCadenceTimers(instance)).as("no SLA or cadence timer after the response").isZero();
+    }
+
+    private long slaAndCadenceTimers(ProcessInstance instance) {
+        return management.createJobQuery().processInstanceId(instance.getId()).timers().activityId("responseSlaPassed")
+                .count()
+                + management.createJobQuery().processInstanceId(instance.getId()).timers().activityId("updateDue").count();
     }
 
     private Job timer(ProcessInstance instance, String activityId) {

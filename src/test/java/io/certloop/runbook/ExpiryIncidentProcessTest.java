@@ -262,6 +262,8 @@ class ExpiryIncidentProcessTest {
     @Test
     void whenTheResponseSlaPassesOwnersAndCommanderAreToldAndStatusUpdatesFollowTheCadence() {
         ProcessInstance instance = start();
+        // the response (and its timers) begins once the live probe confirms a certificate cause
+        runThrough(instance, "confirmCause");
         var slaTimer = management.createJobQuery().processInstanceId(instance.getId()).activityId("responseSlaPassed")
                 .singleResult();
         assertThat(slaTimer.getDuedate()).isCloseTo(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(15))), 60_000);

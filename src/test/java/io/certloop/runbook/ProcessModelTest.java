@@ -22,6 +22,7 @@ import org.camunda.bpm.model.bpmn.instance.TimerEventDefinition;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.UserTask;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaFailedJobRetryTimeCycle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -74,6 +75,14 @@ class ProcessModelTest {
             assertThat(task.getCamundaDelegateExpression()).as(task.getId() + " delegate").matches("\\$\\{[a-z][A-Za-z]+Delegate}");
             assertThat(task.isCamundaAsyncBefore()).as(task.getId() + " asyncBefore").isTrue();
         }
+    }
+
+    /** Retries come from the engine's global failedJobRetryTimeCycle (application.yml), not from per-task copies. */
+    @ParameterizedTest
+    @MethodSource("processes")
+    void noTaskCarriesItsOwnRetryCycle(Path file) {
+        assertThat(Bpmn.readModelFromFile(file.toFile()).getModelElementsByType(CamundaFailedJobRetryTimeCycle.class))
+                .as("per-task failedJobRetryTimeCycle").isEmpty();
     }
 
     @Test
