@@ -81,7 +81,7 @@ class CategoryRunbooksProcessTest {
         } finally {
             engine.getIdentityService().clearAuthentication();
         }
-        assertThat(fixture.incidents.last.get("task-completed")).containsEntry("completedBy", "iris");
+        assertThat(instance).variables().containsEntry("resolvedBy", "iris");
         runThrough(instance, "recordHandling", "notifyResolved");
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         assertThat(instance).isWaitingAt("reviewIncident");

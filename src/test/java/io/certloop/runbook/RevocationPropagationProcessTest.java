@@ -83,7 +83,7 @@ class RevocationPropagationProcessTest {
         order.verify(fixture.remediation).replace(eq("web"), anyString());
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         assertThat(instance).isWaitingAt("reviewIncident");
-        assertThat(fixture.incidents.last.get("task-completed")).containsKey("completedBy");
+        assertThat(instance).variables().containsKey("resolvedBy");
     }
 
     @Test

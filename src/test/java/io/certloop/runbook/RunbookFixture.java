@@ -71,7 +71,7 @@ final class RunbookFixture {
         Mocks.register("confirmRevocationDelegate", new ConfirmRevocationDelegate(remediation, incidents));
         Mocks.register("inspectMisIssuanceDelegate", new InspectMisIssuanceDelegate(remediation, incidents));
         Mocks.register("revokeMisIssuedDelegate", new RevokeMisIssuedDelegate(remediation, incidents));
-        Mocks.register("recordTaskOutcomeListener", new RecordTaskOutcomeListener(incidents));
+        Mocks.register("recordTaskOutcomeListener", new RecordTaskOutcomeListener());
     }
 
     /** Runs the async continuation or timer waiting at this activity. */
