@@ -45,7 +45,7 @@ public class DetectionLoop {
         this.probes = probes;
         this.properties = properties;
         AtomicInteger counter = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(Math.max(1, properties.getDetection().getConcurrency()), runnable -> {
+        this.workers = Executors.newFixedThreadPool(Math.max(1, properties.detection().concurrency()), runnable -> {
             Thread thread = new Thread(runnable, "probe-detection-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -55,7 +55,7 @@ public class DetectionLoop {
     @Scheduled(initialDelayString = "${certloop.probe.detection.initial-delay:PT1M}",
             fixedDelayString = "${certloop.probe.detection.interval:PT5M}")
     void scheduled() {
-        if (properties.getDetection().isEnabled()) {
+        if (properties.detection().enabled()) {
             runOnce();
         }
     }

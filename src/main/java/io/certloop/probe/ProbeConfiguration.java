@@ -28,7 +28,7 @@ class ProbeConfiguration {
 
     @Bean
     FindingPolicy findingPolicy(ProbeProperties properties) {
-        return new FindingPolicy(PolicySettings.from(properties.getPolicy()));
+        return new FindingPolicy(PolicySettings.from(properties.policy()));
     }
 
     @Bean
@@ -36,7 +36,7 @@ class ProbeConfiguration {
             ObjectProvider<Clock> clock, ObjectProvider<ExtraTrustRoots> extraRoots) {
         java.util.List<java.security.cert.X509Certificate> extra = extraRoots.orderedStream()
                 .flatMap(source -> source.roots().stream()).toList();
-        return new JsseTlsProber(properties, guard, TrustAnchors.load(properties.getTrust().getExtraRoots(), extra),
+        return new JsseTlsProber(properties, guard, TrustAnchors.load(properties.trust().extraRoots(), extra),
                 policy, clock.getIfAvailable(Clock::systemUTC));
     }
 }

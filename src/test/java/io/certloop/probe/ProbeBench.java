@@ -76,13 +76,12 @@ final class ProbeBench {
             waitFor(exporterPort, Duration.ofSeconds(30));
             Cpu cpu = new Cpu(nginx.toHandle(), exporter.toHandle());
 
-            ProbeProperties properties = new ProbeProperties();
-            properties.setAllowlist(List.of("127.0.0.0/8"));
-            properties.setRevocationEnabled(false);
-            properties.setCacheSize(Math.max(n, properties.getCacheSize())); // as docs/operations.md tells operators
+            ProbeProperties defaults = ProbeProperties.defaults();
+            ProbeProperties properties = defaults.withAllowlist(List.of("127.0.0.0/8")).withRevocationEnabled(false)
+                    .withCacheSize(Math.max(n, defaults.cacheSize())); // as docs/operations.md tells operators
             JsseTlsProber prober = new JsseTlsProber(properties, new ProbeTargetGuard(properties, InventoryTargets.none()),
                     TrustAnchors.load(List.of(rootPem.toString())),
-                    new io.certloop.probe.policy.FindingPolicy(io.certloop.probe.policy.PolicySettings.from(properties.getPolicy())),
+                    new io.certloop.probe.policy.FindingPolicy(io.certloop.probe.policy.PolicySettings.from(properties.policy())),
                     Clock.systemUTC());
             IntPredicate certloop = port -> {
                 ProbeReport report = prober.probe(new ProbeRequest("127.0.0.1", port, "bench.test", null, null,

@@ -9,7 +9,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import io.certloop.probe.policy.FindingPolicy;
 import io.certloop.probe.policy.PolicySettings;
@@ -21,17 +21,14 @@ public final class ProberFixture {
     }
 
     public static JsseTlsProber prober(Clock clock, List<X509Certificate> roots) {
-        return prober(clock, roots, properties -> { });
+        return prober(clock, roots, properties -> properties);
     }
 
-    public static JsseTlsProber prober(Clock clock, List<X509Certificate> roots, Consumer<ProbeProperties> customizer) {
-        ProbeProperties properties = new ProbeProperties();
-        properties.setAllowlist(List.of("127.0.0.0/8"));
-        properties.setConnectTimeout(Duration.ofSeconds(2));
-        properties.setHandshakeTimeout(Duration.ofSeconds(2));
-        properties.setRevocationTimeout(Duration.ofSeconds(2));
-        customizer.accept(properties);
+    public static JsseTlsProber prober(Clock clock, List<X509Certificate> roots, UnaryOperator<ProbeProperties> customizer) {
+        ProbeProperties properties = customizer.apply(ProbeProperties.defaults()
+                .withAllowlist(List.of("127.0.0.0/8"))
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2)));
         return new JsseTlsProber(properties, new ProbeTargetGuard(properties, InventoryTargets.none()),
-                TrustAnchors.of(roots), new FindingPolicy(PolicySettings.from(properties.getPolicy())), clock);
+                TrustAnchors.of(roots), new FindingPolicy(PolicySettings.from(properties.policy())), clock);
     }
 }

@@ -51,7 +51,7 @@ public class ProbeTargetGuard {
         this.properties = properties;
         this.inventory = inventory;
         this.resolver = resolver;
-        for (String entry : properties.getAllowlist()) {
+        for (String entry : properties.allowlist()) {
             if (entry == null || entry.isBlank()) {
                 continue;
             }
@@ -65,7 +65,7 @@ public class ProbeTargetGuard {
                 allowedHostPatterns.add(wildcard ? "*." + base : base);
             }
         }
-        for (String entry : properties.getDenylist()) {
+        for (String entry : properties.denylist()) {
             if (entry != null && !entry.isBlank()) {
                 deniedNetworks.add(AddressRules.Cidr.parse(entry)
                         .orElseThrow(() -> new IllegalArgumentException("denylist entry is not a CIDR: " + entry)));
@@ -150,11 +150,11 @@ public class ProbeTargetGuard {
                 return Optional.of("address " + address.getHostAddress() + " is in denylist " + denied.text());
             }
         }
-        return properties.isRefuseLinkLocal() ? AddressRules.forbiddenReason(address) : Optional.empty();
+        return properties.refuseLinkLocal() ? AddressRules.forbiddenReason(address) : Optional.empty();
     }
 
     private void refuseForbiddenName(String name) {
-        if (properties.isRefuseLinkLocal() && AddressRules.METADATA_NAMES.contains(name)) {
+        if (properties.refuseLinkLocal() && AddressRules.METADATA_NAMES.contains(name)) {
             throw new ProbeRefusedException("cloud metadata name " + name + " is never probed");
         }
     }

@@ -22,13 +22,13 @@ public record PolicySettings(List<Duration> expiringSoon, int minRsaBits, int mi
     }
 
     public static PolicySettings from(ProbeProperties.Policy policy) {
-        return new PolicySettings(policy.getExpiringSoon(), policy.getMinRsaBits(), policy.getMinEcBits(),
-                policy.getWeakSignatureDigests());
+        return new PolicySettings(policy.expiringSoon(), policy.minRsaBits(), policy.minEcBits(),
+                policy.weakSignatureDigests());
     }
 
     /** Defaults: 30/21/14/7 days for tiers 0-3, RSA 2048, EC 256, MD2/MD5/SHA-1 weak. */
     public static PolicySettings defaults() {
-        return from(new ProbeProperties().getPolicy());
+        return from(ProbeProperties.defaults().policy());
     }
 
     /** The window for a tier; no tier or an unknown one gets tier 0's (the most cautious). */

@@ -75,17 +75,17 @@ public class JsseTlsProber implements TlsProber {
 
     public JsseTlsProber(ProbeProperties properties, ProbeTargetGuard guard, TrustAnchors anchors, FindingPolicy policy, Clock clock) {
         this.guard = guard;
-        this.chains = new ChainEvaluator(anchors, properties.getCacheSize());
-        this.certificates = new SentCertificates(properties.getCacheSize());
-        this.revocation = new RevocationChecker(new RevocationFetcher(guard, properties.getRevocationTimeout()), clock);
+        this.chains = new ChainEvaluator(anchors, properties.cacheSize());
+        this.certificates = new SentCertificates(properties.cacheSize());
+        this.revocation = new RevocationChecker(new RevocationFetcher(guard, properties.revocationTimeout()), clock);
         this.policy = policy;
         this.clock = clock;
-        this.connectTimeout = properties.getConnectTimeout();
-        this.handshakeTimeout = properties.getHandshakeTimeout();
-        this.revocationEnabled = properties.isRevocationEnabled();
+        this.connectTimeout = properties.connectTimeout();
+        this.handshakeTimeout = properties.handshakeTimeout();
+        this.revocationEnabled = properties.revocationEnabled();
         PerThreadSecureRandom random = new PerThreadSecureRandom();
-        if (properties.isBouncyCastleTls()) {
-            bouncyCastle = new BcTlsHandshaker(new ProbeTlsCrypto(random, properties.getCacheSize(), properties.getKeyShareUses()));
+        if (properties.bouncyCastleTls()) {
+            bouncyCastle = new BcTlsHandshaker(new ProbeTlsCrypto(random, properties.cacheSize(), properties.keyShareUses()));
             sockets = null;
         } else {
             bouncyCastle = null;

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 class ProbeTargetGuardTest {
 
     private static ProbeTargetGuard guard(List<String> allowlist, Map<String, String> dns, InventoryTargets inventory) {
-        ProbeProperties properties = new ProbeProperties();
-        properties.setAllowlist(allowlist);
+        ProbeProperties properties = ProbeProperties.defaults().withAllowlist(allowlist);
         return new ProbeTargetGuard(properties, inventory, host -> {
             String address = dns.get(host);
             if (address == null) {
@@ -115,8 +114,7 @@ class ProbeTargetGuardTest {
     @Test
     void theDecisionIsTakenOnceOnTheResolvedAddresses() {
         int[] lookups = {0};
-        ProbeProperties properties = new ProbeProperties();
-        properties.setAllowlist(List.of("*.example.com"));
+        ProbeProperties properties = ProbeProperties.defaults().withAllowlist(List.of("*.example.com"));
         ProbeTargetGuard guard = new ProbeTargetGuard(properties, InventoryTargets.none(), host -> {
             lookups[0]++; // a rebinding resolver: harmless first, metadata afterwards
             return new InetAddress[] {InetAddress.getByName(lookups[0] == 1 ? "203.0.113.9" : "169.254.169.254")};

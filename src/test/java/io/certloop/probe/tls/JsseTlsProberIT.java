@@ -307,7 +307,7 @@ class JsseTlsProberIT {
         acceptor.setDaemon(true);
         acceptor.start();
         JsseTlsProber impatient = ProberFixture.prober(clock, List.of(ROOT.certificate()),
-                properties -> properties.setHandshakeTimeout(Duration.ofMillis(500)));
+                properties -> properties.withTimeouts(properties.connectTimeout(), Duration.ofMillis(500), properties.revocationTimeout()));
 
         Instant start = Instant.now();
         ProbeReport report = impatient.probe(ProbeRequest.of("127.0.0.1", hung.getLocalPort(), "svc.test"));
@@ -322,7 +322,7 @@ class JsseTlsProberIT {
         Issued leaf = TestCertificates.leaf("svc.test").signedBy(CA);
         TlsTestServer server = serve(leaf);
         JsseTlsProber strict = ProberFixture.prober(clock, List.of(ROOT.certificate()),
-                properties -> properties.setAllowlist(List.of("10.0.0.0/8", "*.example.com")));
+                properties -> properties.withAllowlist(List.of("10.0.0.0/8", "*.example.com")));
 
         assertThatThrownBy(() -> strict.probe(ProbeRequest.of("127.0.0.1", server.port(), "svc.test")))
                 .isInstanceOf(ProbeRefusedException.class)
@@ -336,7 +336,7 @@ class JsseTlsProberIT {
                 "0xa9.0xfe.0xa9.0xfe", "169.254.43518", "::ffff:169.254.169.254", "[::ffff:a9fe:a9fe]",
                 "169.254.169.254.", "１６９．２５４．１６９．２５４", "fd00:ec2::254", "100.100.100.200", "metadata.google.internal")) {
             JsseTlsProber permissive = ProberFixture.prober(clock, List.of(ROOT.certificate()),
-                    properties -> properties.setAllowlist(List.of("0.0.0.0/0", "::/0", "*.internal")));
+                    properties -> properties.withAllowlist(List.of("0.0.0.0/0", "::/0", "*.internal")));
             assertThatThrownBy(() -> permissive.probe(ProbeRequest.of(spelling, 80, null)))
                     .as(spelling)
                     .isInstanceOf(ProbeRefusedException.class)

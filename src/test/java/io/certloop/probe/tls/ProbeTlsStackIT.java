@@ -46,7 +46,7 @@ class ProbeTlsStackIT {
         Issued leaf = ("RSA".equals(key) ? builder.rsa(2048) : builder.ec()).signedBy(CA);
         List<X509Certificate> sent = leaf.chainWithRoot();
         JsseTlsProber prober = ProberFixture.prober(Clock.systemUTC(), List.of(ROOT.certificate()),
-                properties -> properties.setBouncyCastleTls(bouncyCastle));
+                properties -> properties.withBouncyCastleTls(bouncyCastle));
         List<String> providersBefore = providerNames();
 
         try (TlsTestServer server = TlsTestServer.builder().chain(sent, leaf.privateKey()).protocols(protocol).start()) {
@@ -70,7 +70,7 @@ class ProbeTlsStackIT {
         Issued leaf = TestCertificates.leaf("stack.test").signedBy(CA);
         List<X509Certificate> sent = List.of(leaf.certificate(), ROOT.certificate(), CA.certificate());
         JsseTlsProber prober = ProberFixture.prober(Clock.systemUTC(), List.of(ROOT.certificate()),
-                properties -> properties.setBouncyCastleTls(bouncyCastle));
+                properties -> properties.withBouncyCastleTls(bouncyCastle));
 
         try (TlsTestServer server = TlsTestServer.builder().chain(sent, leaf.privateKey()).start()) {
             ProbeReport report = prober.probe(ProbeRequest.of("127.0.0.1", server.port(), "stack.test"));
