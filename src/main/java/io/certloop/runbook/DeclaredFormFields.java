@@ -18,6 +18,7 @@ import org.camunda.bpm.engine.form.FormField;
 import org.camunda.bpm.engine.form.TaskFormData;
 import org.camunda.bpm.engine.impl.GetDeployedTaskFormCmd;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.camunda.bpm.engine.impl.cfg.CommandChecker;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cmd.CompleteTaskCmd;
 import org.camunda.bpm.engine.impl.cmd.GetTaskFormCmd;
@@ -101,6 +102,10 @@ class DeclaredFormFields extends AbstractProcessEnginePlugin {
             TaskEntity task = context.getTaskManager().findTaskById(taskId);
             if (task == null) {
                 return; // the command itself answers "no such task"
+            }
+            // who may not work the task hears that first (403), not which fields its form has
+            for (CommandChecker checker : context.getProcessEngineConfiguration().getCommandCheckers()) {
+                checker.checkTaskWork(task);
             }
             Set<String> allowed = context.runWithoutAuthorization(() -> editableFields(taskId, context));
             Set<String> undeclared = new TreeSet<>(submitted);

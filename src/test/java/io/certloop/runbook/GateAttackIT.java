@@ -89,6 +89,16 @@ class GateAttackIT extends PostgresIntegrationTest {
                 attack);
         assertThat(viaTasklist.status()).as(viaTasklist.body()).isEqualTo(400);
 
+        // nor can the operator set the variable itself, or move the token past the gate
+        assertThat(operator.put("/engine-rest/process-instance/" + processInstanceId + "/variables/endpoint",
+                Map.of("value", healthyName)).status()).isEqualTo(403);
+        assertThat(operator.put("/engine-rest/task/" + taskId + "/variables/endpoint",
+                Map.of("value", healthyName)).status()).isEqualTo(403);
+        assertThat(operator.post("/engine-rest/process-instance/" + processInstanceId + "/modification",
+                Map.of("skipCustomListeners", true, "instructions", java.util.List.of(
+                        Map.of("type", "startBeforeActivity", "activityId", "recordResolution"),
+                        Map.of("type", "cancel", "activityId", "investigateDeployment")))).status()).isEqualTo(403);
+
         // even a variable an administrator set is not what the gate reads: the incident record names the endpoint
         assertThat(admin.put("/engine-rest/process-instance/" + processInstanceId + "/variables/endpoint",
                 Map.of("value", healthyName)).status()).isEqualTo(204);
