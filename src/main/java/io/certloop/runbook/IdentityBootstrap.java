@@ -63,6 +63,8 @@ class IdentityBootstrap {
 
     private void ensureAdmin() {
         if (identityService.createUserQuery().userId(adminUser).count() > 0) {
+            // failed logins never lock anyone for good, and a restart clears what they did to the administrator
+            identityService.unlockUser(adminUser);
             return;
         }
         boolean generated = adminPassword == null || adminPassword.isBlank();
