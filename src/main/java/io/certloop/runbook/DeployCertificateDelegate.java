@@ -41,7 +41,8 @@ class DeployCertificateDelegate extends RunbookDelegate {
             // break-glass deploys beside the incident's runbook with its own certificate (not yet read from a record)
             result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
         } else {
-            RunbookRecords.CertificateOfRecord certificate = records.certificate(incidentId(execution), null);
+            RunbookRecords.CertificateOfRecord certificate = records.certificate(incidentId(execution), null,
+                    string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256));
             if (certificate.certificateId() == null) {
                 throw new IllegalStateException("incident " + incidentId(execution) + " has no certificate issued"
                         + " through CertLoop to deploy (" + certificate.source() + ")");

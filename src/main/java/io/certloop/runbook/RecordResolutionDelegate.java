@@ -31,7 +31,8 @@ class RecordResolutionDelegate extends RunbookDelegate {
     @Override
     void run(DelegateExecution execution) {
         String incidentId = incidentId(execution);
-        String sha256 = records.certificate(incidentId, string(execution, DECLARED_SHA256)).sha256();
+        String sha256 = records.certificate(incidentId, string(execution, DECLARED_SHA256),
+                string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256)).sha256();
         remediation.expect(records.endpoint(incidentId), sha256);
         String verifiedAt = now().toString();
         execution.setVariable(VERIFIED_AT, verifiedAt);

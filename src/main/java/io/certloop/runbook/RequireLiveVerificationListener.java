@@ -35,7 +35,8 @@ class RequireLiveVerificationListener implements TaskListener {
     public void notify(DelegateTask task) {
         String incidentId = task.getExecution().getProcessBusinessKey();
         String endpoint = records.endpoint(incidentId);
-        RunbookRecords.CertificateOfRecord expected = records.certificate(incidentId, null);
+        RunbookRecords.CertificateOfRecord expected = records.certificate(incidentId, null,
+                (String) task.getVariable(CERTIFICATE_ID), (String) task.getVariable(ISSUED_SHA256));
         Verification verification = remediation.verify(endpoint, expected.sha256());
         incidents.record(incidentId, TimelineTypes.INVESTIGATION_VERIFIED, Map.of("passed", verification.passed(),
                 "endpoint", endpoint, "expectedSha256", String.valueOf(expected.sha256()),

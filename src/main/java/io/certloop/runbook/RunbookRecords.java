@@ -21,6 +21,8 @@ class RunbookRecords {
     static final String ISSUED_FOR_INCIDENT = "issued-for-incident";
     static final String DECLARED_BY_OPERATOR = "declared-by-operator";
     static final String INVENTORY_EXPECTATION = "inventory-expectation";
+    /** Another runbook's step chose it (a held certificate, a break-glass issuance), bound to this endpoint. */
+    static final String CHOSEN_BY_STEP = "chosen-by-step";
 
     /** The certificate a step deploys or expects; {@code certificateId} is null when CertLoop did not issue it. */
     record CertificateOfRecord(String certificateId, String sha256, String source) {
@@ -45,17 +47,41 @@ class RunbookRecords {
 
     /**
      * @param declaredSha256 what the manual-replacement form recorded, or null
+     * @param chosenCertificateId the certificate an earlier step of the runbook chose ({@code certificateId}, written
+     *     by steps only: no form declares it), or null; taken only when its issuance record is this endpoint's
+     * @param chosenSha256 that step's fingerprint ({@code issuedSha256}), used with it
      */
-    CertificateOfRecord certificate(String incidentId, String declaredSha256) {
+    CertificateOfRecord certificate(String incidentId, String declaredSha256, String chosenCertificateId,
+            String chosenSha256) {
         String endpoint = endpoint(incidentId);
         Optional<IssuedCertificate> issued = remediation.issuedUnder(endpoint, issuanceKeyPrefix(incidentId));
-        if (issued.isPresent()) {
+        if (issued != null && issued.isPresent()) {
             return new CertificateOfRecord(issued.get().id(), issued.get().sha256(), ISSUED_FOR_INCIDENT);
         }
         if (declaredSha256 != null && !declaredSha256.isBlank()) {
             return new CertificateOfRecord(null, declaredSha256.strip().toLowerCase(Locale.ROOT), DECLARED_BY_OPERATOR);
         }
+        if (chosenCertificateId != null) {
+            IssuedCertificate chosen = issuedRecord(chosenCertificateId);
+            if (chosen == null) {
+                return new CertificateOfRecord(chosenCertificateId, chosenSha256, CHOSEN_BY_STEP);
+            }
+            if (endpoint.equals(chosen.endpointName())) {
+                return new CertificateOfRecord(chosen.id(), chosen.sha256(), CHOSEN_BY_STEP);
+            }
+        }
         ExpectedCertificate expected = remediation.expectedCertificate(endpoint);
+        if (expected == null || (expected.sha256() == null && chosenSha256 != null)) {
+            return new CertificateOfRecord(chosenCertificateId, chosenSha256, CHOSEN_BY_STEP);
+        }
         return new CertificateOfRecord(expected.certificateId(), expected.sha256(), INVENTORY_EXPECTATION);
+    }
+
+    private IssuedCertificate issuedRecord(String certificateId) {
+        try {
+            return remediation.certificate(certificateId);
+        } catch (io.certloop.remediation.RemediationException unknown) {
+            return null;
+        }
     }
 }
