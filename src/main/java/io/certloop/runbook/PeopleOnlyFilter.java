@@ -23,7 +23,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The engine's REST API and the webapps are for people: a user in none of CertLoop's groups (a webhook identity
  * in {@code alert-senders}, a user in no group) gets 403 on {@code /engine-rest}, cannot log in to any webapp
- * (the answer is the one for a wrong password), and a webapp session of such a user reaches nothing. The engine's
+ * (403 with the right password, 401 with a wrong one, as for anyone), and a webapp session of such a user
+ * reaches nothing. The engine's
  * authorizations decide the rest.
  */
 class PeopleOnlyFilter extends OncePerRequestFilter {
@@ -54,8 +55,13 @@ class PeopleOnlyFilter extends OncePerRequestFilter {
             }
         } else if (WEBAPP_LOGIN.matcher(path).matches() && "POST".equals(request.getMethod())) {
             String user = request.getParameter("username");
-            if (user != null && identity.createUserQuery().userId(user).count() > 0 && !isPerson(groupsOf(user))) {
-                refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized", "Login failed");
+            String password = request.getParameter("password");
+            if (user != null && password != null && identity.createUserQuery().userId(user).count() > 0
+                    && !isPerson(groupsOf(user))) {
+                // the password is checked (and throttled) as for anyone; only then is the login refused as forbidden
+                boolean known = identity.checkPassword(user, password);
+                refuse(response, known ? HttpServletResponse.SC_FORBIDDEN : HttpServletResponse.SC_UNAUTHORIZED,
+                        known ? "Forbidden" : "Unauthorized", "Login failed");
                 return;
             }
         } else if (!sessionIsPeopleOnly(request.getSession(false))) {
