@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Alertmanager's webhook receiver. Alertmanager calls it with basic auth of a service user in
- * {@code operators}; 202 because the runbooks do the work afterwards.
+ * {@code alert-senders} (which may call nothing else); 202 because the runbooks do the work afterwards.
  */
 @RestController
 class AlertmanagerController {
@@ -23,7 +23,7 @@ class AlertmanagerController {
     }
 
     @PostMapping("/api/alerts/alertmanager")
-    @RequiresGroup(Groups.OPERATORS)
+    @RequiresGroup({Groups.OPERATORS, Groups.ALERT_SENDERS})
     @ResponseStatus(HttpStatus.ACCEPTED)
     AlertIntakeResult receive(@RequestBody AlertmanagerPayload payload, Caller caller) {
         return intake.fromAlertmanager(payload, caller.userId());

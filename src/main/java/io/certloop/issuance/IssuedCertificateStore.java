@@ -63,6 +63,17 @@ public class IssuedCertificateStore {
         return jdbc.query("SELECT " + COLUMNS + " FROM issued_certificate WHERE key_id = ? ORDER BY not_before", MAPPER, keyId);
     }
 
+    /**
+     * The newest certificate issued for {@code endpointName} under an idempotency key that starts with
+     * {@code keyPrefix}: what a runbook had issued for one incident, found from the record alone.
+     */
+    public Optional<IssuedCertificate> newestByKeyPrefix(String endpointName, String keyPrefix) {
+        String pattern = keyPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.query("SELECT " + COLUMNS + " FROM issued_certificate WHERE endpoint_name = ?"
+                + " AND idempotency_key LIKE ? ESCAPE '\\' ORDER BY issued_at DESC, id", MAPPER, endpointName, pattern)
+                .stream().findFirst();
+    }
+
     public Optional<IssuedCertificate> findById(String id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM issued_certificate WHERE id = ?", MAPPER, id)
                 .stream().findFirst();

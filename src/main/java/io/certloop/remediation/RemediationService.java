@@ -334,6 +334,14 @@ public class RemediationService {
         return endpoint.replacementPath().automated() && endpoint.deployment() != null;
     }
 
+    /**
+     * The newest certificate issued for the endpoint under idempotency keys starting with {@code keyPrefix}
+     * (a runbook uses one prefix per incident), from the issuance record.
+     */
+    public Optional<IssuedCertificate> issuedUnder(String endpointName, String keyPrefix) {
+        return certificates.newestByKeyPrefix(endpointName, keyPrefix);
+    }
+
     /** Records that the endpoint should present this certificate from now on. */
     public void expect(String endpointName, String sha256) {
         inventory.recordExpectedSha256(endpointName, sha256);

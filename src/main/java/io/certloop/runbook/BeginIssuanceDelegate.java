@@ -22,17 +22,20 @@ class BeginIssuanceDelegate extends RunbookDelegate {
 
     private final RemediationService remediation;
     private final IncidentLog incidents;
+    private final RunbookRecords records;
 
-    BeginIssuanceDelegate(RemediationService remediation, IncidentLog incidents) {
+    BeginIssuanceDelegate(RemediationService remediation, IncidentLog incidents, RunbookRecords records) {
         this.remediation = remediation;
         this.incidents = incidents;
+        this.records = records;
     }
 
     @Override
     void run(DelegateExecution execution) {
-        String key = incidentId(execution) + ":issue:" + intVariable(execution, ISSUE_ATTEMPTS);
+        String incidentId = incidentId(execution);
+        String key = RunbookRecords.issuanceKeyPrefix(incidentId) + intVariable(execution, ISSUE_ATTEMPTS);
         try {
-            IssuanceSteps.apply(execution, remediation.beginIssuance(endpoint(execution), key), incidents, now());
+            IssuanceSteps.apply(execution, remediation.beginIssuance(records.endpoint(incidentId), key), incidents, now());
         } catch (IssuanceException e) {
             throw IssuanceSteps.caFailure(execution, e, incidents);
         }

@@ -15,15 +15,17 @@ class CheckExpectedCertificateDelegate extends RunbookDelegate {
 
     private final RemediationService remediation;
     private final IncidentLog incidents;
+    private final RunbookRecords records;
 
-    CheckExpectedCertificateDelegate(RemediationService remediation, IncidentLog incidents) {
+    CheckExpectedCertificateDelegate(RemediationService remediation, IncidentLog incidents, RunbookRecords records) {
         this.remediation = remediation;
         this.incidents = incidents;
+        this.records = records;
     }
 
     @Override
     void run(DelegateExecution execution) {
-        ExpectedCertificate expected = remediation.expectedCertificate(endpoint(execution));
+        ExpectedCertificate expected = remediation.expectedCertificate(records.endpoint(incidentId(execution)));
         execution.setVariable(EXPECTED_DEPLOYABLE, expected.deployable());
         execution.setVariable(CERTIFICATE_ID, expected.certificateId());
         execution.setVariable(ISSUED_SHA256, expected.sha256());

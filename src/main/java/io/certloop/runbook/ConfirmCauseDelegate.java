@@ -15,15 +15,17 @@ class ConfirmCauseDelegate extends RunbookDelegate {
 
     private final RemediationService remediation;
     private final IncidentLog incidents;
+    private final RunbookRecords records;
 
-    ConfirmCauseDelegate(RemediationService remediation, IncidentLog incidents) {
+    ConfirmCauseDelegate(RemediationService remediation, IncidentLog incidents, RunbookRecords records) {
         this.remediation = remediation;
         this.incidents = incidents;
+        this.records = records;
     }
 
     @Override
     void run(DelegateExecution execution) {
-        Confirmation confirmation = remediation.confirm(endpoint(execution));
+        Confirmation confirmation = remediation.confirm(records.endpoint(incidentId(execution)));
         execution.setVariable(EXPIRY_CONFIRMED, confirmation.expiryConfirmed());
         execution.setVariable(PRESENTED_SHA256, confirmation.presentedSha256());
         execution.setVariable(PRESENTED_NOT_AFTER, confirmation.presentedNotAfter() == null ? null

@@ -19,10 +19,12 @@ class DeployCertificateDelegate extends RunbookDelegate {
 
     private final RemediationService remediation;
     private final IncidentLog incidents;
+    private final RunbookRecords records;
 
-    DeployCertificateDelegate(RemediationService remediation, IncidentLog incidents) {
+    DeployCertificateDelegate(RemediationService remediation, IncidentLog incidents, RunbookRecords records) {
         this.remediation = remediation;
         this.incidents = incidents;
+        this.records = records;
     }
 
     /** The deployment id of the runbook's n-th deployment attempt for an incident (rollback walks them back). */
@@ -34,7 +36,19 @@ class DeployCertificateDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         int attempt = intVariable(execution, DEPLOY_ATTEMPTS) + 1;
         String deploymentId = attemptId(deploymentKey(execution), attempt);
-        DeploymentResult result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
+        DeploymentResult result;
+        if (execution.getVariable(DEPLOYMENT_KEY) != null) {
+            // break-glass deploys beside the incident's runbook with its own certificate (not yet read from a record)
+            result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
+        } else {
+            RunbookRecords.CertificateOfRecord certificate = records.certificate(incidentId(execution), null,
+                    string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256));
+            if (certificate.certificateId() == null) {
+                throw new IllegalStateException("incident " + incidentId(execution) + " has no certificate issued"
+                        + " through CertLoop to deploy (" + certificate.source() + ")");
+            }
+            result = remediation.deploy(records.endpoint(incidentId(execution)), certificate.certificateId(), deploymentId);
+        }
         execution.setVariable(DEPLOY_ATTEMPTS, attempt);
         execution.setVariable(VERIFY_ATTEMPTS, 0);
         execution.setVariable(DEPLOYMENT_ID, result.deploymentId());

@@ -1,19 +1,11 @@
 package io.certloop.runbook;
 
-import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT;
-
 import io.certloop.system.security.Groups;
 import jakarta.annotation.PostConstruct;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.authorization.Authorization;
-import org.camunda.bpm.engine.authorization.Permission;
-import org.camunda.bpm.engine.authorization.Permissions;
-import org.camunda.bpm.engine.authorization.Resource;
-import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
 import org.slf4j.Logger;
@@ -21,8 +13,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates CertLoop's groups, their engine authorizations and the first administrator. Runs at every
- * start and only adds what is missing, so it is safe on a cluster and across upgrades.
+ * Creates CertLoop's groups, their engine authorizations ({@link EngineAuthorizations}) and the first
+ * administrator. Runs at every start: groups and the administrator are only added when missing, the
+ * authorizations are set to what {@link EngineAuthorizations} says, so it is safe on a cluster and across upgrades.
  */
 @Component
 class IdentityBootstrap {
@@ -36,6 +29,7 @@ class IdentityBootstrap {
             Groups.INCIDENT_COMMANDERS, "Incident commanders",
             Groups.PKI_BOARD, "PKI governance board",
             Groups.AUDITORS, "Auditors",
+            Groups.ALERT_SENDERS, "Alert senders (webhook only)",
             Groups.ADMIN, "Camunda BPM Administrators");
 
     private final IdentityService identityService;
@@ -54,26 +48,7 @@ class IdentityBootstrap {
     @PostConstruct
     void bootstrap() {
         GROUP_NAMES.forEach(this::ensureGroup);
-        for (Resources resource : Resources.values()) {
-            grant(Groups.ADMIN, resource, Authorization.ANY, Permissions.ALL);
-        }
-        for (String group : Groups.CERTLOOP) {
-            grant(group, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
-            grant(group, Resources.FILTER, "*", Permissions.READ);
-            grant(group, Resources.PROCESS_DEFINITION, "*", Permissions.READ, Permissions.READ_HISTORY);
-            grant(group, Resources.DECISION_DEFINITION, "*", Permissions.READ);
-            grant(group, Resources.DEPLOYMENT, "*", Permissions.READ);
-        }
-        for (String group : List.of(Groups.OPERATORS, Groups.INCIDENT_COMMANDERS, Groups.AUDITORS, Groups.PKI_BOARD)) {
-            grant(group, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
-            grant(group, Resources.PROCESS_INSTANCE, "*", Permissions.READ);
-            grant(group, Resources.PROCESS_DEFINITION, "*", Permissions.READ_INSTANCE, Permissions.READ_TASK);
-            grant(group, Resources.TASK, "*", Permissions.READ);
-        }
-        for (String group : List.of(Groups.OPERATORS, Groups.INCIDENT_COMMANDERS)) {
-            grant(group, Resources.PROCESS_DEFINITION, "*", Permissions.CREATE_INSTANCE, Permissions.UPDATE_INSTANCE);
-            grant(group, Resources.PROCESS_INSTANCE, "*", Permissions.CREATE, Permissions.UPDATE);
-        }
+        EngineAuthorizations.apply(authorizationService);
         ensureAdmin();
     }
 
@@ -86,21 +61,10 @@ class IdentityBootstrap {
         }
     }
 
-    private void grant(String group, Resource resource, String resourceId, Permission... permissions) {
-        Authorization existing = authorizationService.createAuthorizationQuery()
-                .groupIdIn(group).resourceType(resource).resourceId(resourceId).singleResult();
-        Authorization authorization = existing != null ? existing : authorizationService.createNewAuthorization(AUTH_TYPE_GRANT);
-        authorization.setGroupId(group);
-        authorization.setResource(resource);
-        authorization.setResourceId(resourceId);
-        for (Permission permission : permissions) {
-            authorization.addPermission(permission);
-        }
-        authorizationService.saveAuthorization(authorization);
-    }
-
     private void ensureAdmin() {
         if (identityService.createUserQuery().userId(adminUser).count() > 0) {
+            // failed logins never lock anyone for good, and a restart clears what they did to the administrator
+            identityService.unlockUser(adminUser);
             return;
         }
         boolean generated = adminPassword == null || adminPassword.isBlank();

@@ -24,6 +24,9 @@ interface IncidentLog {
         return true;
     }
 
+    /** The inventory endpoint the incident is about, from the incident record. */
+    String endpointOf(String incidentId);
+
     /** True while the incident still needs action (not resolved, not closed). */
     boolean stillOpen(String incidentId);
 }

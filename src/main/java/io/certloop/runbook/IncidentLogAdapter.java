@@ -43,6 +43,11 @@ class IncidentLogAdapter implements IncidentLog {
     }
 
     @Override
+    public String endpointOf(String incidentId) {
+        return incidents.get(incidentId).endpoint();
+    }
+
+    @Override
     public boolean stillOpen(String incidentId) {
         return incidents.find(incidentId).map(Incident::isOpen).orElse(false);
     }

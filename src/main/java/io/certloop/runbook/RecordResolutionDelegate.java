@@ -20,16 +20,20 @@ class RecordResolutionDelegate extends RunbookDelegate {
 
     private final RemediationService remediation;
     private final IncidentLog incidents;
+    private final RunbookRecords records;
 
-    RecordResolutionDelegate(RemediationService remediation, IncidentLog incidents) {
+    RecordResolutionDelegate(RemediationService remediation, IncidentLog incidents, RunbookRecords records) {
         this.remediation = remediation;
         this.incidents = incidents;
+        this.records = records;
     }
 
     @Override
     void run(DelegateExecution execution) {
-        String sha256 = string(execution, ISSUED_SHA256);
-        remediation.expect(endpoint(execution), sha256);
+        String incidentId = incidentId(execution);
+        String sha256 = records.certificate(incidentId, string(execution, DECLARED_SHA256),
+                string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256)).sha256();
+        remediation.expect(records.endpoint(incidentId), sha256);
         String verifiedAt = now().toString();
         execution.setVariable(VERIFIED_AT, verifiedAt);
         execution.setVariable(TIME_SPENT, timeSpent(string(execution, OPENED_AT), string(execution, ISSUED_AT),

@@ -25,6 +25,7 @@ abstract class RunbookDelegate implements JavaDelegate {
     @Override
     public final void execute(DelegateExecution execution) throws Exception {
         MDC.put("incident", String.valueOf(execution.getProcessBusinessKey()));
+        // log context only: the steps themselves take the endpoint from the incident record (RunbookRecords)
         MDC.put("endpoint", String.valueOf(execution.getVariable(RunbookVariables.ENDPOINT)));
         MDC.put("processInstance", execution.getProcessInstanceId());
         try {
@@ -51,8 +52,18 @@ abstract class RunbookDelegate implements JavaDelegate {
         return key == null ? incidentId(execution) : key.toString();
     }
 
+    /** The endpoint variable; steps that gate on it read the incident record instead (RunbookRecords). */
     static String endpoint(DelegateExecution execution) {
         return (String) execution.getVariable(RunbookVariables.ENDPOINT);
+    }
+
+    /**
+     * The endpoint from the incident record; a process about another record (an exception review) has no incident
+     * as its business key and names its endpoint in the variables CertLoop started it with.
+     */
+    static String endpointOfRecord(DelegateExecution execution, IncidentLog incidents) {
+        String incidentId = incidentId(execution);
+        return incidents.exists(incidentId) ? incidents.endpointOf(incidentId) : endpoint(execution);
     }
 
     static int intVariable(DelegateExecution execution, String name) {

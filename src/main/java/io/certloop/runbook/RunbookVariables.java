@@ -1,6 +1,10 @@
 package io.certloop.runbook;
 
-/** Every process variable name the runbooks use, in one place. Values are facts and references, never keys. */
+/**
+ * Every process variable name the runbooks use, in one place. Values are facts and references, never keys.
+ * Variables are for gateways, forms and people: which endpoint and which certificate a step acts on come
+ * from the records ({@link RunbookRecords}).
+ */
 final class RunbookVariables {
 
     static final String INCIDENT_ID = "incidentId";
@@ -29,7 +33,10 @@ final class RunbookVariables {
     static final String ISSUANCE_REQUEST_ID = "issuanceRequestId";
     static final String POLL_AFTER = "pollAfter";
     static final String CERTIFICATE_ID = "certificateId";
+    /** Shown in forms; the steps read the certificate from the records (RunbookRecords), not from here. */
     static final String ISSUED_SHA256 = "issuedSha256";
+    /** The fingerprint an operator declares after replacing a certificate by hand (replace-manually form). */
+    static final String DECLARED_SHA256 = "declaredSha256";
     static final String CSR_PEM = "csrPem";
     static final String CERTIFICATE_PEM = "certificatePem";
     static final String REFUSAL_REASON = "refusalReason";

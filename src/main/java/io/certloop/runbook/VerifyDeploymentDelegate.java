@@ -16,15 +16,20 @@ class VerifyDeploymentDelegate extends RunbookDelegate {
 
     private final RemediationService remediation;
     private final IncidentLog incidents;
+    private final RunbookRecords records;
 
-    VerifyDeploymentDelegate(RemediationService remediation, IncidentLog incidents) {
+    VerifyDeploymentDelegate(RemediationService remediation, IncidentLog incidents, RunbookRecords records) {
         this.remediation = remediation;
         this.incidents = incidents;
+        this.records = records;
     }
 
     @Override
     void run(DelegateExecution execution) {
-        Verification verification = remediation.verify(endpoint(execution), string(execution, ISSUED_SHA256));
+        String incidentId = incidentId(execution);
+        RunbookRecords.CertificateOfRecord expected = records.certificate(incidentId, string(execution, DECLARED_SHA256),
+                string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256));
+        Verification verification = remediation.verify(records.endpoint(incidentId), expected.sha256());
         execution.setVariable(VERIFY_ATTEMPTS, intVariable(execution, VERIFY_ATTEMPTS) + 1);
         execution.setVariable(VERIFIED, verification.passed());
         execution.setVariable(VERIFICATION_SUMMARY, verification.summary());
@@ -32,10 +37,11 @@ class VerifyDeploymentDelegate extends RunbookDelegate {
         Map<String, Object> detail = new HashMap<>();
         detail.put("passed", verification.passed());
         detail.put("expectedSha256", String.valueOf(verification.expectedSha256()));
+        detail.put("expectedFrom", expected.source());
         detail.put("presentedSha256", String.valueOf(verification.presentedSha256()));
         detail.put("chainComplete", verification.chainComplete());
         detail.put("hostnameMatches", verification.hostnameMatches());
         detail.put("failures", verification.failures());
-        incidents.record(incidentId(execution), TimelineTypes.DEPLOYMENT_VERIFIED, detail);
+        incidents.record(incidentId, TimelineTypes.DEPLOYMENT_VERIFIED, detail);
     }
 }

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -70,6 +71,8 @@ class ExpiryIncidentProcessTest {
                 Instant.now().minusSeconds(60), List.of("EXPIRED"), "presents " + OLD + ", expired"));
         endpoint(ReplacementPath.INTERNAL_CA, new Owner("web", "web@example.test"), new Owner("pki", "pki@example.test"));
         when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(issued());
+        // the issuance record: what the CA issued under this incident's idempotency keys
+        when(fixture.remediation.issuedUnder("web", INCIDENT + ":issue:")).thenReturn(Optional.of(certificate()));
         when(fixture.remediation.deploy(eq("web"), eq("cert-1"), anyString()))
                 .thenAnswer(call -> deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
         when(fixture.remediation.verify("web", ISSUED)).thenReturn(verification(true));
@@ -170,11 +173,12 @@ class ExpiryIncidentProcessTest {
     @Test
     void aManualPathAsksAnOperatorAndStillVerifiesTheLiveEndpoint() {
         endpoint(ReplacementPath.MANUAL, new Owner("web", "web@example.test"), new Owner("pki", "pki@example.test"));
+        when(fixture.remediation.issuedUnder("web", INCIDENT + ":issue:")).thenReturn(Optional.empty());
         ProcessInstance instance = start();
         runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners");
         assertThat(instance).isWaitingAt("replaceManually");
         assertThat(task()).hasCandidateGroup("operators");
-        complete(task(), Map.of("issuedSha256", ISSUED));
+        complete(task(), Map.of("declaredSha256", ISSUED));
         runThrough(instance, "verifyDeployment", "recordResolution", "notifyResolved");
         assertThat(instance).isWaitingAt("reviewIncident");
         verify(fixture.remediation, never()).deploy(anyString(), anyString(), anyString());

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
@@ -106,9 +107,33 @@ class RenewedNotDeployedProcessTest {
         verify(fixture.remediation, never()).deploy(anyString(), anyString(), anyString());
     }
 
+    @Test
+    void aVariableNamingAnotherEndpointChangesNothingTheIncidentRecordSaysWhichEndpointIsVerified() {
+        when(fixture.remediation.expectedCertificate("web"))
+                .thenReturn(new ExpectedCertificate(false, null, ISSUED, "not issued through CertLoop"));
+        when(fixture.remediation.verify("web", ISSUED)).thenReturn(ExpiryIncidentProcessTest.verification(false));
+        when(fixture.remediation.verify("healthy", ISSUED)).thenReturn(ExpiryIncidentProcessTest.verification(true));
+        ProcessInstance instance = start("healthy");
+        runThrough(instance, "checkExpectedCertificate", "identifyOwnership", "notifyOwners");
+        assertThat(instance).isWaitingAt("investigateDeployment");
+
+        var investigation = task();
+        assertThatThrownBy(() -> complete(investigation, Map.of("investigationNotes", "fixed")))
+                .isInstanceOf(ProcessEngineException.class).hasMessageContaining("does not present")
+                .hasRootCauseInstanceOf(FormFieldValidationException.class);
+        assertThat(instance).isWaitingAt("investigateDeployment");
+        verify(fixture.remediation, never()).verify(eq("healthy"), anyString());
+        verify(fixture.remediation, never()).expect(anyString(), anyString());
+    }
+
     private ProcessInstance start() {
+        return start("web");
+    }
+
+    /** {@code endpointVariable} is only a variable: the incident log (the record) says "web". */
+    private ProcessInstance start(String endpointVariable) {
         return engine.getRuntimeService().startProcessInstanceByKey("renewed-not-deployed", INCIDENT, Map.of(
-                "incidentId", INCIDENT, "endpoint", "web", "category", "renewed-not-deployed",
+                "incidentId", INCIDENT, "endpoint", endpointVariable, "category", "renewed-not-deployed",
                 "severity", "tier-2", "responseSla", "PT1H", "updateCadence", "PT2H"));
     }
 

@@ -42,22 +42,23 @@ final class RunbookFixture {
                 notifications.add("executives:" + kind);
             }
         };
+        RunbookRecords records = new RunbookRecords(incidents, remediation);
         Mocks.reset();
-        Mocks.register("confirmCauseDelegate", new ConfirmCauseDelegate(remediation, incidents));
+        Mocks.register("confirmCauseDelegate", new ConfirmCauseDelegate(remediation, incidents, records));
         Mocks.register("identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents));
         Mocks.register("recordOwnerDelegate", new RecordOwnerDelegate(inventory, incidents));
         Mocks.register("notifyOwnersDelegate", new NotifyOwnersDelegate(notifier, incidents));
         Mocks.register("escalateRevocationDeadlineDelegate", new EscalateRevocationDeadlineDelegate(notifier, incidents));
-        Mocks.register("beginIssuanceDelegate", new BeginIssuanceDelegate(remediation, incidents));
+        Mocks.register("beginIssuanceDelegate", new BeginIssuanceDelegate(remediation, incidents, records));
         Mocks.register("pollIssuanceDelegate", new PollIssuanceDelegate(remediation, incidents));
         Mocks.register("acceptAdministratorCertificateDelegate", new AcceptAdministratorCertificateDelegate(remediation, incidents));
-        Mocks.register("deployCertificateDelegate", new DeployCertificateDelegate(remediation, incidents));
-        Mocks.register("verifyDeploymentDelegate", new VerifyDeploymentDelegate(remediation, incidents));
+        Mocks.register("deployCertificateDelegate", new DeployCertificateDelegate(remediation, incidents, records));
+        Mocks.register("verifyDeploymentDelegate", new VerifyDeploymentDelegate(remediation, incidents, records));
         Mocks.register("rollbackDeploymentDelegate", new RollbackDeploymentDelegate(remediation, incidents));
-        Mocks.register("recordResolutionDelegate", new RecordResolutionDelegate(remediation, incidents));
+        Mocks.register("recordResolutionDelegate", new RecordResolutionDelegate(remediation, incidents, records));
         Mocks.register("closeIncidentDelegate", new CloseIncidentDelegate(incidents));
-        Mocks.register("checkExpectedCertificateDelegate", new CheckExpectedCertificateDelegate(remediation, incidents));
-        Mocks.register("requireLiveVerificationListener", new RequireLiveVerificationListener(remediation, incidents));
+        Mocks.register("checkExpectedCertificateDelegate", new CheckExpectedCertificateDelegate(remediation, incidents, records));
+        Mocks.register("requireLiveVerificationListener", new RequireLiveVerificationListener(remediation, incidents, records));
         Mocks.register("recordHandlingDelegate", new RecordHandlingDelegate(incidents));
         Mocks.register("inspectChainDelegate", new InspectChainDelegate(remediation, incidents));
         RunbookLists lists = new RunbookLists();
@@ -94,6 +95,8 @@ final class RunbookFixture {
         final Map<String, Map<String, Object>> last = new ConcurrentHashMap<>();
         final Set<String> resolved = ConcurrentHashMap.newKeySet();
         final Set<String> closed = ConcurrentHashMap.newKeySet();
+        /** Every incident of these tests is about this inventory endpoint. */
+        String endpoint = "web";
 
         @Override
         public void record(String incidentId, String type, Map<String, Object> detail) {
@@ -110,6 +113,11 @@ final class RunbookFixture {
         public void closed(String incidentId, Map<String, Object> review) {
             closed.add(incidentId);
             last.put("closed", review);
+        }
+
+        @Override
+        public String endpointOf(String incidentId) {
+            return endpoint;
         }
 
         @Override

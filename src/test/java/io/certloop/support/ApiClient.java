@@ -62,6 +62,20 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
+    /** A multipart/form-data post with one file part (how the engine API takes deployments). */
+    public Response postFile(String path, Map<String, String> fields, String fileName, String content) {
+        String boundary = "certloop-" + System.nanoTime();
+        StringBuilder body = new StringBuilder();
+        fields.forEach((name, value) -> body.append("--").append(boundary).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
+                .append(value).append("\r\n"));
+        body.append("--").append(boundary).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"").append(fileName).append("\"; filename=\"")
+                .append(fileName).append("\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .append(content).append("\r\n--").append(boundary).append("--\r\n");
+        return post(path, "multipart/form-data; boundary=" + boundary, body.toString());
+    }
+
     /** Creates the user unless it exists (the test context is shared between test classes). */
     public void ensureUser(String id, String password, String... groups) {
         if (get("/engine-rest/user/" + id + "/profile").status() == 404) {

@@ -52,6 +52,10 @@ public abstract class PostgresIntegrationTest {
         registry.add("certloop.issuance.acme.trusted-ca-file", () -> pebble() == null ? "" : pebble().caFile().toString());
         registry.add("certloop.probe.trust.extra-roots", () -> pebble() == null ? "" : PEBBLE_ROOT.toString());
         registry.add("certloop.remediation.verify-within", () -> "PT3S");
+        // login throttling with short waits (LoginThrottlingIT): failed logins never block other tests for long
+        registry.add("certloop.security.login.delay-max", () -> "PT2S");
+        registry.add("certloop.security.login.forget-after", () -> "PT3S");
+        registry.add("camunda.bpm.generic-properties.properties.loginDelayMaxTime", () -> "2");
     }
 
     private static final Path PEBBLE_ROOT = DATA_DIR.resolve("pebble-root.pem");

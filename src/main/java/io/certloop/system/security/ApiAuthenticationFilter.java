@@ -43,6 +43,13 @@ class ApiAuthenticationFilter extends OncePerRequestFilter {
                     + "\"detail\":\"Authentication required: HTTP Basic with a CertLoop user\"}");
             return;
         }
+        if (isActuator(request) && !caller.get().isStaff()) {
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            response.setContentType("application/problem+json");
+            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
+                    + "\"detail\":\"The actuator needs membership in one of CertLoop's groups\"}");
+            return;
+        }
         request.setAttribute(CALLER_ATTRIBUTE, caller.get());
         authenticator.enter(caller.get());
         try {
@@ -50,6 +57,10 @@ class ApiAuthenticationFilter extends OncePerRequestFilter {
         } finally {
             authenticator.exit();
         }
+    }
+
+    private static boolean isActuator(HttpServletRequest request) {
+        return request.getRequestURI().substring(request.getContextPath().length()).startsWith("/actuator");
     }
 
     private static Optional<String[]> credentials(String header) {

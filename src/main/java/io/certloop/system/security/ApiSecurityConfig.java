@@ -29,6 +29,21 @@ class ApiSecurityConfig implements WebMvcConfigurer {
         return registration;
     }
 
+    @Bean
+    LoginThrottle loginThrottle(LoginThrottleProperties properties, java.time.Clock clock) {
+        return new LoginThrottle(properties, clock);
+    }
+
+    /** Before every filter that checks a password: the API's, the engine API's and the webapps' login. */
+    @Bean
+    FilterRegistrationBean<LoginThrottleFilter> loginThrottleFilter(LoginThrottle throttle) {
+        FilterRegistrationBean<LoginThrottleFilter> registration = new FilterRegistrationBean<>(new LoginThrottleFilter(throttle));
+        registration.setName("certloopLoginThrottle");
+        registration.addUrlPatterns("/api/*", "/actuator/*", "/engine-rest/*", "/camunda/api/admin/auth/user/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
+    }
+
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new GroupAccessInterceptor()).addPathPatterns("/api/**");

@@ -14,6 +14,11 @@ public record Caller(String userId, Set<String> groups) {
         return groups.contains(Groups.ADMIN);
     }
 
+    /** A person of one of CertLoop's groups (or an administrator), as opposed to a webhook identity. */
+    public boolean isStaff() {
+        return isMemberOfAny(Groups.CERTLOOP.toArray(String[]::new));
+    }
+
     /** Admins pass every group check. */
     public boolean isMemberOfAny(String... required) {
         return isAdmin() || Arrays.stream(required).anyMatch(groups::contains);

@@ -7,7 +7,10 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
-/** Enforces {@link RequiresGroup} on controller methods and classes. */
+/**
+ * Enforces {@link RequiresGroup} on controller methods and classes. A route without it is open to every
+ * member of a CertLoop group ({@link Groups#CERTLOOP}), never to a webhook identity or a user in no group.
+ */
 class GroupAccessInterceptor implements HandlerInterceptor {
 
     @Override
@@ -19,10 +22,15 @@ class GroupAccessInterceptor implements HandlerInterceptor {
         if (required == null) {
             required = AnnotatedElementUtils.findMergedAnnotation(method.getBeanType(), RequiresGroup.class);
         }
+        Caller caller = (Caller) request.getAttribute(ApiAuthenticationFilter.CALLER_ATTRIBUTE);
         if (required == null) {
+            // no annotation: any CertLoop person; a webhook identity or a user in no group is refused
+            if (caller == null || !caller.isStaff()) {
+                throw new ForbiddenException("This action needs membership in one of the groups "
+                        + String.join(", ", Groups.CERTLOOP));
+            }
             return true;
         }
-        Caller caller = (Caller) request.getAttribute(ApiAuthenticationFilter.CALLER_ATTRIBUTE);
         if (caller == null || !caller.isMemberOfAny(required.value())) {
             throw new ForbiddenException("This action needs membership in one of the groups "
                     + String.join(", ", required.value()));
