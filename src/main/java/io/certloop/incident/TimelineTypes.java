@@ -26,6 +26,7 @@ public final class TimelineTypes {
     public static final String EXPECTED_CERTIFICATE_CHECKED = "expected-certificate-checked";
     public static final String ISSUANCE_PENDING = "issuance-pending";
     public static final String INVESTIGATION_VERIFIED = "investigation-verified";
+    public static final String BREAK_GLASS_EMERGENCY_CERTIFICATE_REPLACED = "break-glass-emergency-certificate-replaced";
     public static final String NO_RUNBOOK = "no-runbook";
     public static final String OWNER_RECORDED = "owner-recorded";
     public static final String OWNERSHIP_IDENTIFIED = "ownership-identified";

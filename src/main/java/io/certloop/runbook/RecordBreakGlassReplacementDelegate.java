@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.incident.TimelineTypes;
+
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.issuance.IssuedCertificate;
@@ -61,7 +63,7 @@ class RecordBreakGlassReplacementDelegate extends RunbookDelegate {
             execution.setVariable(DEPLOYMENT_ID, null);
         } else {
             breakGlass.standardVerified(execution.getProcessInstanceId(), sha256);
-            incidents.record(incidentId(execution), "break-glass-emergency-certificate-replaced", Map.of(
+            incidents.record(incidentId(execution), TimelineTypes.BREAK_GLASS_EMERGENCY_CERTIFICATE_REPLACED, Map.of(
                     "emergencySha256", String.valueOf(execution.getVariable(EMERGENCY_SHA256)), "standardSha256", sha256,
                     "notAfter", String.valueOf(certificate.notAfter())));
         }
