@@ -16,15 +16,23 @@ class ArchitectureTest {
 
     @Test
     void onlyTheRunbookPackageTouchesTheProcessEngine() {
-        noClasses().that().resideOutsideOfPackage("io.certloop.runbook..")
-                .should().dependOnClassesThat().resideInAPackage("org.camunda..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.certloop.runbook..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.camunda..")
                 .check(MAIN);
     }
 
     @Test
     void onlyTheAcmeAdapterTouchesAcme4j() {
-        noClasses().that().resideOutsideOfPackage("io.certloop.issuance.acme..")
-                .should().dependOnClassesThat().resideInAPackage("org.shredzone.acme4j..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.certloop.issuance.acme..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.shredzone.acme4j..")
                 .allowEmptyShould(true)
                 .check(MAIN);
     }
@@ -32,10 +40,18 @@ class ArchitectureTest {
     @Test
     void capabilitiesDependOnNoOtherFeature() {
         for (String capability : new String[] {"probe", "issuance", "custody", "deployment"}) {
-            noClasses().that().resideInAPackage("io.certloop." + capability + "..")
-                    .should().dependOnClassesThat().resideInAnyPackage(
-                            "io.certloop.inventory..", "io.certloop.incident..", "io.certloop.intake..",
-                            "io.certloop.runbook..", "io.certloop.notify..", "io.certloop.detection..",
+            noClasses()
+                    .that()
+                    .resideInAPackage("io.certloop." + capability + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            "io.certloop.inventory..",
+                            "io.certloop.incident..",
+                            "io.certloop.intake..",
+                            "io.certloop.runbook..",
+                            "io.certloop.notify..",
+                            "io.certloop.detection..",
                             "io.certloop.remediation..")
                     .allowEmptyShould(true)
                     .check(MAIN);
@@ -44,7 +60,9 @@ class ArchitectureTest {
 
     @Test
     void configurationIsBoundByConfigurationPropertiesNeverByValue() {
-        noClasses().should().dependOnClassesThat()
+        noClasses()
+                .should()
+                .dependOnClassesThat()
                 .haveFullyQualifiedName("org.springframework.beans.factory.annotation.Value")
                 .check(MAIN);
     }

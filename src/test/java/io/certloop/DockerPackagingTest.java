@@ -31,19 +31,23 @@ class DockerPackagingTest {
     private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])[^}]*)?}");
 
     /** One Dockerfile instruction, continuation lines joined. */
-    private record Instruction(String keyword, String arguments) {
-    }
+    private record Instruction(String keyword, String arguments) {}
 
     /** The instructions of one build stage, from its FROM on. */
     private record Stage(String from, List<Instruction> instructions) {
 
         List<String> all(String keyword) {
-            return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
+            return instructions.stream()
+                    .filter(i -> i.keyword().equals(keyword))
+                    .map(Instruction::arguments)
+                    .toList();
         }
 
         String one(String keyword) {
             List<String> found = all(keyword);
-            assertThat(found).as("%s instructions in the stage FROM %s", keyword, from).hasSize(1);
+            assertThat(found)
+                    .as("%s instructions in the stage FROM %s", keyword, from)
+                    .hasSize(1);
             return found.get(0);
         }
     }
@@ -64,14 +68,18 @@ class DockerPackagingTest {
             String text = current.toString().strip();
             current.setLength(0);
             int space = text.indexOf(' ');
-            instructions.add(new Instruction(text.substring(0, space).toUpperCase(Locale.ROOT), text.substring(space + 1).strip()));
+            instructions.add(new Instruction(
+                    text.substring(0, space).toUpperCase(Locale.ROOT),
+                    text.substring(space + 1).strip()));
         }
         List<Stage> stages = new ArrayList<>();
         for (Instruction instruction : instructions) {
             if (instruction.keyword().equals("FROM")) {
                 stages.add(new Stage(instruction.arguments(), new ArrayList<>()));
             } else {
-                assertThat(stages).as("instruction before the first FROM: %s", instruction).isNotEmpty();
+                assertThat(stages)
+                        .as("instruction before the first FROM: %s", instruction)
+                        .isNotEmpty();
                 stages.get(stages.size() - 1).instructions().add(instruction);
             }
         }
@@ -93,7 +101,8 @@ class DockerPackagingTest {
         assertThat(build.all("RUN")).anyMatch(run -> run.contains("mvn") && run.contains(" package"));
         Stage runtime = stages.get(stages.size() - 1);
         assertThat(runtime.from()).startsWith("eclipse-temurin:").contains("-jre");
-        assertThat(runtime.all("COPY")).anyMatch(copy -> copy.startsWith("--from=build ") && copy.contains("certloop.jar"));
+        assertThat(runtime.all("COPY"))
+                .anyMatch(copy -> copy.startsWith("--from=build ") && copy.contains("certloop.jar"));
         assertThat(runtime.one("ENTRYPOINT")).contains("\"-jar\"", "certloop.jar");
     }
 
@@ -111,23 +120,35 @@ class DockerPackagingTest {
     @Test
     void theDataDirectoryWithTheMasterKeyIsAVolumeOwnedByTheServiceUser() throws IOException {
         Stage runtime = stages().get(stages().size() - 1);
-        String dataDir = runtime.all("ENV").stream().filter(env -> env.startsWith("CERTLOOP_DATA_DIR="))
-                .map(env -> env.substring("CERTLOOP_DATA_DIR=".length())).findFirst().orElseThrow();
+        String dataDir = runtime.all("ENV").stream()
+                .filter(env -> env.startsWith("CERTLOOP_DATA_DIR="))
+                .map(env -> env.substring("CERTLOOP_DATA_DIR=".length()))
+                .findFirst()
+                .orElseThrow();
         String user = runtime.one("USER").split(":")[0];
 
         assertThat(runtime.one("VOLUME")).isEqualTo(dataDir);
         assertThat(runtime.all("RUN")).anyMatch(run -> run.contains("chown " + user) && run.contains(dataDir));
         // the master key file defaults to the data directory, so the volume keeps it
-        JsonNode application = YAML.readTree(Path.of("src/main/resources/application.yml").toFile());
+        JsonNode application =
+                YAML.readTree(Path.of("src/main/resources/application.yml").toFile());
         assertThat(application.at("/certloop/custody/master-key-file").asText()).startsWith("${certloop.data-dir}/");
 
         JsonNode compose = compose();
         List<String> mounts = texts(compose.at("/services/certloop/volumes"));
-        String mount = mounts.stream().filter(m -> m.endsWith(":" + dataDir)).findFirst().orElseThrow(
-                () -> new AssertionError("no volume of the certloop service at " + dataDir + ": " + mounts));
+        String mount = mounts.stream()
+                .filter(m -> m.endsWith(":" + dataDir))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("no volume of the certloop service at " + dataDir + ": " + mounts));
         String volume = mount.substring(0, mount.indexOf(':'));
-        assertThat(volume).as("a named volume, not a bind mount").doesNotContain("/").doesNotStartWith(".");
-        assertThat(compose.path("volumes").has(volume)).as("top-level volume " + volume).isTrue();
+        assertThat(volume)
+                .as("a named volume, not a bind mount")
+                .doesNotContain("/")
+                .doesNotStartWith(".");
+        assertThat(compose.path("volumes").has(volume))
+                .as("top-level volume " + volume)
+                .isTrue();
     }
 
     @Test
@@ -137,11 +158,16 @@ class DockerPackagingTest {
         assertThat(services.path("db").path("image").asText()).startsWith("postgres:");
         assertThat(texts(services.at("/db/healthcheck/test"))).anyMatch(test -> test.contains("pg_isready"));
         assertThat(services.at("/certloop/depends_on/db/condition").asText()).isEqualTo("service_healthy");
-        assertThat(services.at("/certloop/environment/SPRING_DATASOURCE_URL").asText()).startsWith("jdbc:postgresql://db:");
-        assertThat(services.at("/certloop/environment/SPRING_PROFILES_ACTIVE").asText()).isEqualTo("postgres");
+        assertThat(services.at("/certloop/environment/SPRING_DATASOURCE_URL").asText())
+                .startsWith("jdbc:postgresql://db:");
+        assertThat(services.at("/certloop/environment/SPRING_PROFILES_ACTIVE").asText())
+                .isEqualTo("postgres");
         assertThat(services.at("/certloop/build/dockerfile").asText()).isEqualTo("docker/Dockerfile");
-        services.fieldNames().forEachRemaining(name -> assertThat(services.path(name).path("restart").asText())
-                .as("restart policy of service " + name).isIn("always", "unless-stopped", "on-failure"));
+        services.fieldNames()
+                .forEachRemaining(
+                        name -> assertThat(services.path(name).path("restart").asText())
+                                .as("restart policy of service " + name)
+                                .isIn("always", "unless-stopped", "on-failure"));
         JsonNode dbVolumes = services.at("/db/volumes");
         assertThat(texts(dbVolumes)).anyMatch(v -> v.endsWith(":/var/lib/postgresql/data") && !v.startsWith("."));
     }
@@ -156,21 +182,30 @@ class DockerPackagingTest {
             }
         }
         List<String> secrets = new ArrayList<>();
-        services.fieldNames().forEachRemaining(service -> services.path(service).path("environment").fields()
-                .forEachRemaining(variable -> {
-                    String value = variable.getValue().asText();
-                    if (variable.getKey().matches(".*(PASSWORD|SECRET|_KEY).*")) {
-                        secrets.add(service + "." + variable.getKey());
-                        assertThat(value).as("%s of %s must come from the env file", variable.getKey(), service)
-                                .matches(INTERPOLATION);
-                    }
-                    Matcher m = INTERPOLATION.matcher(value);
-                    while (m.find()) {
-                        assertThat(envExample).as("docker/.env.example documents ${%s}", m.group(1)).contains(m.group(1));
-                    }
-                }));
-        assertThat(secrets).contains("db.POSTGRES_PASSWORD", "certloop.SPRING_DATASOURCE_PASSWORD",
-                "certloop.CERTLOOP_ADMIN_PASSWORD");
+        services.fieldNames()
+                .forEachRemaining(service -> services.path(service)
+                        .path("environment")
+                        .fields()
+                        .forEachRemaining(variable -> {
+                            String value = variable.getValue().asText();
+                            if (variable.getKey().matches(".*(PASSWORD|SECRET|_KEY).*")) {
+                                secrets.add(service + "." + variable.getKey());
+                                assertThat(value)
+                                        .as("%s of %s must come from the env file", variable.getKey(), service)
+                                        .matches(INTERPOLATION);
+                            }
+                            Matcher m = INTERPOLATION.matcher(value);
+                            while (m.find()) {
+                                assertThat(envExample)
+                                        .as("docker/.env.example documents ${%s}", m.group(1))
+                                        .contains(m.group(1));
+                            }
+                        }));
+        assertThat(secrets)
+                .contains(
+                        "db.POSTGRES_PASSWORD",
+                        "certloop.SPRING_DATASOURCE_PASSWORD",
+                        "certloop.CERTLOOP_ADMIN_PASSWORD");
         assertThat(Files.readString(Path.of("docker/compose.yml"))).doesNotContainIgnoringCase("change-me");
 
         assertThat(Files.readAllLines(Path.of(".gitignore"))).contains("docker/.env");
@@ -178,6 +213,8 @@ class DockerPackagingTest {
     }
 
     private static List<String> texts(JsonNode node) {
-        return StreamSupport.stream(node.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(node.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 }

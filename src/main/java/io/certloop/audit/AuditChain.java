@@ -47,8 +47,7 @@ public class AuditChain {
     }
 
     /** The head of a chain as stored: how many entries, the last hash, and its MAC. */
-    record Head(String chain, String chainId, long entries, String headHash, String mac, String keyId) {
-    }
+    record Head(String chain, String chainId, long entries, String headHash, String mac, String keyId) {}
 
     /**
      * Joins {@code entry} to the end of its chain and moves the head. Must run inside the
@@ -62,9 +61,16 @@ public class AuditChain {
         long entries = head.entries() + 1;
         String key = key();
         String mac = mac(key, entry.chain(), entry.chainId(), entries, hash);
-        jdbc.update("UPDATE audit_chain_head SET entries = ?, head_hash = ?, mac = ?, key_id = ?, updated_at = ? "
-                + "WHERE chain = ? AND chain_id = ?", entries, hash, mac, key, Timestamp.from(clock.instant()),
-                entry.chain(), entry.chainId());
+        jdbc.update(
+                "UPDATE audit_chain_head SET entries = ?, head_hash = ?, mac = ?, key_id = ?, updated_at = ? "
+                        + "WHERE chain = ? AND chain_id = ?",
+                entries,
+                hash,
+                mac,
+                key,
+                Timestamp.from(clock.instant()),
+                entry.chain(),
+                entry.chainId());
         return new ChainLink(previous, hash);
     }
 
@@ -80,7 +86,10 @@ public class AuditChain {
         try {
             savepoint.executeWithoutResult(status -> jdbc.update(
                     "INSERT INTO audit_chain_head (chain, chain_id, entries, head_hash, mac, key_id, updated_at) "
-                            + "VALUES (?, ?, 0, ?, '', '', ?)", chain, chainId, ChainEntry.GENESIS,
+                            + "VALUES (?, ?, 0, ?, '', '', ?)",
+                    chain,
+                    chainId,
+                    ChainEntry.GENESIS,
                     Timestamp.from(clock.instant())));
         } catch (DuplicateKeyException raced) {
             // another transaction started this chain first: its row is locked below once it commits
@@ -89,18 +98,35 @@ public class AuditChain {
     }
 
     private Optional<Head> selectForUpdate(String chain, String chainId) {
-        return jdbc.query("SELECT chain, chain_id, entries, head_hash, mac, key_id FROM audit_chain_head "
-                + "WHERE chain = ? AND chain_id = ? FOR UPDATE", AuditChain::head, chain, chainId).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT chain, chain_id, entries, head_hash, mac, key_id FROM audit_chain_head "
+                                + "WHERE chain = ? AND chain_id = ? FOR UPDATE",
+                        AuditChain::head,
+                        chain,
+                        chainId)
+                .stream()
+                .findFirst();
     }
 
     List<Head> heads(String chain) {
-        return jdbc.query("SELECT chain, chain_id, entries, head_hash, mac, key_id FROM audit_chain_head "
-                + "WHERE chain = ? AND entries > 0 ORDER BY chain_id", AuditChain::head, chain);
+        return jdbc.query(
+                "SELECT chain, chain_id, entries, head_hash, mac, key_id FROM audit_chain_head "
+                        + "WHERE chain = ? AND entries > 0 ORDER BY chain_id",
+                AuditChain::head,
+                chain);
     }
 
     Optional<Head> head(String chain, String chainId) {
-        return jdbc.query("SELECT chain, chain_id, entries, head_hash, mac, key_id FROM audit_chain_head "
-                + "WHERE chain = ? AND chain_id = ?", AuditChain::head, chain, chainId).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT chain, chain_id, entries, head_hash, mac, key_id FROM audit_chain_head "
+                                + "WHERE chain = ? AND chain_id = ?",
+                        AuditChain::head,
+                        chain,
+                        chainId)
+                .stream()
+                .findFirst();
     }
 
     /** True when the head's MAC is the one custody computes for its fields. */
@@ -109,8 +135,8 @@ public class AuditChain {
             return false;
         }
         String expected = mac(head.keyId(), head.chain(), head.chainId(), head.entries(), head.headHash());
-        return java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                head.mac().getBytes(StandardCharsets.US_ASCII));
+        return java.security.MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), head.mac().getBytes(StandardCharsets.US_ASCII));
     }
 
     private String mac(String key, String chain, String chainId, long entries, String headHash) {
@@ -133,7 +159,12 @@ public class AuditChain {
     }
 
     private static Head head(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
-        return new Head(rs.getString("chain"), rs.getString("chain_id"), rs.getLong("entries"),
-                rs.getString("head_hash"), rs.getString("mac"), rs.getString("key_id"));
+        return new Head(
+                rs.getString("chain"),
+                rs.getString("chain_id"),
+                rs.getLong("entries"),
+                rs.getString("head_hash"),
+                rs.getString("mac"),
+                rs.getString("key_id"));
     }
 }

@@ -27,9 +27,12 @@ public record ChainEntry(String chain, String chainId, Instant at, String type, 
     public String hash(String previousHash) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String field : new String[] {chain, chainId, storable(at).toString(), type, actor, detail, previousHash}) {
+            for (String field :
+                    new String[] {chain, chainId, storable(at).toString(), type, actor, detail, previousHash}) {
                 byte[] bytes = (field == null ? "" : field).getBytes(StandardCharsets.UTF_8);
-                sha.update(ByteBuffer.allocate(4).putInt(field == null ? -1 : bytes.length).array());
+                sha.update(ByteBuffer.allocate(4)
+                        .putInt(field == null ? -1 : bytes.length)
+                        .array());
                 sha.update(bytes);
             }
             return HexFormat.of().formatHex(sha.digest());

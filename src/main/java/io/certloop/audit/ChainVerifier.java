@@ -25,7 +25,9 @@ public class ChainVerifier {
     }
 
     /** Checks every chain of every source (read-only transaction: PostgreSQL streams rows only inside one). */
-    @org.springframework.transaction.annotation.Transactional(readOnly = true, isolation = org.springframework.transaction.annotation.Isolation.REPEATABLE_READ)
+    @org.springframework.transaction.annotation.Transactional(
+            readOnly = true,
+            isolation = org.springframework.transaction.annotation.Isolation.REPEATABLE_READ)
     public Verification verifyAll() {
         long checked = 0;
         List<Verification.ChainFailure> failures = new ArrayList<>();
@@ -39,7 +41,10 @@ public class ChainVerifier {
             // heads whose entries are all gone
             for (AuditChain.Head orphan : heads.values()) {
                 if (!walker.seen.containsKey(orphan.chainId())) {
-                    failures.add(failure(source.chain(), orphan.chainId(), List.of(),
+                    failures.add(failure(
+                            source.chain(),
+                            orphan.chainId(),
+                            List.of(),
                             "the head records " + orphan.entries() + " entries but none are stored"));
                 }
             }
@@ -48,9 +53,13 @@ public class ChainVerifier {
     }
 
     /** Checks one chain (for the evidence of one incident). */
-    @org.springframework.transaction.annotation.Transactional(readOnly = true, isolation = org.springframework.transaction.annotation.Isolation.REPEATABLE_READ)
+    @org.springframework.transaction.annotation.Transactional(
+            readOnly = true,
+            isolation = org.springframework.transaction.annotation.Isolation.REPEATABLE_READ)
     public Verification verify(String chain, String chainId) {
-        ChainSource source = sources.stream().filter(s -> s.chain().equals(chain)).findFirst()
+        ChainSource source = sources.stream()
+                .filter(s -> s.chain().equals(chain))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no chain named " + chain));
         Map<String, AuditChain.Head> heads = new HashMap<>();
         chains.head(chain, chainId).filter(h -> h.entries() > 0).ifPresent(h -> heads.put(chainId, h));
@@ -64,10 +73,10 @@ public class ChainVerifier {
         return new Verification(failures.isEmpty(), walker.checked, failures);
     }
 
-    private static Verification.ChainFailure failure(String chain, String chainId,
-            List<Verification.EntryFailure> entries, String head) {
-        return new Verification.ChainFailure(chain, chainId, "incident".equals(chain) ? chainId : null,
-                List.copyOf(entries), head);
+    private static Verification.ChainFailure failure(
+            String chain, String chainId, List<Verification.EntryFailure> entries, String head) {
+        return new Verification.ChainFailure(
+                chain, chainId, "incident".equals(chain) ? chainId : null, List.copyOf(entries), head);
     }
 
     /** Walks the entries of consecutive chains, one chain at a time. */
@@ -105,10 +114,13 @@ public class ChainVerifier {
                 bad.add(new Verification.EntryFailure(entry.ref(), "has no hash"));
             } else {
                 if (!previous.equals(entry.previousHash())) {
-                    bad.add(new Verification.EntryFailure(entry.ref(),
+                    bad.add(new Verification.EntryFailure(
+                            entry.ref(),
                             "does not link to the entry before it (an entry was removed, inserted or reordered)"));
                 }
-                if (!entry.content().hash(entry.previousHash() == null ? "" : entry.previousHash()).equals(entry.hash())) {
+                if (!entry.content()
+                        .hash(entry.previousHash() == null ? "" : entry.previousHash())
+                        .equals(entry.hash())) {
                     bad.add(new Verification.EntryFailure(entry.ref(), "content does not match its hash (altered)"));
                 }
             }

@@ -32,8 +32,11 @@ class EvidenceController {
     ResponseEntity<String> page(@PathVariable String id) {
         String html = EvidencePage.render(id, json.valueToTree(evidence.evidence(id)));
         return ResponseEntity.ok()
-                .header("Content-Disposition", "inline; filename=\"" + id.replaceAll("[^A-Za-z0-9-]", "") + "-evidence.html\"")
+                .header(
+                        "Content-Disposition",
+                        "inline; filename=\"" + id.replaceAll("[^A-Za-z0-9-]", "") + "-evidence.html\"")
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8)).body(html);
+                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+                .body(html);
     }
 }

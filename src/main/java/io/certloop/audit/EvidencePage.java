@@ -18,27 +18,38 @@ final class EvidencePage {
             .ok{background:#d9f2d9;padding:.5em;border:1px solid #393}.bad{background:#f9d6d6;padding:.5em;border:1px solid #c33}
             @media print{body{margin:0}a{color:#000}}""";
 
-    private EvidencePage() {
-    }
+    private EvidencePage() {}
 
     static String render(String incidentId, JsonNode document) {
         StringBuilder html = new StringBuilder(16384);
         html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Evidence ")
-                .append(esc(incidentId)).append("</title><style>").append(STYLE).append("</style></head><body>");
+                .append(esc(incidentId))
+                .append("</title><style>")
+                .append(STYLE)
+                .append("</style></head><body>");
         html.append("<h1>Incident evidence ").append(esc(incidentId)).append("</h1>");
         JsonNode verification = document.path("verification");
         boolean valid = verification.path("valid").asBoolean(false);
-        html.append("<p class=\"").append(valid ? "ok" : "bad").append("\">Timeline hash chain: ")
-                .append(valid ? "verified (" + verification.path("checked").asLong() + " entries, authenticated head)"
-                        : "DOES NOT VERIFY")
-                .append(". Generated at ").append(esc(document.path("generatedAt").asText())).append(".</p>");
+        html.append("<p class=\"")
+                .append(valid ? "ok" : "bad")
+                .append("\">Timeline hash chain: ")
+                .append(
+                        valid
+                                ? "verified (" + verification.path("checked").asLong() + " entries, authenticated head)"
+                                : "DOES NOT VERIFY")
+                .append(". Generated at ")
+                .append(esc(document.path("generatedAt").asText()))
+                .append(".</p>");
         Iterator<Map.Entry<String, JsonNode>> sections = document.fields();
         while (sections.hasNext()) {
             Map.Entry<String, JsonNode> section = sections.next();
             if (section.getKey().equals("generatedAt")) {
                 continue;
             }
-            html.append("<h2 id=\"").append(esc(section.getKey())).append("\">").append(esc(title(section.getKey())))
+            html.append("<h2 id=\"")
+                    .append(esc(section.getKey()))
+                    .append("\">")
+                    .append(esc(title(section.getKey())))
                     .append("</h2>");
             value(html, section.getValue());
         }

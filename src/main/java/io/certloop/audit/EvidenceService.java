@@ -25,10 +25,16 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class EvidenceService {
 
-    private static final Set<String> DEPLOYMENT_TYPES = Set.of(TimelineTypes.CERTIFICATE_DEPLOYED,
-            TimelineTypes.DEPLOYMENT_RELEASED, TimelineTypes.DEPLOYMENT_ROLLED_BACK, TimelineTypes.DEPLOYMENT_VERIFIED);
-    private static final Set<String> PROBE_TYPES = Set.of(TimelineTypes.EXPECTED_CERTIFICATE_CHECKED,
-            TimelineTypes.INVESTIGATION_VERIFIED, TimelineTypes.DEPLOYMENT_VERIFIED, TimelineTypes.CAUSE_CONFIRMED);
+    private static final Set<String> DEPLOYMENT_TYPES = Set.of(
+            TimelineTypes.CERTIFICATE_DEPLOYED,
+            TimelineTypes.DEPLOYMENT_RELEASED,
+            TimelineTypes.DEPLOYMENT_ROLLED_BACK,
+            TimelineTypes.DEPLOYMENT_VERIFIED);
+    private static final Set<String> PROBE_TYPES = Set.of(
+            TimelineTypes.EXPECTED_CERTIFICATE_CHECKED,
+            TimelineTypes.INVESTIGATION_VERIFIED,
+            TimelineTypes.DEPLOYMENT_VERIFIED,
+            TimelineTypes.CAUSE_CONFIRMED);
     private static final int PROBE_LIMIT = 50;
 
     private final IncidentService incidents;
@@ -37,8 +43,8 @@ public class EvidenceService {
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
-    EvidenceService(IncidentService incidents, ChainVerifier verifier, ProcessHistory history, JdbcTemplate jdbc,
-            Clock clock) {
+    EvidenceService(
+            IncidentService incidents, ChainVerifier verifier, ProcessHistory history, JdbcTemplate jdbc, Clock clock) {
         this.incidents = incidents;
         this.verifier = verifier;
         this.history = history;
@@ -51,7 +57,8 @@ public class EvidenceService {
         Incident incident = incidents.get(incidentId);
         List<TimelineEntry> timeline = incidents.timeline(incidentId);
         Instant from = incident.openedAt();
-        Instant to = incident.closedAt() != null ? incident.closedAt()
+        Instant to = incident.closedAt() != null
+                ? incident.closedAt()
                 : incident.resolvedAt() != null ? incident.resolvedAt() : clock.instant();
 
         Map<String, Object> document = new LinkedHashMap<>();
@@ -63,7 +70,11 @@ public class EvidenceService {
         document.put("severityDecision", severityDecision(incident, timeline));
         document.put("probeEvidence", probeEvidence(incident, timeline, from, to));
         document.put("certificatesIssued", certificates(incident.endpoint(), from, to));
-        document.put("deployments", timeline.stream().filter(e -> DEPLOYMENT_TYPES.contains(e.type())).toList());
+        document.put(
+                "deployments",
+                timeline.stream()
+                        .filter(e -> DEPLOYMENT_TYPES.contains(e.type()))
+                        .toList());
         document.put("notifications", notifications(incidentId));
         return document;
     }
@@ -78,44 +89,56 @@ public class EvidenceService {
         decision.put("policy", "processes/incident-severity.dmn");
         decision.put("inputs", inputs);
         decision.put("result", incident.severity());
-        timeline.stream().filter(e -> TimelineTypes.OPENED.equals(e.type())).findFirst()
-                .ifPresent(opened -> decision.put("recordedAtOpening", opened.detail().path("severity")));
+        timeline.stream()
+                .filter(e -> TimelineTypes.OPENED.equals(e.type()))
+                .findFirst()
+                .ifPresent(opened ->
+                        decision.put("recordedAtOpening", opened.detail().path("severity")));
         return decision;
     }
 
-    private Map<String, Object> probeEvidence(Incident incident, List<TimelineEntry> timeline, Instant from, Instant to) {
+    private Map<String, Object> probeEvidence(
+            Incident incident, List<TimelineEntry> timeline, Instant from, Instant to) {
         Map<String, Object> probes = new LinkedHashMap<>();
         List<JsonNode> atOpening = timeline.stream()
                 .filter(e -> TimelineTypes.OPENED.equals(e.type()) || TimelineTypes.REPEATED.equals(e.type()))
-                .map(e -> e.detail().path("evidence")).filter(n -> !n.isMissingNode() && !n.isNull()).toList();
+                .map(e -> e.detail().path("evidence"))
+                .filter(n -> !n.isMissingNode() && !n.isNull())
+                .toList();
         probes.put("reportedWithAlerts", atOpening);
-        probes.put("runbookChecks", timeline.stream().filter(e -> PROBE_TYPES.contains(e.type())).toList());
+        probes.put(
+                "runbookChecks",
+                timeline.stream().filter(e -> PROBE_TYPES.contains(e.type())).toList());
         // the live probes of the endpoint while the incident ran: fingerprints, chain, findings, revocation
-        probes.put("liveProbes", jdbc.query("SELECT probed_at, reachable, leaf_sha256, leaf_not_after, finding_codes, report "
-                + "FROM probe_result WHERE endpoint_name = ? AND probed_at >= ? AND probed_at <= ? ORDER BY probed_at DESC",
-                ps -> {
-                    ps.setString(1, incident.endpoint());
-                    ps.setTimestamp(2, Timestamp.from(from.minusSeconds(3600)));
-                    ps.setTimestamp(3, Timestamp.from(to.plusSeconds(3600)));
-                    ps.setMaxRows(PROBE_LIMIT);
-                },
-                (rs, row) -> {
-                    Map<String, Object> probe = new LinkedHashMap<>();
-                    probe.put("probedAt", rs.getTimestamp("probed_at").toInstant());
-                    probe.put("reachable", rs.getBoolean("reachable"));
-                    probe.put("leafSha256", rs.getString("leaf_sha256"));
-                    Timestamp notAfter = rs.getTimestamp("leaf_not_after");
-                    probe.put("leafNotAfter", notAfter == null ? null : notAfter.toInstant());
-                    probe.put("findings", rs.getString("finding_codes"));
-                    probe.put("report", new RawJson(rs.getString("report")));
-                    return probe;
-                }));
+        probes.put(
+                "liveProbes",
+                jdbc.query(
+                        "SELECT probed_at, reachable, leaf_sha256, leaf_not_after, finding_codes, report "
+                                + "FROM probe_result WHERE endpoint_name = ? AND probed_at >= ? AND probed_at <= ? ORDER BY probed_at DESC",
+                        ps -> {
+                            ps.setString(1, incident.endpoint());
+                            ps.setTimestamp(2, Timestamp.from(from.minusSeconds(3600)));
+                            ps.setTimestamp(3, Timestamp.from(to.plusSeconds(3600)));
+                            ps.setMaxRows(PROBE_LIMIT);
+                        },
+                        (rs, row) -> {
+                            Map<String, Object> probe = new LinkedHashMap<>();
+                            probe.put("probedAt", rs.getTimestamp("probed_at").toInstant());
+                            probe.put("reachable", rs.getBoolean("reachable"));
+                            probe.put("leafSha256", rs.getString("leaf_sha256"));
+                            Timestamp notAfter = rs.getTimestamp("leaf_not_after");
+                            probe.put("leafNotAfter", notAfter == null ? null : notAfter.toInstant());
+                            probe.put("findings", rs.getString("finding_codes"));
+                            probe.put("report", new RawJson(rs.getString("report")));
+                            return probe;
+                        }));
         return probes;
     }
 
     private List<Map<String, Object>> certificates(String endpoint, Instant from, Instant to) {
-        return jdbc.query("SELECT id, issuer, serial, sha256, not_before, not_after, issued_at, revoked_at, revocation_reason "
-                + "FROM issued_certificate WHERE endpoint_name = ? AND issued_at >= ? AND issued_at <= ? ORDER BY issued_at",
+        return jdbc.query(
+                "SELECT id, issuer, serial, sha256, not_before, not_after, issued_at, revoked_at, revocation_reason "
+                        + "FROM issued_certificate WHERE endpoint_name = ? AND issued_at >= ? AND issued_at <= ? ORDER BY issued_at",
                 (rs, row) -> {
                     Map<String, Object> c = new LinkedHashMap<>();
                     c.put("id", rs.getString("id"));
@@ -129,12 +152,17 @@ public class EvidenceService {
                     c.put("revokedAt", revoked == null ? null : revoked.toInstant());
                     c.put("revocationReason", rs.getString("revocation_reason"));
                     return c;
-                }, endpoint, Timestamp.from(from), Timestamp.from(to));
+                },
+                endpoint,
+                Timestamp.from(from),
+                Timestamp.from(to));
     }
 
     private List<Map<String, Object>> notifications(String incidentId) {
-        return jdbc.query("SELECT kind, recipients, subject, body, status, failure_reason, created_at FROM notification_outbox "
-                + "WHERE incident_id = ? ORDER BY id", (rs, row) -> {
+        return jdbc.query(
+                "SELECT kind, recipients, subject, body, status, failure_reason, created_at FROM notification_outbox "
+                        + "WHERE incident_id = ? ORDER BY id",
+                (rs, row) -> {
                     Map<String, Object> n = new LinkedHashMap<>();
                     n.put("kind", rs.getString("kind"));
                     n.put("recipients", rs.getString("recipients"));
@@ -144,10 +172,12 @@ public class EvidenceService {
                     n.put("failureReason", rs.getString("failure_reason"));
                     n.put("createdAt", rs.getTimestamp("created_at").toInstant());
                     return n;
-                }, incidentId);
+                },
+                incidentId);
     }
 
     /** A stored JSON document written through as is. */
-    record RawJson(@com.fasterxml.jackson.annotation.JsonRawValue @com.fasterxml.jackson.annotation.JsonValue String json) {
-    }
+    record RawJson(
+            @com.fasterxml.jackson.annotation.JsonRawValue @com.fasterxml.jackson.annotation.JsonValue
+            String json) {}
 }

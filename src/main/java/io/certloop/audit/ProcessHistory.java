@@ -12,7 +12,12 @@ public interface ProcessHistory {
     List<Activity> activities(String processInstanceId);
 
     /** One step: what, when, and who completed it (user tasks only). */
-    record Activity(String activityId, String name, String type, Instant started, Instant ended, String assignee,
-            String completedBy) {
-    }
+    record Activity(
+            String activityId,
+            String name,
+            String type,
+            Instant started,
+            Instant ended,
+            String assignee,
+            String completedBy) {}
 }

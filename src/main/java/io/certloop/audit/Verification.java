@@ -9,11 +9,9 @@ import java.util.List;
 public record Verification(boolean valid, long checked, List<ChainFailure> failures) {
 
     /** A chain that does not check; {@code incidentId} is set for incident chains. */
-    public record ChainFailure(String chain, String chainId, String incidentId, List<EntryFailure> entries,
-            String head) {
-    }
+    public record ChainFailure(
+            String chain, String chainId, String incidentId, List<EntryFailure> entries, String head) {}
 
     /** One entry that fails: its row id and what is wrong with it. */
-    public record EntryFailure(String entry, String problem) {
-    }
+    public record EntryFailure(String entry, String problem) {}
 }

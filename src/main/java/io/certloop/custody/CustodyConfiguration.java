@@ -18,14 +18,14 @@ class CustodyConfiguration {
 
     /** {@code certloop.custody.*}: where the master key file lives when no environment key is set. */
     @ConfigurationProperties("certloop.custody")
-    record CustodyProperties(@DefaultValue("./data/master.key") Path masterKeyFile) {
-    }
+    record CustodyProperties(
+            @DefaultValue("./data/master.key") Path masterKeyFile) {}
 
     @Bean
-    KeyCustody keyCustody(JdbcTemplate jdbc, Environment environment, CustodyProperties properties,
-            ObjectProvider<Clock> clock) {
-        MasterKey masterKey = MasterKeyLoader.load(environment.getProperty(MasterKeyLoader.ENV_VARIABLE),
-                properties.masterKeyFile());
+    KeyCustody keyCustody(
+            JdbcTemplate jdbc, Environment environment, CustodyProperties properties, ObjectProvider<Clock> clock) {
+        MasterKey masterKey =
+                MasterKeyLoader.load(environment.getProperty(MasterKeyLoader.ENV_VARIABLE), properties.masterKeyFile());
         return new KeyCustody(jdbc, masterKey, clock.getIfAvailable(Clock::systemUTC));
     }
 }

@@ -79,13 +79,19 @@ public class KeyCustody {
         try {
             KeySealer.Sealed sealed = sealer.seal(id, pkcs8);
             Base64.Encoder b64 = Base64.getEncoder();
-            jdbc.update("""
+            jdbc.update(
+                    """
                     INSERT INTO custody_key (id, algorithm, purpose, public_key, sealed_private_key, nonce,
                                              master_key_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    id, spec.name(), purpose, b64.encodeToString(pair.getPublic().getEncoded()),
-                    b64.encodeToString(sealed.ciphertext()), b64.encodeToString(sealed.nonce()),
-                    sealed.masterKeyId(), Timestamp.from(clock.instant()));
+                    id,
+                    spec.name(),
+                    purpose,
+                    b64.encodeToString(pair.getPublic().getEncoded()),
+                    b64.encodeToString(sealed.ciphertext()),
+                    b64.encodeToString(sealed.nonce()),
+                    sealed.masterKeyId(),
+                    Timestamp.from(clock.instant()));
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
         }
@@ -94,7 +100,8 @@ public class KeyCustody {
 
     /** The public reference of a stored key, if there is one. */
     public Optional<KeyRef> find(String keyId) {
-        return jdbc.query("SELECT algorithm, public_key FROM custody_key WHERE id = ?",
+        return jdbc.query(
+                "SELECT algorithm, public_key FROM custody_key WHERE id = ?",
                 rs -> rs.next()
                         ? Optional.of(toRef(keyId, KeySpec.valueOf(rs.getString(1)), rs.getString(2)))
                         : Optional.<KeyRef>empty(),
@@ -116,7 +123,9 @@ public class KeyCustody {
         }
         KeyPair pair = loadKeyPair(keyId);
         KeySpec spec = get(keyId).algorithm();
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, names.get(0)).build();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.CN, names.get(0))
+                .build();
         try {
             ExtensionsGenerator extensions = new ExtensionsGenerator();
             extensions.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(names));
@@ -136,7 +145,8 @@ public class KeyCustody {
     public ContentSigner contentSigner(String keyId) {
         KeySpec spec = get(keyId).algorithm();
         try {
-            return new JcaContentSignerBuilder(spec.signatureAlgorithm()).build(loadKeyPair(keyId).getPrivate());
+            return new JcaContentSignerBuilder(spec.signatureAlgorithm())
+                    .build(loadKeyPair(keyId).getPrivate());
         } catch (OperatorCreationException e) {
             throw new CustodyException("cannot create a signer for key " + keyId, e);
         }
@@ -149,18 +159,23 @@ public class KeyCustody {
      */
     public void writePrivateKeyPem(String keyId, Path newFile) {
         try {
-            if (newFile.toAbsolutePath().getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            if (newFile.toAbsolutePath()
+                    .getFileSystem()
+                    .supportedFileAttributeViews()
+                    .contains("posix")) {
                 Files.createFile(newFile, PosixFilePermissions.asFileAttribute(MasterKeyLoader.OWNER_ONLY));
             } else {
                 Files.createFile(newFile);
             }
-            try (OutputStream out = Files.newOutputStream(newFile, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (OutputStream out =
+                    Files.newOutputStream(newFile, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writePrivateKeyPem(keyId, out);
             }
         } catch (IOException e) {
-            throw new CustodyException("cannot write the private key of " + keyId + " to " + newFile
-                    + ": " + e.getClass().getSimpleName(), e);
+            throw new CustodyException(
+                    "cannot write the private key of " + keyId + " to " + newFile + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
     }
 
@@ -204,12 +219,20 @@ public class KeyCustody {
         try {
             KeySealer.Sealed sealed = sealer.seal(id, secret);
             Base64.Encoder b64 = Base64.getEncoder();
-            jdbc.update("""
+            jdbc.update(
+                    """
                     INSERT INTO custody_key (id, algorithm, purpose, public_key, sealed_private_key, nonce,
                                              master_key_id, created_at)
                     SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM custody_key WHERE id = ?)""",
-                    id, HMAC_ALGORITHM, name, "", b64.encodeToString(sealed.ciphertext()),
-                    b64.encodeToString(sealed.nonce()), sealed.masterKeyId(), Timestamp.from(clock.instant()), id);
+                    id,
+                    HMAC_ALGORITHM,
+                    name,
+                    "",
+                    b64.encodeToString(sealed.ciphertext()),
+                    b64.encodeToString(sealed.nonce()),
+                    sealed.masterKeyId(),
+                    Timestamp.from(clock.instant()),
+                    id);
         } catch (org.springframework.dao.DuplicateKeyException raced) {
             // another node created it between our check and insert: use theirs
         } finally {
@@ -223,8 +246,11 @@ public class KeyCustody {
      * computation and never leaves custody.
      */
     public byte[] mac(String keyId, byte[] data) {
-        String[] row = jdbc.query("SELECT algorithm, sealed_private_key, nonce, master_key_id FROM custody_key WHERE id = ?",
-                rs -> rs.next() ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)} : null,
+        String[] row = jdbc.query(
+                "SELECT algorithm, sealed_private_key, nonce, master_key_id FROM custody_key WHERE id = ?",
+                rs -> rs.next()
+                        ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}
+                        : null,
                 keyId);
         if (row == null || !HMAC_ALGORITHM.equals(row[0])) {
             throw new UnknownKeyException(keyId);
@@ -249,11 +275,16 @@ public class KeyCustody {
                 return "Row[" + spec + "]";
             }
         }
-        Row row = jdbc.query("""
+        Row row = jdbc.query(
+                """
                 SELECT algorithm, public_key, sealed_private_key, nonce, master_key_id
                 FROM custody_key WHERE id = ?""",
                 rs -> rs.next()
-                        ? new Row(KeySpec.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getString(4),
+                        ? new Row(
+                                KeySpec.valueOf(rs.getString(1)),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
                                 rs.getString(5))
                         : null,
                 keyId);
@@ -261,8 +292,8 @@ public class KeyCustody {
             throw new UnknownKeyException(keyId);
         }
         Base64.Decoder b64 = Base64.getDecoder();
-        byte[] pkcs8 = sealer.unseal(keyId,
-                new KeySealer.Sealed(b64.decode(row.nonce()), b64.decode(row.ciphertext()), row.masterKeyId()));
+        byte[] pkcs8 = sealer.unseal(
+                keyId, new KeySealer.Sealed(b64.decode(row.nonce()), b64.decode(row.ciphertext()), row.masterKeyId()));
         try {
             KeyFactory factory = KeyFactory.getInstance(row.spec().jcaAlgorithm());
             PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
@@ -290,8 +321,10 @@ public class KeyCustody {
         for (String name : names) {
             if (IP_LITERAL.matcher(name).matches()) {
                 try {
-                    result.add(new GeneralName(GeneralName.iPAddress,
-                            new org.bouncycastle.asn1.DEROctetString(InetAddress.getByName(name).getAddress())));
+                    result.add(new GeneralName(
+                            GeneralName.iPAddress,
+                            new org.bouncycastle.asn1.DEROctetString(
+                                    InetAddress.getByName(name).getAddress())));
                 } catch (IOException e) {
                     throw new IllegalArgumentException("not an IP address: " + name);
                 }

@@ -2,7 +2,6 @@ package io.certloop.custody;
 
 import io.certloop.system.Fingerprints;
 import java.security.PublicKey;
-import java.util.HexFormat;
 
 /**
  * A reference to a private key held in custody: what every other package passes around instead of

@@ -1,8 +1,8 @@
 package io.certloop.custody;
 
+import java.security.InvalidAlgorithmParameterException;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
-import java.security.InvalidAlgorithmParameterException;
 import java.security.spec.ECGenParameterSpec;
 
 /**

@@ -27,8 +27,7 @@ final class MasterKeyLoader {
 
     private static final Logger log = LoggerFactory.getLogger(MasterKeyLoader.class);
 
-    private MasterKeyLoader() {
-    }
+    private MasterKeyLoader() {}
 
     static MasterKey load(String environmentValue, Path keyFile) {
         if (environmentValue != null && !environmentValue.isBlank()) {
@@ -68,7 +67,8 @@ final class MasterKeyLoader {
                 Files.createFile(keyFile);
             }
             Files.writeString(keyFile, Base64.getEncoder().encodeToString(bytes) + "\n", StandardCharsets.US_ASCII);
-            log.info("created a new master key file {} (owner-only); back it up: without it no stored key can be opened",
+            log.info(
+                    "created a new master key file {} (owner-only); back it up: without it no stored key can be opened",
                     keyFile);
         } catch (FileAlreadyExistsException e) {
             log.debug("master key file {} was created concurrently", keyFile);
@@ -86,8 +86,10 @@ final class MasterKeyLoader {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFile);
             if (!OWNER_ONLY.containsAll(permissions)) {
-                log.warn("master key file {} has permissions {}; it should be rw------- (chmod 600)",
-                        keyFile, PosixFilePermissions.toString(permissions));
+                log.warn(
+                        "master key file {} has permissions {}; it should be rw------- (chmod 600)",
+                        keyFile,
+                        PosixFilePermissions.toString(permissions));
             }
         } catch (IOException e) {
             log.warn("cannot read permissions of master key file {}: {}", keyFile, e.toString());
@@ -95,6 +97,9 @@ final class MasterKeyLoader {
     }
 
     private static boolean supportsPosix(Path file) {
-        return file.toAbsolutePath().getFileSystem().supportedFileAttributeViews().contains("posix");
+        return file.toAbsolutePath()
+                .getFileSystem()
+                .supportedFileAttributeViews()
+                .contains("posix");
     }
 }

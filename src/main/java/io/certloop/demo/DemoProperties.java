@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reloadAction the named reload action its inventory entry uses
  */
 @ConfigurationProperties("certloop.demo")
-record DemoProperties(@DefaultValue("true") boolean enabled, @DefaultValue("8443") int port,
-        @DefaultValue("demo-noop") String reloadAction) {
-}
+record DemoProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("8443") int port,
+        @DefaultValue("demo-noop") String reloadAction) {}

@@ -7,6 +7,7 @@ import io.certloop.inventory.InventoryService;
 import io.certloop.issuance.IssueRequest;
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.issuance.ca.InternalCaIssuer;
+import io.certloop.system.CertLoopProperties;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.certloop.system.CertLoopProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -46,8 +46,12 @@ class DemoSetup {
     private final String reloadAction;
     private DemoTlsService service;
 
-    DemoSetup(InventoryService inventory, InternalCaIssuer internalCa, KeyCustody custody,
-            CertLoopProperties certloop, DemoProperties demo) {
+    DemoSetup(
+            InventoryService inventory,
+            InternalCaIssuer internalCa,
+            KeyCustody custody,
+            CertLoopProperties certloop,
+            DemoProperties demo) {
         this.inventory = inventory;
         this.internalCa = internalCa;
         this.custody = custody;
@@ -63,13 +67,15 @@ class DemoSetup {
         Path key = directory.resolve("key.pem");
         if (!Files.exists(fullchain) || !Files.exists(key)) {
             Files.createDirectories(directory);
-            IssuedCertificate initial = internalCa.issue(IssueRequest.of(ENDPOINT, List.of("localhost"),
-                    "demo-short-lived", "demo-initial-" + UUID.randomUUID()));
+            IssuedCertificate initial = internalCa.issue(IssueRequest.of(
+                    ENDPOINT, List.of("localhost"), "demo-short-lived", "demo-initial-" + UUID.randomUUID()));
             Path temp = directory.resolve("key.pem.new-" + UUID.randomUUID());
             custody.writePrivateKeyPem(initial.keyId(), temp);
             Files.move(temp, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.writeString(fullchain, initial.fullChainPem());
-            log.info("Demo: issued a certificate for {} valid until {} (about to expire, on purpose)", ENDPOINT,
+            log.info(
+                    "Demo: issued a certificate for {} valid until {} (about to expire, on purpose)",
+                    ENDPOINT,
                     initial.notAfter());
         }
         try {
@@ -79,20 +85,32 @@ class DemoSetup {
             service = DemoTlsService.start(fullchain, key, 0);
         }
         Optional<Endpoint> registered = inventory.findByName(ENDPOINT);
-        EndpointRequest request = new EndpointRequest(ENDPOINT, "127.0.0.1", service.port(), "localhost", List.of(),
-                List.of("localhost"), 1, "production",
+        EndpointRequest request = new EndpointRequest(
+                ENDPOINT,
+                "127.0.0.1",
+                service.port(),
+                "localhost",
+                List.of(),
+                List.of("localhost"),
+                1,
+                "production",
                 new EndpointRequest.OwnerRequest("demo-shop", "shop-team@example.test"),
                 new EndpointRequest.OwnerRequest("demo-pki", "pki-team@example.test"),
-                "internal-ca", "standard",
-                new EndpointRequest.DeploymentRequest("files", null, null, fullchain.toString(), key.toString(), reloadAction),
+                "internal-ca",
+                "standard",
+                new EndpointRequest.DeploymentRequest(
+                        "files", null, null, fullchain.toString(), key.toString(), reloadAction),
                 registered.map(Endpoint::expectedSha256).orElse(null));
         if (registered.isPresent()) {
             inventory.update(ENDPOINT, request);
         } else {
             inventory.create(request);
         }
-        log.info("Demo: TLS service for inventory endpoint {} listens on https://localhost:{}/ ; the detection loop "
-                + "will open an expiry incident for it shortly (watch Cockpit and Tasklist)", ENDPOINT, service.port());
+        log.info(
+                "Demo: TLS service for inventory endpoint {} listens on https://localhost:{}/ ; the detection loop "
+                        + "will open an expiry incident for it shortly (watch Cockpit and Tasklist)",
+                ENDPOINT,
+                service.port());
     }
 
     @PreDestroy

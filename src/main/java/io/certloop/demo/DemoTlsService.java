@@ -91,7 +91,8 @@ final class DemoTlsService implements AutoCloseable {
                 OutputStream out = tls.getOutputStream();
                 String body = "CertLoop demo service\n";
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
-                        + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                                + "\r\nConnection: close\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
         } catch (IOException | RuntimeException e) {
@@ -101,7 +102,8 @@ final class DemoTlsService implements AutoCloseable {
 
     /** Loads the files when their modification time changed since the last load. */
     private synchronized void reloadIfChanged() throws IOException {
-        long stamp = Files.getLastModifiedTime(fullchain).toMillis() ^ (Files.getLastModifiedTime(key).toMillis() << 1);
+        long stamp = Files.getLastModifiedTime(fullchain).toMillis()
+                ^ (Files.getLastModifiedTime(key).toMillis() << 1);
         if (context != null && stamp == loadedStamp) {
             return;
         }
@@ -110,7 +112,8 @@ final class DemoTlsService implements AutoCloseable {
             try (InputStream in = Files.newInputStream(fullchain)) {
                 chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
             }
-            PrivateKey privateKey = readKey(Files.readString(key), chain.get(0).getPublicKey().getAlgorithm());
+            PrivateKey privateKey =
+                    readKey(Files.readString(key), chain.get(0).getPublicKey().getAlgorithm());
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             char[] password = "demo".toCharArray();
@@ -129,7 +132,8 @@ final class DemoTlsService implements AutoCloseable {
 
     private static PrivateKey readKey(String pem, String algorithm) throws java.security.GeneralSecurityException {
         String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        return KeyFactory.getInstance(algorithm)
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.certloop.deployment;
 
 import io.certloop.system.Fingerprints;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
@@ -42,8 +40,7 @@ final class AtomicFiles {
     /** The most a key file may allow when it takes over the mode of the key it replaces. */
     static final Set<PosixFilePermission> KEY_AT_MOST = PosixFilePermissions.fromString("rw-r-----");
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Content producer that may fail with I/O. */
     @FunctionalInterface
@@ -52,19 +49,18 @@ final class AtomicFiles {
     }
 
     /** A written, flushed temporary file next to its target, and its digest. */
-    record Temp(Path path, String sha256) {
-    }
+    record Temp(Path path, String sha256) {}
 
     static Temp writeTemp(Path target, boolean secret, Content content) throws IOException {
         Set<PosixFilePermission> permissions = secret ? OWNER_ONLY : PUBLIC_READ;
         FileAttribute<Set<PosixFilePermission>> initial = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
-        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(),
-                "." + target.getFileName() + ".", TEMP_SUFFIX, initial);
+        Path temp = Files.createTempFile(
+                target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", TEMP_SUFFIX, initial);
         try {
             MessageDigest digest = Fingerprints.digest();
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                OutputStream out = new DigestOutputStream(
-                        new BufferedOutputStream(Channels.newOutputStream(channel)), digest);
+                OutputStream out =
+                        new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)), digest);
                 content.writeTo(out);
                 out.flush();
                 channel.force(true);
@@ -105,9 +101,12 @@ final class AtomicFiles {
                 view.setOwner(existing.owner());
             }
         } catch (IOException e) {
-            throw new IOException("cannot give the new " + target.getFileName() + " the owner " + existing.owner().getName()
-                    + " and group " + existing.group().getName() + " of the file it replaces (" + e.getMessage()
-                    + "); the service could not read it. Run CertLoop as that user or with the right to change owners", e);
+            throw new IOException(
+                    "cannot give the new " + target.getFileName() + " the owner "
+                            + existing.owner().getName()
+                            + " and group " + existing.group().getName() + " of the file it replaces (" + e.getMessage()
+                            + "); the service could not read it. Run CertLoop as that user or with the right to change owners",
+                    e);
         }
     }
 
@@ -128,8 +127,10 @@ final class AtomicFiles {
      * copy kept for rollback) keeps the source's mode, owner-only if secret.
      */
     static void copyAtomically(Path source, Path target, boolean secret) throws IOException {
-        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(),
-                "." + target.getFileName() + ".", TEMP_SUFFIX,
+        Path temp = Files.createTempFile(
+                target.toAbsolutePath().getParent(),
+                "." + target.getFileName() + ".",
+                TEMP_SUFFIX,
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
             Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
@@ -169,5 +170,4 @@ final class AtomicFiles {
             channel.force(true);
         }
     }
-
 }

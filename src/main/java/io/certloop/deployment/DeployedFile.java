@@ -19,6 +19,9 @@ public record DeployedFile(Role role, Path path, String sha256, boolean changed,
 
     /** The files of the certbot layout. */
     public enum Role {
-        CERTIFICATE, CHAIN, FULLCHAIN, KEY
+        CERTIFICATE,
+        CHAIN,
+        FULLCHAIN,
+        KEY
     }
 }

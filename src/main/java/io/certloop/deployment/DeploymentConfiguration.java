@@ -1,7 +1,6 @@
 package io.certloop.deployment;
 
 import java.time.Clock;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -18,9 +17,12 @@ class DeploymentConfiguration {
     }
 
     @Bean
-    FilesDeployer filesDeployer(DeploymentProperties properties, ReloadActions reloadActions,
-            ObjectProvider<Clock> clock) {
-        return new FilesDeployer(reloadActions, new ManifestStore(properties.stateDirectory()),
-                new ServiceAnswerWaiter(properties.answerTimeout()), clock.getIfAvailable(Clock::systemUTC));
+    FilesDeployer filesDeployer(
+            DeploymentProperties properties, ReloadActions reloadActions, ObjectProvider<Clock> clock) {
+        return new FilesDeployer(
+                reloadActions,
+                new ManifestStore(properties.stateDirectory()),
+                new ServiceAnswerWaiter(properties.answerTimeout()),
+                clock.getIfAvailable(Clock::systemUTC));
     }
 }

@@ -3,7 +3,6 @@ package io.certloop.deployment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -25,7 +24,9 @@ record DeploymentProperties(
         @DefaultValue("10s") Duration answerTimeout,
         @DefaultValue("16384") int maxOutputBytes,
         @DefaultValue("data/deployments") Path stateDirectory,
-        @DefaultValue("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") String reloadPath) {
+
+        @DefaultValue("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        String reloadPath) {
 
     DeploymentProperties {
         reloadActions = reloadActions == null ? Map.of() : Map.copyOf(reloadActions);

@@ -28,6 +28,7 @@ public record DeploymentRequest(
 
     @Override
     public String toString() {
-        return "DeploymentRequest[" + idempotencyKey + ", " + target + ", " + certificate + ", answerAt=" + answerAt + "]";
+        return "DeploymentRequest[" + idempotencyKey + ", " + target + ", " + certificate + ", answerAt=" + answerAt
+                + "]";
     }
 }

@@ -39,7 +39,8 @@ public record DeploymentResult(
 
     /** What was done. */
     public enum Operation {
-        DEPLOY, ROLLBACK
+        DEPLOY,
+        ROLLBACK
     }
 
     /** How it ended; everything but {@link #SUCCEEDED} leaves the new files on disk for rollback. */

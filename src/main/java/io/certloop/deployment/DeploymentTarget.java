@@ -10,11 +10,7 @@ import java.util.Optional;
  * action is a name from server configuration, never a command.
  */
 public record DeploymentTarget(
-        Path certificatePath,
-        Path chainPath,
-        Path fullchainPath,
-        Path keyPath,
-        String reloadAction) {
+        Path certificatePath, Path chainPath, Path fullchainPath, Path keyPath, String reloadAction) {
 
     /** The nginx layout: leaf + chain in one file, and the key. */
     public static DeploymentTarget fullchainAndKey(Path fullchainPath, Path keyPath, String reloadAction) {

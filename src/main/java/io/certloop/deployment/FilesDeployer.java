@@ -1,5 +1,8 @@
 package io.certloop.deployment;
 
+import io.certloop.deployment.DeployedFile.Role;
+import io.certloop.deployment.DeploymentResult.Operation;
+import io.certloop.deployment.DeploymentResult.Outcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.certloop.deployment.DeployedFile.Role;
-import io.certloop.deployment.DeploymentResult.Operation;
-import io.certloop.deployment.DeploymentResult.Outcome;
 
 /**
  * The {@code files} deployer: writes the certbot layout atomically onto local paths, keeps what it
@@ -65,11 +63,15 @@ final class FilesDeployer implements Deployer {
         }
         synchronized (lockFor(keyPathOfPlan(plan))) {
             Instant startedAt = clock.instant();
-            SharedReloads.Reloaded<List<DeployedFile>> done = reloadActions.shared().afterWriting(target.reloadAction(),
-                    () -> {
+            SharedReloads.Reloaded<List<DeployedFile>> done = reloadActions
+                    .shared()
+                    .afterWriting(target.reloadAction(), () -> {
                         List<DeployedFile> deployed = writeFiles(id, request, plan, startedAt);
-                        log.info("deployment {} wrote {} file(s), reloading with {}", id,
-                                deployed.stream().filter(DeployedFile::changed).count(), target.reloadAction());
+                        log.info(
+                                "deployment {} wrote {} file(s), reloading with {}",
+                                id,
+                                deployed.stream().filter(DeployedFile::changed).count(),
+                                target.reloadAction());
                         return deployed;
                     });
             return check(id, Operation.DEPLOY, done.written(), done.reload(), request.answerAt(), startedAt);
@@ -89,14 +91,19 @@ final class FilesDeployer implements Deployer {
         }
         synchronized (lockFor(keyPathOf(manifest))) {
             Instant startedAt = clock.instant();
-            SharedReloads.Reloaded<List<DeployedFile>> done = reloadActions.shared().afterWriting(manifest.reloadAction(),
-                    () -> {
+            SharedReloads.Reloaded<List<DeployedFile>> done = reloadActions
+                    .shared()
+                    .afterWriting(manifest.reloadAction(), () -> {
                         List<DeployedFile> restored = restoreFiles(manifest);
-                        log.info("deployment {} rolled back {} file(s), reloading with {}", id,
-                                restored.stream().filter(DeployedFile::changed).count(), manifest.reloadAction());
+                        log.info(
+                                "deployment {} rolled back {} file(s), reloading with {}",
+                                id,
+                                restored.stream().filter(DeployedFile::changed).count(),
+                                manifest.reloadAction());
                         return restored;
                     });
-            ServiceAddress answerAt = manifest.answerHost() == null ? null
+            ServiceAddress answerAt = manifest.answerHost() == null
+                    ? null
                     : new ServiceAddress(manifest.answerHost(), manifest.answerPort());
             return check(id, Operation.ROLLBACK, done.written(), done.reload(), answerAt, startedAt);
         }
@@ -134,7 +141,11 @@ final class FilesDeployer implements Deployer {
     }
 
     private static Path keyPathOf(DeploymentManifest manifest) {
-        return manifest.files().stream().filter(f -> f.role() == Role.KEY).map(f -> Path.of(f.path())).findFirst().orElseThrow();
+        return manifest.files().stream()
+                .filter(f -> f.role() == Role.KEY)
+                .map(f -> Path.of(f.path()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private List<DeployedFile> writeFiles(String id, DeploymentRequest request, List<Planned> plan, Instant now) {
@@ -152,13 +163,21 @@ final class FilesDeployer implements Deployer {
                 List<DeploymentManifest.Entry> entries = new ArrayList<>();
                 for (int i = 0; i < plan.size(); i++) {
                     Planned planned = plan.get(i);
-                    entries.add(new DeploymentManifest.Entry(planned.role(), planned.path().toString(),
-                            temps.get(i).sha256(), AtomicFiles.sha256(planned.path())));
+                    entries.add(new DeploymentManifest.Entry(
+                            planned.role(),
+                            planned.path().toString(),
+                            temps.get(i).sha256(),
+                            AtomicFiles.sha256(planned.path())));
                 }
                 ServiceAddress answerAt = request.answerAt();
-                manifest = new DeploymentManifest(id, request.target().reloadAction(),
-                        answerAt == null ? null : answerAt.host(), answerAt == null ? null : answerAt.port(),
-                        now, entries, null);
+                manifest = new DeploymentManifest(
+                        id,
+                        request.target().reloadAction(),
+                        answerAt == null ? null : answerAt.host(),
+                        answerAt == null ? null : answerAt.port(),
+                        now,
+                        entries,
+                        null);
                 manifests.save(manifest);
             }
             List<DeployedFile> deployed = new ArrayList<>();
@@ -192,13 +211,17 @@ final class FilesDeployer implements Deployer {
         return new DeployedFile(planned.role(), path, secret ? null : temp.sha256(), true, kept);
     }
 
-    private static void requireSameContent(DeploymentManifest manifest, List<Planned> plan, List<AtomicFiles.Temp> temps) {
+    private static void requireSameContent(
+            DeploymentManifest manifest, List<Planned> plan, List<AtomicFiles.Temp> temps) {
         Set<DeploymentManifest.Entry> recorded = new HashSet<>();
         manifest.files().forEach(e -> recorded.add(new DeploymentManifest.Entry(e.role(), e.path(), e.sha256(), null)));
         Set<DeploymentManifest.Entry> requested = new HashSet<>();
         for (int i = 0; i < plan.size(); i++) {
-            requested.add(new DeploymentManifest.Entry(plan.get(i).role(), plan.get(i).path().toString(),
-                    temps.get(i).sha256(), null));
+            requested.add(new DeploymentManifest.Entry(
+                    plan.get(i).role(),
+                    plan.get(i).path().toString(),
+                    temps.get(i).sha256(),
+                    null));
         }
         if (!recorded.equals(requested)) {
             throw new DeploymentException.Conflict("deployment '" + manifest.deploymentId()
@@ -242,16 +265,23 @@ final class FilesDeployer implements Deployer {
                     }
                 }
                 String now = AtomicFiles.sha256(path);
-                restored.add(new DeployedFile(entry.role(), path, secret ? null : now, toRestore.contains(entry), null));
+                restored.add(
+                        new DeployedFile(entry.role(), path, secret ? null : now, toRestore.contains(entry), null));
             }
             return restored;
         } catch (IOException e) {
-            throw new DeploymentException.Storage("deployment " + manifest.deploymentId() + " could not be rolled back", e);
+            throw new DeploymentException.Storage(
+                    "deployment " + manifest.deploymentId() + " could not be rolled back", e);
         }
     }
 
-    private DeploymentResult check(String id, Operation operation, List<DeployedFile> files, ReloadResult reload,
-            ServiceAddress answerAt, Instant startedAt) {
+    private DeploymentResult check(
+            String id,
+            Operation operation,
+            List<DeployedFile> files,
+            ReloadResult reload,
+            ServiceAddress answerAt,
+            Instant startedAt) {
         Outcome outcome;
         ServiceCheck check = null;
         if (reload.timedOut()) {
@@ -284,7 +314,8 @@ final class FilesDeployer implements Deployer {
             throw new DeploymentException.InvalidRequest("target.reloadAction is required");
         }
         String leaf = normalized(material.leafPem());
-        String chain = String.join("", material.chainPems().stream().map(FilesDeployer::normalized).toList());
+        String chain = String.join(
+                "", material.chainPems().stream().map(FilesDeployer::normalized).toList());
         if (target.chainPath() != null && chain.isEmpty()) {
             throw new DeploymentException.InvalidRequest("target.chainPath is set but the certificate has no chain");
         }
@@ -305,7 +336,8 @@ final class FilesDeployer implements Deployer {
                 throw new DeploymentException.InvalidRequest(field + " is used for two files");
             }
             if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
-                throw new DeploymentException.InvalidRequest(field + ": directory " + path.getParent() + " does not exist");
+                throw new DeploymentException.InvalidRequest(
+                        field + ": directory " + path.getParent() + " does not exist");
             }
             if (Files.isDirectory(path)) {
                 throw new DeploymentException.InvalidRequest(field + " is a directory");
@@ -328,16 +360,23 @@ final class FilesDeployer implements Deployer {
         try {
             real = path.toRealPath();
         } catch (IOException e) {
-            throw new DeploymentException.InvalidRequest(field + " is a symbolic link to a file that does not exist: " + path);
+            throw new DeploymentException.InvalidRequest(
+                    field + " is a symbolic link to a file that does not exist: " + path);
         }
         // only certbot's own layout: <root>/live/<name>/<file> -> <root>/archive/<name>/...; a link anywhere else
         // could make CertLoop overwrite (and take over the ownership of) any file its user may write
         Path lineage = path.toAbsolutePath().normalize().getParent();
         Path liveDirectory = lineage.getParent();
-        if (liveDirectory != null && liveDirectory.getFileName() != null && "live".equals(liveDirectory.getFileName().toString())
+        if (liveDirectory != null
+                && liveDirectory.getFileName() != null
+                && "live".equals(liveDirectory.getFileName().toString())
                 && liveDirectory.getParent() != null) {
             try {
-                Path archive = liveDirectory.getParent().resolve("archive").resolve(lineage.getFileName()).toRealPath();
+                Path archive = liveDirectory
+                        .getParent()
+                        .resolve("archive")
+                        .resolve(lineage.getFileName())
+                        .toRealPath();
                 if (real.getParent().equals(archive)) {
                     return real;
                 }
@@ -345,12 +384,17 @@ final class FilesDeployer implements Deployer {
                 // no archive directory: not certbot's layout
             }
         }
-        throw new DeploymentException.InvalidRequest(field + " is a symbolic link outside certbot's live/ -> archive/ layout ("
-                + path + " -> " + real + "); CertLoop follows no other links");
+        throw new DeploymentException.InvalidRequest(
+                field + " is a symbolic link outside certbot's live/ -> archive/ layout (" + path + " -> " + real
+                        + "); CertLoop follows no other links");
     }
 
     private static Path keyPathOfPlan(List<Planned> plan) {
-        return plan.stream().filter(p -> p.role() == Role.KEY).map(Planned::path).findFirst().orElseThrow();
+        return plan.stream()
+                .filter(p -> p.role() == Role.KEY)
+                .map(Planned::path)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static AtomicFiles.Content text(String value) {
@@ -382,6 +426,5 @@ final class FilesDeployer implements Deployer {
         }
     }
 
-    private record Planned(Role role, Path path, AtomicFiles.Content content) {
-    }
+    private record Planned(Role role, Path path, AtomicFiles.Content content) {}
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +49,12 @@ public class ReloadActions {
     }
 
     ReloadActions(DeploymentProperties properties, Clock clock) {
-        this(properties.reloadActions(), properties.reloadTimeout(), properties.maxOutputBytes(),
-                properties.reloadPath(), clock);
+        this(
+                properties.reloadActions(),
+                properties.reloadTimeout(),
+                properties.maxOutputBytes(),
+                properties.reloadPath(),
+                clock);
     }
 
     /** The configured action names. */
@@ -117,13 +120,17 @@ public class ReloadActions {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         Integer exitCode = finished ? process.exitValue() : null;
-        ReloadResult result = new ReloadResult(name, command, exitCode, reader.text(), reader.truncated(),
-                startedAt, duration, !finished);
+        ReloadResult result = new ReloadResult(
+                name, command, exitCode, reader.text(), reader.truncated(), startedAt, duration, !finished);
         if (result.succeeded()) {
             log.info("reload action {} succeeded in {} ms", name, duration.toMillis());
         } else {
-            log.warn("reload action {} failed: exitCode={} timedOut={} after {} ms", name, exitCode,
-                    !finished, duration.toMillis());
+            log.warn(
+                    "reload action {} failed: exitCode={} timedOut={} after {} ms",
+                    name,
+                    exitCode,
+                    !finished,
+                    duration.toMillis());
         }
         return result;
     }
@@ -150,8 +157,8 @@ public class ReloadActions {
 
     private static String validName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid reload action name '" + name
-                    + "': use letters, digits, '.', '_' or '-' (at most 64)");
+            throw new IllegalArgumentException(
+                    "invalid reload action name '" + name + "': use letters, digits, '.', '_' or '-' (at most 64)");
         }
         return name;
     }

@@ -39,15 +39,22 @@ public record ReloadResult(
     }
 
     /** One run for one deployment. */
-    public ReloadResult(String action, List<String> command, Integer exitCode, String output, boolean outputTruncated,
-            Instant startedAt, Duration duration, boolean timedOut) {
+    public ReloadResult(
+            String action,
+            List<String> command,
+            Integer exitCode,
+            String output,
+            boolean outputTruncated,
+            Instant startedAt,
+            Duration duration,
+            boolean timedOut) {
         this(action, command, exitCode, output, outputTruncated, startedAt, duration, timedOut, 1);
     }
 
     /** The same run, recorded as having served this many deployments. */
     ReloadResult servedFor(int deployments) {
-        return new ReloadResult(action, command, exitCode, output, outputTruncated, startedAt, duration, timedOut,
-                deployments);
+        return new ReloadResult(
+                action, command, exitCode, output, outputTruncated, startedAt, duration, timedOut, deployments);
     }
 
     /** The action ran to completion with exit code 0. */

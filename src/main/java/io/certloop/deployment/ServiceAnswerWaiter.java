@@ -27,7 +27,8 @@ final class ServiceAnswerWaiter {
         String lastError = null;
         while (true) {
             attempts++;
-            long remaining = Math.max(deadline - System.nanoTime(), Duration.ofMillis(200).toNanos());
+            long remaining = Math.max(
+                    deadline - System.nanoTime(), Duration.ofMillis(200).toNanos());
             int connectTimeout = (int) Math.min(Duration.ofNanos(remaining).toMillis(), MAX_CONNECT_TIMEOUT.toMillis());
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(address.host(), address.port()), connectTimeout);
@@ -36,14 +37,15 @@ final class ServiceAnswerWaiter {
                 lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
             }
             if (System.nanoTime() + PAUSE.toNanos() > deadline) {
-                return new ServiceCheck(address, false, Duration.ofNanos(System.nanoTime() - start), attempts, lastError);
+                return new ServiceCheck(
+                        address, false, Duration.ofNanos(System.nanoTime() - start), attempts, lastError);
             }
             try {
                 Thread.sleep(PAUSE.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new ServiceCheck(address, false, Duration.ofNanos(System.nanoTime() - start), attempts,
-                        "interrupted");
+                return new ServiceCheck(
+                        address, false, Duration.ofNanos(System.nanoTime() - start), attempts, "interrupted");
             }
         }
     }

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +38,7 @@ final class SharedReloads {
     }
 
     /** What a deployment wrote, and the reload run that took it up. */
-    record Reloaded<T>(T written, ReloadResult reload) {
-    }
+    record Reloaded<T>(T written, ReloadResult reload) {}
 
     /**
      * Runs {@code write} (files for a service reloaded by {@code action}) while no reload of that action
@@ -71,6 +69,7 @@ final class SharedReloads {
         private final String action;
         /** Fair: a waiting reload holds back new writers, so a stream of deployments cannot starve it. */
         private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+
         private Round pending; // guarded by this
 
         Gate(String action) {

@@ -1,5 +1,10 @@
 package io.certloop.detection;
 
+import io.certloop.inventory.Endpoint;
+import io.certloop.inventory.InventoryService;
+import io.certloop.probe.ProbeProperties;
+import io.certloop.probe.guard.ProbeRefusedException;
+import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -7,18 +12,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import jakarta.annotation.PreDestroy;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-
-import io.certloop.inventory.Endpoint;
-import io.certloop.inventory.InventoryService;
-import io.certloop.probe.ProbeProperties;
-import io.certloop.probe.guard.ProbeRefusedException;
 
 /**
  * Detect: probes every inventory endpoint at a fixed delay with bounded concurrency, so expiry,
@@ -37,22 +34,23 @@ public class DetectionLoop {
     private final AtomicBoolean running = new AtomicBoolean();
 
     /** What one cycle did. */
-    public record CycleResult(int endpoints, int probed, int failed) {
-    }
+    public record CycleResult(int endpoints, int probed, int failed) {}
 
     DetectionLoop(InventoryService inventory, EndpointProbeService probes, ProbeProperties properties) {
         this.inventory = inventory;
         this.probes = probes;
         this.properties = properties;
         AtomicInteger counter = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(Math.max(1, properties.detection().concurrency()), runnable -> {
-            Thread thread = new Thread(runnable, "probe-detection-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers =
+                Executors.newFixedThreadPool(Math.max(1, properties.detection().concurrency()), runnable -> {
+                    Thread thread = new Thread(runnable, "probe-detection-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
-    @Scheduled(initialDelayString = "${certloop.probe.detection.initial-delay:PT1M}",
+    @Scheduled(
+            initialDelayString = "${certloop.probe.detection.initial-delay:PT1M}",
             fixedDelayString = "${certloop.probe.detection.interval:PT5M}")
     void scheduled() {
         if (properties.detection().enabled()) {
@@ -87,7 +85,11 @@ public class DetectionLoop {
             }
             workers.invokeAll(tasks);
             CycleResult result = new CycleResult(endpoints.size(), endpoints.size() - failed.get(), failed.get());
-            log.info("detection cycle: {} endpoints, {} probed, {} failed", result.endpoints(), result.probed(), result.failed());
+            log.info(
+                    "detection cycle: {} endpoints, {} probed, {} failed",
+                    result.endpoints(),
+                    result.probed(),
+                    result.failed());
             return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

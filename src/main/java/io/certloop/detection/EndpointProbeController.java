@@ -1,19 +1,17 @@
 package io.certloop.detection;
 
+import io.certloop.inventory.Endpoint;
+import io.certloop.inventory.InventoryService;
+import io.certloop.probe.ProbeReport;
+import io.certloop.system.security.Groups;
+import io.certloop.system.security.RequiresGroup;
 import java.util.List;
-
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.certloop.inventory.Endpoint;
-import io.certloop.inventory.InventoryService;
-import io.certloop.probe.ProbeReport;
-import io.certloop.system.security.Groups;
-import io.certloop.system.security.RequiresGroup;
 
 /** Probe an inventory endpoint now, and read its probe history (the evidence). */
 @RestController

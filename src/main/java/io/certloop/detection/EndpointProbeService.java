@@ -1,5 +1,10 @@
 package io.certloop.detection;
 
+import io.certloop.inventory.Endpoint;
+import io.certloop.probe.Finding;
+import io.certloop.probe.ProbeReport;
+import io.certloop.probe.ProbeRequest;
+import io.certloop.probe.TlsProber;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,17 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
-
-import io.certloop.inventory.Endpoint;
-import io.certloop.probe.Finding;
-import io.certloop.probe.ProbeReport;
-import io.certloop.probe.ProbeRequest;
-import io.certloop.probe.TlsProber;
 
 /**
  * Probes one inventory endpoint with its expectations (names, fingerprint, tier, extra backend
@@ -39,8 +37,13 @@ public class EndpointProbeService {
     private final Clock clock;
     private volatile boolean metricsLoaded;
 
-    EndpointProbeService(TlsProber prober, ProbeHistoryRepository history, ApplicationEventPublisher events,
-            ProbeMetrics metrics, FindingSuppressions suppressions, Clock clock) {
+    EndpointProbeService(
+            TlsProber prober,
+            ProbeHistoryRepository history,
+            ApplicationEventPublisher events,
+            ProbeMetrics metrics,
+            FindingSuppressions suppressions,
+            Clock clock) {
         this.prober = prober;
         this.history = history;
         this.events = events;
@@ -59,8 +62,14 @@ public class EndpointProbeService {
         ProbeReport report;
         long started = System.nanoTime();
         try {
-            report = prober.probe(new ProbeRequest(endpoint.host(), endpoint.port(), endpoint.serverName(),
-                    endpoint.expectedNames(), endpoint.addresses(), endpoint.expectedSha256(), endpoint.tier()));
+            report = prober.probe(new ProbeRequest(
+                    endpoint.host(),
+                    endpoint.port(),
+                    endpoint.serverName(),
+                    endpoint.expectedNames(),
+                    endpoint.addresses(),
+                    endpoint.expectedSha256(),
+                    endpoint.tier()));
         } catch (RuntimeException e) {
             metrics.recordFailure(endpoint.name(), Duration.ofNanos(System.nanoTime() - started));
             throw e;
@@ -70,7 +79,11 @@ public class EndpointProbeService {
         history.record(endpoint.id(), endpoint.name(), report);
         metrics.recordProbe(endpoint.name(), report, took);
         reconcile(endpoint, report);
-        log.debug("probed endpoint {} ({}:{}): findings {}", endpoint.name(), endpoint.host(), endpoint.port(),
+        log.debug(
+                "probed endpoint {} ({}:{}): findings {}",
+                endpoint.name(),
+                endpoint.host(),
+                endpoint.port(),
                 report.findings().stream().map(Finding::code).toList());
         return report;
     }
@@ -86,7 +99,8 @@ public class EndpointProbeService {
 
     /** Forget metric series of endpoints that left the inventory. */
     void retain(List<Endpoint> current) {
-        metrics.retain(current.stream().map(Endpoint::name).collect(Collectors.toSet()),
+        metrics.retain(
+                current.stream().map(Endpoint::name).collect(Collectors.toSet()),
                 current.stream().map(Endpoint::id).collect(Collectors.toSet()));
     }
 
@@ -95,8 +109,9 @@ public class EndpointProbeService {
         if (suppressed.isEmpty() || report.findings().stream().noneMatch(f -> suppressed.containsKey(f.code()))) {
             return report;
         }
-        return report.withFindings(report.findings().stream().map(f -> suppressed.containsKey(f.code())
-                ? f.suppressedBy(suppressed.get(f.code())) : f).toList());
+        return report.withFindings(report.findings().stream()
+                .map(f -> suppressed.containsKey(f.code()) ? f.suppressedBy(suppressed.get(f.code())) : f)
+                .toList());
     }
 
     private void reconcile(Endpoint endpoint, ProbeReport report) {
@@ -105,18 +120,25 @@ public class EndpointProbeService {
         // an excused finding is not standing: it opens no incident, and the first cycle after its exception ends
         // raises it again
         for (Finding finding : report.findings()) {
-            if (finding.suppressedBy() != null && open.remove(finding.code()) && history.close(endpoint.id(), finding.code())) {
-                log.info("finding {} on endpoint {} is excused by exception {}: no longer standing", finding.code(),
-                        endpoint.name(), finding.suppressedBy());
+            if (finding.suppressedBy() != null
+                    && open.remove(finding.code())
+                    && history.close(endpoint.id(), finding.code())) {
+                log.info(
+                        "finding {} on endpoint {} is excused by exception {}: no longer standing",
+                        finding.code(),
+                        endpoint.name(),
+                        finding.suppressedBy());
             }
         }
-        Map<String, Finding> current = report.findings().stream().filter(finding -> finding.suppressedBy() == null)
+        Map<String, Finding> current = report.findings().stream()
+                .filter(finding -> finding.suppressedBy() == null)
                 .collect(Collectors.toMap(Finding::code, Function.identity(), (a, b) -> a));
         String leaf = report.leaf() == null ? null : report.leaf().sha256();
         for (Finding finding : current.values()) {
             if (!open.contains(finding.code()) && history.open(endpoint.id(), finding, now)) {
                 log.info("finding {} raised on endpoint {}: {}", finding.code(), endpoint.name(), finding.detail());
-                events.publishEvent(new EndpointFindingRaised(endpoint.id(), endpoint.name(), endpoint.tier(), finding, leaf, now));
+                events.publishEvent(
+                        new EndpointFindingRaised(endpoint.id(), endpoint.name(), endpoint.tier(), finding, leaf, now));
             }
         }
         for (String code : open) {

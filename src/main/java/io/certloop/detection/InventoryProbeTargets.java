@@ -1,9 +1,8 @@
 package io.certloop.detection;
 
-import org.springframework.stereotype.Component;
-
 import io.certloop.inventory.InventoryService;
 import io.certloop.probe.guard.InventoryTargets;
+import org.springframework.stereotype.Component;
 
 /** Inventory endpoints are always allowed probe targets (metadata and link-local addresses still are not). */
 @Component

@@ -1,21 +1,18 @@
 package io.certloop.detection;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certloop.probe.Finding;
+import io.certloop.probe.ProbeReport;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.certloop.probe.Finding;
-import io.certloop.probe.ProbeReport;
 
 /** Tables {@code probe_result} (history as evidence) and {@code probe_open_finding} (standing findings). */
 @Repository
@@ -30,51 +27,84 @@ class ProbeHistoryRepository {
     }
 
     /** One stored probe result; {@code report} is the full report as JSON. */
-    record Entry(long id, long endpointId, String endpointName, Instant probedAt, boolean reachable, String leafSha256,
-            Instant leafNotAfter, List<String> findingCodes, JsonNode report) {
-    }
+    record Entry(
+            long id,
+            long endpointId,
+            String endpointName,
+            Instant probedAt,
+            boolean reachable,
+            String leafSha256,
+            Instant leafNotAfter,
+            List<String> findingCodes,
+            JsonNode report) {}
 
     void record(long endpointId, String endpointName, ProbeReport report) {
         String codes = report.findings().stream().map(Finding::code).collect(Collectors.joining(","));
-        jdbc.update("INSERT INTO probe_result (endpoint_id, endpoint_name, probed_at, reachable, leaf_sha256, leaf_not_after, "
+        jdbc.update(
+                "INSERT INTO probe_result (endpoint_id, endpoint_name, probed_at, reachable, leaf_sha256, leaf_not_after, "
                         + "finding_codes, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                endpointId, endpointName, Timestamp.from(report.probedAt()), report.reachable(),
+                endpointId,
+                endpointName,
+                Timestamp.from(report.probedAt()),
+                report.reachable(),
                 report.leaf() == null ? null : report.leaf().sha256(),
-                report.leaf() == null ? null : Timestamp.from(report.leaf().notAfter()), codes, write(report));
+                report.leaf() == null ? null : Timestamp.from(report.leaf().notAfter()),
+                codes,
+                write(report));
     }
 
     /** Newest first. */
     List<Entry> history(long endpointId, int limit) {
-        return jdbc.query("SELECT id, endpoint_id, endpoint_name, probed_at, reachable, leaf_sha256, leaf_not_after, "
+        return jdbc.query(
+                "SELECT id, endpoint_id, endpoint_name, probed_at, reachable, leaf_sha256, leaf_not_after, "
                         + "finding_codes, report FROM probe_result WHERE endpoint_id = ? ORDER BY probed_at DESC, id DESC",
                 preparedStatement -> {
                     preparedStatement.setLong(1, endpointId);
                     preparedStatement.setMaxRows(limit);
                 },
-                (rs, row) -> new Entry(rs.getLong("id"), rs.getLong("endpoint_id"), rs.getString("endpoint_name"),
-                        rs.getTimestamp("probed_at").toInstant(), rs.getBoolean("reachable"), rs.getString("leaf_sha256"),
-                        rs.getTimestamp("leaf_not_after") == null ? null : rs.getTimestamp("leaf_not_after").toInstant(),
-                        rs.getString("finding_codes").isEmpty() ? List.of() : List.of(rs.getString("finding_codes").split(",")),
+                (rs, row) -> new Entry(
+                        rs.getLong("id"),
+                        rs.getLong("endpoint_id"),
+                        rs.getString("endpoint_name"),
+                        rs.getTimestamp("probed_at").toInstant(),
+                        rs.getBoolean("reachable"),
+                        rs.getString("leaf_sha256"),
+                        rs.getTimestamp("leaf_not_after") == null
+                                ? null
+                                : rs.getTimestamp("leaf_not_after").toInstant(),
+                        rs.getString("finding_codes").isEmpty()
+                                ? List.of()
+                                : List.of(rs.getString("finding_codes").split(",")),
                         read(rs.getString("report"))));
     }
 
     /** Standing finding codes per endpoint. */
     Map<Long, List<String>> openFindings() {
-        return jdbc.query("SELECT endpoint_id, code FROM probe_open_finding ORDER BY endpoint_id, code",
-                (rs, row) -> Map.entry(rs.getLong(1), rs.getString(2))).stream()
-                .collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+        return jdbc
+                .query(
+                        "SELECT endpoint_id, code FROM probe_open_finding ORDER BY endpoint_id, code",
+                        (rs, row) -> Map.entry(rs.getLong(1), rs.getString(2)))
+                .stream()
+                .collect(Collectors.groupingBy(
+                        Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
     }
 
     List<String> openFindings(long endpointId) {
-        return jdbc.queryForList("SELECT code FROM probe_open_finding WHERE endpoint_id = ? ORDER BY code", String.class, endpointId);
+        return jdbc.queryForList(
+                "SELECT code FROM probe_open_finding WHERE endpoint_id = ? ORDER BY code", String.class, endpointId);
     }
 
     /** True when this call opened it (false: it was already open, possibly by another node). */
     boolean open(long endpointId, Finding finding, Instant at) {
         try {
             String detail = finding.detail().length() > 2000 ? finding.detail().substring(0, 2000) : finding.detail();
-            return jdbc.update("INSERT INTO probe_open_finding (endpoint_id, code, opened_at, detail) VALUES (?, ?, ?, ?)",
-                    endpointId, finding.code(), Timestamp.from(at), detail) == 1;
+            return jdbc.update(
+                            "INSERT INTO probe_open_finding (endpoint_id, code, opened_at, detail) VALUES (?, ?, ?, ?)",
+                            endpointId,
+                            finding.code(),
+                            Timestamp.from(at),
+                            detail)
+                    == 1;
         } catch (DuplicateKeyException e) {
             return false;
         }

@@ -1,5 +1,11 @@
 package io.certloop.detection;
 
+import io.certloop.probe.FindingCodes;
+import io.certloop.probe.ProbeReport;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -7,15 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.springframework.stereotype.Component;
-
-import io.certloop.probe.FindingCodes;
-import io.certloop.probe.ProbeReport;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * Prometheus view of the estate, named as Prometheus users expect (absolute timestamps in seconds,
@@ -38,14 +36,24 @@ class ProbeMetrics {
 
     /** {@code outcome} label of the probe duration: a handshake completed, none did, or the probe threw. */
     static final String REACHABLE = "reachable";
+
     static final String UNREACHABLE = "unreachable";
     static final String ERROR = "error";
 
     /** Probe durations from a fast loopback handshake to the connect, handshake and revocation timeouts. */
-    private static final Duration[] DURATION_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(25),
-            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
-            Duration.ofSeconds(20)};
+    private static final Duration[] DURATION_BUCKETS = {
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(20)
+    };
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -66,7 +74,9 @@ class ProbeMetrics {
         this.clock = clock;
         for (String code : FindingCodes.ALL) {
             Gauge.builder(OPEN_FINDINGS, openByEndpoint, open -> count(open.values(), code))
-                    .tag("code", code).description("Inventory endpoints with this finding standing").register(registry);
+                    .tag("code", code)
+                    .description("Inventory endpoints with this finding standing")
+                    .register(registry);
         }
         for (String outcome : List.of(REACHABLE, UNREACHABLE, ERROR)) {
             duration(outcome);
@@ -76,7 +86,8 @@ class ProbeMetrics {
     void recordProbe(String endpoint, ProbeReport report, Duration took) {
         EndpointState state = endpoints.computeIfAbsent(endpoint, this::register);
         state.success = report.reachable() ? 1 : 0;
-        state.notAfterEpochSeconds = report.leaf() == null ? Double.NaN : report.leaf().notAfter().getEpochSecond();
+        state.notAfterEpochSeconds =
+                report.leaf() == null ? Double.NaN : report.leaf().notAfter().getEpochSecond();
         state.probedAtEpochSeconds = clock.millis() / 1000.0;
         duration(report.reachable() ? REACHABLE : UNREACHABLE).record(took);
     }
@@ -110,22 +121,33 @@ class ProbeMetrics {
     }
 
     private Timer duration(String outcome) {
-        return durations.computeIfAbsent(outcome, o -> Timer.builder(PROBE_DURATION).tag("outcome", o)
-                .description("Time an inventory endpoint probe took: connect, handshake, chain and revocation checks")
-                .serviceLevelObjectives(DURATION_BUCKETS).register(registry));
+        return durations.computeIfAbsent(
+                outcome,
+                o -> Timer.builder(PROBE_DURATION)
+                        .tag("outcome", o)
+                        .description(
+                                "Time an inventory endpoint probe took: connect, handshake, chain and revocation checks")
+                        .serviceLevelObjectives(DURATION_BUCKETS)
+                        .register(registry));
     }
 
     private EndpointState register(String endpoint) {
         EndpointState state = new EndpointState();
         state.meters = List.of(
-                Gauge.builder(NOT_AFTER, state, s -> s.notAfterEpochSeconds).tag(ENDPOINT_LABEL, endpoint)
+                Gauge.builder(NOT_AFTER, state, s -> s.notAfterEpochSeconds)
+                        .tag(ENDPOINT_LABEL, endpoint)
                         .baseUnit("seconds")
-                        .description("When the leaf certificate presented at the last probe expires (Unix time; NaN when none was presented)")
+                        .description(
+                                "When the leaf certificate presented at the last probe expires (Unix time; NaN when none was presented)")
                         .register(registry),
-                Gauge.builder(PROBE_SUCCESS, state, s -> s.success).tag(ENDPOINT_LABEL, endpoint)
-                        .description("1 when the last probe completed a TLS handshake, else 0").register(registry),
-                Gauge.builder(LAST_PROBE, state, s -> s.probedAtEpochSeconds).tag(ENDPOINT_LABEL, endpoint)
-                        .baseUnit("seconds").description("When the endpoint was last probed (Unix time)")
+                Gauge.builder(PROBE_SUCCESS, state, s -> s.success)
+                        .tag(ENDPOINT_LABEL, endpoint)
+                        .description("1 when the last probe completed a TLS handshake, else 0")
+                        .register(registry),
+                Gauge.builder(LAST_PROBE, state, s -> s.probedAtEpochSeconds)
+                        .tag(ENDPOINT_LABEL, endpoint)
+                        .baseUnit("seconds")
+                        .description("When the endpoint was last probed (Unix time)")
                         .register(registry));
         return state;
     }

@@ -16,7 +16,9 @@ class BreakGlassCloseGuard implements CloseGuard {
 
     @Override
     public Optional<String> closeBlockedBecause(String incidentId) {
-        return repository.forIncident(incidentId).stream().filter(b -> b.state() == BreakGlassState.APPROVED).findFirst()
+        return repository.forIncident(incidentId).stream()
+                .filter(b -> b.state() == BreakGlassState.APPROVED)
+                .findFirst()
                 .map(b -> "break-glass " + b.id() + " awaits the PKI board's review (due " + b.reviewDueAt() + ")");
     }
 }

@@ -27,10 +27,12 @@ class BreakGlassController {
 
     @PostMapping("/api/incidents/{id}/break-glass")
     @RequiresGroup({Groups.OPERATORS, Groups.INCIDENT_COMMANDERS})
-    ResponseEntity<BreakGlassRecord> request(@PathVariable String id, @RequestBody(required = false) RequestJson body,
-            Caller caller) {
+    ResponseEntity<BreakGlassRecord> request(
+            @PathVariable String id, @RequestBody(required = false) RequestJson body, Caller caller) {
         BreakGlassRecord record = breakGlass.request(id, body == null ? null : body.reason(), caller.userId());
-        return ResponseEntity.accepted().location(URI.create("/api/incidents/" + id + "/break-glass")).body(record);
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/incidents/" + id + "/break-glass"))
+                .body(record);
     }
 
     @GetMapping("/api/incidents/{id}/break-glass")
@@ -38,6 +40,5 @@ class BreakGlassController {
         return breakGlass.forIncident(id);
     }
 
-    record RequestJson(String reason) {
-    }
+    record RequestJson(String reason) {}
 }

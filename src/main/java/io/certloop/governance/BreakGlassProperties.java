@@ -13,7 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultApprovers approvers for severities not listed (default 1)
  */
 @ConfigurationProperties("certloop.break-glass")
-public record BreakGlassProperties(@DefaultValue("P2D") Duration reviewWithin, Map<String, Integer> approversNeeded,
+public record BreakGlassProperties(
+        @DefaultValue("P2D") Duration reviewWithin,
+        Map<String, Integer> approversNeeded,
         @DefaultValue("1") int defaultApprovers) {
 
     public BreakGlassProperties {

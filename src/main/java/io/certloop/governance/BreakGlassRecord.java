@@ -25,5 +25,4 @@ public record BreakGlassRecord(
         Instant emergencyNotAfter,
         String standardSha256,
         String processInstanceId,
-        Instant updatedAt) {
-}
+        Instant updatedAt) {}

@@ -29,6 +29,7 @@ public class BreakGlassService {
 
     /** Timeline entry types on the incident. */
     public static final String REQUESTED = "break-glass-requested";
+
     public static final String APPROVAL = "break-glass-approval";
     public static final String APPROVED = "break-glass-approved";
     public static final String REJECTED = "break-glass-rejected";
@@ -44,8 +45,12 @@ public class BreakGlassService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    BreakGlassService(BreakGlassRepository repository, IncidentService incidents, BreakGlassProperties properties,
-            ApplicationEventPublisher events, Clock clock) {
+    BreakGlassService(
+            BreakGlassRepository repository,
+            IncidentService incidents,
+            BreakGlassProperties properties,
+            ApplicationEventPublisher events,
+            Clock clock) {
         this.repository = repository;
         this.incidents = incidents;
         this.properties = properties;
@@ -67,19 +72,35 @@ public class BreakGlassService {
         }
         Incident incident = incidents.get(incidentId);
         if (!incident.isOpen()) {
-            throw new ConflictException("incident " + incidentId + " is " + incident.state().value()
-                    + "; break-glass is for open incidents");
+            throw new ConflictException("incident " + incidentId + " is "
+                    + incident.state().value() + "; break-glass is for open incidents");
         }
-        boolean running = repository.forIncident(incidentId).stream().anyMatch(b -> b.state() == BreakGlassState.PENDING
-                || (b.state() == BreakGlassState.APPROVED && b.emergencySha256() == null));
+        boolean running = repository.forIncident(incidentId).stream()
+                .anyMatch(b -> b.state() == BreakGlassState.PENDING
+                        || (b.state() == BreakGlassState.APPROVED && b.emergencySha256() == null));
         if (running) {
             throw new ConflictException("a break-glass for incident " + incidentId + " is already waiting or running");
         }
         Instant now = clock.instant();
-        BreakGlassRecord record = new BreakGlassRecord(repository.nextId(now.atZone(ZoneOffset.UTC).getYear()), incidentId,
-                incident.endpoint(), incident.severity().level(), reason.strip(), BreakGlassState.PENDING,
-                properties.approversFor(incident.severity().level()), requestedBy, now, null, null, null, null, null, null,
-                null, null, now);
+        BreakGlassRecord record = new BreakGlassRecord(
+                repository.nextId(now.atZone(ZoneOffset.UTC).getYear()),
+                incidentId,
+                incident.endpoint(),
+                incident.severity().level(),
+                reason.strip(),
+                BreakGlassState.PENDING,
+                properties.approversFor(incident.severity().level()),
+                requestedBy,
+                now,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                now);
         repository.insert(record);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("breakGlassId", record.id());
@@ -87,8 +108,13 @@ public class BreakGlassService {
         detail.put("approvalsNeeded", record.approvalsNeeded());
         incidents.record(incidentId, REQUESTED, requestedBy, detail);
         events.publishEvent(new BreakGlassRequested(record));
-        log.info("Break-glass {} requested by {} on incident {} ({}), {} approver(s) needed", record.id(), requestedBy,
-                incidentId, record.severity(), record.approvalsNeeded());
+        log.info(
+                "Break-glass {} requested by {} on incident {} ({}), {} approver(s) needed",
+                record.id(),
+                requestedBy,
+                incidentId,
+                record.severity(),
+                record.approvalsNeeded());
         return get(record.id());
     }
 
@@ -98,8 +124,7 @@ public class BreakGlassService {
     }
 
     /** Where a request stands after a decision. */
-    public record Decision(BreakGlassState state, int approvals, int approvalsNeeded, Instant reviewDueAt) {
-    }
+    public record Decision(BreakGlassState state, int approvals, int approvalsNeeded, Instant reviewDueAt) {}
 
     /**
      * One approver's decision. Four eyes (never the requester) and distinct approvers are checked on the record.
@@ -112,11 +137,12 @@ public class BreakGlassService {
     public Decision decide(String id, String approver, boolean approve, String comment) {
         BreakGlassRecord current = locked(id);
         if (approver == null || approver.isBlank() || approver.equals(current.requestedBy())) {
-            throw new ForbiddenException("four eyes: " + current.requestedBy() + " requested break-glass " + id
-                    + " and cannot approve it");
+            throw new ForbiddenException(
+                    "four eyes: " + current.requestedBy() + " requested break-glass " + id + " and cannot approve it");
         }
         if (current.state() != BreakGlassState.PENDING) {
-            throw new ConflictException("break-glass " + id + " is " + current.state().value() + ", not pending");
+            throw new ConflictException(
+                    "break-glass " + id + " is " + current.state().value() + ", not pending");
         }
         if (repository.hasDecided(id, approver)) {
             throw new ForbiddenException(approver + " already approved break-glass " + id
@@ -137,7 +163,8 @@ public class BreakGlassService {
         incidents.record(current.incidentId(), APPROVAL, approver, detail);
         if (!approve) {
             repository.reject(id, now);
-            incidents.record(current.incidentId(), REJECTED, approver, Map.of("breakGlassId", id, "reason", comment.strip()));
+            incidents.record(
+                    current.incidentId(), REJECTED, approver, Map.of("breakGlassId", id, "reason", comment.strip()));
             log.info("Break-glass {} on incident {} rejected by {}: {}", id, current.incidentId(), approver, comment);
             return new Decision(BreakGlassState.REJECTED, approvals, current.approvalsNeeded(), null);
         }
@@ -146,10 +173,17 @@ public class BreakGlassService {
         }
         Instant reviewDue = now.plus(properties.reviewWithin());
         repository.approve(id, reviewDue, now);
-        incidents.record(current.incidentId(), APPROVED, approver, Map.of("breakGlassId", id,
-                "approvers", repository.approvers(id), "reviewDueAt", reviewDue.toString()));
-        log.info("Break-glass {} on incident {} approved by {}; board review due {}", id, current.incidentId(),
-                repository.approvers(id), reviewDue);
+        incidents.record(
+                current.incidentId(),
+                APPROVED,
+                approver,
+                Map.of("breakGlassId", id, "approvers", repository.approvers(id), "reviewDueAt", reviewDue.toString()));
+        log.info(
+                "Break-glass {} on incident {} approved by {}; board review due {}",
+                id,
+                current.incidentId(),
+                repository.approvers(id),
+                reviewDue);
         return new Decision(BreakGlassState.APPROVED, approvals, current.approvalsNeeded(), reviewDue);
     }
 
@@ -158,8 +192,10 @@ public class BreakGlassService {
     public void emergencyVerified(String id, String sha256, Instant notAfter) {
         BreakGlassRecord current = locked(id);
         repository.emergencyVerified(id, sha256, notAfter, clock.instant());
-        incidents.record(current.incidentId(), EMERGENCY_VERIFIED, Map.of("breakGlassId", id, "sha256", sha256,
-                "notAfter", String.valueOf(notAfter)));
+        incidents.record(
+                current.incidentId(),
+                EMERGENCY_VERIFIED,
+                Map.of("breakGlassId", id, "sha256", sha256, "notAfter", String.valueOf(notAfter)));
     }
 
     /** The standard certificate replaced the emergency one and is verified live. */

@@ -33,17 +33,25 @@ class ExceptionController {
     @PostMapping
     @RequiresGroup({Groups.OPERATORS, Groups.INCIDENT_COMMANDERS})
     ResponseEntity<ExceptionRecord> request(@RequestBody RequestBodyJson body, Caller caller) {
-        ExceptionRecord created = exceptions.request(new ExceptionService.Request(body.endpoint(), body.findingCode(),
-                body.reason(), body.compensatingControls(), body.expiresAt()), caller.userId());
-        return ResponseEntity.created(URI.create("/api/exceptions/" + created.id())).body(created);
+        ExceptionRecord created = exceptions.request(
+                new ExceptionService.Request(
+                        body.endpoint(),
+                        body.findingCode(),
+                        body.reason(),
+                        body.compensatingControls(),
+                        body.expiresAt()),
+                caller.userId());
+        return ResponseEntity.created(URI.create("/api/exceptions/" + created.id()))
+                .body(created);
     }
 
     @GetMapping
     List<ExceptionRecord> list(@RequestParam(required = false) String state) {
         ExceptionState filter = null;
         if (state != null && !state.isBlank()) {
-            filter = ExceptionState.parse(state).orElseThrow(() -> new InvalidRequestException("state",
-                    "not a valid value: " + state + "; allowed: " + ExceptionState.allowed()));
+            filter = ExceptionState.parse(state)
+                    .orElseThrow(() -> new InvalidRequestException(
+                            "state", "not a valid value: " + state + "; allowed: " + ExceptionState.allowed()));
         }
         return exceptions.list(filter);
     }
@@ -61,18 +69,15 @@ class ExceptionController {
     }
 
     /** {@code expiresAt} as text, so a malformed instant is reported against its field. */
-    record RequestBodyJson(String endpoint, String findingCode, String reason, String compensatingControls,
-            String expiresAt) {
-    }
+    record RequestBodyJson(
+            String endpoint, String findingCode, String reason, String compensatingControls, String expiresAt) {}
 
-    record RevokeJson(String reason) {
-    }
+    record RevokeJson(String reason) {}
 
     /**
      * @param history  the decision history: who requested, decided, was reminded, when it ended
      * @param previous earlier requests for the same endpoint and finding (a renewal shows them)
      */
-    record ExceptionDetail(@JsonUnwrapped ExceptionRecord exception, List<ExceptionEvent> history,
-            List<ExceptionRecord> previous) {
-    }
+    record ExceptionDetail(
+            @JsonUnwrapped ExceptionRecord exception, List<ExceptionEvent> history, List<ExceptionRecord> previous) {}
 }

@@ -9,5 +9,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param remindBefore how long before expiry the requester and the service owner are reminded (default P14D)
  */
 @ConfigurationProperties("certloop.exceptions")
-public record ExceptionProperties(@DefaultValue("P90D") Duration maxDuration, @DefaultValue("P14D") Duration remindBefore) {
-}
+public record ExceptionProperties(
+        @DefaultValue("P90D") Duration maxDuration,
+        @DefaultValue("P14D") Duration remindBefore) {}

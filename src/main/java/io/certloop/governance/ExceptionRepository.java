@@ -28,9 +28,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ExceptionRepository {
 
-    private static final String COLUMNS = "id, endpoint, finding_code, reason, compensating_controls, state, requested_by, "
-            + "requested_at, requested_expires_at, expires_at, decided_by, decided_at, decision_comment, ended_at, "
-            + "process_instance_id, updated_at";
+    private static final String COLUMNS =
+            "id, endpoint, finding_code, reason, compensating_controls, state, requested_by, "
+                    + "requested_at, requested_expires_at, expires_at, decided_by, decided_at, decision_comment, ended_at, "
+                    + "process_instance_id, updated_at";
     private static final int DETAIL_LIMIT = 16000;
 
     private final JdbcTemplate jdbc;
@@ -62,78 +63,142 @@ class ExceptionRepository {
     }
 
     void insert(ExceptionRecord e) {
-        jdbc.update("INSERT INTO policy_exception (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                e.id(), e.endpoint(), e.findingCode(), e.reason(), e.compensatingControls(), e.state().value(),
-                e.requestedBy(), ts(e.requestedAt()), ts(e.requestedExpiresAt()), ts(e.expiresAt()), e.decidedBy(),
-                ts(e.decidedAt()), e.decisionComment(), ts(e.endedAt()), e.processInstanceId(), ts(e.updatedAt()));
+        jdbc.update(
+                "INSERT INTO policy_exception (" + COLUMNS
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                e.id(),
+                e.endpoint(),
+                e.findingCode(),
+                e.reason(),
+                e.compensatingControls(),
+                e.state().value(),
+                e.requestedBy(),
+                ts(e.requestedAt()),
+                ts(e.requestedExpiresAt()),
+                ts(e.expiresAt()),
+                e.decidedBy(),
+                ts(e.decidedAt()),
+                e.decisionComment(),
+                ts(e.endedAt()),
+                e.processInstanceId(),
+                ts(e.updatedAt()));
     }
 
     Optional<ExceptionRecord> findById(String id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM policy_exception WHERE id = ?", this::map, id).stream().findFirst();
+        return jdbc.query("SELECT " + COLUMNS + " FROM policy_exception WHERE id = ?", this::map, id).stream()
+                .findFirst();
     }
 
     /** Locks the row until the transaction ends, so decisions, revocation and expiry do not interleave. */
     Optional<ExceptionRecord> lock(String id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM policy_exception WHERE id = ? FOR UPDATE", this::map, id)
-                .stream().findFirst();
+        return jdbc
+                .query("SELECT " + COLUMNS + " FROM policy_exception WHERE id = ? FOR UPDATE", this::map, id)
+                .stream()
+                .findFirst();
     }
 
     Optional<ExceptionRecord> findByProcessInstance(String processInstanceId) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM policy_exception WHERE process_instance_id = ?", this::map,
-                processInstanceId).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM policy_exception WHERE process_instance_id = ?",
+                        this::map,
+                        processInstanceId)
+                .stream()
+                .findFirst();
     }
 
     List<ExceptionRecord> list(ExceptionState state) {
         if (state == null) {
-            return jdbc.query("SELECT " + COLUMNS + " FROM policy_exception ORDER BY requested_at DESC, id DESC", this::map);
+            return jdbc.query(
+                    "SELECT " + COLUMNS + " FROM policy_exception ORDER BY requested_at DESC, id DESC", this::map);
         }
-        return jdbc.query("SELECT " + COLUMNS + " FROM policy_exception WHERE state = ? ORDER BY requested_at DESC, id DESC",
-                this::map, state.value());
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM policy_exception WHERE state = ? ORDER BY requested_at DESC, id DESC",
+                this::map,
+                state.value());
     }
 
     /** Active and unexpired exceptions of one endpoint. */
     List<ExceptionRecord> activeFor(String endpoint, Instant now) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM policy_exception WHERE endpoint = ? AND state = ? AND expires_at > ? "
-                + "ORDER BY expires_at DESC", this::map, endpoint, ExceptionState.ACTIVE.value(), ts(now));
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM policy_exception WHERE endpoint = ? AND state = ? AND expires_at > ? "
+                        + "ORDER BY expires_at DESC",
+                this::map,
+                endpoint,
+                ExceptionState.ACTIVE.value(),
+                ts(now));
     }
 
     /** Earlier requests for the same endpoint and finding, newest first (a renewal shows them). */
     List<ExceptionRecord> previous(String endpoint, String findingCode) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM policy_exception WHERE endpoint = ? AND finding_code = ? "
-                + "ORDER BY requested_at DESC, id DESC", this::map, endpoint, findingCode);
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM policy_exception WHERE endpoint = ? AND finding_code = ? "
+                        + "ORDER BY requested_at DESC, id DESC",
+                this::map,
+                endpoint,
+                findingCode);
     }
 
     long countActive(Instant now) {
-        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM policy_exception WHERE state = ? AND expires_at > ?",
-                Long.class, ExceptionState.ACTIVE.value(), ts(now));
+        Long count = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM policy_exception WHERE state = ? AND expires_at > ?",
+                Long.class,
+                ExceptionState.ACTIVE.value(),
+                ts(now));
         return count == null ? 0 : count;
     }
 
     void attachProcess(String id, String processInstanceId, Instant now) {
-        jdbc.update("UPDATE policy_exception SET process_instance_id = ?, updated_at = ? WHERE id = ?",
-                processInstanceId, ts(now), id);
+        jdbc.update(
+                "UPDATE policy_exception SET process_instance_id = ?, updated_at = ? WHERE id = ?",
+                processInstanceId,
+                ts(now),
+                id);
     }
 
     void decide(String id, ExceptionState state, String decidedBy, String comment, Instant expiresAt, Instant now) {
-        jdbc.update("UPDATE policy_exception SET state = ?, decided_by = ?, decided_at = ?, decision_comment = ?, "
-                + "expires_at = ?, ended_at = ?, updated_at = ? WHERE id = ?", state.value(), decidedBy, ts(now), comment,
-                ts(expiresAt), state == ExceptionState.REJECTED ? ts(now) : null, ts(now), id);
+        jdbc.update(
+                "UPDATE policy_exception SET state = ?, decided_by = ?, decided_at = ?, decision_comment = ?, "
+                        + "expires_at = ?, ended_at = ?, updated_at = ? WHERE id = ?",
+                state.value(),
+                decidedBy,
+                ts(now),
+                comment,
+                ts(expiresAt),
+                state == ExceptionState.REJECTED ? ts(now) : null,
+                ts(now),
+                id);
     }
 
     void end(String id, ExceptionState state, Instant now) {
-        jdbc.update("UPDATE policy_exception SET state = ?, ended_at = ?, updated_at = ? WHERE id = ?", state.value(),
-                ts(now), ts(now), id);
+        jdbc.update(
+                "UPDATE policy_exception SET state = ?, ended_at = ?, updated_at = ? WHERE id = ?",
+                state.value(),
+                ts(now),
+                ts(now),
+                id);
     }
 
     void append(String exceptionId, Instant at, String type, String actor, Map<String, ?> detail) {
-        jdbc.update("INSERT INTO policy_exception_event (exception_id, occurred_at, event_type, actor, detail) "
-                + "VALUES (?, ?, ?, ?, ?)", exceptionId, ts(at), type, actor, write(detail));
+        jdbc.update(
+                "INSERT INTO policy_exception_event (exception_id, occurred_at, event_type, actor, detail) "
+                        + "VALUES (?, ?, ?, ?, ?)",
+                exceptionId,
+                ts(at),
+                type,
+                actor,
+                write(detail));
     }
 
     List<ExceptionEvent> history(String exceptionId) {
-        return jdbc.query("SELECT occurred_at, event_type, actor, detail FROM policy_exception_event "
-                + "WHERE exception_id = ? ORDER BY id", (rs, row) -> new ExceptionEvent(rs.getTimestamp("occurred_at")
-                        .toInstant(), rs.getString("event_type"), rs.getString("actor"), read(rs.getString("detail"))),
+        return jdbc.query(
+                "SELECT occurred_at, event_type, actor, detail FROM policy_exception_event "
+                        + "WHERE exception_id = ? ORDER BY id",
+                (rs, row) -> new ExceptionEvent(
+                        rs.getTimestamp("occurred_at").toInstant(),
+                        rs.getString("event_type"),
+                        rs.getString("actor"),
+                        read(rs.getString("detail"))),
                 exceptionId);
     }
 

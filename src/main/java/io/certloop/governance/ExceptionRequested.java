@@ -6,5 +6,4 @@ package io.certloop.governance;
  *
  * @param previousDecisions earlier decisions on the same endpoint and finding, one line each, for the board
  */
-public record ExceptionRequested(ExceptionRecord exception, String previousDecisions) {
-}
+public record ExceptionRequested(ExceptionRecord exception, String previousDecisions) {}

@@ -48,8 +48,12 @@ public class ExceptionService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    ExceptionService(ExceptionRepository repository, InventoryService inventory, ExceptionProperties properties,
-            ApplicationEventPublisher events, Clock clock) {
+    ExceptionService(
+            ExceptionRepository repository,
+            InventoryService inventory,
+            ExceptionProperties properties,
+            ApplicationEventPublisher events,
+            Clock clock) {
         this.repository = repository;
         this.inventory = inventory;
         this.properties = properties;
@@ -58,9 +62,8 @@ public class ExceptionService {
     }
 
     /** What a requester asks for; {@code expiresAt} is an ISO-8601 instant. */
-    public record Request(String endpoint, String findingCode, String reason, String compensatingControls,
-            String expiresAt) {
-    }
+    public record Request(
+            String endpoint, String findingCode, String reason, String compensatingControls, String expiresAt) {}
 
     /**
      * Stores a pending exception and starts the board's review. Every problem names its field and nothing
@@ -79,14 +82,19 @@ public class ExceptionService {
                 errors.add(new FieldError("endpoint", "no inventory endpoint named " + request.endpoint()));
             }
         }
-        String code = request.findingCode() == null ? null : request.findingCode().strip();
+        String code =
+                request.findingCode() == null ? null : request.findingCode().strip();
         if (blank(code)) {
             errors.add(new FieldError("findingCode", "is required"));
         } else if (!FindingCodes.ALL.contains(code)) {
-            errors.add(new FieldError("findingCode", "unknown finding code " + code + "; allowed: "
-                    + String.join(", ", FindingCodes.ALL)));
-        } else if (endpoint != null && endpoint.environment() == Environment.PRODUCTION && NEVER_IN_PRODUCTION.contains(code)) {
-            errors.add(new FieldError("findingCode", code + " on a production endpoint is never excepted: replace the certificate"));
+            errors.add(new FieldError(
+                    "findingCode",
+                    "unknown finding code " + code + "; allowed: " + String.join(", ", FindingCodes.ALL)));
+        } else if (endpoint != null
+                && endpoint.environment() == Environment.PRODUCTION
+                && NEVER_IN_PRODUCTION.contains(code)) {
+            errors.add(new FieldError(
+                    "findingCode", code + " on a production endpoint is never excepted: replace the certificate"));
         }
         if (blank(request.reason())) {
             errors.add(new FieldError("reason", "is required"));
@@ -103,8 +111,10 @@ public class ExceptionService {
                 if (!expiresAt.isAfter(now)) {
                     errors.add(new FieldError("expiresAt", "must be in the future"));
                 } else if (expiresAt.isAfter(now.plus(properties.maxDuration()))) {
-                    errors.add(new FieldError("expiresAt", "must be within " + properties.maxDuration()
-                            + " (certloop.exceptions.max-duration) of now"));
+                    errors.add(new FieldError(
+                            "expiresAt",
+                            "must be within " + properties.maxDuration()
+                                    + " (certloop.exceptions.max-duration) of now"));
                 }
             } catch (DateTimeParseException e) {
                 errors.add(new FieldError("expiresAt", "not an ISO-8601 instant: " + request.expiresAt()));
@@ -113,9 +123,23 @@ public class ExceptionService {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        ExceptionRecord record = new ExceptionRecord(repository.nextId(now.atZone(ZoneOffset.UTC).getYear()),
-                endpoint.name(), code, request.reason().strip(), request.compensatingControls().strip(),
-                ExceptionState.PENDING, requestedBy, now, expiresAt, expiresAt, null, null, null, null, null, now);
+        ExceptionRecord record = new ExceptionRecord(
+                repository.nextId(now.atZone(ZoneOffset.UTC).getYear()),
+                endpoint.name(),
+                code,
+                request.reason().strip(),
+                request.compensatingControls().strip(),
+                ExceptionState.PENDING,
+                requestedBy,
+                now,
+                expiresAt,
+                expiresAt,
+                null,
+                null,
+                null,
+                null,
+                null,
+                now);
         String previous = previousDecisions(record);
         repository.insert(record);
         Map<String, Object> detail = new LinkedHashMap<>();
@@ -126,8 +150,13 @@ public class ExceptionService {
         detail.put("expiresAt", expiresAt.toString());
         repository.append(record.id(), now, ExceptionEvent.REQUESTED, requestedBy, detail);
         events.publishEvent(new ExceptionRequested(record, previous));
-        log.info("Exception {} requested by {} for {} on endpoint {} until {}", record.id(), requestedBy, code,
-                record.endpoint(), expiresAt);
+        log.info(
+                "Exception {} requested by {} for {} on endpoint {} until {}",
+                record.id(),
+                requestedBy,
+                code,
+                record.endpoint(),
+                expiresAt);
         return get(record.id());
     }
 
@@ -136,7 +165,8 @@ public class ExceptionService {
     public void attachProcess(String id, String processInstanceId) {
         Instant now = clock.instant();
         repository.attachProcess(id, processInstanceId, now);
-        repository.append(id, now, ExceptionEvent.PROCESS_ATTACHED, SYSTEM_ACTOR, Map.of("processInstanceId", processInstanceId));
+        repository.append(
+                id, now, ExceptionEvent.PROCESS_ATTACHED, SYSTEM_ACTOR, Map.of("processInstanceId", processInstanceId));
     }
 
     /**
@@ -148,14 +178,16 @@ public class ExceptionService {
      * @throws ConflictException       when the exception is no longer pending
      */
     @Transactional
-    public ExceptionRecord decide(String id, String decidedBy, boolean approve, String comment, String approvedExpiresAt) {
+    public ExceptionRecord decide(
+            String id, String decidedBy, boolean approve, String comment, String approvedExpiresAt) {
         ExceptionRecord current = locked(id);
         if (blank(decidedBy) || decidedBy.equals(current.requestedBy())) {
             throw new ForbiddenException("four eyes: " + current.requestedBy() + " requested exception " + id
                     + " and cannot decide it; another member of the PKI board must");
         }
         if (current.state() != ExceptionState.PENDING) {
-            throw new ConflictException("exception " + id + " is " + current.state().value() + ", not pending");
+            throw new ConflictException(
+                    "exception " + id + " is " + current.state().value() + ", not pending");
         }
         Instant now = clock.instant();
         if (blank(comment)) {
@@ -169,8 +201,9 @@ public class ExceptionService {
                 throw new InvalidRequestException("approvedExpiresAt", "not an ISO-8601 instant: " + approvedExpiresAt);
             }
             if (expiresAt.isAfter(current.requestedExpiresAt())) {
-                throw new InvalidRequestException("approvedExpiresAt", "may shorten the exception, not extend it beyond "
-                        + current.requestedExpiresAt());
+                throw new InvalidRequestException(
+                        "approvedExpiresAt",
+                        "may shorten the exception, not extend it beyond " + current.requestedExpiresAt());
             }
             if (!expiresAt.isAfter(now)) {
                 throw new InvalidRequestException("approvedExpiresAt", "must be in the future");
@@ -185,7 +218,11 @@ public class ExceptionService {
             detail.put("shortened", !expiresAt.equals(current.requestedExpiresAt()));
         }
         repository.append(id, now, approve ? ExceptionEvent.APPROVED : ExceptionEvent.REJECTED, decidedBy, detail);
-        log.info("Exception {} {} by {}{}", id, approve ? "approved" : "rejected", decidedBy,
+        log.info(
+                "Exception {} {} by {}{}",
+                id,
+                approve ? "approved" : "rejected",
+                decidedBy,
                 approve ? " until " + expiresAt : "");
         return get(id);
     }
@@ -206,9 +243,17 @@ public class ExceptionService {
         }
         Instant now = clock.instant();
         repository.end(id, ExceptionState.EXPIRED, now);
-        repository.append(id, now, ExceptionEvent.EXPIRED, SYSTEM_ACTOR, Map.of("expiresAt", current.expiresAt().toString()));
-        log.info("Exception {} for {} on endpoint {} expired: its finding opens incidents again", id,
-                current.findingCode(), current.endpoint());
+        repository.append(
+                id,
+                now,
+                ExceptionEvent.EXPIRED,
+                SYSTEM_ACTOR,
+                Map.of("expiresAt", current.expiresAt().toString()));
+        log.info(
+                "Exception {} for {} on endpoint {} expired: its finding opens incidents again",
+                id,
+                current.findingCode(),
+                current.endpoint());
         return get(id);
     }
 
@@ -221,7 +266,8 @@ public class ExceptionService {
     public ExceptionRecord revoke(String id, String revokedBy, String reason) {
         ExceptionRecord current = locked(id);
         if (current.state() != ExceptionState.ACTIVE) {
-            throw new ConflictException("exception " + id + " is " + current.state().value() + "; only an active one can be revoked");
+            throw new ConflictException(
+                    "exception " + id + " is " + current.state().value() + "; only an active one can be revoked");
         }
         Instant now = clock.instant();
         repository.end(id, ExceptionState.REVOKED, now);
@@ -240,7 +286,8 @@ public class ExceptionService {
      */
     public Map<String, String> suppressions(String endpointName) {
         return repository.activeFor(endpointName, clock.instant()).stream()
-                .collect(Collectors.toMap(ExceptionRecord::findingCode, ExceptionRecord::id, (newest, older) -> newest));
+                .collect(
+                        Collectors.toMap(ExceptionRecord::findingCode, ExceptionRecord::id, (newest, older) -> newest));
     }
 
     public long countActive() {
@@ -273,7 +320,8 @@ public class ExceptionService {
     /** The earlier requests for the same endpoint and finding, newest first. */
     public List<ExceptionRecord> previous(ExceptionRecord exception) {
         return repository.previous(exception.endpoint(), exception.findingCode()).stream()
-                .filter(e -> !e.id().equals(exception.id())).toList();
+                .filter(e -> !e.id().equals(exception.id()))
+                .toList();
     }
 
     private String previousDecisions(ExceptionRecord exception) {
@@ -281,9 +329,11 @@ public class ExceptionService {
         if (previous.isEmpty()) {
             return "none: first request for this finding on this endpoint";
         }
-        return previous.stream().map(e -> e.id() + ": " + e.state().value()
-                + (e.decidedBy() == null ? "" : " by " + e.decidedBy() + " (" + e.decisionComment() + ")")
-                + ", until " + e.expiresAt()).collect(Collectors.joining("\n"));
+        return previous.stream()
+                .map(e -> e.id() + ": " + e.state().value()
+                        + (e.decidedBy() == null ? "" : " by " + e.decidedBy() + " (" + e.decisionComment() + ")")
+                        + ", until " + e.expiresAt())
+                .collect(Collectors.joining("\n"));
     }
 
     private ExceptionRecord locked(String id) {

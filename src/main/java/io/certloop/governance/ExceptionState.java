@@ -31,6 +31,7 @@ public enum ExceptionState {
     }
 
     static String allowed() {
-        return String.join(", ", Arrays.stream(values()).map(ExceptionState::value).toList());
+        return String.join(
+                ", ", Arrays.stream(values()).map(ExceptionState::value).toList());
     }
 }

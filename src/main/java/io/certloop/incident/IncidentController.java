@@ -32,8 +32,9 @@ class IncidentController {
     List<Incident> list(@RequestParam(required = false) String state, @RequestParam(required = false) String endpoint) {
         IncidentState filter = null;
         if (state != null && !state.isBlank()) {
-            filter = IncidentState.parse(state).orElseThrow(() -> new InvalidRequestException("state",
-                    "not a valid value: " + state + "; allowed: open, resolved, closed"));
+            filter = IncidentState.parse(state)
+                    .orElseThrow(() -> new InvalidRequestException(
+                            "state", "not a valid value: " + state + "; allowed: open, resolved, closed"));
         }
         return incidents.list(filter, endpoint == null || endpoint.isBlank() ? null : endpoint);
     }
@@ -46,13 +47,21 @@ class IncidentController {
     @PostMapping
     @RequiresGroup(Groups.OPERATORS)
     ResponseEntity<OpenedResponse> open(@RequestBody OpenRequest request, Caller caller) {
-        Opening opening = incidents.open(new OpenIncident(request.endpoint(), request.category(), request.subcategory(),
-                request.reason(), "operator", caller.userId(), Map.of("openedBy", caller.userId())));
+        Opening opening = incidents.open(new OpenIncident(
+                request.endpoint(),
+                request.category(),
+                request.subcategory(),
+                request.reason(),
+                "operator",
+                caller.userId(),
+                Map.of("openedBy", caller.userId())));
         OpenedResponse body = new OpenedResponse(opening.incident(), opening.deduplicated());
         if (opening.deduplicated()) {
             return ResponseEntity.ok(body);
         }
-        return ResponseEntity.created(URI.create("/api/incidents/" + opening.incident().id())).body(body);
+        return ResponseEntity.created(
+                        URI.create("/api/incidents/" + opening.incident().id()))
+                .body(body);
     }
 
     /** An incident commander resolves an open incident by hand; its runbook goes on to the review. */
@@ -79,15 +88,11 @@ class IncidentController {
         return request.reason().strip();
     }
 
-    record ReasonRequest(String reason) {
-    }
+    record ReasonRequest(String reason) {}
 
-    record OpenRequest(String endpoint, String category, String subcategory, String reason) {
-    }
+    record OpenRequest(String endpoint, String category, String subcategory, String reason) {}
 
-    record OpenedResponse(@JsonUnwrapped Incident incident, boolean deduplicated) {
-    }
+    record OpenedResponse(@JsonUnwrapped Incident incident, boolean deduplicated) {}
 
-    record IncidentDetail(@JsonUnwrapped Incident incident, List<TimelineEntry> timeline) {
-    }
+    record IncidentDetail(@JsonUnwrapped Incident incident, List<TimelineEntry> timeline) {}
 }

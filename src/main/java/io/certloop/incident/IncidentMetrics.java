@@ -35,8 +35,10 @@ class IncidentMetrics {
         for (String category : Taxonomy.categories()) {
             for (String level : LEVELS) {
                 Gauge.builder(OPEN, this, metrics -> metrics.count(category, level))
-                        .tag("category", category).tag("severity", level)
-                        .description("Open incidents (not yet resolved) by category and severity").register(registry);
+                        .tag("category", category)
+                        .tag("severity", level)
+                        .description("Open incidents (not yet resolved) by category and severity")
+                        .register(registry);
             }
         }
     }
@@ -53,7 +55,9 @@ class IncidentMetrics {
                 repository.countOpen().forEach(c -> fresh.merge(key(c.category(), c.severity()), c.count(), Long::sum));
                 counts = Map.copyOf(fresh);
             } catch (DataAccessException e) {
-                log.warn("Could not count open incidents for the metrics; reporting the last counts: {}", e.getMessage());
+                log.warn(
+                        "Could not count open incidents for the metrics; reporting the last counts: {}",
+                        e.getMessage());
             }
             counted = true;
             countedAt = now;

@@ -17,5 +17,4 @@ public record IncidentOpened(
         String environment,
         Severity severity,
         String reason,
-        String source) {
-}
+        String source) {}

@@ -77,33 +77,65 @@ class IncidentRepository {
 
     void insert(Incident i) {
         Severity s = i.severity();
-        jdbc.update("INSERT INTO incident (" + COLUMNS + ", open_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                i.id(), i.category(), i.subcategory(), i.endpoint(), i.tier(), i.environment(), s.level(),
-                s.responseSla().toString(), s.updateCadence().toString(), s.pageIncidentCommander(),
-                s.notifyExecutivesWithin() == null ? null : s.notifyExecutivesWithin().toString(),
-                i.state().value(), i.reason(), i.resolution(), i.processInstanceId(), ts(i.openedAt()),
-                ts(i.updatedAt()), ts(i.resolvedAt()), ts(i.closedAt()),
+        jdbc.update(
+                "INSERT INTO incident (" + COLUMNS
+                        + ", open_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                i.id(),
+                i.category(),
+                i.subcategory(),
+                i.endpoint(),
+                i.tier(),
+                i.environment(),
+                s.level(),
+                s.responseSla().toString(),
+                s.updateCadence().toString(),
+                s.pageIncidentCommander(),
+                s.notifyExecutivesWithin() == null
+                        ? null
+                        : s.notifyExecutivesWithin().toString(),
+                i.state().value(),
+                i.reason(),
+                i.resolution(),
+                i.processInstanceId(),
+                ts(i.openedAt()),
+                ts(i.updatedAt()),
+                ts(i.resolvedAt()),
+                ts(i.closedAt()),
                 i.isOpen() ? openKey(i.endpoint(), i.category()) : null);
     }
 
     Optional<Incident> findById(String id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE id = ?", this::map, id).stream().findFirst();
+        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE id = ?", this::map, id).stream()
+                .findFirst();
     }
 
     /** Locks the row until the transaction ends, so state changes do not interleave. */
     Optional<Incident> lock(String id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE id = ? FOR UPDATE", this::map, id).stream().findFirst();
+        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE id = ? FOR UPDATE", this::map, id).stream()
+                .findFirst();
     }
 
     Optional<Incident> findOpen(String endpoint, String category) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE open_key = ?", this::map,
-                openKey(endpoint, category)).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM incident WHERE open_key = ?",
+                        this::map,
+                        openKey(endpoint, category))
+                .stream()
+                .findFirst();
     }
 
     Optional<Incident> latestResolvedSince(String endpoint, String category, Instant since) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE endpoint = ? AND category = ? AND resolved_at >= ?"
-                + " ORDER BY resolved_at DESC FETCH FIRST 1 ROWS ONLY", this::map, endpoint, category, ts(since))
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM incident WHERE endpoint = ? AND category = ? AND resolved_at >= ?"
+                                + " ORDER BY resolved_at DESC FETCH FIRST 1 ROWS ONLY",
+                        this::map,
+                        endpoint,
+                        category,
+                        ts(since))
+                .stream()
+                .findFirst();
     }
 
     List<Incident> list(IncidentState state, String endpoint) {
@@ -123,26 +155,41 @@ class IncidentRepository {
 
     /** Open incidents counted per category and severity level; combinations with none are absent. */
     List<OpenCount> countOpen() {
-        return jdbc.query("SELECT category, severity, COUNT(*) AS n FROM incident WHERE state = ? GROUP BY category, severity",
+        return jdbc.query(
+                "SELECT category, severity, COUNT(*) AS n FROM incident WHERE state = ? GROUP BY category, severity",
                 (rs, row) -> new OpenCount(rs.getString("category"), rs.getString("severity"), rs.getLong("n")),
                 IncidentState.OPEN.value());
     }
 
-    record OpenCount(String category, String severity, long count) {
-    }
+    record OpenCount(String category, String severity, long count) {}
 
     void attachProcess(String id, String processInstanceId, Instant now) {
-        jdbc.update("UPDATE incident SET process_instance_id = ?, updated_at = ? WHERE id = ?", processInstanceId, ts(now), id);
+        jdbc.update(
+                "UPDATE incident SET process_instance_id = ?, updated_at = ? WHERE id = ?",
+                processInstanceId,
+                ts(now),
+                id);
     }
 
     void resolve(String id, String resolution, Instant now) {
-        jdbc.update("UPDATE incident SET state = ?, resolution = ?, resolved_at = ?, updated_at = ?, open_key = NULL WHERE id = ?",
-                IncidentState.RESOLVED.value(), resolution, ts(now), ts(now), id);
+        jdbc.update(
+                "UPDATE incident SET state = ?, resolution = ?, resolved_at = ?, updated_at = ?, open_key = NULL WHERE id = ?",
+                IncidentState.RESOLVED.value(),
+                resolution,
+                ts(now),
+                ts(now),
+                id);
     }
 
     void close(String id, String resolution, Instant now) {
-        jdbc.update("UPDATE incident SET state = ?, resolution = COALESCE(?, resolution), closed_at = ?, updated_at = ?, "
-                + "open_key = NULL WHERE id = ?", IncidentState.CLOSED.value(), resolution, ts(now), ts(now), id);
+        jdbc.update(
+                "UPDATE incident SET state = ?, resolution = COALESCE(?, resolution), closed_at = ?, updated_at = ?, "
+                        + "open_key = NULL WHERE id = ?",
+                IncidentState.CLOSED.value(),
+                resolution,
+                ts(now),
+                ts(now),
+                id);
     }
 
     void touch(String id, Instant now) {
@@ -159,35 +206,60 @@ class IncidentRepository {
         Instant stored = ChainEntry.storable(at);
         String text = write(detail);
         ChainLink link = chain.extend(new ChainEntry(CHAIN, incidentId, stored, type, actor, text));
-        jdbc.update("INSERT INTO incident_timeline (incident_id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)", incidentId, ts(stored), type, actor, text, link.previousHash(), link.hash());
+        jdbc.update(
+                "INSERT INTO incident_timeline (incident_id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                incidentId,
+                ts(stored),
+                type,
+                actor,
+                text,
+                link.previousHash(),
+                link.hash());
     }
 
     /** The chain name of incident timelines. */
     static final String CHAIN = "incident";
 
     List<TimelineEntry> timeline(String incidentId) {
-        return jdbc.query("SELECT id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash FROM incident_timeline "
-                + "WHERE incident_id = ? ORDER BY id",
-                (rs, row) -> new TimelineEntry(rs.getTimestamp("occurred_at").toInstant(), rs.getString("entry_type"),
-                        rs.getString("actor"), read(rs.getString("detail")), rs.getLong("id"), rs.getString("prev_hash"),
-                        rs.getString("entry_hash")), incidentId);
+        return jdbc.query(
+                "SELECT id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash FROM incident_timeline "
+                        + "WHERE incident_id = ? ORDER BY id",
+                (rs, row) -> new TimelineEntry(
+                        rs.getTimestamp("occurred_at").toInstant(),
+                        rs.getString("entry_type"),
+                        rs.getString("actor"),
+                        read(rs.getString("detail")),
+                        rs.getLong("id"),
+                        rs.getString("prev_hash"),
+                        rs.getString("entry_hash")),
+                incidentId);
     }
 
     /** Streams chained entries (one incident, or all ordered by incident) for verification. */
     void forEachChained(String incidentId, java.util.function.Consumer<StoredEntry> consumer) {
-        String sql = "SELECT id, incident_id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash FROM incident_timeline"
-                + (incidentId == null ? "" : " WHERE incident_id = ?") + " ORDER BY incident_id, id";
+        String sql =
+                "SELECT id, incident_id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash FROM incident_timeline"
+                        + (incidentId == null ? "" : " WHERE incident_id = ?") + " ORDER BY incident_id, id";
         org.springframework.jdbc.core.RowCallbackHandler handler = rs -> consumer.accept(new StoredEntry(
-                rs.getString("id"), new ChainEntry(CHAIN, rs.getString("incident_id"),
-                        rs.getTimestamp("occurred_at").toInstant(), rs.getString("entry_type"), rs.getString("actor"),
-                        rs.getString("detail")), rs.getString("prev_hash"), rs.getString("entry_hash")));
+                rs.getString("id"),
+                new ChainEntry(
+                        CHAIN,
+                        rs.getString("incident_id"),
+                        rs.getTimestamp("occurred_at").toInstant(),
+                        rs.getString("entry_type"),
+                        rs.getString("actor"),
+                        rs.getString("detail")),
+                rs.getString("prev_hash"),
+                rs.getString("entry_hash")));
         if (incidentId == null) {
-            jdbc.query(con -> {
-                java.sql.PreparedStatement statement = con.prepareStatement(sql);
-                statement.setFetchSize(500);
-                return statement;
-            }, handler);
+            jdbc.query(
+                    con -> {
+                        java.sql.PreparedStatement statement = con.prepareStatement(sql);
+                        statement.setFetchSize(500);
+                        return statement;
+                    },
+                    handler);
         } else {
             jdbc.query(sql, handler, incidentId);
         }
@@ -202,8 +274,11 @@ class IncidentRepository {
                 rs.getString("endpoint"),
                 rs.getInt("tier"),
                 rs.getString("environment"),
-                new Severity(rs.getString("severity"), Duration.parse(rs.getString("response_sla")),
-                        Duration.parse(rs.getString("update_cadence")), rs.getBoolean("page_incident_commander"),
+                new Severity(
+                        rs.getString("severity"),
+                        Duration.parse(rs.getString("response_sla")),
+                        Duration.parse(rs.getString("update_cadence")),
+                        rs.getBoolean("page_incident_commander"),
                         executives == null ? null : Duration.parse(executives)),
                 IncidentState.parse(rs.getString("state")).orElseThrow(),
                 rs.getString("reason"),
@@ -219,8 +294,8 @@ class IncidentRepository {
         try {
             String text = json.writeValueAsString(detail == null ? java.util.Map.of() : detail);
             if (text.length() > DETAIL_LIMIT) {
-                return json.writeValueAsString(java.util.Map.of("truncated", true,
-                        "text", text.substring(0, DETAIL_LIMIT - 200)));
+                return json.writeValueAsString(
+                        java.util.Map.of("truncated", true, "text", text.substring(0, DETAIL_LIMIT - 200)));
             }
             return text;
         } catch (JsonProcessingException e) {

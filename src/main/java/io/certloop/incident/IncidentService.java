@@ -48,9 +48,15 @@ public class IncidentService {
     private final List<CloseGuard> closeGuards;
     private final CurrentUser currentUser;
 
-    IncidentService(IncidentRepository repository, InventoryService inventory, SeverityPolicy severityPolicy,
-            ApplicationEventPublisher events, Clock clock, PlatformTransactionManager transactions,
-            List<CloseGuard> closeGuards, ObjectProvider<CurrentUser> currentUser) {
+    IncidentService(
+            IncidentRepository repository,
+            InventoryService inventory,
+            SeverityPolicy severityPolicy,
+            ApplicationEventPublisher events,
+            Clock clock,
+            PlatformTransactionManager transactions,
+            List<CloseGuard> closeGuards,
+            ObjectProvider<CurrentUser> currentUser) {
         this.closeGuards = List.copyOf(closeGuards);
         this.currentUser = currentUser.getIfAvailable(() -> Optional::empty);
         this.repository = repository;
@@ -81,8 +87,12 @@ public class IncidentService {
         }
         String subcategory = null;
         if (!Taxonomy.isCategory(request.category())) {
-            errors.add(new FieldError("category", "unknown category " + request.category() + "; allowed: "
-                    + String.join(", ", Taxonomy.categories().stream().sorted().toList())));
+            errors.add(new FieldError(
+                    "category",
+                    "unknown category " + request.category() + "; allowed: "
+                            + String.join(
+                                    ", ",
+                                    Taxonomy.categories().stream().sorted().toList())));
         } else if (endpoint != null) {
             try {
                 subcategory = Taxonomy.subcategoryFor(request.category(), request.subcategory(), endpoint.environment())
@@ -102,14 +112,31 @@ public class IncidentService {
         if (existing.isPresent()) {
             return repeated(existing.get(), request);
         }
-        Severity severity = severityPolicy.severityOf(request.category(), subcategory, endpoint.tier(),
+        Severity severity = severityPolicy.severityOf(
+                request.category(),
+                subcategory,
+                endpoint.tier(),
                 endpoint.environment().value());
         Instant now = clock.instant();
-        Incident incident = new Incident(repository.nextId(now.atZone(ZoneOffset.UTC).getYear()), request.category(),
-                subcategory, endpoint.name(), endpoint.tier(), endpoint.environment().value(), severity,
-                IncidentState.OPEN, request.reason().strip(), null, null, now, now, null, null);
+        Incident incident = new Incident(
+                repository.nextId(now.atZone(ZoneOffset.UTC).getYear()),
+                request.category(),
+                subcategory,
+                endpoint.name(),
+                endpoint.tier(),
+                endpoint.environment().value(),
+                severity,
+                IncidentState.OPEN,
+                request.reason().strip(),
+                null,
+                null,
+                now,
+                now,
+                null,
+                null);
         if (!insertUnlessAnotherIsOpen(incident)) {
-            Incident winner = repository.findOpen(endpoint.name(), request.category())
+            Incident winner = repository
+                    .findOpen(endpoint.name(), request.category())
                     .orElseThrow(() -> new ConflictException("an incident for " + request.endpoint() + " and "
                             + request.category() + " changed concurrently; try again"));
             return repeated(winner, request);
@@ -120,11 +147,25 @@ public class IncidentService {
         detail.put("severity", severity);
         detail.put("evidence", request.evidence());
         repository.append(incident.id(), now, TimelineTypes.OPENED, actor(request.actor()), detail);
-        events.publishEvent(new IncidentOpened(incident.id(), incident.endpoint(), incident.category(),
-                incident.subcategory(), incident.tier(), incident.environment(), severity, incident.reason(),
+        events.publishEvent(new IncidentOpened(
+                incident.id(),
+                incident.endpoint(),
+                incident.category(),
+                incident.subcategory(),
+                incident.tier(),
+                incident.environment(),
+                severity,
+                incident.reason(),
                 request.source()));
-        log.info("Opened incident {} ({}/{}, {}) for endpoint {} from {}: {}", incident.id(), incident.category(),
-                incident.subcategory(), severity.level(), incident.endpoint(), request.source(), incident.reason());
+        log.info(
+                "Opened incident {} ({}/{}, {}) for endpoint {} from {}: {}",
+                incident.id(),
+                incident.category(),
+                incident.subcategory(),
+                severity.level(),
+                incident.endpoint(),
+                request.source(),
+                incident.reason());
         return new Opening(incident, false);
     }
 
@@ -150,8 +191,12 @@ public class IncidentService {
         detail.put("evidence", request.evidence());
         repository.append(open.id(), now, TimelineTypes.REPEATED, actor(request.actor()), detail);
         repository.touch(open.id(), now);
-        log.info("Incident {} already open for endpoint {} and {}; recorded the repeat from {}", open.id(),
-                open.endpoint(), open.category(), request.source());
+        log.info(
+                "Incident {} already open for endpoint {} and {}; recorded the repeat from {}",
+                open.id(),
+                open.endpoint(),
+                open.category(),
+                request.source());
         return new Opening(repository.findById(open.id()).orElseThrow(), true);
     }
 
@@ -183,7 +228,11 @@ public class IncidentService {
         Instant now = clock.instant();
         repository.attachProcess(incidentId, processInstanceId, now);
         // CertLoop's own wiring, whoever's request started the runbook
-        repository.append(incidentId, now, TimelineTypes.PROCESS_ATTACHED, SYSTEM_ACTOR,
+        repository.append(
+                incidentId,
+                now,
+                TimelineTypes.PROCESS_ATTACHED,
+                SYSTEM_ACTOR,
                 Map.of("processInstanceId", processInstanceId));
     }
 
@@ -226,7 +275,8 @@ public class IncidentService {
     public Incident resolveByCommander(String incidentId, String actor, String reason) {
         Incident incident = locked(incidentId);
         if (!incident.isOpen()) {
-            throw new ConflictException("incident " + incidentId + " is " + incident.state().value() + ", not open");
+            throw new ConflictException(
+                    "incident " + incidentId + " is " + incident.state().value() + ", not open");
         }
         Instant now = clock.instant();
         String summary = "resolved by " + actor + ": " + reason;

@@ -10,8 +10,14 @@ import java.util.Map;
  * @param actor       who asked: a user id, or {@code certloop} for the detection loop
  * @param evidence    what triggered it (alert labels, finding detail); kept on the timeline
  */
-public record OpenIncident(String endpoint, String category, String subcategory, String reason, String source,
-        String actor, Map<String, ?> evidence) {
+public record OpenIncident(
+        String endpoint,
+        String category,
+        String subcategory,
+        String reason,
+        String source,
+        String actor,
+        Map<String, ?> evidence) {
 
     public OpenIncident {
         evidence = evidence == null ? Map.of() : evidence;

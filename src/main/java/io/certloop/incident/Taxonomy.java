@@ -39,15 +39,18 @@ public final class Taxonomy {
 
     private static final Map<String, List<String>> SUBCATEGORIES = subcategories();
 
-    private Taxonomy() {
-    }
+    private Taxonomy() {}
 
     private static Map<String, List<String>> subcategories() {
         Map<String, List<String>> map = new LinkedHashMap<>();
         map.put(EXPIRY, List.of(EXPIRED_PRODUCTION, EXPIRED_HOT_SPARE, EXPIRED_NON_PRODUCTION, EXPIRING));
         map.put(RENEWED_NOT_DEPLOYED, List.of());
-        map.put(REVOCATION_PROPAGATION, List.of("stale-verifier-cache", "revoked-by-mistake", "uncoordinated-replacement"));
-        map.put(TRUST_MISMATCH, List.of(ROOT_MISSING, INTERMEDIATE_NOT_SENT, "trust-store-incomplete", "client-distrust"));
+        map.put(
+                REVOCATION_PROPAGATION,
+                List.of("stale-verifier-cache", "revoked-by-mistake", "uncoordinated-replacement"));
+        map.put(
+                TRUST_MISMATCH,
+                List.of(ROOT_MISSING, INTERMEDIATE_NOT_SENT, "trust-store-incomplete", "client-distrust"));
         map.put(MIS_ISSUANCE, List.of("against-policy", "ca-error", "shadow-pki"));
         map.put(KEY_COMPROMISE, List.of("confirmed", "suspected", "preventive-rotation"));
         map.put(CA_OUTAGE, List.of("public-ca-down", "internal-ca-down", "ca-slow"));
@@ -90,7 +93,9 @@ public final class Taxonomy {
         if (given != null && !given.isBlank()) {
             if (!subcategoriesOf(category).contains(given)) {
                 throw new IllegalArgumentException("not a subcategory of " + category + "; allowed: "
-                        + (subcategoriesOf(category).isEmpty() ? "none" : String.join(", ", subcategoriesOf(category))));
+                        + (subcategoriesOf(category).isEmpty()
+                                ? "none"
+                                : String.join(", ", subcategoriesOf(category))));
             }
             return Optional.of(given);
         }

@@ -8,6 +8,5 @@ import java.time.Instant;
  * verification names); {@code previousHash} and {@code hash} chain it to the entry before it
  * (see {@link io.certloop.audit.AuditChain}).
  */
-public record TimelineEntry(Instant at, String type, String actor, JsonNode detail, long id, String previousHash,
-        String hash) {
-}
+public record TimelineEntry(
+        Instant at, String type, String actor, JsonNode detail, long id, String previousHash, String hash) {}

@@ -8,6 +8,7 @@ public final class TimelineTypes {
     public static final String REPEATED = "repeated";
     /** The alert source says the condition has cleared (not proof: only verification resolves). */
     public static final String ALERT_RESOLVED = "alert-resolved";
+
     public static final String PROCESS_ATTACHED = "process-attached";
     public static final String RESOLVED = "resolved";
     public static final String CLOSED = "closed";
@@ -26,7 +27,8 @@ public final class TimelineTypes {
     public static final String EXPECTED_CERTIFICATE_CHECKED = "expected-certificate-checked";
     public static final String ISSUANCE_PENDING = "issuance-pending";
     public static final String INVESTIGATION_VERIFIED = "investigation-verified";
-    public static final String BREAK_GLASS_EMERGENCY_CERTIFICATE_REPLACED = "break-glass-emergency-certificate-replaced";
+    public static final String BREAK_GLASS_EMERGENCY_CERTIFICATE_REPLACED =
+            "break-glass-emergency-certificate-replaced";
     public static final String NO_RUNBOOK = "no-runbook";
     public static final String OWNER_RECORDED = "owner-recorded";
     public static final String OWNERSHIP_IDENTIFIED = "ownership-identified";
@@ -57,6 +59,5 @@ public final class TimelineTypes {
     /** A probe finding came back within the reopen grace after the incident was resolved. */
     public static final String FINDING_RETURNED = "finding-returned";
 
-    private TimelineTypes() {
-    }
+    private TimelineTypes() {}
 }

@@ -12,12 +12,14 @@ import java.util.List;
  * @param triage              targets outside the inventory handed to triage
  * @param ignored             alerts that led to nothing, with the reason
  */
-public record AlertIntakeResult(List<String> incidents, List<String> deduplicated, List<String> resolvedRecordedOn,
-        List<Triage> triage, List<Ignored> ignored) {
+public record AlertIntakeResult(
+        List<String> incidents,
+        List<String> deduplicated,
+        List<String> resolvedRecordedOn,
+        List<Triage> triage,
+        List<Ignored> ignored) {
 
-    public record Triage(String target, String alertname) {
-    }
+    public record Triage(String target, String alertname) {}
 
-    public record Ignored(String alertname, String fingerprint, String reason) {
-    }
+    public record Ignored(String alertname, String fingerprint, String reason) {}
 }

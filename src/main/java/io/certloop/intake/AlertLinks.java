@@ -32,8 +32,15 @@ class AlertLinks {
 
     /** The incident this alert episode was attached to for this endpoint, if any. */
     Optional<String> incidentFor(String fingerprint, Instant startsAt, String endpoint) {
-        return jdbc.queryForList("SELECT incident_id FROM incident_alert WHERE fingerprint = ? AND starts_at = ? AND endpoint = ?",
-                String.class, fingerprint, Timestamp.from(micros(startsAt)), endpoint).stream().findFirst();
+        return jdbc
+                .queryForList(
+                        "SELECT incident_id FROM incident_alert WHERE fingerprint = ? AND starts_at = ? AND endpoint = ?",
+                        String.class,
+                        fingerprint,
+                        Timestamp.from(micros(startsAt)),
+                        endpoint)
+                .stream()
+                .findFirst();
     }
 
     /** Attaches the episode; a second attach of the same episode and endpoint keeps the first. */
@@ -43,8 +50,13 @@ class AlertLinks {
         }
         try {
             // under a savepoint: PostgreSQL would otherwise abort the whole transaction on a raced duplicate
-            savepoint.executeWithoutResult(status -> jdbc.update("INSERT INTO incident_alert (fingerprint, starts_at, endpoint, incident_id, attached_at) VALUES (?, ?, ?, ?, ?)",
-                    fingerprint, Timestamp.from(micros(startsAt)), endpoint, incidentId, Timestamp.from(clock.instant())));
+            savepoint.executeWithoutResult(status -> jdbc.update(
+                    "INSERT INTO incident_alert (fingerprint, starts_at, endpoint, incident_id, attached_at) VALUES (?, ?, ?, ?, ?)",
+                    fingerprint,
+                    Timestamp.from(micros(startsAt)),
+                    endpoint,
+                    incidentId,
+                    Timestamp.from(clock.instant())));
         } catch (DuplicateKeyException raced) {
             // another node attached it first: both opened through the same one-open-incident rule
         }

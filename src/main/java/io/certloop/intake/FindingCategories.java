@@ -25,8 +25,7 @@ final class FindingCategories {
             // from the same CA would repeat it, so a person looks (mis-issuance/ca-error goes to a task)
             "NOT_YET_VALID", new CategoryRef(Taxonomy.MIS_ISSUANCE, Taxonomy.CA_ERROR));
 
-    private FindingCategories() {
-    }
+    private FindingCategories() {}
 
     /** Empty for findings that open no incident (a self-signed leaf, a failed handshake, inconsistent backends). */
     static Optional<CategoryRef> of(String findingCode) {

@@ -22,7 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                            recorded on that incident instead of opening a new one
  */
 @ConfigurationProperties("certloop.intake")
-record IntakeProperties(Map<String, String> alertnameCategories, @DefaultValue("PT10M") Duration reopenGrace) {
+record IntakeProperties(
+        Map<String, String> alertnameCategories,
+        @DefaultValue("PT10M") Duration reopenGrace) {
 
     static final Map<String, String> DEFAULT_ALERTNAME_CATEGORIES = Map.of(
             "SSLCertExpiringSoon", "expiry/expiring",
@@ -56,7 +58,8 @@ record IntakeProperties(Map<String, String> alertnameCategories, @DefaultValue("
     }
 
     Optional<CategoryRef> categoryOf(String alertname) {
-        return alertname == null ? Optional.empty()
+        return alertname == null
+                ? Optional.empty()
                 : CategoryRef.parse(alertnameCategories.get(alertname.toLowerCase(Locale.ROOT)));
     }
 }

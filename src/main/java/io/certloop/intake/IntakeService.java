@@ -49,8 +49,13 @@ public class IntakeService {
     private final Clock clock;
     private final Duration reopenGrace;
 
-    IntakeService(IncidentService incidents, InventoryService inventory, IntakeProperties properties,
-            ApplicationEventPublisher events, AlertLinks alertLinks, Clock clock) {
+    IntakeService(
+            IncidentService incidents,
+            InventoryService inventory,
+            IntakeProperties properties,
+            ApplicationEventPublisher events,
+            AlertLinks alertLinks,
+            Clock clock) {
         this.incidents = incidents;
         this.inventory = inventory;
         this.properties = properties;
@@ -77,20 +82,30 @@ public class IntakeService {
             List<Endpoint> endpoints = endpointsFor(p);
             if (endpoints.isEmpty()) {
                 if (!p.firing()) {
-                    ignored.add(ignore(alert, "resolved alert for " + p.targetText() + ", which is not in the inventory"));
+                    ignored.add(
+                            ignore(alert, "resolved alert for " + p.targetText() + ", which is not in the inventory"));
                 } else if (!triage.containsKey(p.targetText() + "|" + alert.alertname())) {
-                    events.publishEvent(new UnknownTargetAlerted(p.targetText(), alert.alertname(), summary(alert),
-                            Map.copyOf(alert.labels()), Map.copyOf(alert.annotations())));
-                    triage.put(p.targetText() + "|" + alert.alertname(),
+                    events.publishEvent(new UnknownTargetAlerted(
+                            p.targetText(),
+                            alert.alertname(),
+                            summary(alert),
+                            Map.copyOf(alert.labels()),
+                            Map.copyOf(alert.annotations())));
+                    triage.put(
+                            p.targetText() + "|" + alert.alertname(),
                             new AlertIntakeResult.Triage(p.targetText(), alert.alertname()));
-                    log.info("Alert {} names {}, which is not in the inventory: handed to triage, not probed",
-                            alert.alertname(), p.targetText());
+                    log.info(
+                            "Alert {} names {}, which is not in the inventory: handed to triage, not probed",
+                            alert.alertname(),
+                            p.targetText());
                 }
                 continue;
             }
             if (p.category() == null) {
-                ignored.add(ignore(alert, "no category: set label " + CATEGORY_LABEL
-                        + " or map the alert name in certloop.intake.alertname-categories"));
+                ignored.add(ignore(
+                        alert,
+                        "no category: set label " + CATEGORY_LABEL
+                                + " or map the alert name in certloop.intake.alertname-categories"));
                 continue;
             }
             for (Endpoint endpoint : endpoints) {
@@ -103,17 +118,31 @@ public class IntakeService {
                     incidents.record(attached.get(), TimelineTypes.REPEATED, actor, evidence);
                     opened.add(attached.get());
                     deduplicated.add(attached.get());
-                    log.info("Alert {} ({}) repeated for endpoint {}: recorded on incident {}", alert.alertname(),
-                            alert.fingerprint(), endpoint.name(), attached.get());
+                    log.info(
+                            "Alert {} ({}) repeated for endpoint {}: recorded on incident {}",
+                            alert.alertname(),
+                            alert.fingerprint(),
+                            endpoint.name(),
+                            attached.get());
                 } else if (p.firing()) {
-                    Opening opening = incidents.open(new OpenIncident(endpoint.name(), p.category().category(),
-                            p.category().subcategory(), reason(alert, p), SOURCE_ALERTMANAGER, actor, evidence));
+                    Opening opening = incidents.open(new OpenIncident(
+                            endpoint.name(),
+                            p.category().category(),
+                            p.category().subcategory(),
+                            reason(alert, p),
+                            SOURCE_ALERTMANAGER,
+                            actor,
+                            evidence));
                     opened.add(opening.incident().id());
                     if (opening.deduplicated()) {
                         deduplicated.add(opening.incident().id());
                     }
-                    episode(alert).ifPresent(e -> alertLinks.attach(e.fingerprint(), e.startsAt(), endpoint.name(),
-                            opening.incident().id()));
+                    episode(alert)
+                            .ifPresent(e -> alertLinks.attach(
+                                    e.fingerprint(),
+                                    e.startsAt(),
+                                    endpoint.name(),
+                                    opening.incident().id()));
                 } else if (attached.isPresent()) {
                     incidents.record(attached.get(), TimelineTypes.ALERT_RESOLVED, actor, evidence);
                     resolved.add(attached.get());
@@ -122,17 +151,26 @@ public class IntakeService {
                     if (open.isPresent()) {
                         incidents.record(open.get().id(), TimelineTypes.ALERT_RESOLVED, actor, evidence);
                         resolved.add(open.get().id());
-                        log.info("Alert {} resolved for endpoint {}; recorded on incident {}", alert.alertname(),
-                                endpoint.name(), open.get().id());
+                        log.info(
+                                "Alert {} resolved for endpoint {}; recorded on incident {}",
+                                alert.alertname(),
+                                endpoint.name(),
+                                open.get().id());
                     } else {
-                        ignored.add(ignore(alert, "resolved, and no open " + p.category().category()
-                                + " incident for " + endpoint.name()));
+                        ignored.add(ignore(
+                                alert,
+                                "resolved, and no open " + p.category().category() + " incident for "
+                                        + endpoint.name()));
                     }
                 }
             }
         }
-        return new AlertIntakeResult(List.copyOf(opened), List.copyOf(deduplicated), List.copyOf(resolved),
-                List.copyOf(triage.values()), ignored);
+        return new AlertIntakeResult(
+                List.copyOf(opened),
+                List.copyOf(deduplicated),
+                List.copyOf(resolved),
+                List.copyOf(triage.values()),
+                ignored);
     }
 
     /**
@@ -151,7 +189,9 @@ public class IntakeService {
             return Optional.empty();
         }
         if (inventory.findByName(endpointName).isEmpty()) {
-            log.warn("Finding {} for endpoint {}, which is no longer in the inventory: no incident", findingCode,
+            log.warn(
+                    "Finding {} for endpoint {}, which is no longer in the inventory: no incident",
+                    findingCode,
                     endpointName);
             return Optional.empty();
         }
@@ -159,31 +199,44 @@ public class IntakeService {
         evidence.put("finding", findingCode);
         evidence.put("detail", detail == null ? Map.of() : detail);
         if (incidents.findOpen(endpointName, category.get().category()).isEmpty()) {
-            Optional<Incident> recent = incidents.latestResolvedSince(endpointName, category.get().category(),
-                    clock.instant().minus(reopenGrace));
+            Optional<Incident> recent = incidents.latestResolvedSince(
+                    endpointName, category.get().category(), clock.instant().minus(reopenGrace));
             if (recent.isPresent()) {
                 // back within the grace after its incident was resolved: a person looks at that incident (did
                 // the fix hold?) rather than a fresh incident starting the runbook over
                 evidence.put("resolvedAt", String.valueOf(recent.get().resolvedAt()));
                 evidence.put("reopenGrace", reopenGrace.toString());
-                incidents.record(recent.get().id(), TimelineTypes.FINDING_RETURNED, IncidentService.SYSTEM_ACTOR, evidence);
-                log.info("Finding {} on endpoint {} returned within {} of resolving incident {}: recorded there",
-                        findingCode, endpointName, reopenGrace, recent.get().id());
+                incidents.record(
+                        recent.get().id(), TimelineTypes.FINDING_RETURNED, IncidentService.SYSTEM_ACTOR, evidence);
+                log.info(
+                        "Finding {} on endpoint {} returned within {} of resolving incident {}: recorded there",
+                        findingCode,
+                        endpointName,
+                        reopenGrace,
+                        recent.get().id());
                 return Optional.of(new Opening(incidents.get(recent.get().id()), true));
             }
         }
         Object message = detail == null ? null : detail.get("message");
-        String reason = "Probe finding " + findingCode + " on " + endpointName + (message != null ? ": " + message : "");
-        return Optional.of(incidents.open(new OpenIncident(endpointName, category.get().category(),
-                category.get().subcategory(), reason, SOURCE_PROBE, IncidentService.SYSTEM_ACTOR, evidence)));
+        String reason =
+                "Probe finding " + findingCode + " on " + endpointName + (message != null ? ": " + message : "");
+        return Optional.of(incidents.open(new OpenIncident(
+                endpointName,
+                category.get().category(),
+                category.get().subcategory(),
+                reason,
+                SOURCE_PROBE,
+                IncidentService.SYSTEM_ACTOR,
+                evidence)));
     }
 
     /** One firing episode of an Alertmanager alert; alerts without fingerprint or start cannot be told apart. */
-    private record Episode(String fingerprint, Instant startsAt) {
-    }
+    private record Episode(String fingerprint, Instant startsAt) {}
 
     private static Optional<Episode> episode(AlertmanagerPayload.Alert alert) {
-        if (alert.fingerprint() == null || alert.fingerprint().isBlank() || alert.startsAt() == null
+        if (alert.fingerprint() == null
+                || alert.fingerprint().isBlank()
+                || alert.startsAt() == null
                 || alert.startsAt().getEpochSecond() <= 0) {
             return Optional.empty();
         }
@@ -191,8 +244,8 @@ public class IntakeService {
     }
 
     /** An alert that passed validation, with what it names. */
-    record PlannedAlert(AlertmanagerPayload.Alert alert, boolean firing, String endpointName, Target target,
-            CategoryRef category) {
+    record PlannedAlert(
+            AlertmanagerPayload.Alert alert, boolean firing, String endpointName, Target target, CategoryRef category) {
 
         String targetText() {
             return endpointName != null ? endpointName : target.toString();
@@ -203,8 +256,8 @@ public class IntakeService {
     List<PlannedAlert> plan(AlertmanagerPayload payload) {
         List<FieldError> errors = new ArrayList<>();
         if (payload.version() == null || !payload.version().equals("4")) {
-            errors.add(new FieldError("version", "must be \"4\" (Alertmanager webhook payload version 4), was "
-                    + payload.version()));
+            errors.add(new FieldError(
+                    "version", "must be \"4\" (Alertmanager webhook payload version 4), was " + payload.version()));
         }
         if (payload.alerts() == null) {
             errors.add(new FieldError("alerts", "is required"));
@@ -232,8 +285,8 @@ public class IntakeService {
                 String label = alert.labels().containsKey("instance") ? "instance" : "target";
                 String raw = blankToNull(alert.labels().get(label));
                 if (raw == null) {
-                    errors.add(new FieldError(at + ".labels", "names no target: set " + ENDPOINT_LABEL
-                            + ", instance or target"));
+                    errors.add(new FieldError(
+                            at + ".labels", "names no target: set " + ENDPOINT_LABEL + ", instance or target"));
                     continue;
                 }
                 target = Target.parse(raw).orElse(null);
@@ -255,10 +308,13 @@ public class IntakeService {
                 category = properties.categoryOf(alert.alertname()).orElse(null);
             }
             if (subcategoryLabel != null && category != null) {
-                category = CategoryRef.parse(category.category() + "/" + subcategoryLabel).orElse(null);
+                category = CategoryRef.parse(category.category() + "/" + subcategoryLabel)
+                        .orElse(null);
                 if (category == null) {
-                    errors.add(new FieldError(at + ".labels." + SUBCATEGORY_LABEL, "not a subcategory of "
-                            + (categoryLabel != null ? categoryLabel : "the alert's category") + ": " + subcategoryLabel));
+                    errors.add(new FieldError(
+                            at + ".labels." + SUBCATEGORY_LABEL,
+                            "not a subcategory of " + (categoryLabel != null ? categoryLabel : "the alert's category")
+                                    + ": " + subcategoryLabel));
                     continue;
                 }
             }
@@ -275,19 +331,24 @@ public class IntakeService {
         if (p.endpointName() != null) {
             return inventory.findByName(p.endpointName()).map(List::of).orElse(List.of());
         }
-        List<Endpoint> all = inventory.findByTarget(p.target().host(), p.target().port());
-        List<Endpoint> exact = all.stream().filter(e -> e.serverName().equalsIgnoreCase(p.target().host())).toList();
+        List<Endpoint> all =
+                inventory.findByTarget(p.target().host(), p.target().port());
+        List<Endpoint> exact = all.stream()
+                .filter(e -> e.serverName().equalsIgnoreCase(p.target().host()))
+                .toList();
         return exact.isEmpty() ? all : exact;
     }
 
     private static String reason(AlertmanagerPayload.Alert alert, PlannedAlert p) {
-        String text = firstNonBlank(alert.annotations().get("summary"), alert.annotations().get("description"));
+        String text = firstNonBlank(
+                alert.annotations().get("summary"), alert.annotations().get("description"));
         return "Alert " + alert.alertname() + " firing for " + p.targetText() + (text != null ? ": " + text : "");
     }
 
     static String summary(AlertmanagerPayload.Alert alert) {
         StringBuilder s = new StringBuilder(alert.alertname().isEmpty() ? "alert" : alert.alertname());
-        String text = firstNonBlank(alert.annotations().get("summary"), alert.annotations().get("description"));
+        String text = firstNonBlank(
+                alert.annotations().get("summary"), alert.annotations().get("description"));
         if (text != null) {
             s.append(": ").append(text);
         }
@@ -304,7 +365,8 @@ public class IntakeService {
         evidence.put("alertname", alert.alertname());
         evidence.put("status", alert.status());
         evidence.put("fingerprint", alert.fingerprint());
-        evidence.put("startsAt", alert.startsAt() == null ? null : alert.startsAt().toString());
+        evidence.put(
+                "startsAt", alert.startsAt() == null ? null : alert.startsAt().toString());
         evidence.put("endsAt", alert.endsAt() == null ? null : alert.endsAt().toString());
         evidence.put("labels", alert.labels());
         evidence.put("annotations", alert.annotations());

@@ -11,6 +11,9 @@ import java.util.Map;
  * @param alertname    the alert's name
  * @param alertSummary one line for the triage form: summary/description annotations and the key labels
  */
-public record UnknownTargetAlerted(String target, String alertname, String alertSummary, Map<String, String> labels,
-        Map<String, String> annotations) {
-}
+public record UnknownTargetAlerted(
+        String target,
+        String alertname,
+        String alertSummary,
+        Map<String, String> labels,
+        Map<String, String> annotations) {}

@@ -38,7 +38,23 @@ public record Endpoint(
     }
 
     Endpoint withIdentity(Long id, Instant createdAt, Instant updatedAt) {
-        return new Endpoint(id, name, host, port, sni, addresses, expectedNames, tier, environment, serviceOwner,
-                certificateOwner, replacementPath, profile, deployment, expectedSha256, createdAt, updatedAt);
+        return new Endpoint(
+                id,
+                name,
+                host,
+                port,
+                sni,
+                addresses,
+                expectedNames,
+                tier,
+                environment,
+                serviceOwner,
+                certificateOwner,
+                replacementPath,
+                profile,
+                deployment,
+                expectedSha256,
+                createdAt,
+                updatedAt);
     }
 }

@@ -21,8 +21,7 @@ class EndpointRepository {
     private static final String COLUMNS = "id, name, host, port, sni, addresses, expected_names, tier, environment, "
             + "service_owner_team, service_owner_email, cert_owner_team, cert_owner_email, replacement_path, profile, "
             + "deployment, expected_sha256, created_at, updated_at";
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -38,30 +37,40 @@ class EndpointRepository {
     }
 
     Optional<Endpoint> findById(long id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM inventory_endpoint WHERE id = ?", rowMapper, id).stream().findFirst();
+        return jdbc.query("SELECT " + COLUMNS + " FROM inventory_endpoint WHERE id = ?", rowMapper, id).stream()
+                .findFirst();
     }
 
     Optional<Endpoint> findByName(String name) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM inventory_endpoint WHERE name = ?", rowMapper, name).stream().findFirst();
+        return jdbc.query("SELECT " + COLUMNS + " FROM inventory_endpoint WHERE name = ?", rowMapper, name).stream()
+                .findFirst();
     }
 
     List<Endpoint> findByHostAndPort(String host, int port) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM inventory_endpoint WHERE (host = ? OR sni = ?) AND port = ? ORDER BY name",
-                rowMapper, host, host, port);
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM inventory_endpoint WHERE (host = ? OR sni = ?) AND port = ? ORDER BY name",
+                rowMapper,
+                host,
+                host,
+                port);
     }
 
     Endpoint insert(Endpoint endpoint, Instant now) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.update(connection -> {
-            var statement = connection.prepareStatement("INSERT INTO inventory_endpoint (name, host, port, sni, addresses, "
-                    + "expected_names, tier, environment, service_owner_team, service_owner_email, cert_owner_team, "
-                    + "cert_owner_email, replacement_path, profile, deployment, expected_sha256, created_at, updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
-            int i = bind(statement, endpoint);
-            statement.setTimestamp(i++, Timestamp.from(now));
-            statement.setTimestamp(i, Timestamp.from(now));
-            return statement;
-        }, keys);
+        jdbc.update(
+                connection -> {
+                    var statement = connection.prepareStatement(
+                            "INSERT INTO inventory_endpoint (name, host, port, sni, addresses, "
+                                    + "expected_names, tier, environment, service_owner_team, service_owner_email, cert_owner_team, "
+                                    + "cert_owner_email, replacement_path, profile, deployment, expected_sha256, created_at, updated_at) "
+                                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            new String[] {"id"});
+                    int i = bind(statement, endpoint);
+                    statement.setTimestamp(i++, Timestamp.from(now));
+                    statement.setTimestamp(i, Timestamp.from(now));
+                    return statement;
+                },
+                keys);
         long id = keys.getKey().longValue();
         return endpoint.withIdentity(id, now, now);
     }
@@ -80,8 +89,11 @@ class EndpointRepository {
     }
 
     void updateExpectedSha256(long id, String sha256, Instant now) {
-        jdbc.update("UPDATE inventory_endpoint SET expected_sha256 = ?, updated_at = ? WHERE id = ?",
-                sha256, Timestamp.from(now), id);
+        jdbc.update(
+                "UPDATE inventory_endpoint SET expected_sha256 = ?, updated_at = ? WHERE id = ?",
+                sha256,
+                Timestamp.from(now),
+                id);
     }
 
     boolean delete(long id) {
@@ -98,10 +110,14 @@ class EndpointRepository {
         statement.setString(i++, write(e.expectedNames()));
         statement.setInt(i++, e.tier());
         statement.setString(i++, e.environment().value());
-        statement.setString(i++, e.serviceOwner() == null ? null : e.serviceOwner().team());
-        statement.setString(i++, e.serviceOwner() == null ? null : e.serviceOwner().email());
-        statement.setString(i++, e.certificateOwner() == null ? null : e.certificateOwner().team());
-        statement.setString(i++, e.certificateOwner() == null ? null : e.certificateOwner().email());
+        statement.setString(
+                i++, e.serviceOwner() == null ? null : e.serviceOwner().team());
+        statement.setString(
+                i++, e.serviceOwner() == null ? null : e.serviceOwner().email());
+        statement.setString(
+                i++, e.certificateOwner() == null ? null : e.certificateOwner().team());
+        statement.setString(
+                i++, e.certificateOwner() == null ? null : e.certificateOwner().email());
         statement.setString(i++, e.replacementPath().value());
         statement.setString(i++, e.profile());
         statement.setString(i++, e.deployment() == null ? null : write(e.deployment()));
@@ -125,8 +141,7 @@ class EndpointRepository {
                 owner(rs.getString("cert_owner_team"), rs.getString("cert_owner_email")),
                 ReplacementPath.parse(rs.getString("replacement_path")).orElseThrow(),
                 rs.getString("profile"),
-                deployment == null ? null : read(deployment, new TypeReference<FileDeployment>() {
-                }),
+                deployment == null ? null : read(deployment, new TypeReference<FileDeployment>() {}),
                 rs.getString("expected_sha256"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());

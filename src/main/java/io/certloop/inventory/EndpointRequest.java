@@ -22,10 +22,13 @@ public record EndpointRequest(
         DeploymentRequest deployment,
         String expectedSha256) {
 
-    public record OwnerRequest(String team, String email) {
-    }
+    public record OwnerRequest(String team, String email) {}
 
-    public record DeploymentRequest(String type, String certificatePath, String chainPath, String fullchainPath,
-            String keyPath, String reloadAction) {
-    }
+    public record DeploymentRequest(
+            String type,
+            String certificatePath,
+            String chainPath,
+            String fullchainPath,
+            String keyPath,
+            String reloadAction) {}
 }

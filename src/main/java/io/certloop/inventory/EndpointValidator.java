@@ -22,7 +22,8 @@ class EndpointValidator {
     private static final Pattern LABEL = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("(?i)[0-9a-f:.]+(%[a-z0-9]+)?");
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+    private static final Pattern EMAIL =
+            Pattern.compile("[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
     private static final Pattern PROFILE = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -36,15 +37,18 @@ class EndpointValidator {
     Result validate(EndpointRequest request, String prefix) {
         List<FieldError> errors = new ArrayList<>();
         if (request == null) {
-            errors.add(new FieldError(prefix.isEmpty() ? "body" : prefix.substring(0, prefix.length() - 1), "is required"));
+            errors.add(new FieldError(
+                    prefix.isEmpty() ? "body" : prefix.substring(0, prefix.length() - 1), "is required"));
             return new Result(null, errors);
         }
         String name = trim(request.name());
         if (name == null) {
             errors.add(new FieldError(prefix + "name", "is required"));
         } else if (!NAME.matcher(name).matches() || DIGITS.matcher(name).matches()) {
-            errors.add(new FieldError(prefix + "name",
-                    "must be 1-128 letters, digits, '.', '_' or '-', start with a letter or digit, and not be all digits"));
+            errors.add(
+                    new FieldError(
+                            prefix + "name",
+                            "must be 1-128 letters, digits, '.', '_' or '-', start with a letter or digit, and not be all digits"));
         }
         String host = lower(request.host());
         if (host == null) {
@@ -75,7 +79,8 @@ class EndpointValidator {
         for (int i = 0; i < requestedNames.size(); i++) {
             String expected = lower(requestedNames.get(i));
             if (expected == null || !isCertificateName(expected)) {
-                errors.add(new FieldError(prefix + "expectedNames[" + i + "]",
+                errors.add(new FieldError(
+                        prefix + "expectedNames[" + i + "]",
                         "must be a DNS name, a wildcard like *.example.com, or an IP address, was " + expected));
             } else {
                 expectedNames.add(expected);
@@ -96,7 +101,8 @@ class EndpointValidator {
         } else {
             environment = Environment.parse(request.environment()).orElse(null);
             if (environment == null) {
-                errors.add(new FieldError(prefix + "environment",
+                errors.add(new FieldError(
+                        prefix + "environment",
                         "must be one of " + Environment.allowed() + ", was " + request.environment()));
             }
         }
@@ -106,17 +112,23 @@ class EndpointValidator {
         if (request.replacementPath() != null) {
             replacementPath = ReplacementPath.parse(request.replacementPath()).orElse(null);
             if (replacementPath == null) {
-                errors.add(new FieldError(prefix + "replacementPath",
+                errors.add(new FieldError(
+                        prefix + "replacementPath",
                         "must be one of " + ReplacementPath.allowed() + ", was " + request.replacementPath()));
             }
         }
-        String profile = request.profile() == null ? "standard" : request.profile().trim();
+        String profile =
+                request.profile() == null ? "standard" : request.profile().trim();
         if (!PROFILE.matcher(profile).matches()) {
-            errors.add(new FieldError(prefix + "profile", "must be a profile name of lower-case letters, digits and '-'"));
+            errors.add(
+                    new FieldError(prefix + "profile", "must be a profile name of lower-case letters, digits and '-'"));
         }
         if (EMERGENCY_PROFILE.equals(profile)) {
-            errors.add(new FieldError(prefix + "profile", "the emergency profile is issued only by the break-glass runbook "
-                    + "(POST /api/incidents/{id}/break-glass, approved by others); give the endpoint its standard profile"));
+            errors.add(
+                    new FieldError(
+                            prefix + "profile",
+                            "the emergency profile is issued only by the break-glass runbook "
+                                    + "(POST /api/incidents/{id}/break-glass, approved by others); give the endpoint its standard profile"));
         }
         FileDeployment deployment = deployment(request.deployment(), prefix + "deployment", errors);
         String expectedSha256 = null;
@@ -129,9 +141,26 @@ class EndpointValidator {
         if (!errors.isEmpty()) {
             return new Result(null, errors);
         }
-        return new Result(new Endpoint(null, name, host, port, sni, addresses, List.copyOf(expectedNames), tier,
-                environment, serviceOwner, certificateOwner, replacementPath, profile, deployment, expectedSha256,
-                null, null), List.of());
+        return new Result(
+                new Endpoint(
+                        null,
+                        name,
+                        host,
+                        port,
+                        sni,
+                        addresses,
+                        List.copyOf(expectedNames),
+                        tier,
+                        environment,
+                        serviceOwner,
+                        certificateOwner,
+                        replacementPath,
+                        profile,
+                        deployment,
+                        expectedSha256,
+                        null,
+                        null),
+                List.of());
     }
 
     private static Owner owner(EndpointRequest.OwnerRequest owner, String field, List<FieldError> errors) {
@@ -152,8 +181,8 @@ class EndpointValidator {
         return new Owner(team, email == null ? null : email.toLowerCase(Locale.ROOT));
     }
 
-    private FileDeployment deployment(EndpointRequest.DeploymentRequest deployment, String field,
-            List<FieldError> errors) {
+    private FileDeployment deployment(
+            EndpointRequest.DeploymentRequest deployment, String field, List<FieldError> errors) {
         if (deployment == null) {
             return null;
         }
@@ -168,15 +197,18 @@ class EndpointValidator {
         if (trim(deployment.keyPath()) == null) {
             errors.add(new FieldError(field + ".keyPath", "is required"));
         }
-        if (trim(deployment.certificatePath()) == null && trim(deployment.chainPath()) == null
+        if (trim(deployment.certificatePath()) == null
+                && trim(deployment.chainPath()) == null
                 && trim(deployment.fullchainPath()) == null) {
-            errors.add(new FieldError(field + ".certificatePath",
-                    "one of certificatePath, chainPath or fullchainPath is required"));
+            errors.add(new FieldError(
+                    field + ".certificatePath", "one of certificatePath, chainPath or fullchainPath is required"));
         }
         String reload = trim(deployment.reloadAction());
         if (reload != null && !reloadActions.exists(reload)) {
-            errors.add(new FieldError(field + ".reloadAction", "names no reload action defined in server configuration"
-                    + " (certloop.deployment.reload-actions): " + reload));
+            errors.add(new FieldError(
+                    field + ".reloadAction",
+                    "names no reload action defined in server configuration" + " (certloop.deployment.reload-actions): "
+                            + reload));
         }
         return new FileDeployment(FileDeployment.TYPE_FILES, certificate, chain, fullchain, key, reload);
     }
@@ -186,7 +218,9 @@ class EndpointValidator {
         if (path == null) {
             return null;
         }
-        if (!path.startsWith("/") || path.contains("\0") || !Path.of(path).normalize().toString().equals(path)) {
+        if (!path.startsWith("/")
+                || path.contains("\0")
+                || !Path.of(path).normalize().toString().equals(path)) {
             errors.add(new FieldError(field, "must be an absolute, normalized file path, was " + path));
         }
         return path;
@@ -236,6 +270,5 @@ class EndpointValidator {
         return trimmed == null ? null : trimmed.toLowerCase(Locale.ROOT);
     }
 
-    record Result(Endpoint endpoint, List<FieldError> errors) {
-    }
+    record Result(Endpoint endpoint, List<FieldError> errors) {}
 }

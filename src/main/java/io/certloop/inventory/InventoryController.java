@@ -44,7 +44,8 @@ class InventoryController {
     @RequiresGroup(Groups.OPERATORS)
     ResponseEntity<Endpoint> create(@RequestBody EndpointRequest request) {
         Endpoint created = inventory.create(request);
-        return ResponseEntity.created(URI.create("/api/inventory/endpoints/" + created.id())).body(created);
+        return ResponseEntity.created(URI.create("/api/inventory/endpoints/" + created.id()))
+                .body(created);
     }
 
     @PutMapping("/endpoints/{ref}")
@@ -61,11 +62,12 @@ class InventoryController {
     }
 
     /** The whole inventory as a YAML (or JSON) document {@code endpoints: [...]}, upserted by name. */
-    @PostMapping(value = "/import", consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain",
-            "application/json"})
+    @PostMapping(
+            value = "/import",
+            consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain", "application/json"})
     @RequiresGroup(Groups.OPERATORS)
-    InventoryService.ImportResult importDocument(@RequestBody String document,
-            @RequestParam(defaultValue = "false") boolean prune) {
+    InventoryService.ImportResult importDocument(
+            @RequestBody String document, @RequestParam(defaultValue = "false") boolean prune) {
         return inventory.importAll(documents.read(document), prune);
     }
 }

@@ -32,10 +32,11 @@ class InventoryDocumentReader {
         } catch (JsonMappingException e) {
             throw new InvalidRequestException(List.of(new FieldError(JsonPaths.of(e), e.getOriginalMessage())));
         } catch (IOException e) {
-            throw new InvalidRequestException("body", "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new InvalidRequestException(
+                    "body",
+                    "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
-    record InventoryDocument(List<EndpointRequest> endpoints) {
-    }
+    record InventoryDocument(List<EndpointRequest> endpoints) {}
 }

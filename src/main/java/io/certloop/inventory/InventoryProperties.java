@@ -7,5 +7,4 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param importPath a YAML inventory ({@code endpoints: [...]}) upserted by name at start; empty = none
  */
 @ConfigurationProperties("certloop.inventory")
-record InventoryProperties(Path importPath) {
-}
+record InventoryProperties(Path importPath) {}

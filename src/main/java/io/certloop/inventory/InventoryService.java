@@ -69,9 +69,13 @@ public class InventoryService {
     public Endpoint update(String ref, EndpointRequest request) {
         Endpoint current = get(ref);
         Endpoint endpoint = valid(request);
-        repository.findByName(endpoint.name()).filter(other -> !other.id().equals(current.id())).ifPresent(other -> {
-            throw new InvalidRequestException("name", "an endpoint named " + endpoint.name() + " already exists");
-        });
+        repository
+                .findByName(endpoint.name())
+                .filter(other -> !other.id().equals(current.id()))
+                .ifPresent(other -> {
+                    throw new InvalidRequestException(
+                            "name", "an endpoint named " + endpoint.name() + " already exists");
+                });
         repository.update(current.id(), endpoint, clock.instant());
         return repository.findById(current.id()).orElseThrow();
     }
@@ -85,10 +89,24 @@ public class InventoryService {
     @Transactional
     public Endpoint recordOwners(String ref, Owner serviceOwner, Owner certificateOwner) {
         Endpoint e = get(ref);
-        Endpoint updated = new Endpoint(e.id(), e.name(), e.host(), e.port(), e.sni(), e.addresses(), e.expectedNames(),
-                e.tier(), e.environment(), serviceOwner != null ? serviceOwner : e.serviceOwner(),
-                certificateOwner != null ? certificateOwner : e.certificateOwner(), e.replacementPath(), e.profile(),
-                e.deployment(), e.expectedSha256(), e.createdAt(), e.updatedAt());
+        Endpoint updated = new Endpoint(
+                e.id(),
+                e.name(),
+                e.host(),
+                e.port(),
+                e.sni(),
+                e.addresses(),
+                e.expectedNames(),
+                e.tier(),
+                e.environment(),
+                serviceOwner != null ? serviceOwner : e.serviceOwner(),
+                certificateOwner != null ? certificateOwner : e.certificateOwner(),
+                e.replacementPath(),
+                e.profile(),
+                e.deployment(),
+                e.expectedSha256(),
+                e.createdAt(),
+                e.updatedAt());
         repository.update(e.id(), updated, clock.instant());
         return repository.findById(e.id()).orElseThrow();
     }
@@ -113,8 +131,10 @@ public class InventoryService {
             errors.addAll(result.errors());
             if (result.endpoint() != null) {
                 if (!names.add(result.endpoint().name())) {
-                    errors.add(new FieldError("endpoints[" + i + "].name",
-                            "duplicate name in this document: " + result.endpoint().name()));
+                    errors.add(new FieldError(
+                            "endpoints[" + i + "].name",
+                            "duplicate name in this document: "
+                                    + result.endpoint().name()));
                 }
                 endpoints.add(result.endpoint());
             }
@@ -162,6 +182,5 @@ public class InventoryService {
         return result.endpoint();
     }
 
-    public record ImportResult(int created, int updated, int unchanged, int deleted) {
-    }
+    public record ImportResult(int created, int updated, int unchanged, int deleted) {}
 }

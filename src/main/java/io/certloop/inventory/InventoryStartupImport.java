@@ -23,8 +23,8 @@ class InventoryStartupImport {
     private final InventoryDocumentReader documents;
     private final Path importPath;
 
-    InventoryStartupImport(InventoryService inventory, InventoryDocumentReader documents,
-            InventoryProperties properties) {
+    InventoryStartupImport(
+            InventoryService inventory, InventoryDocumentReader documents, InventoryProperties properties) {
         this.inventory = inventory;
         this.documents = documents;
         this.importPath = properties.importPath();

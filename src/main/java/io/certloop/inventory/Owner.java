@@ -1,5 +1,4 @@
 package io.certloop.inventory;
 
 /** A team and a mailbox responsible for a service or a certificate. Either part may be unknown. */
-public record Owner(String team, String email) {
-}
+public record Owner(String team, String email) {}

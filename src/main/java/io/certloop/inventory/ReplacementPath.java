@@ -32,6 +32,7 @@ public enum ReplacementPath {
     }
 
     static String allowed() {
-        return String.join(", ", Arrays.stream(values()).map(ReplacementPath::value).toList());
+        return String.join(
+                ", ", Arrays.stream(values()).map(ReplacementPath::value).toList());
     }
 }

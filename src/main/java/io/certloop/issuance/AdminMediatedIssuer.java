@@ -1,12 +1,11 @@
 package io.certloop.issuance;
 
-import io.certloop.system.Pem;
-import io.certloop.system.Fingerprints;
 import io.certloop.custody.Csr;
 import io.certloop.custody.KeyCustody;
 import io.certloop.custody.KeyRef;
-import io.certloop.custody.KeySpec;
 import io.certloop.issuance.CertificateRefusedException.Reason;
+import io.certloop.system.Fingerprints;
+import io.certloop.system.Pem;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -43,8 +42,13 @@ public class AdminMediatedIssuer implements CertificateIssuer {
     private final List<TrustedRoots> trustedRoots;
     private final Clock clock;
 
-    public AdminMediatedIssuer(KeyCustody custody, IssuanceRequestStore requests, IssuedCertificateStore certificates,
-            IssuanceProperties properties, List<TrustedRoots> trustedRoots, Clock clock) {
+    public AdminMediatedIssuer(
+            KeyCustody custody,
+            IssuanceRequestStore requests,
+            IssuedCertificateStore certificates,
+            IssuanceProperties properties,
+            List<TrustedRoots> trustedRoots,
+            Clock clock) {
         this.custody = custody;
         this.requests = requests;
         this.certificates = certificates;
@@ -65,27 +69,32 @@ public class AdminMediatedIssuer implements CertificateIssuer {
         if (done.isPresent()) {
             return new IssuanceStep.Issued(done.get().id(), done.get());
         }
-        Optional<IssuanceRequestStore.StoredRequest> existing = requests.findByIdempotencyKey(PATH,
-                request.idempotencyKey());
+        Optional<IssuanceRequestStore.StoredRequest> existing =
+                requests.findByIdempotencyKey(PATH, request.idempotencyKey());
         if (existing.isPresent()) {
             return poll(existing.get().id());
         }
         IssuanceProperties.Profile profile = properties.profile(request.profile());
-        KeyRef key = request.keyId() != null ? custody.get(request.keyId())
+        KeyRef key = request.keyId() != null
+                ? custody.get(request.keyId())
                 : custody.generate(request.keySpec() != null ? request.keySpec() : profile.keyType());
         Csr csr = custody.createCsr(key.id(), request.names());
         IssuanceRequestStore.StoredRequest stored = requests.create(PATH, request, key.id(), AWAITING, csr.pem());
-        log.info("admin-mediated request {} for endpoint {} ({}) waits for an administrator", stored.id(),
-                request.endpointName(), request.names());
+        log.info(
+                "admin-mediated request {} for endpoint {} ({}) waits for an administrator",
+                stored.id(),
+                request.endpointName(),
+                request.names());
         return poll(stored.id());
     }
 
     @Override
     public IssuanceStep poll(String requestId) {
-        IssuanceRequestStore.StoredRequest stored = requests.find(requestId).orElseThrow(
-                () -> new IssuanceRejectedException("no admin-mediated request " + requestId));
+        IssuanceRequestStore.StoredRequest stored = requests.find(requestId)
+                .orElseThrow(() -> new IssuanceRejectedException("no admin-mediated request " + requestId));
         if (stored.certificateId() != null) {
-            return new IssuanceStep.Issued(requestId, certificates.findById(stored.certificateId()).orElseThrow());
+            return new IssuanceStep.Issued(
+                    requestId, certificates.findById(stored.certificateId()).orElseThrow());
         }
         return new IssuanceStep.Pending(requestId, stored.state(), null, stored.csrPem());
     }
@@ -103,8 +112,9 @@ public class AdminMediatedIssuer implements CertificateIssuer {
 
     /** The CSR of a pending request, for the administrator. */
     public String csrPem(String requestId) {
-        return requests.find(requestId).map(IssuanceRequestStore.StoredRequest::csrPem).orElseThrow(
-                () -> new CertificateRefusedException(Reason.UNKNOWN_REQUEST, "no request " + requestId));
+        return requests.find(requestId)
+                .map(IssuanceRequestStore.StoredRequest::csrPem)
+                .orElseThrow(() -> new CertificateRefusedException(Reason.UNKNOWN_REQUEST, "no request " + requestId));
     }
 
     /**
@@ -113,29 +123,35 @@ public class AdminMediatedIssuer implements CertificateIssuer {
      * naming the first failed check.
      */
     public IssuedCertificate submit(String requestId, String certificatePem) {
-        IssuanceRequestStore.StoredRequest stored = requests.find(requestId).filter(r -> PATH.equals(r.issuer()))
-                .orElseThrow(() -> new CertificateRefusedException(Reason.UNKNOWN_REQUEST,
-                        "no admin-mediated request " + requestId));
+        IssuanceRequestStore.StoredRequest stored = requests.find(requestId)
+                .filter(r -> PATH.equals(r.issuer()))
+                .orElseThrow(() -> new CertificateRefusedException(
+                        Reason.UNKNOWN_REQUEST, "no admin-mediated request " + requestId));
         List<X509Certificate> submitted = parse(certificatePem);
         X509Certificate leaf = submitted.get(0);
         if (stored.certificateId() != null) {
-            IssuedCertificate accepted = certificates.findById(stored.certificateId()).orElseThrow();
+            IssuedCertificate accepted =
+                    certificates.findById(stored.certificateId()).orElseThrow();
             if (accepted.sha256().equals(Fingerprints.sha256Hex(leaf))) {
                 return accepted;
             }
-            throw new CertificateRefusedException(Reason.UNKNOWN_REQUEST,
-                    "request " + requestId + " already completed with another certificate");
+            throw new CertificateRefusedException(
+                    Reason.UNKNOWN_REQUEST, "request " + requestId + " already completed with another certificate");
         }
         List<X509Certificate> chain = submitted.subList(1, submitted.size());
         checkKey(stored, leaf);
         checkNames(stored.names(), leaf);
         checkValidity(leaf);
         checkChain(submitted);
-        IssuedCertificate certificate = certificates.save(PATH, stored.idempotencyKey(), stored.endpointName(),
-                stored.profile(), stored.keyId(), leaf, chain);
+        IssuedCertificate certificate = certificates.save(
+                PATH, stored.idempotencyKey(), stored.endpointName(), stored.profile(), stored.keyId(), leaf, chain);
         requests.complete(requestId, certificate.id());
-        log.info("admin-mediated request {} completed: certificate {} serial {} sha256 {}", requestId,
-                certificate.id(), certificate.serial(), certificate.sha256());
+        log.info(
+                "admin-mediated request {} completed: certificate {} serial {} sha256 {}",
+                requestId,
+                certificate.id(),
+                certificate.serial(),
+                certificate.sha256());
         return certificate;
     }
 
@@ -154,7 +170,8 @@ public class AdminMediatedIssuer implements CertificateIssuer {
     private void checkKey(IssuanceRequestStore.StoredRequest stored, X509Certificate leaf) {
         KeyRef key = custody.get(stored.keyId());
         if (!Arrays.equals(key.publicKey().getEncoded(), leaf.getPublicKey().getEncoded())) {
-            throw new CertificateRefusedException(Reason.KEY_MISMATCH,
+            throw new CertificateRefusedException(
+                    Reason.KEY_MISMATCH,
                     "the certificate's public key is not the key of the CSR for request " + stored.id()
                             + " (was it issued for another CSR?)");
         }
@@ -178,9 +195,11 @@ public class AdminMediatedIssuer implements CertificateIssuer {
         } catch (CertificateParsingException e) {
             throw new CertificateRefusedException(Reason.UNPARSEABLE, "the subjectAltName cannot be read");
         }
-        List<String> missing = expected.stream().filter(name -> !covered(name, dns, ips)).toList();
+        List<String> missing =
+                expected.stream().filter(name -> !covered(name, dns, ips)).toList();
         if (!missing.isEmpty()) {
-            throw new CertificateRefusedException(Reason.NAMES_NOT_COVERED,
+            throw new CertificateRefusedException(
+                    Reason.NAMES_NOT_COVERED,
                     "the certificate does not cover " + missing + "; its names are " + dns + ips);
         }
     }
@@ -189,8 +208,11 @@ public class AdminMediatedIssuer implements CertificateIssuer {
         if (ips.contains(normalIp(name))) {
             return true;
         }
-        return dns.stream().anyMatch(san -> san.equals(name) || (san.startsWith("*.") && name.indexOf('.') > 0
-                && name.substring(name.indexOf('.') + 1).equals(san.substring(2))));
+        return dns.stream()
+                .anyMatch(san -> san.equals(name)
+                        || (san.startsWith("*.")
+                                && name.indexOf('.') > 0
+                                && name.substring(name.indexOf('.') + 1).equals(san.substring(2))));
     }
 
     private static String normalIp(String value) {
@@ -207,12 +229,14 @@ public class AdminMediatedIssuer implements CertificateIssuer {
     private void checkValidity(X509Certificate leaf) {
         Instant now = clock.instant();
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
-            throw new CertificateRefusedException(Reason.EXPIRED, "the certificate expired at "
-                    + leaf.getNotAfter().toInstant());
+            throw new CertificateRefusedException(
+                    Reason.EXPIRED,
+                    "the certificate expired at " + leaf.getNotAfter().toInstant());
         }
         if (now.isBefore(leaf.getNotBefore().toInstant())) {
-            throw new CertificateRefusedException(Reason.NOT_YET_VALID, "the certificate is valid only from "
-                    + leaf.getNotBefore().toInstant());
+            throw new CertificateRefusedException(
+                    Reason.NOT_YET_VALID,
+                    "the certificate is valid only from " + leaf.getNotBefore().toInstant());
         }
     }
 
@@ -222,21 +246,27 @@ public class AdminMediatedIssuer implements CertificateIssuer {
             X509Certificate child = chain.get(i);
             X509Certificate parent = chain.get(i + 1);
             if (!child.getIssuerX500Principal().equals(parent.getSubjectX500Principal()) || !signedBy(child, parent)) {
-                throw new CertificateRefusedException(Reason.CHAIN_BROKEN, "certificate " + (i + 1) + " ("
-                        + child.getSubjectX500Principal() + ") is not issued by the next one ("
-                        + parent.getSubjectX500Principal() + "); submit leaf first, then intermediates in order");
+                throw new CertificateRefusedException(
+                        Reason.CHAIN_BROKEN,
+                        "certificate " + (i + 1) + " ("
+                                + child.getSubjectX500Principal() + ") is not issued by the next one ("
+                                + parent.getSubjectX500Principal()
+                                + "); submit leaf first, then intermediates in order");
             }
         }
         X509Certificate top = chain.get(chain.size() - 1);
         if (top.getIssuerX500Principal().equals(top.getSubjectX500Principal()) && signedBy(top, top)) {
             return;
         }
-        boolean linksToKnownRoot = knownRoots().stream().anyMatch(root ->
-                top.getIssuerX500Principal().equals(root.getSubjectX500Principal()) && signedBy(top, root));
+        boolean linksToKnownRoot = knownRoots().stream()
+                .anyMatch(root ->
+                        top.getIssuerX500Principal().equals(root.getSubjectX500Principal()) && signedBy(top, root));
         if (!linksToKnownRoot) {
-            throw new CertificateRefusedException(Reason.CHAIN_BROKEN, "the chain ends at "
-                    + top.getSubjectX500Principal() + " whose issuer " + top.getIssuerX500Principal()
-                    + " is neither included nor a known root; add the missing intermediate(s)");
+            throw new CertificateRefusedException(
+                    Reason.CHAIN_BROKEN,
+                    "the chain ends at "
+                            + top.getSubjectX500Principal() + " whose issuer " + top.getIssuerX500Principal()
+                            + " is neither included nor a known root; add the missing intermediate(s)");
         }
     }
 
@@ -262,8 +292,8 @@ public class AdminMediatedIssuer implements CertificateIssuer {
 
         private static List<X509Certificate> load() {
             try {
-                javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory
-                        .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
                 factory.init((KeyStore) null);
                 List<X509Certificate> roots = new ArrayList<>();
                 for (javax.net.ssl.TrustManager manager : factory.getTrustManagers()) {

@@ -25,11 +25,15 @@ class IssuanceConfiguration {
     }
 
     @Bean
-    AdminMediatedIssuer adminMediatedIssuer(KeyCustody custody, IssuanceRequestStore requests,
-            IssuedCertificateStore certificates, IssuanceProperties properties, List<TrustedRoots> roots,
+    AdminMediatedIssuer adminMediatedIssuer(
+            KeyCustody custody,
+            IssuanceRequestStore requests,
+            IssuedCertificateStore certificates,
+            IssuanceProperties properties,
+            List<TrustedRoots> roots,
             ObjectProvider<Clock> clock) {
-        return new AdminMediatedIssuer(custody, requests, certificates, properties, roots,
-                clock.getIfAvailable(Clock::systemUTC));
+        return new AdminMediatedIssuer(
+                custody, requests, certificates, properties, roots, clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean

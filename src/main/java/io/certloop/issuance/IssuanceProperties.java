@@ -13,10 +13,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * emergency profile is constrained this way).
  */
 @ConfigurationProperties("certloop.issuance")
-public record IssuanceProperties(Map<String, Profile> profiles, @DefaultValue("2m") Duration syncDeadline) {
+public record IssuanceProperties(
+        Map<String, Profile> profiles, @DefaultValue("2m") Duration syncDeadline) {
 
     /** One profile: validity, key type, and the domains it may issue for (empty = any). */
-    public record Profile(@DefaultValue("90d") Duration validity, @DefaultValue("EC_P256") KeySpec keyType,
+    public record Profile(
+            @DefaultValue("90d") Duration validity,
+            @DefaultValue("EC_P256") KeySpec keyType,
             @DefaultValue List<String> allowedDomains) {
 
         public Profile {
@@ -25,8 +28,8 @@ public record IssuanceProperties(Map<String, Profile> profiles, @DefaultValue("2
 
         /** True if this profile may issue for the name. */
         public boolean allows(String name) {
-            return allowedDomains.isEmpty() || allowedDomains.stream().anyMatch(domain -> name.equals(domain)
-                    || name.endsWith("." + domain));
+            return allowedDomains.isEmpty()
+                    || allowedDomains.stream().anyMatch(domain -> name.equals(domain) || name.endsWith("." + domain));
         }
     }
 
@@ -41,8 +44,8 @@ public record IssuanceProperties(Map<String, Profile> profiles, @DefaultValue("2
     public Profile profile(String name) {
         Profile profile = profiles.get(name);
         if (profile == null) {
-            throw new IssuanceRejectedException("unknown issuance profile '" + name + "'; configured: "
-                    + profiles.keySet());
+            throw new IssuanceRejectedException(
+                    "unknown issuance profile '" + name + "'; configured: " + profiles.keySet());
         }
         return profile;
     }

@@ -17,15 +17,32 @@ import org.springframework.jdbc.core.RowMapper;
 public class IssuanceRequestStore {
 
     /** A stored request; {@code orderUrl} and {@code csrPem} are set by the issuers that use them. */
-    public record StoredRequest(String id, String issuer, String idempotencyKey, String endpointName,
-            List<String> names, String profile, String keyId, String state, String orderUrl, String csrPem,
-            String failure, String certificateId) {
-    }
+    public record StoredRequest(
+            String id,
+            String issuer,
+            String idempotencyKey,
+            String endpointName,
+            List<String> names,
+            String profile,
+            String keyId,
+            String state,
+            String orderUrl,
+            String csrPem,
+            String failure,
+            String certificateId) {}
 
-    private static final RowMapper<StoredRequest> MAPPER = (rs, row) -> new StoredRequest(rs.getString("id"),
-            rs.getString("issuer"), rs.getString("idempotency_key"), rs.getString("endpoint_name"),
-            Arrays.asList(rs.getString("names").split(",")), rs.getString("profile"), rs.getString("key_id"),
-            rs.getString("state"), rs.getString("order_url"), rs.getString("csr_pem"), rs.getString("failure"),
+    private static final RowMapper<StoredRequest> MAPPER = (rs, row) -> new StoredRequest(
+            rs.getString("id"),
+            rs.getString("issuer"),
+            rs.getString("idempotency_key"),
+            rs.getString("endpoint_name"),
+            Arrays.asList(rs.getString("names").split(",")),
+            rs.getString("profile"),
+            rs.getString("key_id"),
+            rs.getString("state"),
+            rs.getString("order_url"),
+            rs.getString("csr_pem"),
+            rs.getString("failure"),
             rs.getString("certificate_id"));
 
     private final JdbcTemplate jdbc;
@@ -45,12 +62,22 @@ public class IssuanceRequestStore {
         String id = "req-" + UUID.randomUUID();
         Timestamp now = Timestamp.from(clock.instant());
         try {
-            jdbc.update("""
+            jdbc.update(
+                    """
                     INSERT INTO issuance_request (id, issuer, idempotency_key, endpoint_name, names, profile, key_id, state,
                         csr_pem, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    id, issuer, request.idempotencyKey(), request.endpointName(), String.join(",", request.names()),
-                    request.profile(), keyId, state, csrPem, now, now);
+                    id,
+                    issuer,
+                    request.idempotencyKey(),
+                    request.endpointName(),
+                    String.join(",", request.names()),
+                    request.profile(),
+                    keyId,
+                    state,
+                    csrPem,
+                    now,
+                    now);
         } catch (DuplicateKeyException e) {
             return findByIdempotencyKey(issuer, request.idempotencyKey()).orElseThrow(() -> e);
         }
@@ -58,12 +85,19 @@ public class IssuanceRequestStore {
     }
 
     public Optional<StoredRequest> find(String id) {
-        return jdbc.query("SELECT * FROM issuance_request WHERE id = ?", MAPPER, id).stream().findFirst();
+        return jdbc.query("SELECT * FROM issuance_request WHERE id = ?", MAPPER, id).stream()
+                .findFirst();
     }
 
     public Optional<StoredRequest> findByIdempotencyKey(String issuer, String idempotencyKey) {
-        return jdbc.query("SELECT * FROM issuance_request WHERE issuer = ? AND idempotency_key = ?", MAPPER, issuer,
-                idempotencyKey).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT * FROM issuance_request WHERE issuer = ? AND idempotency_key = ?",
+                        MAPPER,
+                        issuer,
+                        idempotencyKey)
+                .stream()
+                .findFirst();
     }
 
     public void update(String id, String state, String orderUrl, String failure) {
@@ -73,7 +107,10 @@ public class IssuanceRequestStore {
     }
 
     public void complete(String id, String certificateId) {
-        jdbc.update("UPDATE issuance_request SET state = 'ISSUED', certificate_id = ?, failure = NULL, updated_at = ? WHERE id = ?",
-                certificateId, Timestamp.from(clock.instant()), id);
+        jdbc.update(
+                "UPDATE issuance_request SET state = 'ISSUED', certificate_id = ?, failure = NULL, updated_at = ? WHERE id = ?",
+                certificateId,
+                Timestamp.from(clock.instant()),
+                id);
     }
 }

@@ -12,8 +12,7 @@ public sealed interface IssuanceStep permits IssuanceStep.Issued, IssuanceStep.P
     String requestId();
 
     /** Issuance finished. */
-    record Issued(String requestId, IssuedCertificate certificate) implements IssuanceStep {
-    }
+    record Issued(String requestId, IssuedCertificate certificate) implements IssuanceStep {}
 
     /**
      * Not finished. {@code pollAfter} is the earliest sensible poll; {@code csrPem} is set when an

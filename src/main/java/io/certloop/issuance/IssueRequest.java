@@ -9,8 +9,8 @@ import java.util.Locale;
  * key id, or a spec for a fresh key; neither means the profile's default), and an idempotency key
  * that makes a retried request return the first result instead of minting again.
  */
-public record IssueRequest(String endpointName, List<String> names, String profile, String keyId, KeySpec keySpec,
-        String idempotencyKey) {
+public record IssueRequest(
+        String endpointName, List<String> names, String profile, String keyId, KeySpec keySpec, String idempotencyKey) {
 
     public static final String DEFAULT_PROFILE = "standard";
 
@@ -24,7 +24,10 @@ public record IssueRequest(String endpointName, List<String> names, String profi
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
             throw new IllegalArgumentException("idempotencyKey is required (1..200 characters)");
         }
-        names = names.stream().map(n -> n.trim().toLowerCase(Locale.ROOT)).distinct().toList();
+        names = names.stream()
+                .map(n -> n.trim().toLowerCase(Locale.ROOT))
+                .distinct()
+                .toList();
         profile = profile == null || profile.isBlank() ? DEFAULT_PROFILE : profile;
     }
 

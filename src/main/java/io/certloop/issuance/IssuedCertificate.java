@@ -8,8 +8,17 @@ import java.util.List;
  * (lower-case hex, no separators, of the leaf DER) that the live probe must later see, and the
  * custody key id of the private key (never the key).
  */
-public record IssuedCertificate(String id, String issuer, String endpointName, String leafPem, List<String> chainPems,
-        String sha256, String serial, Instant notBefore, Instant notAfter, String keyId) {
+public record IssuedCertificate(
+        String id,
+        String issuer,
+        String endpointName,
+        String leafPem,
+        List<String> chainPems,
+        String sha256,
+        String serial,
+        Instant notBefore,
+        Instant notAfter,
+        String keyId) {
 
     public IssuedCertificate {
         chainPems = List.copyOf(chainPems);

@@ -15,8 +15,8 @@ public class Issuers {
     private final Map<String, CertificateIssuer> byPath;
 
     public Issuers(List<CertificateIssuer> issuers) {
-        this.byPath = issuers.stream().collect(Collectors.toUnmodifiableMap(CertificateIssuer::replacementPath,
-                Function.identity()));
+        this.byPath = issuers.stream()
+                .collect(Collectors.toUnmodifiableMap(CertificateIssuer::replacementPath, Function.identity()));
     }
 
     public Optional<CertificateIssuer> find(String replacementPath) {
@@ -25,7 +25,8 @@ public class Issuers {
 
     /** The issuer for a path; an unknown path (e.g. a manual/bespoke one) is an IllegalArgumentException. */
     public CertificateIssuer forPath(String replacementPath) {
-        return find(replacementPath).orElseThrow(() -> new IllegalArgumentException(
-                "no issuer for replacement path '" + replacementPath + "'; known: " + byPath.keySet()));
+        return find(replacementPath)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no issuer for replacement path '" + replacementPath + "'; known: " + byPath.keySet()));
     }
 }

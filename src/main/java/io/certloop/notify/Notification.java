@@ -11,7 +11,9 @@ import java.util.List;
 public record Notification(String incidentId, String kind, List<String> recipients, String subject, String body) {
 
     public Notification {
-        recipients = recipients == null ? List.of() : recipients.stream().filter(r -> r != null).toList();
+        recipients = recipients == null
+                ? List.of()
+                : recipients.stream().filter(r -> r != null).toList();
         if (kind == null || kind.isBlank()) {
             throw new IllegalArgumentException("a notification needs a kind");
         }
@@ -28,9 +30,9 @@ public record Notification(String incidentId, String kind, List<String> recipien
         public static final String CLOSED = "closed";
         /** Resolved on a person's word: a commander through the API, or whoever completed the handling task. */
         public static final String RESOLVED_BY_PERSON = "resolved-by-person";
+
         public static final String CLOSED_BY_COMMANDER = "closed-by-commander";
 
-        private Kinds() {
-        }
+        private Kinds() {}
     }
 }

@@ -37,8 +37,13 @@ public class Notifier {
     private final Clock clock;
     private final TransactionTemplate ownTransaction;
 
-    Notifier(ObjectProvider<JavaMailSender> mail, OutboxRepository outbox, InventoryService inventory,
-            NotifyProperties properties, Clock clock, PlatformTransactionManager transactions) {
+    Notifier(
+            ObjectProvider<JavaMailSender> mail,
+            OutboxRepository outbox,
+            InventoryService inventory,
+            NotifyProperties properties,
+            Clock clock,
+            PlatformTransactionManager transactions) {
         this.mail = mail;
         this.outbox = outbox;
         this.inventory = inventory;
@@ -54,8 +59,8 @@ public class Notifier {
      * out survives a rollback of the caller.
      */
     public DeliveryStatus notify(Notification notification) {
-        List<String> recipients = dedupe(notification.recipients().isEmpty()
-                ? properties.fallbackRecipients() : notification.recipients());
+        List<String> recipients = dedupe(
+                notification.recipients().isEmpty() ? properties.fallbackRecipients() : notification.recipients());
         JavaMailSender sender = mail.getIfAvailable();
         DeliveryStatus status;
         String failure = null;
@@ -80,13 +85,24 @@ public class Notifier {
         }
         DeliveryStatus outcome = status;
         String reason = failure;
-        ownTransaction.executeWithoutResult(tx -> outbox.insert(notification, recipients, outcome, reason, clock.instant()));
+        ownTransaction.executeWithoutResult(
+                tx -> outbox.insert(notification, recipients, outcome, reason, clock.instant()));
         if (outcome == DeliveryStatus.FAILED) {
-            log.warn("Notification {} for incident {} to {} FAILED: {} (subject: {})", notification.kind(),
-                    notification.incidentId(), recipients, reason, notification.subject());
+            log.warn(
+                    "Notification {} for incident {} to {} FAILED: {} (subject: {})",
+                    notification.kind(),
+                    notification.incidentId(),
+                    recipients,
+                    reason,
+                    notification.subject());
         } else {
-            log.info("Notification {} for incident {} to {}: {} (subject: {})", notification.kind(),
-                    notification.incidentId(), recipients, outcome, notification.subject());
+            log.info(
+                    "Notification {} for incident {} to {}: {} (subject: {})",
+                    notification.kind(),
+                    notification.incidentId(),
+                    recipients,
+                    outcome,
+                    notification.subject());
         }
         return outcome;
     }
@@ -95,14 +111,17 @@ public class Notifier {
      * Sends to both the service owner and the certificate owner of the endpoint, whichever are
      * known (the fallback recipients when neither is, or the endpoint is unknown).
      */
-    public DeliveryStatus notifyOwners(String endpointName, String incidentId, String kind, String subject, String body) {
-        List<String> recipients = inventory.findByName(endpointName).map(Notifier::ownersOf).orElse(List.of());
+    public DeliveryStatus notifyOwners(
+            String endpointName, String incidentId, String kind, String subject, String body) {
+        List<String> recipients =
+                inventory.findByName(endpointName).map(Notifier::ownersOf).orElse(List.of());
         return notify(new Notification(incidentId, kind, recipients, subject, body));
     }
 
     /** Briefs the executives (certloop.notify.executives; the fallback recipients when none are configured). */
     public DeliveryStatus notifyExecutives(String incidentId, String kind, String subject, String body) {
-        return notify(new Notification(incidentId, kind, properties.executives(), "[executive brief] " + subject, body));
+        return notify(
+                new Notification(incidentId, kind, properties.executives(), "[executive brief] " + subject, body));
     }
 
     /** Outbox entries, newest first; {@code incidentId} may be null for all. */
@@ -124,8 +143,11 @@ public class Notifier {
     /** Case-insensitive on the address, first spelling kept. */
     static List<String> dedupe(List<String> addresses) {
         Set<String> seen = new LinkedHashSet<>();
-        return addresses.stream().filter(a -> a != null && !a.isBlank()).map(String::strip)
-                .filter(a -> seen.add(a.toLowerCase(Locale.ROOT))).toList();
+        return addresses.stream()
+                .filter(a -> a != null && !a.isBlank())
+                .map(String::strip)
+                .filter(a -> seen.add(a.toLowerCase(Locale.ROOT)))
+                .toList();
     }
 
     private static String describe(MailException e) {
@@ -133,7 +155,8 @@ public class Notifier {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = e.getMessage() + (root != e ? " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : "");
+        String message = e.getMessage()
+                + (root != e ? " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : "");
         return message.length() > 2000 ? message.substring(0, 2000) : message;
     }
 }

@@ -11,7 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           incident (the fallback recipients when empty)
  */
 @ConfigurationProperties("certloop.notify")
-record NotifyProperties(List<String> fallbackRecipients, @DefaultValue("certloop@localhost") String from,
+record NotifyProperties(
+        List<String> fallbackRecipients,
+        @DefaultValue("certloop@localhost") String from,
         List<String> executives) {
 
     NotifyProperties {
@@ -20,7 +22,11 @@ record NotifyProperties(List<String> fallbackRecipients, @DefaultValue("certloop
     }
 
     private static List<String> addresses(List<String> configured) {
-        return configured == null ? List.of()
-                : configured.stream().filter(r -> r != null && !r.isBlank()).map(String::strip).toList();
+        return configured == null
+                ? List.of()
+                : configured.stream()
+                        .filter(r -> r != null && !r.isBlank())
+                        .map(String::strip)
+                        .toList();
     }
 }

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class OutboxRepository {
 
-    private static final String COLUMNS = "id, incident_id, kind, recipients, subject, body, status, failure_reason, created_at";
+    private static final String COLUMNS =
+            "id, incident_id, kind, recipients, subject, body, status, failure_reason, created_at";
 
     private final JdbcTemplate jdbc;
 
@@ -23,10 +24,17 @@ class OutboxRepository {
     }
 
     void insert(Notification n, List<String> recipients, DeliveryStatus status, String failureReason, Instant now) {
-        jdbc.update("INSERT INTO notification_outbox (incident_id, kind, recipients, subject, body, status, failure_reason, "
+        jdbc.update(
+                "INSERT INTO notification_outbox (incident_id, kind, recipients, subject, body, status, failure_reason, "
                         + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                n.incidentId(), n.kind(), cut(String.join(",", recipients), 4000), cut(n.subject(), 500),
-                cut(n.body(), 16000), status.name(), cut(failureReason, 2000), Timestamp.from(now));
+                n.incidentId(),
+                n.kind(),
+                cut(String.join(",", recipients), 4000),
+                cut(n.subject(), 500),
+                cut(n.body(), 16000),
+                status.name(),
+                cut(failureReason, 2000),
+                Timestamp.from(now));
     }
 
     List<OutboxEntry> list(String incidentId) {
@@ -42,10 +50,16 @@ class OutboxRepository {
 
     private OutboxEntry map(ResultSet rs, int row) throws SQLException {
         String recipients = rs.getString("recipients");
-        return new OutboxEntry(rs.getLong("id"), rs.getString("incident_id"), rs.getString("kind"),
+        return new OutboxEntry(
+                rs.getLong("id"),
+                rs.getString("incident_id"),
+                rs.getString("kind"),
                 recipients == null || recipients.isEmpty() ? List.of() : Arrays.asList(recipients.split(",")),
-                rs.getString("subject"), rs.getString("body"), DeliveryStatus.valueOf(rs.getString("status")),
-                rs.getString("failure_reason"), rs.getTimestamp("created_at").toInstant());
+                rs.getString("subject"),
+                rs.getString("body"),
+                DeliveryStatus.valueOf(rs.getString("status")),
+                rs.getString("failure_reason"),
+                rs.getTimestamp("created_at").toInstant());
     }
 
     private static String cut(String s, int max) {

@@ -1,7 +1,6 @@
 package io.certloop.probe;
 
 import io.certloop.probe.revocation.Revocation;
-
 import java.util.List;
 
 /**
@@ -41,7 +40,18 @@ public record AddressResult(
     }
 
     public static AddressResult failed(String address, String error) {
-        return new AddressResult(address, false, error, null, null, List.of(), false, false, false, null, false,
+        return new AddressResult(
+                address,
+                false,
+                error,
+                null,
+                null,
+                List.of(),
+                false,
+                false,
+                false,
+                null,
+                false,
                 Revocation.unknown("no handshake"));
     }
 }

@@ -1,11 +1,8 @@
 package io.certloop.probe;
 
 import io.certloop.system.Fingerprints;
-
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.DSAPublicKey;
@@ -13,7 +10,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Turns X.509 certificates into the facts a report carries. */
@@ -22,8 +18,7 @@ public final class Certificates {
     private static final int SAN_DNS = 2;
     private static final int SAN_IP = 7;
 
-    private Certificates() {
-    }
+    private Certificates() {}
 
     public static CertificateDetails details(X509Certificate certificate) {
         PublicKey key = certificate.getPublicKey();

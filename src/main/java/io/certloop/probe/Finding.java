@@ -15,7 +15,10 @@ import java.util.Map;
  * @param suppressedBy the id of the policy exception that excuses this finding on this endpoint for now
  *                     ({@code EXC-...}): still shown, opens no incident; null when none does
  */
-public record Finding(String code, String detail, Map<String, Object> evidence,
+public record Finding(
+        String code,
+        String detail,
+        Map<String, Object> evidence,
         @JsonInclude(JsonInclude.Include.NON_NULL) String suppressedBy) {
 
     public Finding {

@@ -36,10 +36,20 @@ public final class FindingCodes {
     public static final String INCONSISTENT_BACKENDS = "INCONSISTENT_BACKENDS";
 
     /** Every code, in the order the policy evaluates them. */
-    public static final List<String> ALL = List.of(HANDSHAKE_FAILED, EXPIRED, NOT_YET_VALID, EXPIRING_SOON,
-            SELF_SIGNED, CHAIN_INCOMPLETE, UNTRUSTED_ROOT, NAME_MISMATCH, FINGERPRINT_MISMATCH, REVOKED, WEAK_KEY,
-            WEAK_SIGNATURE, INCONSISTENT_BACKENDS);
+    public static final List<String> ALL = List.of(
+            HANDSHAKE_FAILED,
+            EXPIRED,
+            NOT_YET_VALID,
+            EXPIRING_SOON,
+            SELF_SIGNED,
+            CHAIN_INCOMPLETE,
+            UNTRUSTED_ROOT,
+            NAME_MISMATCH,
+            FINGERPRINT_MISMATCH,
+            REVOKED,
+            WEAK_KEY,
+            WEAK_SIGNATURE,
+            INCONSISTENT_BACKENDS);
 
-    private FindingCodes() {
-    }
+    private FindingCodes() {}
 }

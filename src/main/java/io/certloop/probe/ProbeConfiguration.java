@@ -2,17 +2,14 @@ package io.certloop.probe;
 
 import io.certloop.probe.guard.InventoryTargets;
 import io.certloop.probe.guard.ProbeTargetGuard;
+import io.certloop.probe.policy.FindingPolicy;
+import io.certloop.probe.policy.PolicySettings;
 import io.certloop.probe.tls.JsseTlsProber;
 import io.certloop.probe.tls.TrustAnchors;
-
 import java.time.Clock;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.certloop.probe.policy.FindingPolicy;
-import io.certloop.probe.policy.PolicySettings;
 
 /**
  * Wires the probe capability. The inventory hook and the clock are optional beans so the
@@ -32,11 +29,21 @@ class ProbeConfiguration {
     }
 
     @Bean
-    JsseTlsProber tlsProber(ProbeProperties properties, ProbeTargetGuard guard, FindingPolicy policy,
-            ObjectProvider<Clock> clock, ObjectProvider<ExtraTrustRoots> extraRoots) {
-        java.util.List<java.security.cert.X509Certificate> extra = extraRoots.orderedStream()
-                .flatMap(source -> source.roots().stream()).toList();
-        return new JsseTlsProber(properties, guard, TrustAnchors.load(properties.trust().extraRoots(), extra),
-                policy, clock.getIfAvailable(Clock::systemUTC));
+    JsseTlsProber tlsProber(
+            ProbeProperties properties,
+            ProbeTargetGuard guard,
+            FindingPolicy policy,
+            ObjectProvider<Clock> clock,
+            ObjectProvider<ExtraTrustRoots> extraRoots) {
+        java.util.List<java.security.cert.X509Certificate> extra = extraRoots
+                .orderedStream()
+                .flatMap(source -> source.roots().stream())
+                .toList();
+        return new JsseTlsProber(
+                properties,
+                guard,
+                TrustAnchors.load(properties.trust().extraRoots(), extra),
+                policy,
+                clock.getIfAvailable(Clock::systemUTC));
     }
 }

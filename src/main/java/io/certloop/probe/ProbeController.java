@@ -2,11 +2,9 @@ package io.certloop.probe;
 
 import io.certloop.system.FieldError;
 import io.certloop.system.InvalidRequestException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;

@@ -62,33 +62,105 @@ public record ProbeProperties(
 
     /** The defaults, as a server without any {@code certloop.probe} setting has them. */
     public static ProbeProperties defaults() {
-        return new ProbeProperties(null, null, true, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                true, true, 4096, 64, null, null, null);
+        return new ProbeProperties(
+                null,
+                null,
+                true,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                true,
+                true,
+                4096,
+                64,
+                null,
+                null,
+                null);
     }
 
     public ProbeProperties withAllowlist(List<String> allowlist) {
-        return new ProbeProperties(allowlist, denylist, refuseLinkLocal, connectTimeout, handshakeTimeout,
-                revocationTimeout, revocationEnabled, bouncyCastleTls, cacheSize, keyShareUses, trust, policy, detection);
+        return new ProbeProperties(
+                allowlist,
+                denylist,
+                refuseLinkLocal,
+                connectTimeout,
+                handshakeTimeout,
+                revocationTimeout,
+                revocationEnabled,
+                bouncyCastleTls,
+                cacheSize,
+                keyShareUses,
+                trust,
+                policy,
+                detection);
     }
 
     public ProbeProperties withTimeouts(Duration connect, Duration handshake, Duration revocation) {
-        return new ProbeProperties(allowlist, denylist, refuseLinkLocal, connect, handshake, revocation,
-                revocationEnabled, bouncyCastleTls, cacheSize, keyShareUses, trust, policy, detection);
+        return new ProbeProperties(
+                allowlist,
+                denylist,
+                refuseLinkLocal,
+                connect,
+                handshake,
+                revocation,
+                revocationEnabled,
+                bouncyCastleTls,
+                cacheSize,
+                keyShareUses,
+                trust,
+                policy,
+                detection);
     }
 
     public ProbeProperties withRevocationEnabled(boolean enabled) {
-        return new ProbeProperties(allowlist, denylist, refuseLinkLocal, connectTimeout, handshakeTimeout,
-                revocationTimeout, enabled, bouncyCastleTls, cacheSize, keyShareUses, trust, policy, detection);
+        return new ProbeProperties(
+                allowlist,
+                denylist,
+                refuseLinkLocal,
+                connectTimeout,
+                handshakeTimeout,
+                revocationTimeout,
+                enabled,
+                bouncyCastleTls,
+                cacheSize,
+                keyShareUses,
+                trust,
+                policy,
+                detection);
     }
 
     public ProbeProperties withBouncyCastleTls(boolean enabled) {
-        return new ProbeProperties(allowlist, denylist, refuseLinkLocal, connectTimeout, handshakeTimeout,
-                revocationTimeout, revocationEnabled, enabled, cacheSize, keyShareUses, trust, policy, detection);
+        return new ProbeProperties(
+                allowlist,
+                denylist,
+                refuseLinkLocal,
+                connectTimeout,
+                handshakeTimeout,
+                revocationTimeout,
+                revocationEnabled,
+                enabled,
+                cacheSize,
+                keyShareUses,
+                trust,
+                policy,
+                detection);
     }
 
     public ProbeProperties withCacheSize(int size) {
-        return new ProbeProperties(allowlist, denylist, refuseLinkLocal, connectTimeout, handshakeTimeout,
-                revocationTimeout, revocationEnabled, bouncyCastleTls, size, keyShareUses, trust, policy, detection);
+        return new ProbeProperties(
+                allowlist,
+                denylist,
+                refuseLinkLocal,
+                connectTimeout,
+                handshakeTimeout,
+                revocationTimeout,
+                revocationEnabled,
+                bouncyCastleTls,
+                size,
+                keyShareUses,
+                trust,
+                policy,
+                detection);
     }
 
     /** @param extraRoots PEM files with extra roots (internal CAs), comma-separated in properties */
@@ -112,8 +184,11 @@ public record ProbeProperties(
             @DefaultValue({"MD2", "MD5", "SHA1"}) List<String> weakSignatureDigests) {
 
         static Policy defaults() {
-            return new Policy(List.of(Duration.ofDays(30), Duration.ofDays(21), Duration.ofDays(14), Duration.ofDays(7)),
-                    2048, 256, List.of("MD2", "MD5", "SHA1"));
+            return new Policy(
+                    List.of(Duration.ofDays(30), Duration.ofDays(21), Duration.ofDays(14), Duration.ofDays(7)),
+                    2048,
+                    256,
+                    List.of("MD2", "MD5", "SHA1"));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.certloop.probe;
 
 import io.certloop.probe.revocation.Revocation;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -47,7 +46,21 @@ public record ProbeReport(
     }
 
     public ProbeReport withFindings(List<Finding> newFindings) {
-        return new ProbeReport(host, port, sni, expectedNames, probedAt, protocol, cipher, leaf, chain, chainComplete,
-                trusted, hostnameMatches, revocation, newFindings, addresses);
+        return new ProbeReport(
+                host,
+                port,
+                sni,
+                expectedNames,
+                probedAt,
+                protocol,
+                cipher,
+                leaf,
+                chain,
+                chainComplete,
+                trusted,
+                hostnameMatches,
+                revocation,
+                newFindings,
+                addresses);
     }
 }

@@ -11,8 +11,15 @@ import java.util.List;
  * @param heldCertificateId the certificate CertLoop issued with the presented fingerprint, deployable now; null when none
  * @param heldReason why it is (not) held, as a sentence
  */
-public record ChainInspection(boolean reachable, boolean chainComplete, boolean trusted, String presentedSha256,
-        List<String> presentedChain, String heldCertificateId, String heldReason, List<String> findingCodes,
+public record ChainInspection(
+        boolean reachable,
+        boolean chainComplete,
+        boolean trusted,
+        String presentedSha256,
+        List<String> presentedChain,
+        String heldCertificateId,
+        String heldReason,
+        List<String> findingCodes,
         String summary) {
 
     public ChainInspection {

@@ -7,8 +7,15 @@ import java.util.List;
  * Step one of every certificate runbook: what the endpoint presents right now, and whether that
  * really is a certificate problem of the kind the incident claims.
  */
-public record Confirmation(boolean reachable, boolean expired, boolean expiringSoon, boolean fingerprintMismatch,
-        String presentedSha256, Instant presentedNotAfter, List<String> findingCodes, String summary) {
+public record Confirmation(
+        boolean reachable,
+        boolean expired,
+        boolean expiringSoon,
+        boolean fingerprintMismatch,
+        String presentedSha256,
+        Instant presentedNotAfter,
+        List<String> findingCodes,
+        String summary) {
 
     public Confirmation {
         findingCodes = List.copyOf(findingCodes);

@@ -10,8 +10,8 @@ import java.util.List;
  * @param serials serials (lower-case hex) of the internal CA's certificates for the key
  * @param endpoints inventory endpoints presenting the key, the incident's endpoint first
  */
-public record KeyExposure(String keyId, String presentedSha256, List<String> serials, List<String> endpoints,
-        String summary) {
+public record KeyExposure(
+        String keyId, String presentedSha256, List<String> serials, List<String> endpoints, String summary) {
 
     public KeyExposure {
         serials = List.copyOf(serials);

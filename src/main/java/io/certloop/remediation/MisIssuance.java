@@ -8,8 +8,13 @@ import java.util.List;
  *
  * @param internalSerial serial (lower-case hex) when CertLoop's internal CA issued the presented certificate, else null
  */
-public record MisIssuance(boolean reachable, String presentedSha256, String issuer, String internalSerial,
-        List<String> findingCodes, String summary) {
+public record MisIssuance(
+        boolean reachable,
+        String presentedSha256,
+        String issuer,
+        String internalSerial,
+        List<String> findingCodes,
+        String summary) {
 
     public MisIssuance {
         findingCodes = List.copyOf(findingCodes);

@@ -18,8 +18,8 @@ class RemediationConfiguration {
     @Bean
     @ConditionalOnProperty(name = "certloop.probe.trust.internal-ca", havingValue = "true", matchIfMissing = true)
     ExtraTrustRoots internalCaTrustRoots(List<TrustedRoots> trustedRoots) {
-        List<java.security.cert.X509Certificate> roots = trustedRoots.stream()
-                .flatMap(source -> source.roots().stream()).toList();
+        List<java.security.cert.X509Certificate> roots =
+                trustedRoots.stream().flatMap(source -> source.roots().stream()).toList();
         return () -> roots;
     }
 }

@@ -9,5 +9,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                     issued certificate after the reload before it rolls back
  */
 @ConfigurationProperties("certloop.remediation")
-record RemediationProperties(@DefaultValue("PT10S") Duration verifyWithin) {
-}
+record RemediationProperties(@DefaultValue("PT10S") Duration verifyWithin) {}

@@ -55,8 +55,15 @@ public class RemediationService {
     private final Clock clock;
     private final Duration verifyWithin;
 
-    RemediationService(InventoryService inventory, Issuers issuers, IssuedCertificateStore certificates,
-            KeyCustody custody, Deployer deployer, TlsProber prober, Clock clock, RemediationProperties properties) {
+    RemediationService(
+            InventoryService inventory,
+            Issuers issuers,
+            IssuedCertificateStore certificates,
+            KeyCustody custody,
+            Deployer deployer,
+            TlsProber prober,
+            Clock clock,
+            RemediationProperties properties) {
         this.verifyWithin = properties.verifyWithin();
         this.inventory = inventory;
         this.issuers = issuers;
@@ -73,12 +80,18 @@ public class RemediationService {
         ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
         Set<String> codes = codes(report);
         String summary = report.reachable()
-                ? "presents " + report.leaf().sha256() + " valid until " + report.leaf().notAfter() + "; findings " + codes
+                ? "presents " + report.leaf().sha256() + " valid until "
+                        + report.leaf().notAfter() + "; findings " + codes
                 : "no TLS handshake: " + codes;
-        return new Confirmation(report.reachable(), codes.contains(FindingCodes.EXPIRED),
-                codes.contains(FindingCodes.EXPIRING_SOON), codes.contains(FindingCodes.FINGERPRINT_MISMATCH),
+        return new Confirmation(
+                report.reachable(),
+                codes.contains(FindingCodes.EXPIRED),
+                codes.contains(FindingCodes.EXPIRING_SOON),
+                codes.contains(FindingCodes.FINGERPRINT_MISMATCH),
                 report.reachable() ? report.leaf().sha256() : null,
-                report.reachable() ? report.leaf().notAfter() : null, List.copyOf(codes), summary);
+                report.reachable() ? report.leaf().notAfter() : null,
+                List.copyOf(codes),
+                summary);
     }
 
     /** Starts (or resumes, for the same idempotency key) issuance through the endpoint's replacement path. */
@@ -92,8 +105,12 @@ public class RemediationService {
      */
     public IssuanceStep beginIssuance(String endpointName, String idempotencyKey, String profile) {
         Endpoint endpoint = inventory.get(endpointName);
-        return issuers.forPath(issuancePath(endpoint, profile)).begin(IssueRequest.of(endpoint.name(),
-                endpoint.expectedNames(), profile == null ? endpoint.profile() : profile, idempotencyKey));
+        return issuers.forPath(issuancePath(endpoint, profile))
+                .begin(IssueRequest.of(
+                        endpoint.name(),
+                        endpoint.expectedNames(),
+                        profile == null ? endpoint.profile() : profile,
+                        idempotencyKey));
     }
 
     /**
@@ -111,7 +128,8 @@ public class RemediationService {
     }
 
     private static String issuancePath(Endpoint endpoint, String profile) {
-        return profile != null && !endpoint.replacementPath().automated() ? InternalCaIssuer.PATH
+        return profile != null && !endpoint.replacementPath().automated()
+                ? InternalCaIssuer.PATH
                 : endpoint.replacementPath().value();
     }
 
@@ -130,7 +148,8 @@ public class RemediationService {
     }
 
     public IssuedCertificate certificate(String certificateId) {
-        return certificates.findById(certificateId)
+        return certificates
+                .findById(certificateId)
                 .orElseThrow(() -> new RemediationException("no issued certificate " + certificateId));
     }
 
@@ -145,14 +164,24 @@ public class RemediationService {
             throw new RemediationException("endpoint " + endpointName + " has no deployment target in the inventory");
         }
         IssuedCertificate issued = certificate(certificateId);
-        DeploymentTarget target = new DeploymentTarget(path(files.certificatePath()), path(files.chainPath()),
-                path(files.fullchainPath()), path(files.keyPath()), files.reloadAction());
-        DeploymentResult result = deployer.deploy(new DeploymentRequest(deploymentId, target,
+        DeploymentTarget target = new DeploymentTarget(
+                path(files.certificatePath()),
+                path(files.chainPath()),
+                path(files.fullchainPath()),
+                path(files.keyPath()),
+                files.reloadAction());
+        DeploymentResult result = deployer.deploy(new DeploymentRequest(
+                deploymentId,
+                target,
                 new CertificateMaterial(issued.leafPem(), issued.chainPems()),
                 out -> custody.writePrivateKeyPem(issued.keyId(), out),
                 new ServiceAddress(connectHost(endpoint), endpoint.port())));
-        log.info("Deployed certificate {} to endpoint {} (deployment {}): {}", issued.sha256(), endpointName,
-                deploymentId, result.outcome());
+        log.info(
+                "Deployed certificate {} to endpoint {} (deployment {}): {}",
+                issued.sha256(),
+                endpointName,
+                deploymentId,
+                result.outcome());
         return result;
     }
 
@@ -187,25 +216,31 @@ public class RemediationService {
         }
         var found = certificates.findBySha256(sha256);
         if (found.isEmpty()) {
-            return new ExpectedCertificate(false, null, sha256,
+            return new ExpectedCertificate(
+                    false,
+                    null,
+                    sha256,
                     "the expected certificate was not issued through CertLoop; its files must come from its owner");
         }
         IssuedCertificate issued = found.get();
         Instant now = clock.instant();
         if (issued.notAfter().isBefore(now)) {
-            return new ExpectedCertificate(false, issued.id(), sha256, "the expected certificate expired " + issued.notAfter());
+            return new ExpectedCertificate(
+                    false, issued.id(), sha256, "the expected certificate expired " + issued.notAfter());
         }
         if (issued.notBefore().isAfter(now)) {
-            return new ExpectedCertificate(false, issued.id(), sha256, "the expected certificate is not valid before "
-                    + issued.notBefore());
+            return new ExpectedCertificate(
+                    false, issued.id(), sha256, "the expected certificate is not valid before " + issued.notBefore());
         }
         if (issued.keyId() == null || custody.find(issued.keyId()).isEmpty()) {
-            return new ExpectedCertificate(false, issued.id(), sha256, "the key of the expected certificate is not in custody");
+            return new ExpectedCertificate(
+                    false, issued.id(), sha256, "the key of the expected certificate is not in custody");
         }
         if (endpoint.deployment() == null) {
             return new ExpectedCertificate(false, issued.id(), sha256, "the endpoint has no deployment target");
         }
-        return new ExpectedCertificate(true, issued.id(), sha256, "valid until " + issued.notAfter() + ", key in custody");
+        return new ExpectedCertificate(
+                true, issued.id(), sha256, "valid until " + issued.notAfter() + ", key in custody");
     }
 
     /**
@@ -218,11 +253,20 @@ public class RemediationService {
         ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
         List<String> codes = List.copyOf(codes(report));
         if (!report.reachable()) {
-            return new ChainInspection(false, false, false, null, List.of(), null, "no TLS handshake", codes,
+            return new ChainInspection(
+                    false,
+                    false,
+                    false,
+                    null,
+                    List.of(),
+                    null,
+                    "no TLS handshake",
+                    codes,
                     "no TLS handshake: " + codes);
         }
         List<String> chain = report.chain().stream()
-                .map(c -> c.subject() + " (issued by " + c.issuer() + ", sha256 " + c.sha256() + ")").toList();
+                .map(c -> c.subject() + " (issued by " + c.issuer() + ", sha256 " + c.sha256() + ")")
+                .toList();
         String presented = report.leaf().sha256();
         String heldId = null;
         String heldReason;
@@ -233,7 +277,8 @@ public class RemediationService {
             heldReason = "CertLoop issued the presented certificate but keeps no chain for it";
         } else if (!found.get().notAfter().isAfter(clock.instant())) {
             heldReason = "the presented certificate expired " + found.get().notAfter();
-        } else if (found.get().keyId() == null || custody.find(found.get().keyId()).isEmpty()) {
+        } else if (found.get().keyId() == null
+                || custody.find(found.get().keyId()).isEmpty()) {
             heldReason = "the key of the presented certificate is not in custody";
         } else if (endpoint.deployment() == null) {
             heldReason = "the endpoint has no deployment target";
@@ -241,10 +286,13 @@ public class RemediationService {
             heldId = found.get().id();
             heldReason = "CertLoop issued the presented certificate and holds its chain and key";
         }
-        String summary = "presents " + presented + (report.chainComplete() ? " with a complete chain"
-                : " without the intermediate(s) linking it to a root") + "; findings " + codes;
-        return new ChainInspection(true, report.chainComplete(), report.trusted(), presented, chain, heldId, heldReason,
-                codes, summary);
+        String summary = "presents " + presented
+                + (report.chainComplete()
+                        ? " with a complete chain"
+                        : " without the intermediate(s) linking it to a root")
+                + "; findings " + codes;
+        return new ChainInspection(
+                true, report.chainComplete(), report.trusted(), presented, chain, heldId, heldReason, codes, summary);
     }
 
     /**
@@ -256,25 +304,42 @@ public class RemediationService {
         Endpoint endpoint = inventory.get(endpointName);
         ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
         String presented = report.reachable() ? report.leaf().sha256() : endpoint.expectedSha256();
-        Optional<IssuedCertificate> current = presented == null ? Optional.empty() : certificates.findBySha256(presented);
+        Optional<IssuedCertificate> current =
+                presented == null ? Optional.empty() : certificates.findBySha256(presented);
         if (current.isEmpty() || current.get().keyId() == null) {
             List<String> presenting = new ArrayList<>(List.of(endpointName));
-            inventory.list().stream().filter(e -> !e.name().equals(endpointName) && presented != null
-                    && presented.equals(e.expectedSha256())).forEach(e -> presenting.add(e.name()));
-            return new KeyExposure(null, presented, List.of(), presenting, "the presented certificate was not issued "
-                    + "through CertLoop: its key's other uses are unknown; endpoints expected to present it " + presenting);
+            inventory.list().stream()
+                    .filter(e ->
+                            !e.name().equals(endpointName) && presented != null && presented.equals(e.expectedSha256()))
+                    .forEach(e -> presenting.add(e.name()));
+            return new KeyExposure(
+                    null,
+                    presented,
+                    List.of(),
+                    presenting,
+                    "the presented certificate was not issued "
+                            + "through CertLoop: its key's other uses are unknown; endpoints expected to present it "
+                            + presenting);
         }
         String keyId = current.get().keyId();
         List<IssuedCertificate> forKey = certificates.findByKeyId(keyId);
         Set<String> shas = forKey.stream().map(IssuedCertificate::sha256).collect(Collectors.toSet());
-        List<String> serials = forKey.stream().filter(c -> InternalCaIssuer.PATH.equals(c.issuer()))
-                .map(IssuedCertificate::serial).toList();
+        List<String> serials = forKey.stream()
+                .filter(c -> InternalCaIssuer.PATH.equals(c.issuer()))
+                .map(IssuedCertificate::serial)
+                .toList();
         List<String> endpoints = new ArrayList<>(List.of(endpointName));
-        inventory.list().stream().filter(e -> !e.name().equals(endpointName))
+        inventory.list().stream()
+                .filter(e -> !e.name().equals(endpointName))
                 .filter(e -> e.expectedSha256() != null && shas.contains(e.expectedSha256()))
                 .forEach(e -> endpoints.add(e.name()));
-        return new KeyExposure(keyId, presented, serials, endpoints, "key " + keyId + ": " + forKey.size()
-                + " certificate(s) issued through CertLoop, " + serials.size() + " by its internal CA; endpoints " + endpoints);
+        return new KeyExposure(
+                keyId,
+                presented,
+                serials,
+                endpoints,
+                "key " + keyId + ": " + forKey.size() + " certificate(s) issued through CertLoop, " + serials.size()
+                        + " by its internal CA; endpoints " + endpoints);
     }
 
     /**
@@ -298,8 +363,15 @@ public class RemediationService {
         Endpoint endpoint = inventory.get(endpointName);
         ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
         if (!report.reachable() || report.revocation() == null) {
-            return new RevocationEvidence(report.reachable(), null, "UNKNOWN", "NONE", null, null,
-                    "no TLS handshake: the presented certificate is unknown", "unknown");
+            return new RevocationEvidence(
+                    report.reachable(),
+                    null,
+                    "UNKNOWN",
+                    "NONE",
+                    null,
+                    null,
+                    "no TLS handshake: the presented certificate is unknown",
+                    "unknown");
         }
         var revocation = report.revocation();
         String pointsTo = switch (revocation.status()) {
@@ -307,8 +379,15 @@ public class RemediationService {
             case GOOD -> "not-revoked-at-ca";
             case UNKNOWN -> "unknown";
         };
-        return new RevocationEvidence(true, report.leaf().sha256(), revocation.status().name(), revocation.source(),
-                revocation.url(), revocation.revokedAt(), revocation.detail(), pointsTo);
+        return new RevocationEvidence(
+                true,
+                report.leaf().sha256(),
+                revocation.status().name(),
+                revocation.source(),
+                revocation.url(),
+                revocation.revokedAt(),
+                revocation.detail(),
+                pointsTo);
     }
 
     /** The certificate the endpoint presents against policy, and whether CertLoop's internal CA issued it. */
@@ -320,12 +399,23 @@ public class RemediationService {
             return new MisIssuance(false, null, null, null, codes, "no TLS handshake: " + codes);
         }
         String presented = report.leaf().sha256();
-        String serial = certificates.findBySha256(presented).filter(c -> InternalCaIssuer.PATH.equals(c.issuer()))
-                .map(IssuedCertificate::serial).orElse(null);
-        return new MisIssuance(true, presented, report.leaf().issuer(), serial, codes, "presents " + presented + " ("
-                + report.leaf().subject() + ", issued by " + report.leaf().issuer() + ", names " + report.leaf().sans()
-                + ", " + report.leaf().keyAlgorithm() + " " + report.leaf().keySize() + ", " + report.leaf().signatureAlgorithm()
-                + "); expected names " + endpoint.expectedNames() + "; findings " + codes);
+        String serial = certificates
+                .findBySha256(presented)
+                .filter(c -> InternalCaIssuer.PATH.equals(c.issuer()))
+                .map(IssuedCertificate::serial)
+                .orElse(null);
+        return new MisIssuance(
+                true,
+                presented,
+                report.leaf().issuer(),
+                serial,
+                codes,
+                "presents " + presented + " ("
+                        + report.leaf().subject() + ", issued by "
+                        + report.leaf().issuer() + ", names " + report.leaf().sans()
+                        + ", " + report.leaf().keyAlgorithm() + " "
+                        + report.leaf().keySize() + ", " + report.leaf().signatureAlgorithm()
+                        + "); expected names " + endpoint.expectedNames() + "; findings " + codes);
     }
 
     /** Whether {@link #replace} can rekey and replace this endpoint without a person. */
@@ -365,33 +455,65 @@ public class RemediationService {
         IssuedCertificate issued = issuers.forPath(endpoint.replacementPath().value())
                 .issue(IssueRequest.of(endpoint.name(), endpoint.expectedNames(), endpoint.profile(), idempotencyKey));
         Instant issuedAt = clock.instant();
-        ReplacementEvidence.Issued issuedEvidence = new ReplacementEvidence.Issued(issued.id(), issued.issuer(),
-                issued.sha256(), issued.serial(), String.valueOf(issued.notAfter()), issued.keyId());
+        ReplacementEvidence.Issued issuedEvidence = new ReplacementEvidence.Issued(
+                issued.id(),
+                issued.issuer(),
+                issued.sha256(),
+                issued.serial(),
+                String.valueOf(issued.notAfter()),
+                issued.keyId());
         DeploymentResult deployment = deploy(endpointName, issued.id(), deploymentIdFor(idempotencyKey));
         Instant deployedAt = clock.instant();
         if (!deployment.succeeded()) {
             DeploymentResult rollback = rollback(deployment.deploymentId());
-            return new ReplacementEvidence(endpointName, false, "DEPLOYMENT_" + deployment.outcome(), issuedEvidence,
-                    deployment, rollback, verify(endpointName, issued.sha256()),
-                    Duration.between(start, issuedAt), Duration.between(issuedAt, deployedAt), Duration.ZERO);
+            return new ReplacementEvidence(
+                    endpointName,
+                    false,
+                    "DEPLOYMENT_" + deployment.outcome(),
+                    issuedEvidence,
+                    deployment,
+                    rollback,
+                    verify(endpointName, issued.sha256()),
+                    Duration.between(start, issuedAt),
+                    Duration.between(issuedAt, deployedAt),
+                    Duration.ZERO);
         }
         Verification verification = verifyUntil(endpointName, issued.sha256(), deployedAt.plus(verifyWithin));
         Instant verifiedAt = clock.instant();
         if (!verification.passed()) {
             DeploymentResult rollback = rollback(deployment.deploymentId());
-            return new ReplacementEvidence(endpointName, false, "VERIFICATION_FAILED", issuedEvidence, deployment,
-                    rollback, verification, Duration.between(start, issuedAt), Duration.between(issuedAt, deployedAt),
+            return new ReplacementEvidence(
+                    endpointName,
+                    false,
+                    "VERIFICATION_FAILED",
+                    issuedEvidence,
+                    deployment,
+                    rollback,
+                    verification,
+                    Duration.between(start, issuedAt),
+                    Duration.between(issuedAt, deployedAt),
                     Duration.between(deployedAt, verifiedAt));
         }
         expect(endpointName, issued.sha256());
         try {
             release(deployment.deploymentId());
         } catch (RuntimeException e) {
-            log.warn("Deployment {} is verified but its kept files could not be deleted; delete the *.certloop-prev"
-                    + " files beside the endpoint's files by hand: {}", deployment.deploymentId(), e.getMessage());
+            log.warn(
+                    "Deployment {} is verified but its kept files could not be deleted; delete the *.certloop-prev"
+                            + " files beside the endpoint's files by hand: {}",
+                    deployment.deploymentId(),
+                    e.getMessage());
         }
-        return new ReplacementEvidence(endpointName, true, "VERIFIED", issuedEvidence, deployment, null, verification,
-                Duration.between(start, issuedAt), Duration.between(issuedAt, deployedAt),
+        return new ReplacementEvidence(
+                endpointName,
+                true,
+                "VERIFIED",
+                issuedEvidence,
+                deployment,
+                null,
+                verification,
+                Duration.between(start, issuedAt),
+                Duration.between(issuedAt, deployedAt),
                 Duration.between(deployedAt, verifiedAt));
     }
 
@@ -442,9 +564,12 @@ public class RemediationService {
             if (codes.contains(FindingCodes.INCONSISTENT_BACKENDS)) {
                 failures.add("backends present different certificates");
             }
-            report.addresses().stream().filter(a -> a.leaf() != null && expectedSha256 != null
-                    && !expectedSha256.equalsIgnoreCase(a.leaf().sha256()))
-                    .forEach(a -> failures.add("backend " + a.address() + " presents " + a.leaf().sha256()));
+            report.addresses().stream()
+                    .filter(a -> a.leaf() != null
+                            && expectedSha256 != null
+                            && !expectedSha256.equalsIgnoreCase(a.leaf().sha256()))
+                    .forEach(a -> failures.add(
+                            "backend " + a.address() + " presents " + a.leaf().sha256()));
             if (!report.chainComplete()) {
                 failures.add("the chain sent is incomplete");
             }
@@ -458,21 +583,38 @@ public class RemediationService {
                 failures.add("the presented certificate is revoked");
             }
         }
-        return new Verification(failures.isEmpty(), expectedSha256, presented, report.chainComplete(),
-                report.hostnameMatches(), List.copyOf(codes), failures.stream().distinct().toList(), report.probedAt());
+        return new Verification(
+                failures.isEmpty(),
+                expectedSha256,
+                presented,
+                report.chainComplete(),
+                report.hostnameMatches(),
+                List.copyOf(codes),
+                failures.stream().distinct().toList(),
+                report.probedAt());
     }
 
     private static Set<String> codes(ProbeReport report) {
-        return report.findings().stream().map(Finding::code).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        return report.findings().stream()
+                .map(Finding::code)
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
     }
 
     private static ProbeRequest request(Endpoint endpoint, String expectedSha256) {
-        return new ProbeRequest(endpoint.host(), endpoint.port(), endpoint.serverName(), endpoint.expectedNames(),
-                endpoint.addresses(), expectedSha256, endpoint.tier());
+        return new ProbeRequest(
+                endpoint.host(),
+                endpoint.port(),
+                endpoint.serverName(),
+                endpoint.expectedNames(),
+                endpoint.addresses(),
+                expectedSha256,
+                endpoint.tier());
     }
 
     private static String connectHost(Endpoint endpoint) {
-        return endpoint.addresses().isEmpty() ? endpoint.host() : endpoint.addresses().get(0);
+        return endpoint.addresses().isEmpty()
+                ? endpoint.host()
+                : endpoint.addresses().get(0);
     }
 
     private static Path path(String value) {

@@ -4,9 +4,9 @@ import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.InventoryService;
 import io.certloop.issuance.CaUnavailableException;
 import io.certloop.issuance.IssuanceException;
+import io.certloop.system.InvalidRequestException;
 import io.certloop.system.security.Groups;
 import io.certloop.system.security.RequiresGroup;
-import io.certloop.system.InvalidRequestException;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -15,8 +15,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -33,8 +33,8 @@ class ReplacementController {
     private final InventoryService inventory;
     private final Duration verifyWithin;
 
-    ReplacementController(RemediationService remediation, InventoryService inventory,
-            RemediationProperties properties) {
+    ReplacementController(
+            RemediationService remediation, InventoryService inventory, RemediationProperties properties) {
         this.remediation = remediation;
         this.inventory = inventory;
         this.verifyWithin = properties.verifyWithin();
@@ -42,26 +42,32 @@ class ReplacementController {
 
     @PostMapping("/api/inventory/endpoints/{ref}/replace")
     @RequiresGroup(Groups.OPERATORS)
-    ResponseEntity<ReplacementEvidence> replace(@PathVariable String ref,
-            @RequestBody(required = false) ReplaceJson body) {
+    ResponseEntity<ReplacementEvidence> replace(
+            @PathVariable String ref, @RequestBody(required = false) ReplaceJson body) {
         Endpoint endpoint = inventory.get(ref);
-        String profile = body == null || body.profile() == null ? endpoint.profile() : body.profile().strip();
+        String profile = body == null || body.profile() == null
+                ? endpoint.profile()
+                : body.profile().strip();
         if (EMERGENCY_PROFILE.equals(profile) || EMERGENCY_PROFILE.equals(endpoint.profile())) {
-            throw new InvalidRequestException("profile", "the emergency profile is issued only by the break-glass runbook"
-                    + " (POST /api/incidents/{id}/break-glass, approved by others), never by /replace");
+            throw new InvalidRequestException(
+                    "profile",
+                    "the emergency profile is issued only by the break-glass runbook"
+                            + " (POST /api/incidents/{id}/break-glass, approved by others), never by /replace");
         }
         if (!profile.equals(endpoint.profile())) {
-            throw new InvalidRequestException("profile", "/replace issues from the endpoint's own profile "
-                    + endpoint.profile() + "; change the endpoint to change it");
+            throw new InvalidRequestException(
+                    "profile",
+                    "/replace issues from the endpoint's own profile " + endpoint.profile()
+                            + "; change the endpoint to change it");
         }
         String key = "replace-" + endpoint.name() + "-" + UUID.randomUUID();
         ReplacementEvidence evidence = remediation.replace(endpoint.name(), key, verifyWithin);
-        return ResponseEntity.status(evidence.succeeded() ? HttpStatus.OK : HttpStatus.CONFLICT).body(evidence);
+        return ResponseEntity.status(evidence.succeeded() ? HttpStatus.OK : HttpStatus.CONFLICT)
+                .body(evidence);
     }
 
     /** Optional; {@code profile}, when given, must be the endpoint's own. */
-    record ReplaceJson(String profile) {
-    }
+    record ReplaceJson(String profile) {}
 
     @ExceptionHandler(RemediationException.class)
     @ResponseStatus(HttpStatus.CONFLICT)
@@ -74,8 +80,8 @@ class ReplacementController {
     @ExceptionHandler(CaUnavailableException.class)
     @ResponseStatus(HttpStatus.SERVICE_UNAVAILABLE)
     ProblemDetail caUnavailable(CaUnavailableException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "The certificate authority is unavailable: " + e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE, "The certificate authority is unavailable: " + e.getMessage());
         problem.setTitle("CA unavailable");
         problem.setProperty("failure", "CA_UNAVAILABLE");
         return problem;
@@ -84,8 +90,8 @@ class ReplacementController {
     @ExceptionHandler(IssuanceException.class)
     @ResponseStatus(HttpStatus.UNPROCESSABLE_ENTITY)
     ProblemDetail issuanceFailed(IssuanceException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_ENTITY,
-                "The certificate authority refused the request: " + e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.UNPROCESSABLE_ENTITY, "The certificate authority refused the request: " + e.getMessage());
         problem.setTitle("Issuance refused");
         problem.setProperty("failure", "ISSUANCE_REJECTED");
         return problem;

@@ -20,7 +20,6 @@ public record ReplacementEvidence(
         Duration verificationTime) {
 
     /** The issued certificate, by reference. */
-    public record Issued(String certificateId, String issuer, String sha256, String serial, String notAfter,
-            String keyId) {
-    }
+    public record Issued(
+            String certificateId, String issuer, String sha256, String serial, String notAfter, String keyId) {}
 }

@@ -10,6 +10,12 @@ import java.time.Instant;
  * @param source {@code CRL}, {@code OCSP} or {@code NONE}
  * @param pointsTo a revocation-propagation subcategory, or {@code not-revoked-at-ca} / {@code unknown}
  */
-public record RevocationEvidence(boolean reachable, String presentedSha256, String status, String source, String url,
-        Instant revokedAt, String detail, String pointsTo) {
-}
+public record RevocationEvidence(
+        boolean reachable,
+        String presentedSha256,
+        String status,
+        String source,
+        String url,
+        Instant revokedAt,
+        String detail,
+        String pointsTo) {}

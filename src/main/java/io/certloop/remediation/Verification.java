@@ -10,8 +10,15 @@ import java.util.List;
  *
  * @param failures the checks that did not pass, as sentences; empty when passed
  */
-public record Verification(boolean passed, String expectedSha256, String presentedSha256, boolean chainComplete,
-        boolean hostnameMatches, List<String> findingCodes, List<String> failures, Instant probedAt) {
+public record Verification(
+        boolean passed,
+        String expectedSha256,
+        String presentedSha256,
+        boolean chainComplete,
+        boolean hostnameMatches,
+        List<String> findingCodes,
+        List<String> failures,
+        Instant probedAt) {
 
     public Verification {
         findingCodes = List.copyOf(findingCodes);

@@ -1,8 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.issuance.IssuanceRejectedException;
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.remediation.RemediationService;
@@ -36,11 +36,16 @@ class AcceptAdministratorCertificateDelegate extends RunbookDelegate {
             execution.setVariable(AUTOMATED_DEPLOYMENT, true);
             execution.setVariable(REFUSAL_REASON, null);
             execution.setVariable(ISSUED_AT, now().toString());
-            incidents.record(incidentId(execution), TimelineTypes.CERTIFICATE_ACCEPTED,
+            incidents.record(
+                    incidentId(execution),
+                    TimelineTypes.CERTIFICATE_ACCEPTED,
                     Map.of("sha256", issued.sha256(), "serial", issued.serial()));
         } catch (IssuanceRejectedException e) {
             execution.setVariable(REFUSAL_REASON, e.getMessage());
-            incidents.record(incidentId(execution), TimelineTypes.CERTIFICATE_REFUSED, Map.of("reason", String.valueOf(e.getMessage())));
+            incidents.record(
+                    incidentId(execution),
+                    TimelineTypes.CERTIFICATE_REFUSED,
+                    Map.of("reason", String.valueOf(e.getMessage())));
             throw new BpmnError(RunbookErrors.CERTIFICATE_REFUSED, e.getMessage());
         }
     }

@@ -10,5 +10,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param password its password (from {@code CERTLOOP_ADMIN_PASSWORD}); empty = a random one printed once
  */
 @ConfigurationProperties("certloop.admin")
-record AdminProperties(@DefaultValue("admin") String username, String password) {
-}
+record AdminProperties(@DefaultValue("admin") String username, String password) {}

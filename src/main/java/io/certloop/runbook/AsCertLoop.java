@@ -10,8 +10,7 @@ import org.camunda.bpm.engine.impl.identity.Authentication;
  */
 final class AsCertLoop {
 
-    private AsCertLoop() {
-    }
+    private AsCertLoop() {}
 
     static <T> T call(IdentityService identity, Supplier<T> action) {
         Authentication caller = identity.getCurrentAuthentication();

@@ -1,13 +1,13 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.issuance.IssuanceException;
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.remediation.RemediationService;
-import java.util.Date;
 import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -35,7 +35,8 @@ class BeginIssuanceDelegate extends RunbookDelegate {
         String incidentId = incidentId(execution);
         String key = RunbookRecords.issuanceKeyPrefix(incidentId) + intVariable(execution, ISSUE_ATTEMPTS);
         try {
-            IssuanceSteps.apply(execution, remediation.beginIssuance(records.endpoint(incidentId), key), incidents, now());
+            IssuanceSteps.apply(
+                    execution, remediation.beginIssuance(records.endpoint(incidentId), key), incidents, now());
         } catch (IssuanceException e) {
             throw IssuanceSteps.caFailure(execution, e, incidents);
         }
@@ -45,8 +46,7 @@ class BeginIssuanceDelegate extends RunbookDelegate {
 /** Shared translation of issuance steps into variables, used by begin and poll. */
 final class IssuanceSteps {
 
-    private IssuanceSteps() {
-    }
+    private IssuanceSteps() {}
 
     static void apply(DelegateExecution execution, IssuanceStep step, IncidentLog incidents, Instant now) {
         execution.setVariable(ISSUANCE_REQUEST_ID, step.requestId());
@@ -56,16 +56,27 @@ final class IssuanceSteps {
             execution.setVariable(ISSUED_SHA256, issued.certificate().sha256());
             execution.setVariable(AUTOMATED_DEPLOYMENT, true);
             execution.setVariable(ISSUED_AT, now.toString());
-            incidents.record(RunbookDelegate.incidentId(execution), TimelineTypes.CERTIFICATE_ISSUED, Map.of(
-                    "issuer", issued.certificate().issuer(), "sha256", issued.certificate().sha256(),
-                    "serial", issued.certificate().serial(), "notAfter", String.valueOf(issued.certificate().notAfter())));
+            incidents.record(
+                    RunbookDelegate.incidentId(execution),
+                    TimelineTypes.CERTIFICATE_ISSUED,
+                    Map.of(
+                            "issuer",
+                            issued.certificate().issuer(),
+                            "sha256",
+                            issued.certificate().sha256(),
+                            "serial",
+                            issued.certificate().serial(),
+                            "notAfter",
+                            String.valueOf(issued.certificate().notAfter())));
         } else if (step instanceof IssuanceStep.Pending pending) {
             execution.setVariable(ISSUANCE_PENDING, true);
             execution.setVariable(POLL_AFTER, Date.from(pending.pollAfter()));
             if (pending.awaitingAdministrator()) {
                 execution.setVariable(CSR_PEM, pending.csrPem());
             }
-            incidents.record(RunbookDelegate.incidentId(execution), TimelineTypes.ISSUANCE_PENDING,
+            incidents.record(
+                    RunbookDelegate.incidentId(execution),
+                    TimelineTypes.ISSUANCE_PENDING,
                     Map.of("state", pending.state(), "requestId", pending.requestId()));
         }
     }
@@ -74,7 +85,9 @@ final class IssuanceSteps {
         execution.setVariable(CA_FAILURE_REASON, e.getClass().getSimpleName() + ": " + e.getMessage());
         // a retry after this failure starts a fresh request instead of resuming the failed one
         execution.setVariable(ISSUE_ATTEMPTS, RunbookDelegate.intVariable(execution, ISSUE_ATTEMPTS) + 1);
-        incidents.record(RunbookDelegate.incidentId(execution), TimelineTypes.CA_FAILURE,
+        incidents.record(
+                RunbookDelegate.incidentId(execution),
+                TimelineTypes.CA_FAILURE,
                 Map.of("type", e.getClass().getSimpleName(), "reason", String.valueOf(e.getMessage())));
         return new BpmnError(RunbookErrors.CA_FAILURE, e.getMessage());
     }

@@ -28,6 +28,5 @@ interface BreakGlassLog {
      * @param state       pending (more approvals needed), approved or rejected
      * @param reviewDueAt set once approved: the board's review is due then
      */
-    record Decided(String state, int approvals, int approvalsNeeded, Instant reviewDueAt) {
-    }
+    record Decided(String state, int approvals, int approvalsNeeded, Instant reviewDueAt) {}
 }

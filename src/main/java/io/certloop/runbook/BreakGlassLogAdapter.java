@@ -20,7 +20,8 @@ class BreakGlassLogAdapter implements BreakGlassLog {
     @Override
     public Decided decide(String processInstanceId, String approver, boolean approve, String comment) {
         BreakGlassService.Decision decision = breakGlass.decide(id(processInstanceId), approver, approve, comment);
-        return new Decided(decision.state().value(), decision.approvals(), decision.approvalsNeeded(), decision.reviewDueAt());
+        return new Decided(
+                decision.state().value(), decision.approvals(), decision.approvalsNeeded(), decision.reviewDueAt());
     }
 
     @Override
@@ -39,7 +40,10 @@ class BreakGlassLogAdapter implements BreakGlassLog {
     }
 
     private String id(String processInstanceId) {
-        return breakGlass.findByProcessInstance(processInstanceId).map(BreakGlassRecord::id)
-                .orElseThrow(() -> new NotFoundException("no break-glass record for process instance " + processInstanceId));
+        return breakGlass
+                .findByProcessInstance(processInstanceId)
+                .map(BreakGlassRecord::id)
+                .orElseThrow(
+                        () -> new NotFoundException("no break-glass record for process instance " + processInstanceId));
     }
 }

@@ -32,7 +32,8 @@ class CamundaAuthenticator implements Authenticator, CurrentUser {
             return Optional.empty();
         }
         Set<String> groups = identityService.createGroupQuery().groupMember(userId).list().stream()
-                .map(Group::getId).collect(Collectors.toSet());
+                .map(Group::getId)
+                .collect(Collectors.toSet());
         return Optional.of(new Caller(userId, groups));
     }
 
@@ -44,8 +45,11 @@ class CamundaAuthenticator implements Authenticator, CurrentUser {
     @Override
     public Optional<String> userId() {
         org.camunda.bpm.engine.impl.identity.Authentication current = identityService.getCurrentAuthentication();
-        return current == null || current.getUserId() == null || current.getUserId().isBlank()
-                ? Optional.empty() : Optional.of(current.getUserId());
+        return current == null
+                        || current.getUserId() == null
+                        || current.getUserId().isBlank()
+                ? Optional.empty()
+                : Optional.of(current.getUserId());
     }
 
     @Override

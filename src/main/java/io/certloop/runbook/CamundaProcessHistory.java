@@ -26,17 +26,32 @@ class CamundaProcessHistory implements ProcessHistory {
             return List.of();
         }
         Map<String, String> completedBy = new HashMap<>();
-        history.createUserOperationLogQuery().processInstanceId(processInstanceId)
-                .operationType(UserOperationLogEntry.OPERATION_TYPE_COMPLETE).list()
+        history.createUserOperationLogQuery()
+                .processInstanceId(processInstanceId)
+                .operationType(UserOperationLogEntry.OPERATION_TYPE_COMPLETE)
+                .list()
                 .forEach(op -> {
                     if (op.getTaskId() != null && op.getUserId() != null) {
                         completedBy.put(op.getTaskId(), op.getUserId());
                     }
                 });
-        return history.createHistoricActivityInstanceQuery().processInstanceId(processInstanceId)
-                .orderByHistoricActivityInstanceStartTime().asc().orderPartiallyByOccurrence().asc().list().stream()
-                .map(a -> new Activity(a.getActivityId(), a.getActivityName(), a.getActivityType(), instant(a.getStartTime()),
-                        instant(a.getEndTime()), a.getAssignee(), a.getTaskId() == null ? null : completedBy.get(a.getTaskId())))
+        return history
+                .createHistoricActivityInstanceQuery()
+                .processInstanceId(processInstanceId)
+                .orderByHistoricActivityInstanceStartTime()
+                .asc()
+                .orderPartiallyByOccurrence()
+                .asc()
+                .list()
+                .stream()
+                .map(a -> new Activity(
+                        a.getActivityId(),
+                        a.getActivityName(),
+                        a.getActivityType(),
+                        instant(a.getStartTime()),
+                        instant(a.getEndTime()),
+                        a.getAssignee(),
+                        a.getTaskId() == null ? null : completedBy.get(a.getTaskId())))
                 .toList();
     }
 

@@ -1,8 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.ExpectedCertificate;
 import io.certloop.remediation.RemediationService;
 import java.util.Map;
@@ -31,8 +31,15 @@ class CheckExpectedCertificateDelegate extends RunbookDelegate {
         execution.setVariable(ISSUED_SHA256, expected.sha256());
         execution.setVariable(AUTOMATED_DEPLOYMENT, expected.deployable());
         execution.setVariable(VERIFICATION_SUMMARY, expected.reason());
-        incidents.record(incidentId(execution), TimelineTypes.EXPECTED_CERTIFICATE_CHECKED, Map.of(
-                "deployable", expected.deployable(), "sha256", String.valueOf(expected.sha256()),
-                "reason", expected.reason()));
+        incidents.record(
+                incidentId(execution),
+                TimelineTypes.EXPECTED_CERTIFICATE_CHECKED,
+                Map.of(
+                        "deployable",
+                        expected.deployable(),
+                        "sha256",
+                        String.valueOf(expected.sha256()),
+                        "reason",
+                        expected.reason()));
     }
 }

@@ -9,8 +9,15 @@ import org.springframework.stereotype.Component;
 @Component("closeIncidentDelegate")
 class CloseIncidentDelegate extends RunbookDelegate {
 
-    private static final String[] REVIEW_FIELDS = {"rootCause", "detectionGap", "timeSpent", "pattern",
-        "operatingModelChange", "notCertificateCause", "reviewNotes"};
+    private static final String[] REVIEW_FIELDS = {
+        "rootCause",
+        "detectionGap",
+        "timeSpent",
+        "pattern",
+        "operatingModelChange",
+        "notCertificateCause",
+        "reviewNotes"
+    };
 
     private final IncidentLog incidents;
 

@@ -1,8 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.Confirmation;
 import io.certloop.remediation.RemediationService;
 import java.util.Map;
@@ -28,13 +28,19 @@ class ConfirmCauseDelegate extends RunbookDelegate {
         Confirmation confirmation = remediation.confirm(records.endpoint(incidentId(execution)));
         execution.setVariable(EXPIRY_CONFIRMED, confirmation.expiryConfirmed());
         execution.setVariable(PRESENTED_SHA256, confirmation.presentedSha256());
-        execution.setVariable(PRESENTED_NOT_AFTER, confirmation.presentedNotAfter() == null ? null
-                : confirmation.presentedNotAfter().toString());
+        execution.setVariable(
+                PRESENTED_NOT_AFTER,
+                confirmation.presentedNotAfter() == null
+                        ? null
+                        : confirmation.presentedNotAfter().toString());
         execution.setVariable(PROBE_SUMMARY, confirmation.summary());
         execution.setVariable(PROBE_FINDINGS, String.join(",", confirmation.findingCodes()));
-        incidents.record(incidentId(execution), TimelineTypes.CAUSE_CONFIRMED, Map.of(
-                "expiryConfirmed", confirmation.expiryConfirmed(),
-                "summary", confirmation.summary(),
-                "findings", confirmation.findingCodes()));
+        incidents.record(
+                incidentId(execution),
+                TimelineTypes.CAUSE_CONFIRMED,
+                Map.of(
+                        "expiryConfirmed", confirmation.expiryConfirmed(),
+                        "summary", confirmation.summary(),
+                        "findings", confirmation.findingCodes()));
     }
 }

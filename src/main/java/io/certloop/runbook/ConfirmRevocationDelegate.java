@@ -1,9 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
-
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.RemediationService;
 import io.certloop.remediation.RevocationEvidence;
 import java.util.HashMap;
@@ -26,8 +25,10 @@ class ConfirmRevocationDelegate extends RunbookDelegate {
     @Override
     void run(DelegateExecution execution) {
         RevocationEvidence evidence = remediation.revocationStatus(endpoint(execution));
-        String text = evidence.status() + " from " + evidence.source() + (evidence.url() == null ? "" : " " + evidence.url())
-                + (evidence.revokedAt() == null ? "" : ", revoked at " + evidence.revokedAt()) + ": " + evidence.detail();
+        String text =
+                evidence.status() + " from " + evidence.source() + (evidence.url() == null ? "" : " " + evidence.url())
+                        + (evidence.revokedAt() == null ? "" : ", revoked at " + evidence.revokedAt()) + ": "
+                        + evidence.detail();
         execution.setVariable(REVOCATION_EVIDENCE, text);
         execution.setVariable(EVIDENCE_POINTS_TO, evidence.pointsTo());
         execution.setVariable(PRESENTED_SHA256, evidence.presentedSha256());

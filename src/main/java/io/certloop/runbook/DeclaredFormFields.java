@@ -53,13 +53,15 @@ class DeclaredFormFields extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
-        configuration.setCustomPostCommandInterceptorsTxRequired(with(configuration.getCustomPostCommandInterceptorsTxRequired()));
-        configuration.setCustomPostCommandInterceptorsTxRequiresNew(with(configuration.getCustomPostCommandInterceptorsTxRequiresNew()));
+        configuration.setCustomPostCommandInterceptorsTxRequired(
+                with(configuration.getCustomPostCommandInterceptorsTxRequired()));
+        configuration.setCustomPostCommandInterceptorsTxRequiresNew(
+                with(configuration.getCustomPostCommandInterceptorsTxRequiresNew()));
     }
 
     private static java.util.List<CommandInterceptor> with(java.util.List<CommandInterceptor> existing) {
-        java.util.List<CommandInterceptor> interceptors = existing == null ? new java.util.ArrayList<>()
-                : new java.util.ArrayList<>(existing);
+        java.util.List<CommandInterceptor> interceptors =
+                existing == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(existing);
         interceptors.add(new Guard());
         return interceptors;
     }
@@ -104,7 +106,8 @@ class DeclaredFormFields extends AbstractProcessEnginePlugin {
                 return; // the command itself answers "no such task"
             }
             // who may not work the task hears that first (403), not which fields its form has
-            for (CommandChecker checker : context.getProcessEngineConfiguration().getCommandCheckers()) {
+            for (CommandChecker checker :
+                    context.getProcessEngineConfiguration().getCommandCheckers()) {
                 checker.checkTaskWork(task);
             }
             Set<String> allowed = context.runWithoutAuthorization(() -> editableFields(taskId, context));
@@ -115,7 +118,9 @@ class DeclaredFormFields extends AbstractProcessEnginePlugin {
                         + String.join(", ", undeclared) + "; a task is completed with its form's fields only: "
                         + (allowed.isEmpty() ? "none" : String.join(", ", new TreeSet<>(allowed)));
                 // the REST API answers 400 to each of these on the route that raises it
-                throw resolving ? new BadUserRequestException(message) : new FormFieldValidationException(undeclared, message);
+                throw resolving
+                        ? new BadUserRequestException(message)
+                        : new FormFieldValidationException(undeclared, message);
             }
         }
     }

@@ -1,9 +1,9 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.deployment.DeploymentResult;
+import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.RemediationService;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,13 +41,14 @@ class DeployCertificateDelegate extends RunbookDelegate {
             // break-glass deploys beside the incident's runbook with its own certificate (not yet read from a record)
             result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
         } else {
-            RunbookRecords.CertificateOfRecord certificate = records.certificate(incidentId(execution), null,
-                    string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256));
+            RunbookRecords.CertificateOfRecord certificate = records.certificate(
+                    incidentId(execution), null, string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256));
             if (certificate.certificateId() == null) {
                 throw new IllegalStateException("incident " + incidentId(execution) + " has no certificate issued"
                         + " through CertLoop to deploy (" + certificate.source() + ")");
             }
-            result = remediation.deploy(records.endpoint(incidentId(execution)), certificate.certificateId(), deploymentId);
+            result = remediation.deploy(
+                    records.endpoint(incidentId(execution)), certificate.certificateId(), deploymentId);
         }
         execution.setVariable(DEPLOY_ATTEMPTS, attempt);
         execution.setVariable(VERIFY_ATTEMPTS, 0);
@@ -55,12 +56,15 @@ class DeployCertificateDelegate extends RunbookDelegate {
         execution.setVariable(DEPLOYMENT_SUCCEEDED, result.succeeded());
         execution.setVariable(DEPLOYMENT_OUTCOME, result.outcome().name());
         execution.setVariable(DEPLOYED_AT, now().toString());
-        execution.setVariable(RELOAD_EXIT_CODE, result.reload() == null ? null : result.reload().exitCode());
+        execution.setVariable(
+                RELOAD_EXIT_CODE,
+                result.reload() == null ? null : result.reload().exitCode());
         Map<String, Object> detail = new HashMap<>();
         detail.put("deploymentId", result.deploymentId());
         detail.put("attempt", attempt);
         detail.put("outcome", result.outcome().name());
-        detail.put("files", result.files().stream().map(f -> f.path().toString()).toList());
+        detail.put(
+                "files", result.files().stream().map(f -> f.path().toString()).toList());
         if (result.reload() != null) {
             detail.put("reloadAction", result.reload().action());
             detail.put("reloadExitCode", result.reload().exitCode());

@@ -39,12 +39,16 @@ public class DmnSeverityPolicy implements SeverityPolicy {
                 .putValue("subcategory", subcategory)
                 .putValue("tier", tier)
                 .putValue("environment", environment);
-        DmnDecisionTableResult result = AsCertLoop.call(identity,
-                () -> decisions.evaluateDecisionTableByKey(DECISION_KEY).variables(inputs).evaluate());
+        DmnDecisionTableResult result = AsCertLoop.call(
+                identity,
+                () -> decisions
+                        .evaluateDecisionTableByKey(DECISION_KEY)
+                        .variables(inputs)
+                        .evaluate());
         DmnDecisionRuleResult row = result.getFirstResult();
         if (row == null) {
-            throw new IllegalStateException("decision " + DECISION_KEY + " has no rule for " + inputs
-                    + "; its last row must catch everything");
+            throw new IllegalStateException(
+                    "decision " + DECISION_KEY + " has no rule for " + inputs + "; its last row must catch everything");
         }
         return new Severity(
                 required(row, "severity"),

@@ -4,8 +4,8 @@ import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT
 
 import io.certloop.system.security.Groups;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,36 +33,52 @@ import org.camunda.bpm.engine.authorization.TaskPermissions;
 final class EngineAuthorizations {
 
     /** One grant: the group, the resource and its id ({@code *} = every one), the permissions. */
-    record Grant(String group, Resource resource, String resourceId, Set<Permission> permissions) {
-    }
+    record Grant(String group, Resource resource, String resourceId, Set<Permission> permissions) {}
 
     /** Groups that open Cockpit (read process instances, their tasks and history). */
-    static final List<String> COCKPIT = List.of(Groups.OPERATORS, Groups.INCIDENT_COMMANDERS, Groups.PKI_BOARD,
-            Groups.AUDITORS);
+    static final List<String> COCKPIT =
+            List.of(Groups.OPERATORS, Groups.INCIDENT_COMMANDERS, Groups.PKI_BOARD, Groups.AUDITORS);
 
     /** What only an administrator may do, per resource; taken from every other grant of a CertLoop group. */
     static final Map<Resource, List<Permission>> ADMIN_ONLY = Map.of(
-            Resources.PROCESS_INSTANCE, List.of(ProcessInstancePermissions.CREATE, ProcessInstancePermissions.UPDATE,
-                    ProcessInstancePermissions.DELETE, ProcessInstancePermissions.SUSPEND,
-                    ProcessInstancePermissions.UPDATE_VARIABLE),
-            Resources.PROCESS_DEFINITION, List.of(ProcessDefinitionPermissions.UPDATE, ProcessDefinitionPermissions.DELETE,
-                    ProcessDefinitionPermissions.CREATE_INSTANCE, ProcessDefinitionPermissions.UPDATE_INSTANCE,
-                    ProcessDefinitionPermissions.DELETE_INSTANCE, ProcessDefinitionPermissions.UPDATE_TASK,
-                    ProcessDefinitionPermissions.TASK_WORK, ProcessDefinitionPermissions.TASK_ASSIGN,
-                    ProcessDefinitionPermissions.MIGRATE_INSTANCE, ProcessDefinitionPermissions.SUSPEND,
-                    ProcessDefinitionPermissions.SUSPEND_INSTANCE, ProcessDefinitionPermissions.UPDATE_INSTANCE_VARIABLE,
-                    ProcessDefinitionPermissions.UPDATE_TASK_VARIABLE, ProcessDefinitionPermissions.DELETE_HISTORY,
-                    ProcessDefinitionPermissions.UPDATE_HISTORY),
-            Resources.TASK, List.of(TaskPermissions.CREATE, TaskPermissions.UPDATE, TaskPermissions.DELETE,
-                    TaskPermissions.TASK_ASSIGN, TaskPermissions.UPDATE_VARIABLE),
+            Resources.PROCESS_INSTANCE,
+                    List.of(
+                            ProcessInstancePermissions.CREATE,
+                            ProcessInstancePermissions.UPDATE,
+                            ProcessInstancePermissions.DELETE,
+                            ProcessInstancePermissions.SUSPEND,
+                            ProcessInstancePermissions.UPDATE_VARIABLE),
+            Resources.PROCESS_DEFINITION,
+                    List.of(
+                            ProcessDefinitionPermissions.UPDATE,
+                            ProcessDefinitionPermissions.DELETE,
+                            ProcessDefinitionPermissions.CREATE_INSTANCE,
+                            ProcessDefinitionPermissions.UPDATE_INSTANCE,
+                            ProcessDefinitionPermissions.DELETE_INSTANCE,
+                            ProcessDefinitionPermissions.UPDATE_TASK,
+                            ProcessDefinitionPermissions.TASK_WORK,
+                            ProcessDefinitionPermissions.TASK_ASSIGN,
+                            ProcessDefinitionPermissions.MIGRATE_INSTANCE,
+                            ProcessDefinitionPermissions.SUSPEND,
+                            ProcessDefinitionPermissions.SUSPEND_INSTANCE,
+                            ProcessDefinitionPermissions.UPDATE_INSTANCE_VARIABLE,
+                            ProcessDefinitionPermissions.UPDATE_TASK_VARIABLE,
+                            ProcessDefinitionPermissions.DELETE_HISTORY,
+                            ProcessDefinitionPermissions.UPDATE_HISTORY),
+            Resources.TASK,
+                    List.of(
+                            TaskPermissions.CREATE,
+                            TaskPermissions.UPDATE,
+                            TaskPermissions.DELETE,
+                            TaskPermissions.TASK_ASSIGN,
+                            TaskPermissions.UPDATE_VARIABLE),
             Resources.DEPLOYMENT, List.of(Permissions.CREATE, Permissions.DELETE),
             Resources.DECISION_DEFINITION, List.of(Permissions.CREATE_INSTANCE, Permissions.UPDATE),
             Resources.AUTHORIZATION, List.of(Permissions.CREATE, Permissions.UPDATE, Permissions.DELETE),
             Resources.GROUP, List.of(Permissions.CREATE, Permissions.UPDATE, Permissions.DELETE),
             Resources.GROUP_MEMBERSHIP, List.of(Permissions.CREATE, Permissions.DELETE));
 
-    private EngineAuthorizations() {
-    }
+    private EngineAuthorizations() {}
 
     /** Every grant; a group absent here ({@code alert-senders}) has none. */
     static List<Grant> grants() {
@@ -71,7 +87,12 @@ final class EngineAuthorizations {
         for (String group : Groups.CERTLOOP) {
             add(merged, group, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
             add(merged, group, Resources.FILTER, all, Permissions.READ);
-            add(merged, group, Resources.PROCESS_DEFINITION, all, ProcessDefinitionPermissions.READ,
+            add(
+                    merged,
+                    group,
+                    Resources.PROCESS_DEFINITION,
+                    all,
+                    ProcessDefinitionPermissions.READ,
                     ProcessDefinitionPermissions.READ_HISTORY);
             add(merged, group, Resources.DECISION_DEFINITION, all, Permissions.READ);
             add(merged, group, Resources.DECISION_REQUIREMENTS_DEFINITION, all, Permissions.READ);
@@ -80,7 +101,12 @@ final class EngineAuthorizations {
         for (String group : COCKPIT) {
             add(merged, group, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
             add(merged, group, Resources.PROCESS_INSTANCE, all, ProcessInstancePermissions.READ);
-            add(merged, group, Resources.PROCESS_DEFINITION, all, ProcessDefinitionPermissions.READ_INSTANCE,
+            add(
+                    merged,
+                    group,
+                    Resources.PROCESS_DEFINITION,
+                    all,
+                    ProcessDefinitionPermissions.READ_INSTANCE,
                     ProcessDefinitionPermissions.READ_TASK);
             add(merged, group, Resources.TASK, all, TaskPermissions.READ);
             add(merged, group, Resources.DECISION_DEFINITION, all, Permissions.READ_HISTORY);
@@ -90,8 +116,8 @@ final class EngineAuthorizations {
         return List.copyOf(merged.values());
     }
 
-    private static void add(Map<String, Grant> merged, String group, Resource resource, String resourceId,
-            Permission... permissions) {
+    private static void add(
+            Map<String, Grant> merged, String group, Resource resource, String resourceId, Permission... permissions) {
         String key = group + "|" + resource.resourceType() + "|" + resourceId;
         Grant existing = merged.get(key);
         Set<Permission> all = new LinkedHashSet<>(existing == null ? Set.of() : existing.permissions());
@@ -106,11 +132,14 @@ final class EngineAuthorizations {
         }
         List<String> managed = new ArrayList<>(Groups.CERTLOOP);
         managed.add(Groups.ALERT_SENDERS);
-        List<Authorization> earlier = new ArrayList<>(authorizations.createAuthorizationQuery()
-                .groupIdIn(managed.toArray(String[]::new)).list());
+        List<Authorization> earlier = new ArrayList<>(authorizations
+                .createAuthorizationQuery()
+                .groupIdIn(managed.toArray(String[]::new))
+                .list());
         // assignees' own task authorizations from before TASK_WORK
         authorizations.createAuthorizationQuery().resourceType(Resources.TASK).list().stream()
-                .filter(a -> a.getUserId() != null).forEach(earlier::add);
+                .filter(a -> a.getUserId() != null)
+                .forEach(earlier::add);
         for (Authorization existing : earlier) {
             if (existing.getAuthorizationType() == AUTH_TYPE_GRANT && withoutAdminOnly(existing)) {
                 authorizations.saveAuthorization(existing);
@@ -125,7 +154,8 @@ final class EngineAuthorizations {
         Resource resource = resourceOf(authorization.getResourceType());
         List<Permission> adminOnly = resource == null ? List.of() : ADMIN_ONLY.getOrDefault(resource, List.of());
         boolean changed = false;
-        if (resource == Resources.TASK && authorization.isPermissionGranted(TaskPermissions.UPDATE)
+        if (resource == Resources.TASK
+                && authorization.isPermissionGranted(TaskPermissions.UPDATE)
                 && !authorization.isEveryPermissionGranted()) {
             // a candidate's task authorization from before TASK_WORK: keep the work, drop the update
             authorization.addPermission(TaskPermissions.TASK_WORK);
@@ -153,11 +183,20 @@ final class EngineAuthorizations {
         return null;
     }
 
-    private static void set(AuthorizationService authorizations, String group, Resource resource, String resourceId,
+    private static void set(
+            AuthorizationService authorizations,
+            String group,
+            Resource resource,
+            String resourceId,
             Collection<Permission> permissions) {
-        Authorization existing = authorizations.createAuthorizationQuery()
-                .groupIdIn(group).resourceType(resource).resourceId(resourceId).singleResult();
-        Authorization authorization = existing != null ? existing : authorizations.createNewAuthorization(AUTH_TYPE_GRANT);
+        Authorization existing = authorizations
+                .createAuthorizationQuery()
+                .groupIdIn(group)
+                .resourceType(resource)
+                .resourceId(resourceId)
+                .singleResult();
+        Authorization authorization =
+                existing != null ? existing : authorizations.createNewAuthorization(AUTH_TYPE_GRANT);
         authorization.setGroupId(group);
         authorization.setResource(resource);
         authorization.setResourceId(resourceId);

@@ -38,12 +38,18 @@ class EngineRestRefusals {
 
     /** The refusal inside a wrapped exception, as a response; null when there is none. */
     static Response refusal(Throwable thrown) {
-        for (Throwable cause = thrown.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            Response.Status status = cause instanceof AuthorizationException ? Response.Status.FORBIDDEN
+        for (Throwable cause = thrown.getCause();
+                cause != null && cause != cause.getCause();
+                cause = cause.getCause()) {
+            Response.Status status = cause instanceof AuthorizationException
+                    ? Response.Status.FORBIDDEN
                     : cause instanceof FormFieldValidationException ? Response.Status.BAD_REQUEST : null;
             if (status != null) {
                 ExceptionDto body = ExceptionDto.fromException(cause);
-                return Response.status(status).entity(body).type(MediaType.APPLICATION_JSON_TYPE).build();
+                return Response.status(status)
+                        .entity(body)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .build();
             }
         }
         return null;

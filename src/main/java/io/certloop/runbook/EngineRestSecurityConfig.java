@@ -28,7 +28,8 @@ class EngineRestSecurityConfig {
 
     @Bean
     FilterRegistrationBean<PeopleOnlyFilter> peopleOnlyFilter(IdentityService identity) {
-        FilterRegistrationBean<PeopleOnlyFilter> registration = new FilterRegistrationBean<>(new PeopleOnlyFilter(identity));
+        FilterRegistrationBean<PeopleOnlyFilter> registration =
+                new FilterRegistrationBean<>(new PeopleOnlyFilter(identity));
         registration.setName("certloopPeopleOnly");
         registration.addUrlPatterns("/engine-rest/*", "/camunda/api/*");
         registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);

@@ -16,7 +16,8 @@ class ExceptionLogAdapter implements ExceptionLog {
     }
 
     @Override
-    public Decided decide(String exceptionId, String decidedBy, boolean approve, String comment, String approvedExpiresAt) {
+    public Decided decide(
+            String exceptionId, String decidedBy, boolean approve, String comment, String approvedExpiresAt) {
         ExceptionRecord decided = exceptions.decide(exceptionId, decidedBy, approve, comment, approvedExpiresAt);
         return new Decided(decided.state().value(), decided.expiresAt());
     }

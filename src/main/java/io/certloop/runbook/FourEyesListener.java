@@ -29,8 +29,11 @@ class FourEyesListener implements TaskListener {
 
     @Override
     public void notify(DelegateTask task) {
-        String requester = requesters.requesterOf(task.getProcessInstanceId()).orElseThrow(() -> refuse(task,
-                "four eyes: no record says who requested this; the decision cannot be checked and is refused"));
+        String requester = requesters
+                .requesterOf(task.getProcessInstanceId())
+                .orElseThrow(() -> refuse(
+                        task,
+                        "four eyes: no record says who requested this; the decision cannot be checked and is refused"));
         String event = task.getEventName();
         if (EVENTNAME_ASSIGNMENT.equals(event)) {
             if (requester.equals(task.getAssignee())) {
@@ -44,21 +47,29 @@ class FourEyesListener implements TaskListener {
                 throw refuse(task, "four eyes: a decision needs an authenticated user");
             }
             if (requester.equals(decider) || requester.equals(task.getAssignee())) {
-                throw refuse(task, "four eyes: " + requester + " requested this and cannot decide it;"
-                        + " another authorised person must");
+                throw refuse(
+                        task,
+                        "four eyes: " + requester + " requested this and cannot decide it;"
+                                + " another authorised person must");
             }
         }
     }
 
     /** The user completing the task, as the engine authenticated them. */
     static String decider(DelegateTask task) {
-        Authentication authentication = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
+        Authentication authentication =
+                task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
         return authentication == null ? null : authentication.getUserId();
     }
 
     private static AuthorizationException refuse(DelegateTask task, String message) {
-        log.warn("Refused {} of task {} ({}) in process instance {}: {}", task.getEventName(), task.getId(),
-                task.getTaskDefinitionKey(), task.getProcessInstanceId(), message);
+        log.warn(
+                "Refused {} of task {} ({}) in process instance {}: {}",
+                task.getEventName(),
+                task.getId(),
+                task.getTaskDefinitionKey(),
+                task.getProcessInstanceId(),
+                message);
         return new AuthorizationException(message);
     }
 }

@@ -16,15 +16,15 @@ import io.certloop.remediation.RemediationService;
 import java.util.HashMap;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.camunda.bpm.engine.OptimisticLockingException;
 import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
-import org.springframework.stereotype.Component;
 
 /**
  * Starts the governance runbooks in the transaction that stored their request: {@code exception-review} for each
@@ -51,8 +51,13 @@ class GovernanceLauncher {
     private final IssuanceProperties issuance;
     private final RemediationService remediation;
 
-    GovernanceLauncher(RuntimeService runtime, IdentityService identity, ExceptionService exceptions,
-            BreakGlassService breakGlass, InventoryService inventory, IssuanceProperties issuance,
+    GovernanceLauncher(
+            RuntimeService runtime,
+            IdentityService identity,
+            ExceptionService exceptions,
+            BreakGlassService breakGlass,
+            InventoryService inventory,
+            IssuanceProperties issuance,
             RemediationService remediation) {
         this.remediation = remediation;
         this.runtime = runtime;
@@ -75,11 +80,16 @@ class GovernanceLauncher {
         variables.put(REQUESTER, exception.requestedBy());
         variables.put(REQUESTED_EXPIRES_AT, exception.requestedExpiresAt().toString());
         variables.put(PREVIOUS_DECISIONS, requested.previousDecisions());
-        ProcessInstance instance = AsCertLoop.call(identity,
-                () -> runtime.startProcessInstanceByKey(EXCEPTION_REVIEW, exception.id(), variables));
+        ProcessInstance instance = AsCertLoop.call(
+                identity, () -> runtime.startProcessInstanceByKey(EXCEPTION_REVIEW, exception.id(), variables));
         exceptions.attachProcess(exception.id(), instance.getId());
-        log.info("Exception {} ({} on {}): started {} as process instance {}", exception.id(), exception.findingCode(),
-                exception.endpoint(), EXCEPTION_REVIEW, instance.getId());
+        log.info(
+                "Exception {} ({} on {}): started {} as process instance {}",
+                exception.id(),
+                exception.findingCode(),
+                exception.endpoint(),
+                EXCEPTION_REVIEW,
+                instance.getId());
     }
 
     /**
@@ -91,15 +101,21 @@ class GovernanceLauncher {
     void exceptionRevoked(ExceptionRevoked revoked) {
         for (int attempt = 1; ; attempt++) {
             try {
-                AsCertLoop.call(identity, () -> runtime.createMessageCorrelation(EXCEPTION_REVOKED_MESSAGE)
-                        .processInstanceBusinessKey(revoked.exception().id())
-                        .setVariable(REVOKED_BY, revoked.revokedBy())
-                        .correlateAllWithResult());
+                AsCertLoop.call(
+                        identity,
+                        () -> runtime.createMessageCorrelation(EXCEPTION_REVOKED_MESSAGE)
+                                .processInstanceBusinessKey(revoked.exception().id())
+                                .setVariable(REVOKED_BY, revoked.revokedBy())
+                                .correlateAllWithResult());
                 return;
             } catch (OptimisticLockingException e) {
                 if (attempt == 5) {
-                    log.error("Exception {} is revoked, but its review process could not be told after {} attempts; "
-                            + "it ends at its expiry timer instead", revoked.exception().id(), attempt, e);
+                    log.error(
+                            "Exception {} is revoked, but its review process could not be told after {} attempts; "
+                                    + "it ends at its expiry timer instead",
+                            revoked.exception().id(),
+                            attempt,
+                            e);
                     return;
                 }
                 try {
@@ -128,19 +144,28 @@ class GovernanceLauncher {
         variables.put(APPROVALS, 0);
         String path = remediation.issuancePath(endpoint.name(), EMERGENCY_PROFILE);
         variables.put(REPLACEMENT_PATH, path);
-        variables.put(WHAT_WILL_BE_ISSUED, "A certificate from the emergency profile (valid " + emergency.validity()
-                + ", " + emergency.keyType() + ", only for " + (emergency.allowedDomains().isEmpty() ? "any domain"
-                : String.join(", ", emergency.allowedDomains())) + ") for " + String.join(", ", endpoint.expectedNames())
-                + " through " + path + ", deployed to " + endpoint.name()
-                + " and verified live; replaced by a standard certificate before half its validity has passed.");
+        variables.put(
+                WHAT_WILL_BE_ISSUED,
+                "A certificate from the emergency profile (valid " + emergency.validity()
+                        + ", " + emergency.keyType() + ", only for "
+                        + (emergency.allowedDomains().isEmpty()
+                                ? "any domain"
+                                : String.join(", ", emergency.allowedDomains()))
+                        + ") for " + String.join(", ", endpoint.expectedNames())
+                        + " through " + path + ", deployed to " + endpoint.name()
+                        + " and verified live; replaced by a standard certificate before half its validity has passed.");
         variables.put(DEPLOYMENT_KEY, request.id() + "-emergency");
         variables.put(ISSUE_ATTEMPTS, 0);
         variables.put(DEPLOY_ATTEMPTS, 0);
         variables.put(VERIFY_ATTEMPTS, 0);
-        ProcessInstance instance = AsCertLoop.call(identity,
-                () -> runtime.startProcessInstanceByKey(BREAK_GLASS, request.incidentId(), variables));
+        ProcessInstance instance = AsCertLoop.call(
+                identity, () -> runtime.startProcessInstanceByKey(BREAK_GLASS, request.incidentId(), variables));
         breakGlass.attachProcess(request.id(), instance.getId());
-        log.info("Break-glass {} on incident {}: started {} as process instance {}", request.id(), request.incidentId(),
-                BREAK_GLASS, instance.getId());
+        log.info(
+                "Break-glass {} on incident {}: started {} as process instance {}",
+                request.id(),
+                request.incidentId(),
+                BREAK_GLASS,
+                instance.getId());
     }
 }

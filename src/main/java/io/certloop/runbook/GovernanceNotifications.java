@@ -23,6 +23,12 @@ interface GovernanceNotifications {
      * @param reference the exception id or the incident id the message is about (the outbox is keyed by it)
      * @return the mail addresses it went to
      */
-    List<String> send(String reference, String endpoint, String requester, Audience audience, String kind,
-            String subject, String body);
+    List<String> send(
+            String reference,
+            String endpoint,
+            String requester,
+            Audience audience,
+            String kind,
+            String subject,
+            String body);
 }

@@ -32,14 +32,21 @@ class GovernanceNotificationsAdapter implements GovernanceNotifications {
     }
 
     @Override
-    public List<String> send(String reference, String endpoint, String requester, Audience audience, String kind,
-            String subject, String body) {
+    public List<String> send(
+            String reference,
+            String endpoint,
+            String requester,
+            Audience audience,
+            String kind,
+            String subject,
+            String body) {
         Set<String> recipients = new LinkedHashSet<>();
         if (requester != null) {
             User user = identity.createUserQuery().userId(requester).singleResult();
             add(recipients, user == null ? null : user.getEmail());
         }
-        Endpoint target = endpoint == null ? null : inventory.findByName(endpoint).orElse(null);
+        Endpoint target =
+                endpoint == null ? null : inventory.findByName(endpoint).orElse(null);
         if (target != null && audience != Audience.REQUESTER && audience != Audience.BOARD_AND_EXECUTIVES) {
             add(recipients, email(target.serviceOwner()));
             if (audience != Audience.SERVICE_OWNER) {
@@ -47,7 +54,10 @@ class GovernanceNotificationsAdapter implements GovernanceNotifications {
             }
         }
         if (audience == Audience.OWNERS_AND_BOARD || audience == Audience.BOARD_AND_EXECUTIVES) {
-            identity.createUserQuery().memberOfGroup(Groups.PKI_BOARD).list().forEach(u -> add(recipients, u.getEmail()));
+            identity.createUserQuery()
+                    .memberOfGroup(Groups.PKI_BOARD)
+                    .list()
+                    .forEach(u -> add(recipients, u.getEmail()));
         }
         List<String> to = new ArrayList<>(recipients);
         notifier.notify(new Notification(reference, kind, to, subject, body));

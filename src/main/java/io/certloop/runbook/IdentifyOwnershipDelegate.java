@@ -1,8 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.InventoryService;
 import io.certloop.inventory.Owner;
@@ -28,7 +28,8 @@ class IdentifyOwnershipDelegate extends RunbookDelegate {
         Endpoint endpoint = inventory.get(endpointOfRecord(execution, incidents));
         Owner service = endpoint.serviceOwner();
         Owner certificate = endpoint.certificateOwner();
-        boolean known = service != null && service.email() != null && certificate != null && certificate.email() != null;
+        boolean known =
+                service != null && service.email() != null && certificate != null && certificate.email() != null;
         execution.setVariable(OWNERS_KNOWN, known);
         execution.setVariable(SERVICE_OWNER_TEAM, service == null ? null : service.team());
         execution.setVariable(SERVICE_OWNER_EMAIL, service == null ? null : service.email());
@@ -38,7 +39,9 @@ class IdentifyOwnershipDelegate extends RunbookDelegate {
         Map<String, Object> detail = new HashMap<>();
         detail.put("ownersKnown", known);
         detail.put("serviceOwner", service == null ? "unknown" : service.team() + " <" + service.email() + ">");
-        detail.put("certificateOwner", certificate == null ? "unknown" : certificate.team() + " <" + certificate.email() + ">");
+        detail.put(
+                "certificateOwner",
+                certificate == null ? "unknown" : certificate.team() + " <" + certificate.email() + ">");
         detail.put("replacementPath", endpoint.replacementPath().value());
         incidents.record(incidentId(execution), TimelineTypes.OWNERSHIP_IDENTIFIED, detail);
     }

@@ -37,8 +37,8 @@ class IdentityBootstrap {
     private final String adminUser;
     private final String adminPassword;
 
-    IdentityBootstrap(IdentityService identityService, AuthorizationService authorizationService,
-            AdminProperties admin) {
+    IdentityBootstrap(
+            IdentityService identityService, AuthorizationService authorizationService, AdminProperties admin) {
         this.identityService = identityService;
         this.authorizationService = authorizationService;
         this.adminUser = admin.username();
@@ -77,8 +77,10 @@ class IdentityBootstrap {
         identityService.createMembership(adminUser, Groups.ADMIN);
         identityService.createMembership(adminUser, Groups.OPERATORS);
         if (generated) {
-            log.warn("Created administrator '{}' with generated password: {} (shown once; set CERTLOOP_ADMIN_PASSWORD to choose one)",
-                    adminUser, password);
+            log.warn(
+                    "Created administrator '{}' with generated password: {} (shown once; set CERTLOOP_ADMIN_PASSWORD to choose one)",
+                    adminUser,
+                    password);
         } else {
             log.info("Created administrator '{}' with the password from CERTLOOP_ADMIN_PASSWORD", adminUser);
         }

@@ -1,8 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import io.certloop.incident.Incident;
 import io.certloop.incident.IncidentService;
+import io.certloop.incident.TimelineTypes;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 

@@ -1,9 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
-
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.MisIssuance;
 import io.certloop.remediation.RemediationService;
 import java.util.HashMap;
@@ -27,7 +26,8 @@ class InspectMisIssuanceDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         MisIssuance misIssuance = remediation.misIssuance(endpoint(execution));
         execution.setVariable(PRESENTED_SHA256, misIssuance.presentedSha256());
-        execution.setVariable(MIS_ISSUED_SERIAL, misIssuance.internalSerial() == null ? "" : misIssuance.internalSerial());
+        execution.setVariable(
+                MIS_ISSUED_SERIAL, misIssuance.internalSerial() == null ? "" : misIssuance.internalSerial());
         execution.setVariable(PROBE_SUMMARY, misIssuance.summary());
         execution.setVariable(PROBE_FINDINGS, String.join(",", misIssuance.findingCodes()));
         Map<String, Object> detail = new HashMap<>();

@@ -35,30 +35,34 @@ class NotifyExceptionDelegate extends RunbookDelegate {
         String endpoint = endpoint(execution);
         String finding = string(execution, FINDING_CODE);
         String what = finding + " on " + endpoint;
-        String subject = "[" + id + "] " + switch (kind) {
-            case APPROVED -> "Exception approved: " + what + " until " + string(execution, EXPIRES_AT);
-            case REJECTED -> "Exception rejected: " + what;
-            case REMINDER -> "Exception expires " + string(execution, EXPIRES_AT) + ": " + what;
-            case EXPIRED -> "Exception expired: " + what + " opens incidents again";
-            case REVOKED -> "Exception revoked: " + what + " opens incidents again";
-            default -> throw new IllegalArgumentException("unknown exception notification kind " + kind);
-        };
+        String subject = "[" + id + "] "
+                + switch (kind) {
+                    case APPROVED -> "Exception approved: " + what + " until " + string(execution, EXPIRES_AT);
+                    case REJECTED -> "Exception rejected: " + what;
+                    case REMINDER -> "Exception expires " + string(execution, EXPIRES_AT) + ": " + what;
+                    case EXPIRED -> "Exception expired: " + what + " opens incidents again";
+                    case REVOKED -> "Exception revoked: " + what + " opens incidents again";
+                    default -> throw new IllegalArgumentException("unknown exception notification kind " + kind);
+                };
         String body = "Exception " + id + " for finding " + finding + " on endpoint " + endpoint + "\n"
                 + "Requested by: " + string(execution, REQUESTER) + "\n"
                 + "Reason: " + string(execution, REASON) + "\n"
                 + "Compensating controls: " + string(execution, COMPENSATING_CONTROLS) + "\n"
-                + (execution.getVariable(DECISION_COMMENT) == null ? ""
+                + (execution.getVariable(DECISION_COMMENT) == null
+                        ? ""
                         : "Board's comment: " + string(execution, DECISION_COMMENT) + "\n")
-                + (REMINDER.equals(kind) ? "To keep it, request a new exception (it shows this decision to the board),"
-                        + " or fix the finding before it expires.\n" : "");
+                + (REMINDER.equals(kind)
+                        ? "To keep it, request a new exception (it shows this decision to the board),"
+                                + " or fix the finding before it expires.\n"
+                        : "");
         GovernanceNotifications.Audience audience = switch (kind) {
             case REJECTED -> GovernanceNotifications.Audience.REQUESTER;
             case REMINDER -> GovernanceNotifications.Audience.SERVICE_OWNER;
             case APPROVED -> GovernanceNotifications.Audience.OWNERS;
             default -> GovernanceNotifications.Audience.OWNERS_AND_BOARD;
         };
-        List<String> recipients = notifications.send(id, endpoint, string(execution, REQUESTER), audience, kind,
-                subject, body);
+        List<String> recipients =
+                notifications.send(id, endpoint, string(execution, REQUESTER), audience, kind, subject, body);
         if (REMINDER.equals(kind)) {
             exceptions.reminded(id, recipients);
         }

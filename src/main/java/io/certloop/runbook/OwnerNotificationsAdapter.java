@@ -31,7 +31,10 @@ class OwnerNotificationsAdapter implements OwnerNotifications {
     @Override
     public void pageIncidentCommanders(String incidentId, String kind, String subject, String body) {
         List<String> commanders = identity.createUserQuery().memberOfGroup(Groups.INCIDENT_COMMANDERS).list().stream()
-                .map(User::getEmail).filter(email -> email != null && !email.isBlank()).distinct().toList();
+                .map(User::getEmail)
+                .filter(email -> email != null && !email.isBlank())
+                .distinct()
+                .toList();
         notifier.notify(new Notification(incidentId, kind, commanders, "[page] " + subject, body));
     }
 

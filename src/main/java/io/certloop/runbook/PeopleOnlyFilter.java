@@ -38,7 +38,8 @@ class PeopleOnlyFilter extends OncePerRequestFilter {
     }
 
     static boolean isPerson(Collection<String> groups) {
-        return groups != null && (groups.contains(Groups.ADMIN) || Groups.CERTLOOP.stream().anyMatch(groups::contains));
+        return groups != null
+                && (groups.contains(Groups.ADMIN) || Groups.CERTLOOP.stream().anyMatch(groups::contains));
     }
 
     @Override
@@ -49,23 +50,34 @@ class PeopleOnlyFilter extends OncePerRequestFilter {
             // runs after Camunda's authentication filter, which set the caller
             Authentication caller = identity.getCurrentAuthentication();
             if (caller != null && !isPerson(caller.getGroupIds())) {
-                refuse(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden",
+                refuse(
+                        response,
+                        HttpServletResponse.SC_FORBIDDEN,
+                        "Forbidden",
                         "The engine API needs membership in one of CertLoop's groups");
                 return;
             }
         } else if (WEBAPP_LOGIN.matcher(path).matches() && "POST".equals(request.getMethod())) {
             String user = request.getParameter("username");
             String password = request.getParameter("password");
-            if (user != null && password != null && identity.createUserQuery().userId(user).count() > 0
+            if (user != null
+                    && password != null
+                    && identity.createUserQuery().userId(user).count() > 0
                     && !isPerson(groupsOf(user))) {
                 // the password is checked (and throttled) as for anyone; only then is the login refused as forbidden
                 boolean known = identity.checkPassword(user, password);
-                refuse(response, known ? HttpServletResponse.SC_FORBIDDEN : HttpServletResponse.SC_UNAUTHORIZED,
-                        known ? "Forbidden" : "Unauthorized", "Login failed");
+                refuse(
+                        response,
+                        known ? HttpServletResponse.SC_FORBIDDEN : HttpServletResponse.SC_UNAUTHORIZED,
+                        known ? "Forbidden" : "Unauthorized",
+                        "Login failed");
                 return;
             }
         } else if (!sessionIsPeopleOnly(request.getSession(false))) {
-            refuse(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden",
+            refuse(
+                    response,
+                    HttpServletResponse.SC_FORBIDDEN,
+                    "Forbidden",
                     "The webapps need membership in one of CertLoop's groups");
             return;
         }
@@ -89,7 +101,8 @@ class PeopleOnlyFilter extends OncePerRequestFilter {
         return users.stream().allMatch(user -> isPerson(user.getGroupIds()));
     }
 
-    private static void refuse(HttpServletResponse response, int status, String type, String message) throws IOException {
+    private static void refuse(HttpServletResponse response, int status, String type, String message)
+            throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.getWriter().write("{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}");

@@ -22,8 +22,12 @@ class PollIssuanceDelegate extends RunbookDelegate {
     @Override
     void run(DelegateExecution execution) {
         try {
-            IssuanceSteps.apply(execution, remediation.pollIssuance(string(execution, REPLACEMENT_PATH),
-                    string(execution, ISSUANCE_REQUEST_ID)), incidents, now());
+            IssuanceSteps.apply(
+                    execution,
+                    remediation.pollIssuance(
+                            string(execution, REPLACEMENT_PATH), string(execution, ISSUANCE_REQUEST_ID)),
+                    incidents,
+                    now());
         } catch (IssuanceException e) {
             throw IssuanceSteps.caFailure(execution, e, incidents);
         }

@@ -36,12 +36,16 @@ class RecordBreakGlassDecisionListener implements TaskListener {
     public void notify(DelegateTask task) {
         Object decision = task.getVariable(BREAK_GLASS_DECISION);
         if (!APPROVE.equals(decision) && !REJECT.equals(decision)) {
-            throw new FormFieldValidationException(BREAK_GLASS_DECISION, BREAK_GLASS_DECISION + ": must be approve or reject");
+            throw new FormFieldValidationException(
+                    BREAK_GLASS_DECISION, BREAK_GLASS_DECISION + ": must be approve or reject");
         }
         Object comment = task.getVariable(DECISION_COMMENT);
         BreakGlassLog.Decided decided;
         try {
-            decided = breakGlass.decide(task.getProcessInstanceId(), FourEyesListener.decider(task), APPROVE.equals(decision),
+            decided = breakGlass.decide(
+                    task.getProcessInstanceId(),
+                    FourEyesListener.decider(task),
+                    APPROVE.equals(decision),
                     comment == null ? null : comment.toString());
         } catch (ForbiddenException e) {
             throw new AuthorizationException(e.getMessage());

@@ -1,9 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
-
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.remediation.RemediationService;
 import java.time.Duration;
@@ -28,7 +27,8 @@ class RecordBreakGlassReplacementDelegate extends RunbookDelegate {
     private final BreakGlassLog breakGlass;
     private final IncidentLog incidents;
 
-    RecordBreakGlassReplacementDelegate(RemediationService remediation, BreakGlassLog breakGlass, IncidentLog incidents) {
+    RecordBreakGlassReplacementDelegate(
+            RemediationService remediation, BreakGlassLog breakGlass, IncidentLog incidents) {
         this.remediation = remediation;
         this.breakGlass = breakGlass;
         this.incidents = incidents;
@@ -36,7 +36,8 @@ class RecordBreakGlassReplacementDelegate extends RunbookDelegate {
 
     /** Two fifths into the certificate's validity: well before half of it has passed. */
     static Instant standardReplacementAt(Instant notBefore, Instant notAfter) {
-        return notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(5));
+        return notBefore.plus(
+                Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(5));
     }
 
     @Override
@@ -50,8 +51,10 @@ class RecordBreakGlassReplacementDelegate extends RunbookDelegate {
         }
         if (EMERGENCY.equals(string(execution, REPLACEMENT_KIND))) {
             breakGlass.emergencyVerified(execution.getProcessInstanceId(), sha256, certificate.notAfter());
-            incidents.resolved(incidentId(execution), "break-glass: the emergency certificate " + sha256
-                    + " is verified live (valid until " + certificate.notAfter() + ")");
+            incidents.resolved(
+                    incidentId(execution),
+                    "break-glass: the emergency certificate " + sha256 + " is verified live (valid until "
+                            + certificate.notAfter() + ")");
             Instant replaceAt = standardReplacementAt(certificate.notBefore(), certificate.notAfter());
             Instant now = now();
             execution.setVariable(STANDARD_REPLACEMENT_AT, Date.from(replaceAt.isBefore(now) ? now : replaceAt));
@@ -63,9 +66,16 @@ class RecordBreakGlassReplacementDelegate extends RunbookDelegate {
             execution.setVariable(DEPLOYMENT_ID, null);
         } else {
             breakGlass.standardVerified(execution.getProcessInstanceId(), sha256);
-            incidents.record(incidentId(execution), TimelineTypes.BREAK_GLASS_EMERGENCY_CERTIFICATE_REPLACED, Map.of(
-                    "emergencySha256", String.valueOf(execution.getVariable(EMERGENCY_SHA256)), "standardSha256", sha256,
-                    "notAfter", String.valueOf(certificate.notAfter())));
+            incidents.record(
+                    incidentId(execution),
+                    TimelineTypes.BREAK_GLASS_EMERGENCY_CERTIFICATE_REPLACED,
+                    Map.of(
+                            "emergencySha256",
+                            String.valueOf(execution.getVariable(EMERGENCY_SHA256)),
+                            "standardSha256",
+                            sha256,
+                            "notAfter",
+                            String.valueOf(certificate.notAfter())));
         }
     }
 }

@@ -2,11 +2,11 @@ package io.certloop.runbook;
 
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.governance.ExceptionProperties;
 import io.certloop.system.ConflictException;
 import io.certloop.system.FieldError;
 import io.certloop.system.ForbiddenException;
 import io.certloop.system.InvalidRequestException;
-import io.certloop.governance.ExceptionProperties;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
@@ -43,14 +43,18 @@ class RecordExceptionDecisionListener implements TaskListener {
     public void notify(DelegateTask task) {
         Object decision = task.getVariable(EXCEPTION_DECISION);
         if (!APPROVE.equals(decision) && !REJECT.equals(decision)) {
-            throw new FormFieldValidationException(EXCEPTION_DECISION, EXCEPTION_DECISION + ": must be approve or reject");
+            throw new FormFieldValidationException(
+                    EXCEPTION_DECISION, EXCEPTION_DECISION + ": must be approve or reject");
         }
         Object comment = task.getVariable(DECISION_COMMENT);
         Object shortened = task.getVariable(APPROVED_EXPIRES_AT);
         ExceptionLog.Decided decided;
         try {
-            decided = exceptions.decide(task.getExecution().getProcessBusinessKey(), FourEyesListener.decider(task),
-                    APPROVE.equals(decision), comment == null ? null : comment.toString(),
+            decided = exceptions.decide(
+                    task.getExecution().getProcessBusinessKey(),
+                    FourEyesListener.decider(task),
+                    APPROVE.equals(decision),
+                    comment == null ? null : comment.toString(),
                     shortened == null ? null : shortened.toString());
         } catch (ForbiddenException e) {
             throw new AuthorizationException(e.getMessage());

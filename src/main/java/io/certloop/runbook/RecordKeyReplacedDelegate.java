@@ -23,11 +23,13 @@ class RecordKeyReplacedDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         boolean keyCompromise = Taxonomy.KEY_COMPROMISE.equals(string(execution, CATEGORY));
         String replaced = keyCompromise || string(execution, REPLACEMENT_ORDER) == null
-                ? string(execution, AFFECTED_ENDPOINTS) : string(execution, REPLACEMENT_ORDER);
+                ? string(execution, AFFECTED_ENDPOINTS)
+                : string(execution, REPLACEMENT_ORDER);
         String byHand = string(execution, ENDPOINTS_NEEDING_HANDS);
-        String summary = (keyCompromise ? "revoked (keyCompromise): [" + string(execution, COMPROMISED_SERIALS) + "]; " : "")
-                + "replaced: [" + replaced + "]" + (byHand == null || byHand.isEmpty() ? ", each verified live"
-                        : "; by hand: [" + byHand + "]");
+        String summary =
+                (keyCompromise ? "revoked (keyCompromise): [" + string(execution, COMPROMISED_SERIALS) + "]; " : "")
+                        + "replaced: [" + replaced + "]"
+                        + (byHand == null || byHand.isEmpty() ? ", each verified live" : "; by hand: [" + byHand + "]");
         execution.setVariable(RESOLUTION_REASON, summary);
         incidents.resolved(incidentId(execution), summary);
     }

@@ -1,8 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.inventory.InventoryService;
 import io.certloop.inventory.Owner;
 import java.util.HashMap;
@@ -25,12 +25,15 @@ class RecordOwnerDelegate extends RunbookDelegate {
     @Override
     void run(DelegateExecution execution) {
         Owner service = owner(string(execution, SERVICE_OWNER_TEAM), string(execution, SERVICE_OWNER_EMAIL));
-        Owner certificate = owner(string(execution, CERTIFICATE_OWNER_TEAM), string(execution, CERTIFICATE_OWNER_EMAIL));
+        Owner certificate =
+                owner(string(execution, CERTIFICATE_OWNER_TEAM), string(execution, CERTIFICATE_OWNER_EMAIL));
         inventory.recordOwners(endpointOfRecord(execution, incidents), service, certificate);
         execution.setVariable(OWNERS_KNOWN, true);
         Map<String, Object> detail = new HashMap<>();
         detail.put("serviceOwner", service == null ? "unchanged" : service.team() + " <" + service.email() + ">");
-        detail.put("certificateOwner", certificate == null ? "unchanged" : certificate.team() + " <" + certificate.email() + ">");
+        detail.put(
+                "certificateOwner",
+                certificate == null ? "unchanged" : certificate.team() + " <" + certificate.email() + ">");
         incidents.record(incidentId(execution), TimelineTypes.OWNER_RECORDED, detail);
     }
 

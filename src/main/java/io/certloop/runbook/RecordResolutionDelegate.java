@@ -1,8 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.RemediationService;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,18 +31,33 @@ class RecordResolutionDelegate extends RunbookDelegate {
     @Override
     void run(DelegateExecution execution) {
         String incidentId = incidentId(execution);
-        String sha256 = records.certificate(incidentId, string(execution, DECLARED_SHA256),
-                string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256)).sha256();
+        String sha256 = records.certificate(
+                        incidentId,
+                        string(execution, DECLARED_SHA256),
+                        string(execution, CERTIFICATE_ID),
+                        string(execution, ISSUED_SHA256))
+                .sha256();
         remediation.expect(records.endpoint(incidentId), sha256);
         String verifiedAt = now().toString();
         execution.setVariable(VERIFIED_AT, verifiedAt);
-        execution.setVariable(TIME_SPENT, timeSpent(string(execution, OPENED_AT), string(execution, ISSUED_AT),
-                string(execution, DEPLOYED_AT), verifiedAt));
+        execution.setVariable(
+                TIME_SPENT,
+                timeSpent(
+                        string(execution, OPENED_AT),
+                        string(execution, ISSUED_AT),
+                        string(execution, DEPLOYED_AT),
+                        verifiedAt));
         String deploymentId = (String) execution.getVariable(DEPLOYMENT_ID);
         if (deploymentId != null) {
             List<Path> deleted = remediation.release(deploymentId);
-            incidents.record(incidentId(execution), TimelineTypes.DEPLOYMENT_RELEASED, Map.of("deploymentId", deploymentId,
-                    "keptFilesDeleted", deleted.stream().map(Path::toString).toList()));
+            incidents.record(
+                    incidentId(execution),
+                    TimelineTypes.DEPLOYMENT_RELEASED,
+                    Map.of(
+                            "deploymentId",
+                            deploymentId,
+                            "keptFilesDeleted",
+                            deleted.stream().map(Path::toString).toList()));
         }
         incidents.resolved(incidentId(execution), "live endpoint verified presenting " + sha256);
     }
@@ -53,7 +68,9 @@ class RecordResolutionDelegate extends RunbookDelegate {
         text.append("issuance ").append(between(openedAt, issuedAt));
         text.append(", deployment ").append(between(issuedAt, deployedAt));
         text.append(", verification ").append(between(deployedAt != null ? deployedAt : issuedAt, verifiedAt));
-        text.append(", alert to verified ").append(between(openedAt, verifiedAt)).append('.');
+        text.append(", alert to verified ")
+                .append(between(openedAt, verifiedAt))
+                .append('.');
         return text.toString();
     }
 
@@ -61,7 +78,8 @@ class RecordResolutionDelegate extends RunbookDelegate {
         if (from == null || to == null) {
             return "n/a";
         }
-        java.time.Duration duration = java.time.Duration.between(java.time.Instant.parse(from), java.time.Instant.parse(to));
+        java.time.Duration duration =
+                java.time.Duration.between(java.time.Instant.parse(from), java.time.Instant.parse(to));
         return duration.toMillis() < 10_000 ? duration.toMillis() + " ms" : duration.toSeconds() + " s";
     }
 }

@@ -18,8 +18,10 @@ class RecordTaskOutcomeListener implements TaskListener {
     public void notify(DelegateTask task) {
         // The completion itself (who, and the form values) is on the timeline through the audit plugin's
         // listener on every user task; this one only tells the runbook who it was.
-        Authentication authentication = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
-        String by = authentication != null && authentication.getUserId() != null ? authentication.getUserId()
+        Authentication authentication =
+                task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
+        String by = authentication != null && authentication.getUserId() != null
+                ? authentication.getUserId()
                 : task.getAssignee();
         task.setVariable(RESOLVED_BY, by);
     }

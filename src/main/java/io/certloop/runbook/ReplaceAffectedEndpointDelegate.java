@@ -1,9 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
-
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.RemediationService;
 import io.certloop.remediation.ReplacementEvidence;
 import java.util.ArrayList;
@@ -48,8 +47,12 @@ class ReplaceAffectedEndpointDelegate extends RunbookDelegate {
         ReplacementEvidence evidence = remediation.replace(target, incidentId(execution) + ":replace:" + target);
         detail.put("replaced", evidence.succeeded());
         detail.put("outcome", evidence.outcome());
-        detail.put("issuedSha256", evidence.issued() == null ? null : evidence.issued().sha256());
-        detail.put("verification", evidence.verification() == null ? null : evidence.verification().summary());
+        detail.put(
+                "issuedSha256",
+                evidence.issued() == null ? null : evidence.issued().sha256());
+        detail.put(
+                "verification",
+                evidence.verification() == null ? null : evidence.verification().summary());
         if (!evidence.succeeded()) {
             needsHands(execution, target);
         }

@@ -1,9 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
-
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.RemediationService;
 import io.certloop.remediation.Verification;
 import java.util.Map;
@@ -35,14 +34,26 @@ class RequireLiveVerificationListener implements TaskListener {
     public void notify(DelegateTask task) {
         String incidentId = task.getExecution().getProcessBusinessKey();
         String endpoint = records.endpoint(incidentId);
-        RunbookRecords.CertificateOfRecord expected = records.certificate(incidentId, null,
-                (String) task.getVariable(CERTIFICATE_ID), (String) task.getVariable(ISSUED_SHA256));
+        RunbookRecords.CertificateOfRecord expected = records.certificate(
+                incidentId, null, (String) task.getVariable(CERTIFICATE_ID), (String) task.getVariable(ISSUED_SHA256));
         Verification verification = remediation.verify(endpoint, expected.sha256());
-        incidents.record(incidentId, TimelineTypes.INVESTIGATION_VERIFIED, Map.of("passed", verification.passed(),
-                "endpoint", endpoint, "expectedSha256", String.valueOf(expected.sha256()),
-                "expectedFrom", expected.source(), "summary", verification.summary()));
+        incidents.record(
+                incidentId,
+                TimelineTypes.INVESTIGATION_VERIFIED,
+                Map.of(
+                        "passed",
+                        verification.passed(),
+                        "endpoint",
+                        endpoint,
+                        "expectedSha256",
+                        String.valueOf(expected.sha256()),
+                        "expectedFrom",
+                        expected.source(),
+                        "summary",
+                        verification.summary()));
         if (!verification.passed()) {
-            throw new FormFieldValidationException("verification",
+            throw new FormFieldValidationException(
+                    "verification",
                     "The live endpoint does not present the expected certificate yet: " + verification.summary());
         }
         task.setVariable(VERIFIED, true);

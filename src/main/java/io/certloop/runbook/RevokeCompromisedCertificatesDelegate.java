@@ -1,9 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
-
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.issuance.RevocationReason;
 import io.certloop.remediation.RemediationService;
 import java.util.List;
@@ -34,7 +33,9 @@ class RevokeCompromisedCertificatesDelegate extends RunbookDelegate {
         List<String> serials = lists.split(string(execution, COMPROMISED_SERIALS));
         remediation.revokeInternal(serials, RevocationReason.KEY_COMPROMISE);
         execution.setVariable(REVOKED_AT, now().toString());
-        incidents.record(incidentId(execution), TimelineTypes.CERTIFICATES_REVOKED, Map.of("serials", serials,
-                "reason", "keyCompromise", "by", "internal CA"));
+        incidents.record(
+                incidentId(execution),
+                TimelineTypes.CERTIFICATES_REVOKED,
+                Map.of("serials", serials, "reason", "keyCompromise", "by", "internal CA"));
     }
 }

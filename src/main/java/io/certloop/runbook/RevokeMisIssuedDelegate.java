@@ -1,9 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
-
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.issuance.RevocationReason;
 import io.certloop.remediation.RemediationService;
 import java.util.List;
@@ -30,12 +29,18 @@ class RevokeMisIssuedDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         String serial = string(execution, MIS_ISSUED_SERIAL);
         if (serial == null || serial.isEmpty()) {
-            incidents.record(incidentId(execution), TimelineTypes.MIS_ISSUED_NOT_REVOKED, Map.of("reason",
-                    "another CA issued it: ask that CA to revoke " + string(execution, PRESENTED_SHA256)));
+            incidents.record(
+                    incidentId(execution),
+                    TimelineTypes.MIS_ISSUED_NOT_REVOKED,
+                    Map.of(
+                            "reason",
+                            "another CA issued it: ask that CA to revoke " + string(execution, PRESENTED_SHA256)));
             return;
         }
         remediation.revokeInternal(List.of(serial), RevocationReason.SUPERSEDED);
-        incidents.record(incidentId(execution), TimelineTypes.CERTIFICATES_REVOKED, Map.of("serials", List.of(serial),
-                "reason", "superseded", "by", "internal CA"));
+        incidents.record(
+                incidentId(execution),
+                TimelineTypes.CERTIFICATES_REVOKED,
+                Map.of("serials", List.of(serial), "reason", "superseded", "by", "internal CA"));
     }
 }

@@ -1,10 +1,10 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.deployment.DeploymentException;
 import io.certloop.deployment.DeploymentResult;
+import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.RemediationService;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +56,14 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
     private void rollBack(DelegateExecution execution, String deploymentId) {
         try {
             DeploymentResult result = remediation.rollback(deploymentId);
-            incidents.record(incidentId(execution), TimelineTypes.DEPLOYMENT_ROLLED_BACK, Map.of("deploymentId", deploymentId,
-                    "outcome", result.outcome().name()));
+            incidents.record(
+                    incidentId(execution),
+                    TimelineTypes.DEPLOYMENT_ROLLED_BACK,
+                    Map.of(
+                            "deploymentId",
+                            deploymentId,
+                            "outcome",
+                            result.outcome().name()));
         } catch (DeploymentException.NotFound e) {
             // that attempt failed before it wrote anything: nothing to restore
         }

@@ -8,6 +8,5 @@ final class RunbookErrors {
     /** The certificate an administrator submitted does not fit the request. */
     static final String CERTIFICATE_REFUSED = "CERTIFICATE_REFUSED";
 
-    private RunbookErrors() {
-    }
+    private RunbookErrors() {}
 }

@@ -51,8 +51,12 @@ class RunbookLauncher {
     private final TransactionTemplate transaction;
     private final Clock clock;
 
-    RunbookLauncher(RuntimeService runtime, IdentityService identity, IncidentService incidents,
-            PlatformTransactionManager transactions, Clock clock) {
+    RunbookLauncher(
+            RuntimeService runtime,
+            IdentityService identity,
+            IncidentService incidents,
+            PlatformTransactionManager transactions,
+            Clock clock) {
         this.runtime = runtime;
         this.identity = identity;
         this.incidents = incidents;
@@ -78,10 +82,19 @@ class RunbookLauncher {
             try {
                 transaction.executeWithoutResult(status -> {
                     if (incidents.find(incident.id()).map(Incident::isOpen).orElse(false) && !running(incident)) {
-                        incidents.record(incident.id(), TimelineTypes.RUNBOOK_RESTARTED, Map.of("previousProcessInstanceId",
-                                String.valueOf(incident.processInstanceId()), "detail",
-                                "the incident was open without a running runbook"));
-                        start(incident.id(), incident.endpoint(), incident.category(), incident.subcategory(),
+                        incidents.record(
+                                incident.id(),
+                                TimelineTypes.RUNBOOK_RESTARTED,
+                                Map.of(
+                                        "previousProcessInstanceId",
+                                        String.valueOf(incident.processInstanceId()),
+                                        "detail",
+                                        "the incident was open without a running runbook"));
+                        start(
+                                incident.id(),
+                                incident.endpoint(),
+                                incident.category(),
+                                incident.subcategory(),
                                 incident.severity());
                     }
                 });
@@ -92,8 +105,12 @@ class RunbookLauncher {
     }
 
     private boolean running(Incident incident) {
-        return AsCertLoop.call(identity, () -> runtime.createProcessInstanceQuery()
-                .processInstanceBusinessKey(incident.id()).count() > 0);
+        return AsCertLoop.call(
+                identity,
+                () -> runtime.createProcessInstanceQuery()
+                                .processInstanceBusinessKey(incident.id())
+                                .count()
+                        > 0);
     }
 
     private void start(String incidentId, String endpoint, String category, String subcategory, Severity severity) {
@@ -111,25 +128,36 @@ class RunbookLauncher {
         variables.put(UPDATE_CADENCE, severity.updateCadence().toString());
         variables.put(PAGE_INCIDENT_COMMANDER, severity.pageIncidentCommander());
         if (severity.notifyExecutivesWithin() != null) {
-            variables.put(NOTIFY_EXECUTIVES_WITHIN, severity.notifyExecutivesWithin().toString());
+            variables.put(
+                    NOTIFY_EXECUTIVES_WITHIN, severity.notifyExecutivesWithin().toString());
         }
         variables.put(OPENED_AT, clock.instant().toString());
         variables.put(ISSUE_ATTEMPTS, 0);
         variables.put(DEPLOY_ATTEMPTS, 0);
         variables.put(VERIFY_ATTEMPTS, 0);
-        ProcessInstance instance = AsCertLoop.call(identity,
-                () -> runtime.startProcessInstanceByKey(processKey, incidentId, variables));
+        ProcessInstance instance =
+                AsCertLoop.call(identity, () -> runtime.startProcessInstanceByKey(processKey, incidentId, variables));
         incidents.attachProcess(incidentId, instance.getId());
-        log.info("Incident {} ({}/{}) on {}: started runbook {} as process instance {}", incidentId, category,
-                subcategory, endpoint, processKey, instance.getId());
+        log.info(
+                "Incident {} ({}/{}) on {}: started runbook {} as process instance {}",
+                incidentId,
+                category,
+                subcategory,
+                endpoint,
+                processKey,
+                instance.getId());
     }
 
     /** An alert for a target outside the inventory: never probed; an operator triages. */
     @EventListener
     void unknownTarget(UnknownTargetAlerted alert) {
         String businessKey = "TRIAGE-" + alert.target();
-        boolean alreadyOpen = runtime.createProcessInstanceQuery().processDefinitionKey("triage-unknown-target")
-                .processInstanceBusinessKey(businessKey).active().count() > 0;
+        boolean alreadyOpen = runtime.createProcessInstanceQuery()
+                        .processDefinitionKey("triage-unknown-target")
+                        .processInstanceBusinessKey(businessKey)
+                        .active()
+                        .count()
+                > 0;
         if (alreadyOpen) {
             return;
         }
@@ -137,8 +165,7 @@ class RunbookLauncher {
         variables.put("target", alert.target());
         variables.put("alertname", alert.alertname());
         variables.put("alertSummary", alert.alertSummary());
-        AsCertLoop.call(identity,
-                () -> runtime.startProcessInstanceByKey("triage-unknown-target", businessKey, variables));
+        AsCertLoop.call(
+                identity, () -> runtime.startProcessInstanceByKey("triage-unknown-target", businessKey, variables));
     }
-
 }

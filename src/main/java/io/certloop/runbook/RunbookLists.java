@@ -12,7 +12,12 @@ import org.springframework.stereotype.Component;
 public class RunbookLists {
 
     public List<String> split(String value) {
-        return value == null ? List.of() : Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return value == null
+                ? List.of()
+                : Arrays.stream(value.split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
     }
 
     static String join(List<String> values) {

@@ -1,10 +1,9 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
-
 import io.certloop.incident.IncidentClosedByCommander;
 import io.certloop.incident.IncidentResolvedByCommander;
 import io.certloop.incident.IncidentService;
+import io.certloop.incident.TimelineTypes;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -24,6 +23,7 @@ class RunbookMessages {
 
     /** Message names every incident runbook catches (process tests and the model test use them too). */
     static final String INCIDENT_RESOLVED = "incidentResolved";
+
     static final String INCIDENT_CLOSED = "incidentClosed";
 
     private static final Logger log = LoggerFactory.getLogger(RunbookMessages.class);
@@ -40,26 +40,50 @@ class RunbookMessages {
 
     @EventListener
     void resolved(IncidentResolvedByCommander event) {
-        int count = correlate(INCIDENT_RESOLVED, event.incidentId(), Map.of(RunbookVariables.RESOLVED_BY, event.actor(),
-                RunbookVariables.RESOLUTION_REASON, event.reason()));
-        incidents.record(event.incidentId(), TimelineTypes.RUNBOOK_NOTIFIED, event.actor(),
+        int count = correlate(
+                INCIDENT_RESOLVED,
+                event.incidentId(),
+                Map.of(
+                        RunbookVariables.RESOLVED_BY,
+                        event.actor(),
+                        RunbookVariables.RESOLUTION_REASON,
+                        event.reason()));
+        incidents.record(
+                event.incidentId(),
+                TimelineTypes.RUNBOOK_NOTIFIED,
+                event.actor(),
                 Map.of("message", INCIDENT_RESOLVED, "processInstances", count));
     }
 
     @EventListener
     void closed(IncidentClosedByCommander event) {
-        int count = correlate(INCIDENT_CLOSED, event.incidentId(), Map.of(RunbookVariables.CLOSED_BY, event.actor(),
-                RunbookVariables.CLOSE_REASON, event.reason()));
-        incidents.record(event.incidentId(), TimelineTypes.RUNBOOK_NOTIFIED, event.actor(),
+        int count = correlate(
+                INCIDENT_CLOSED,
+                event.incidentId(),
+                Map.of(RunbookVariables.CLOSED_BY, event.actor(), RunbookVariables.CLOSE_REASON, event.reason()));
+        incidents.record(
+                event.incidentId(),
+                TimelineTypes.RUNBOOK_NOTIFIED,
+                event.actor(),
                 Map.of("message", INCIDENT_CLOSED, "processInstances", count));
     }
 
     private int correlate(String message, String incidentId, Map<String, Object> variables) {
-        var results = AsCertLoop.call(identity, () -> runtime.createMessageCorrelation(message)
-                .processInstanceBusinessKey(incidentId).setVariables(variables).correlateAllWithResult());
-        log.info("Incident {}: message {} reached {} runbook instance(s) {}", incidentId, message, results.size(),
-                results.stream().map(MessageCorrelationResult::getProcessInstance)
-                        .map(p -> p == null ? "?" : p.getId()).toList());
+        var results = AsCertLoop.call(
+                identity,
+                () -> runtime.createMessageCorrelation(message)
+                        .processInstanceBusinessKey(incidentId)
+                        .setVariables(variables)
+                        .correlateAllWithResult());
+        log.info(
+                "Incident {}: message {} reached {} runbook instance(s) {}",
+                incidentId,
+                message,
+                results.size(),
+                results.stream()
+                        .map(MessageCorrelationResult::getProcessInstance)
+                        .map(p -> p == null ? "?" : p.getId())
+                        .toList());
         return results.size();
     }
 }

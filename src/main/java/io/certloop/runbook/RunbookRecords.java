@@ -19,14 +19,14 @@ class RunbookRecords {
 
     /** Where the certificate of record came from; written into the evidence. */
     static final String ISSUED_FOR_INCIDENT = "issued-for-incident";
+
     static final String DECLARED_BY_OPERATOR = "declared-by-operator";
     static final String INVENTORY_EXPECTATION = "inventory-expectation";
     /** Another runbook's step chose it (a held certificate, a break-glass issuance), bound to this endpoint. */
     static final String CHOSEN_BY_STEP = "chosen-by-step";
 
     /** The certificate a step deploys or expects; {@code certificateId} is null when CertLoop did not issue it. */
-    record CertificateOfRecord(String certificateId, String sha256, String source) {
-    }
+    record CertificateOfRecord(String certificateId, String sha256, String source) {}
 
     private final IncidentLog incidents;
     private final RemediationService remediation;
@@ -51,8 +51,8 @@ class RunbookRecords {
      *     by steps only: no form declares it), or null; taken only when its issuance record is this endpoint's
      * @param chosenSha256 that step's fingerprint ({@code issuedSha256}), used with it
      */
-    CertificateOfRecord certificate(String incidentId, String declaredSha256, String chosenCertificateId,
-            String chosenSha256) {
+    CertificateOfRecord certificate(
+            String incidentId, String declaredSha256, String chosenCertificateId, String chosenSha256) {
         String endpoint = endpoint(incidentId);
         Optional<IssuedCertificate> issued = remediation.issuedUnder(endpoint, issuanceKeyPrefix(incidentId));
         if (issued != null && issued.isPresent()) {

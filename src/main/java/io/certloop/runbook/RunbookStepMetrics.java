@@ -24,11 +24,25 @@ class RunbookStepMetrics {
     static final String STEP_DURATION = "certloop.runbook.step.duration";
 
     /** From a fast service task to a review that waits days. */
-    private static final Duration[] BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
-            Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(4),
-            Duration.ofDays(1), Duration.ofDays(7)};
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(15),
+        Duration.ofMinutes(30),
+        Duration.ofHours(1),
+        Duration.ofHours(4),
+        Duration.ofDays(1),
+        Duration.ofDays(7)
+    };
 
     private final MeterRegistry registry;
 
@@ -39,7 +53,8 @@ class RunbookStepMetrics {
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
     void activityEnded(HistoricActivityInstanceEventEntity event) {
         if (!HistoryEventTypes.ACTIVITY_INSTANCE_END.getEventName().equals(event.getEventType())
-                || event.getDurationInMillis() == null || !isStep(event.getActivityType())) {
+                || event.getDurationInMillis() == null
+                || !isStep(event.getActivityType())) {
             return;
         }
         boolean canceled = event.getActivityInstanceState() == ActivityInstanceState.CANCELED.getStateCode();
@@ -55,7 +70,9 @@ class RunbookStepMetrics {
     }
 
     private static boolean isStep(String activityType) {
-        return activityType != null && (activityType.endsWith("Task") || activityType.equals("callActivity")
-                || activityType.equals("subProcess"));
+        return activityType != null
+                && (activityType.endsWith("Task")
+                        || activityType.equals("callActivity")
+                        || activityType.equals("subProcess"));
     }
 }

@@ -37,6 +37,7 @@ final class RunbookVariables {
     static final String ISSUED_SHA256 = "issuedSha256";
     /** The fingerprint an operator declares after replacing a certificate by hand (replace-manually form). */
     static final String DECLARED_SHA256 = "declaredSha256";
+
     static final String CSR_PEM = "csrPem";
     static final String CERTIFICATE_PEM = "certificatePem";
     static final String REFUSAL_REASON = "refusalReason";
@@ -50,6 +51,7 @@ final class RunbookVariables {
     static final String NOTIFY_EXECUTIVES_WITHIN = "notifyExecutivesWithin";
     /** From the severity policy: page the incident commanders as soon as the incident opens. */
     static final String PAGE_INCIDENT_COMMANDER = "pageIncidentCommander";
+
     static final String DEPLOYMENT_SUCCEEDED = "deploymentSucceeded";
     static final String DEPLOYMENT_OUTCOME = "deploymentOutcome";
     static final String RELOAD_EXIT_CODE = "reloadExitCode";
@@ -62,29 +64,35 @@ final class RunbookVariables {
 
     /** Trust mismatch: the chain as sent, whether it links up without gaps, whether CertLoop holds it to redeploy. */
     static final String PRESENTED_CHAIN = "presentedChain";
+
     static final String CHAIN_COMPLETE = "chainComplete";
     static final String CHAIN_HELD = "chainHeld";
 
     /** Key compromise: the custody key, the internal CA's serials for it, the endpoints presenting it (comma lists). */
     static final String COMPROMISED_KEY_ID = "compromisedKeyId";
+
     static final String COMPROMISED_SERIALS = "compromisedSerials";
     static final String AFFECTED_ENDPOINTS = "affectedEndpoints";
     /** The multi-instance element: one endpoint presenting the compromised key. */
     static final String AFFECTED_ENDPOINT = "affectedEndpoint";
+
     static final String ENDPOINTS_NEEDING_HANDS = "endpointsNeedingHands";
     static final String REVOKED_AT = "revokedAt";
 
     /** Revocation propagation: the CA's answer as text, the subcategory it points to, the approved order. */
     static final String REVOCATION_EVIDENCE = "revocationEvidence";
+
     static final String EVIDENCE_POINTS_TO = "evidencePointsTo";
     static final String REPLACEMENT_ORDER = "replacementOrder";
 
     /** Mis-issuance: the internal CA's serial of the mis-issued certificate, empty when another CA issued it. */
     static final String MIS_ISSUED_SERIAL = "misIssuedSerial";
+
     static final String NOTIFICATION_KIND = "notificationKind";
 
     /** When the steps finished (ISO instants), for "where did the time go" in the review. */
     static final String OPENED_AT = "openedAt";
+
     static final String ISSUED_AT = "issuedAt";
     static final String DEPLOYED_AT = "deployedAt";
     static final String VERIFIED_AT = "verifiedAt";
@@ -93,6 +101,7 @@ final class RunbookVariables {
 
     /** Who resolved the incident by hand (a commander through the API, or whoever completed the handling task). */
     static final String RESOLVED_BY = "resolvedBy";
+
     static final String RESOLUTION_REASON = "resolutionReason";
     static final String CLOSED_BY = "closedBy";
     static final String CLOSE_REASON = "closeReason";
@@ -101,25 +110,30 @@ final class RunbookVariables {
 
     /** Exception review ({@code exception-review}); the exception record is the authority, these are for forms and mail. */
     static final String EXCEPTION_ID = "exceptionId";
+
     static final String FINDING_CODE = "findingCode";
     static final String REASON = "reason";
     static final String COMPENSATING_CONTROLS = "compensatingControls";
     /** Who asked (for forms and mail; the four-eyes rule reads the record instead). */
     static final String REQUESTER = "requester";
+
     static final String REQUESTED_EXPIRES_AT = "requestedExpiresAt";
     static final String PREVIOUS_DECISIONS = "previousDecisions";
     /** The board's form: approve or reject, why, and optionally an earlier expiry. */
     static final String EXCEPTION_DECISION = "exceptionDecision";
+
     static final String DECISION_COMMENT = "decisionComment";
     static final String APPROVED_EXPIRES_AT = "approvedExpiresAt";
     /** Set from the record after the decision: its state, its expiry and when to remind (dates for the timers). */
     static final String EXCEPTION_STATE = "exceptionState";
+
     static final String EXPIRES_AT = "expiresAt";
     static final String REMIND_AT = "remindAt";
     static final String REVOKED_BY = "revokedBy";
 
     /** Break-glass ({@code break-glass}); the break-glass record is the authority for requester and approvals. */
     static final String BREAK_GLASS_ID = "breakGlassId";
+
     static final String BREAK_GLASS_DECISION = "breakGlassDecision";
     static final String BREAK_GLASS_STATE = "breakGlassState";
     static final String APPROVALS = "approvals";
@@ -131,15 +145,16 @@ final class RunbookVariables {
     static final String ISSUANCE_PROFILE = "issuanceProfile";
     /** emergency or standard, named by a task's input parameter. */
     static final String REPLACEMENT_KIND = "replacementKind";
+
     static final String STANDARD_REPLACEMENT_AT = "standardReplacementAt";
     static final String EMERGENCY_SHA256 = "emergencySha256";
     /** Deployment attempts are named after this instead of the incident id (break-glass deploys beside the incident's runbook). */
     static final String DEPLOYMENT_KEY = "deploymentKey";
     /** The PKI board's review form. */
     static final String WHY_NORMAL_PATH_FAILED = "whyNormalPathFailed";
+
     static final String EMERGENCY_PROFILE_HELD = "emergencyProfileHeld";
     static final String OPERATING_CHANGES = "operatingChanges";
 
-    private RunbookVariables() {
-    }
+    private RunbookVariables() {}
 }

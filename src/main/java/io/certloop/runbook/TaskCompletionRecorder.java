@@ -29,7 +29,9 @@ class TaskCompletionRecorder implements TaskListener {
 
     private static final Logger log = LoggerFactory.getLogger(TaskCompletionRecorder.class);
     /** Form field keys never copied to the timeline. */
-    static final Pattern SECRET = Pattern.compile("(?i).*(password|passphrase|secret|token|private|credential|pin$|key$).*");
+    static final Pattern SECRET =
+            Pattern.compile("(?i).*(password|passphrase|secret|token|private|credential|pin$|key$).*");
+
     private static final int VALUE_LIMIT = 2000;
 
     private final IncidentLog incidents;
@@ -42,7 +44,8 @@ class TaskCompletionRecorder implements TaskListener {
 
     @Override
     public void notify(DelegateTask task) {
-        String incidentId = task.getExecution() == null ? null : task.getExecution().getProcessBusinessKey();
+        String incidentId =
+                task.getExecution() == null ? null : task.getExecution().getProcessBusinessKey();
         if (incidentId == null || !incidents.exists(incidentId)) {
             return;
         }
@@ -101,7 +104,8 @@ class TaskCompletionRecorder implements TaskListener {
         if (node.isObject()) {
             JsonNode key = node.get("key");
             // disabled and read-only fields show the process's data; the person submitted only the others
-            boolean input = !node.path("disabled").asBoolean(false) && !node.path("readonly").asBoolean(false);
+            boolean input = !node.path("disabled").asBoolean(false)
+                    && !node.path("readonly").asBoolean(false);
             if (key != null && key.isTextual() && node.has("type") && input && !keys.contains(key.asText())) {
                 keys.add(key.asText());
             }

@@ -33,16 +33,33 @@ class TasklistFilters {
 
     @PostConstruct
     void create() {
-        ensure(APPROVALS_WAITING, -10, "Break-glass approvals and certificates to supply: what approvers decide",
+        ensure(
+                APPROVALS_WAITING,
+                -10,
+                "Break-glass approvals and certificates to supply: what approvers decide",
                 tasks.createTaskQuery().taskCandidateGroup(Groups.APPROVERS).includeAssignedTasks());
-        ensure(EXCEPTIONS_TO_REVIEW, -9, "Policy exceptions waiting for the PKI board's decision",
-                tasks.createTaskQuery().processDefinitionKey(GovernanceLauncher.EXCEPTION_REVIEW)
+        ensure(
+                EXCEPTIONS_TO_REVIEW,
+                -9,
+                "Policy exceptions waiting for the PKI board's decision",
+                tasks.createTaskQuery()
+                        .processDefinitionKey(GovernanceLauncher.EXCEPTION_REVIEW)
                         .taskDefinitionKey("reviewException"));
-        ensure(OVERDUE_BREAK_GLASS_REVIEWS, -8, "Break-glass post-event reviews past their due date",
-                tasks.createTaskQuery().processDefinitionKey(GovernanceLauncher.BREAK_GLASS)
-                        .taskDefinitionKey("reviewBreakGlass").dueBeforeExpression("${now()}"));
-        ensure(INCIDENT_TASKS, -7, "Everything incident commanders decide or review",
-                tasks.createTaskQuery().taskCandidateGroup(Groups.INCIDENT_COMMANDERS).includeAssignedTasks());
+        ensure(
+                OVERDUE_BREAK_GLASS_REVIEWS,
+                -8,
+                "Break-glass post-event reviews past their due date",
+                tasks.createTaskQuery()
+                        .processDefinitionKey(GovernanceLauncher.BREAK_GLASS)
+                        .taskDefinitionKey("reviewBreakGlass")
+                        .dueBeforeExpression("${now()}"));
+        ensure(
+                INCIDENT_TASKS,
+                -7,
+                "Everything incident commanders decide or review",
+                tasks.createTaskQuery()
+                        .taskCandidateGroup(Groups.INCIDENT_COMMANDERS)
+                        .includeAssignedTasks());
     }
 
     private void ensure(String name, int priority, String description, TaskQuery query) {

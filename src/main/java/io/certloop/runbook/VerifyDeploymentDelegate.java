@@ -1,8 +1,8 @@
 package io.certloop.runbook;
 
-import io.certloop.incident.TimelineTypes;
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.RemediationService;
 import io.certloop.remediation.Verification;
 import java.util.HashMap;
@@ -27,8 +27,11 @@ class VerifyDeploymentDelegate extends RunbookDelegate {
     @Override
     void run(DelegateExecution execution) {
         String incidentId = incidentId(execution);
-        RunbookRecords.CertificateOfRecord expected = records.certificate(incidentId, string(execution, DECLARED_SHA256),
-                string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256));
+        RunbookRecords.CertificateOfRecord expected = records.certificate(
+                incidentId,
+                string(execution, DECLARED_SHA256),
+                string(execution, CERTIFICATE_ID),
+                string(execution, ISSUED_SHA256));
         Verification verification = remediation.verify(records.endpoint(incidentId), expected.sha256());
         execution.setVariable(VERIFY_ATTEMPTS, intVariable(execution, VERIFY_ATTEMPTS) + 1);
         execution.setVariable(VERIFIED, verification.passed());

@@ -50,8 +50,10 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ProblemDetail mediaType(HttpMediaTypeNotSupportedException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                "Content type " + e.getContentType() + " is not supported here; use one of " + e.getSupportedMediaTypes());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "Content type " + e.getContentType() + " is not supported here; use one of "
+                        + e.getSupportedMediaTypes());
         problem.setTitle("Unsupported media type");
         return problem;
     }
@@ -87,7 +89,9 @@ class ApiExceptionHandler {
     ProblemDetail unexpected(Exception e) {
         String correlationId = UUID.randomUUID().toString();
         log.error("Unhandled error, correlation id {}", correlationId, e);
-        ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+        ProblemDetail problem = problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "Internal error",
                 "The server could not complete the request; quote correlation id " + correlationId);
         problem.setProperty("correlationId", correlationId);
         return problem;
@@ -98,7 +102,8 @@ class ApiExceptionHandler {
      * {@code field} names the first, for callers that fix one thing at a time.
      */
     static ProblemDetail invalid(List<FieldError> errors) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST,
                 String.join("; ", errors.stream().map(FieldError::toString).toList()));
         problem.setTitle("Invalid request");
         if (!errors.isEmpty()) {
@@ -121,19 +126,21 @@ class ApiExceptionHandler {
         if (cause instanceof InvalidFormatException format) {
             return new FieldError(JsonPaths.of(format), "not a valid value: " + format.getValue());
         }
-        if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+        if (cause instanceof MismatchedInputException mismatch
+                && !mismatch.getPath().isEmpty()) {
             return new FieldError(JsonPaths.of(mismatch), "has the wrong type");
         }
         if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return new FieldError(JsonPaths.of(mapping), mapping.getOriginalMessage());
         }
-        return new FieldError("body", "is missing or not well-formed"
-                + (cause != null && cause.getMessage() != null ? ": " + firstLine(cause.getMessage()) : ""));
+        return new FieldError(
+                "body",
+                "is missing or not well-formed"
+                        + (cause != null && cause.getMessage() != null ? ": " + firstLine(cause.getMessage()) : ""));
     }
 
     private static String firstLine(String message) {
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
     }
-
 }

@@ -11,5 +11,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                deployment manifests and the demo's files. Back it up; never deploy into it.
  */
 @ConfigurationProperties("certloop")
-public record CertLoopProperties(@DefaultValue("./data") Path dataDir) {
-}
+public record CertLoopProperties(@DefaultValue("./data") Path dataDir) {}

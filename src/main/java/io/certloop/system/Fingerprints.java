@@ -12,8 +12,7 @@ import java.util.HexFormat;
  */
 public final class Fingerprints {
 
-    private Fingerprints() {
-    }
+    private Fingerprints() {}
 
     public static byte[] sha256(byte[] data) {
         return digest().digest(data);

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 /** Names the field a JSON or YAML mapping error is about, the way error messages name fields. */
 public final class JsonPaths {
 
-    private JsonPaths() {
-    }
+    private JsonPaths() {}
 
     /** The path of the error, as {@code endpoints[2].serviceOwner.email}; {@code body} for the document itself. */
     public static String of(JsonMappingException e) {

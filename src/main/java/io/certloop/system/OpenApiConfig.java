@@ -51,12 +51,19 @@ class OpenApiConfig {
     @Bean
     OpenAPI certLoopOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("CertLoop API").version("v1").description(
-                        "Runbook automation for TLS certificate incidents. Every call needs HTTP Basic with a CertLoop "
-                                + "user (the users and groups of Camunda Admin); writes need the group named in each "
-                                + "operation. Errors are RFC 9457 problem details naming the offending field."))
+                .info(new Info()
+                        .title("CertLoop API")
+                        .version("v1")
+                        .description(
+                                "Runbook automation for TLS certificate incidents. Every call needs HTTP Basic with a CertLoop "
+                                        + "user (the users and groups of Camunda Admin); writes need the group named in each "
+                                        + "operation. Errors are RFC 9457 problem details naming the offending field."))
                 .components(new Components()
-                        .addSecuritySchemes(BASIC, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic"))
+                        .addSecuritySchemes(
+                                BASIC,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("basic"))
                         .addSchemas(FIELD_ERROR, fieldErrorSchema())
                         .addSchemas(PROBLEM, problemSchema()))
                 .addSecurityItem(new SecurityRequirement().addList(BASIC));
@@ -78,10 +85,14 @@ class OpenApiConfig {
                 describeGroups(operation, groups);
             }
             if (handler.getMethod().getName().equals("probe")) {
-                add(responses, "403", "The probe target is refused (not in the inventory or the allowlist, or a "
-                        + "forbidden address); `reason` says why");
+                add(
+                        responses,
+                        "403",
+                        "The probe target is refused (not in the inventory or the allowlist, or a "
+                                + "forbidden address); `reason` says why");
             }
-            if (Arrays.stream(handler.getMethodParameters()).anyMatch(p -> p.hasParameterAnnotation(PathVariable.class))) {
+            if (Arrays.stream(handler.getMethodParameters())
+                    .anyMatch(p -> p.hasParameterAnnotation(PathVariable.class))) {
                 add(responses, "404", "No such resource");
             }
             add(responses, "500", "Server error: the details are in the log under `correlationId`");
@@ -96,18 +107,22 @@ class OpenApiConfig {
 
     private static RequiresGroup requiredGroups(HandlerMethod handler) {
         RequiresGroup required = AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), RequiresGroup.class);
-        return required != null ? required
+        return required != null
+                ? required
                 : AnnotatedElementUtils.findMergedAnnotation(handler.getBeanType(), RequiresGroup.class);
     }
 
     private static void describeGroups(Operation operation, RequiresGroup groups) {
         String note = "Needs membership in " + String.join(" or ", groups.value()) + " (administrators pass).";
-        operation.setDescription(operation.getDescription() == null ? note : operation.getDescription() + "\n\n" + note);
+        operation.setDescription(
+                operation.getDescription() == null ? note : operation.getDescription() + "\n\n" + note);
     }
 
     private static boolean hasParameters(HandlerMethod handler) {
-        return Arrays.stream(handler.getMethodParameters()).anyMatch(p -> p.hasParameterAnnotation(RequestBody.class)
-                || p.hasParameterAnnotation(RequestParam.class) || p.hasParameterAnnotation(PathVariable.class));
+        return Arrays.stream(handler.getMethodParameters())
+                .anyMatch(p -> p.hasParameterAnnotation(RequestBody.class)
+                        || p.hasParameterAnnotation(RequestParam.class)
+                        || p.hasParameterAnnotation(PathVariable.class));
     }
 
     private static boolean isError(String code) {
@@ -119,19 +134,23 @@ class OpenApiConfig {
         if (response.getContent() == null || response.getContent().isEmpty()) {
             return false;
         }
-        return response.getContent().values().stream().map(MediaType::getSchema).noneMatch(schema -> schema == null
-                || (schema.get$ref() != null && schema.get$ref().endsWith("/ProblemDetail")));
+        return response.getContent().values().stream()
+                .map(MediaType::getSchema)
+                .noneMatch(schema -> schema == null
+                        || (schema.get$ref() != null && schema.get$ref().endsWith("/ProblemDetail")));
     }
 
     private static void add(ApiResponses responses, String code, String description) {
         if (!responses.containsKey(code)) {
-            responses.addApiResponse(code, new ApiResponse().description(description).content(problemContent()));
+            responses.addApiResponse(
+                    code, new ApiResponse().description(description).content(problemContent()));
         }
     }
 
     private static Content problemContent() {
-        return new Content().addMediaType(PROBLEM_JSON,
-                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)));
+        return new Content()
+                .addMediaType(
+                        PROBLEM_JSON, new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)));
     }
 
     @SuppressWarnings("rawtypes")
@@ -143,9 +162,13 @@ class OpenApiConfig {
                 .addProperty("title", new StringSchema().example("Invalid request"))
                 .addProperty("status", new IntegerSchema().example(400))
                 .addProperty("detail", new StringSchema().example("port: must be between 1 and 65535"))
-                .addProperty("instance", new StringSchema().format("uri-reference").example("/api/probes"))
-                .addProperty("errors", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/" + FIELD_ERROR))
-                        .description("400: every offending field"))
+                .addProperty(
+                        "instance", new StringSchema().format("uri-reference").example("/api/probes"))
+                .addProperty(
+                        "errors",
+                        new ArraySchema()
+                                .items(new Schema<>().$ref("#/components/schemas/" + FIELD_ERROR))
+                                .description("400: every offending field"))
                 .addProperty("reason", new StringSchema().description("403: why the action or target is refused"))
                 .addProperty("correlationId", new StringSchema().description("500: quote it; the log has the details"))
                 .required(java.util.List.of("title", "status"))
@@ -154,9 +177,13 @@ class OpenApiConfig {
 
     @SuppressWarnings("rawtypes")
     private static Schema fieldErrorSchema() {
-        return new ObjectSchema().description("One thing wrong with a request")
-                .addProperty("field", new StringSchema().description("JSON path of the field, e.g. serviceOwner.email")
-                        .example("port"))
+        return new ObjectSchema()
+                .description("One thing wrong with a request")
+                .addProperty(
+                        "field",
+                        new StringSchema()
+                                .description("JSON path of the field, e.g. serviceOwner.email")
+                                .example("port"))
                 .addProperty("message", new StringSchema().example("must be between 1 and 65535"))
                 .required(java.util.List.of("field", "message"));
     }

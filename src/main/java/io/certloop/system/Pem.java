@@ -1,5 +1,6 @@
 package io.certloop.system;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -8,7 +9,6 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.util.io.pem.PemObject;
@@ -23,8 +23,7 @@ public final class Pem {
 
     private static final String CERTIFICATE = "CERTIFICATE";
 
-    private Pem() {
-    }
+    private Pem() {}
 
     /** All certificates in a PEM text, in order; other blocks are skipped. Empty text gives an empty list. */
     public static List<X509Certificate> parseCertificates(String pem) {
@@ -33,8 +32,8 @@ public final class Pem {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             for (PemObject block = reader.readPemObject(); block != null; block = reader.readPemObject()) {
                 if (CERTIFICATE.equals(block.getType())) {
-                    certificates.add((X509Certificate) factory.generateCertificate(
-                            new ByteArrayInputStream(block.getContent())));
+                    certificates.add((X509Certificate)
+                            factory.generateCertificate(new ByteArrayInputStream(block.getContent())));
                 }
             }
         } catch (IOException | CertificateException | RuntimeException e) {

@@ -33,10 +33,13 @@ class AuditChainIT extends PostgresIntegrationTest {
 
     @Autowired
     private IncidentService incidents;
+
     @Autowired
     private ChainVerifier verifier;
+
     @Autowired
     private JdbcTemplate jdbc;
+
     @Autowired
     private TransactionTemplate transactions;
 
@@ -60,7 +63,8 @@ class AuditChainIT extends PostgresIntegrationTest {
         assertThat(before.path("checked").asLong()).isGreaterThanOrEqualTo(4);
 
         TimelineEntry victim = incidents.timeline(id).get(1);
-        String original = jdbc.queryForObject("SELECT detail FROM incident_timeline WHERE id = ?", String.class, victim.id());
+        String original =
+                jdbc.queryForObject("SELECT detail FROM incident_timeline WHERE id = ?", String.class, victim.id());
         jdbc.update("UPDATE incident_timeline SET detail = ? WHERE id = ?", "{\"sha256\":\"00ff\"}", victim.id());
         try {
             JsonNode after = auditor.get("/api/audit/verify").json();
@@ -71,7 +75,8 @@ class AuditChainIT extends PostgresIntegrationTest {
         } finally {
             jdbc.update("UPDATE incident_timeline SET detail = ? WHERE id = ?", original, victim.id());
         }
-        assertThat(auditor.get("/api/audit/verify").json().path("valid").asBoolean()).isTrue();
+        assertThat(auditor.get("/api/audit/verify").json().path("valid").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -79,37 +84,61 @@ class AuditChainIT extends PostgresIntegrationTest {
         String id = incidentWithEntries();
         List<Map<String, Object>> saved = jdbc.queryForList(
                 "SELECT id, actor, prev_hash, entry_hash FROM incident_timeline WHERE incident_id = ? ORDER BY id", id);
-        Map<String, Object> head = jdbc.queryForMap("SELECT head_hash, mac FROM audit_chain_head WHERE chain = 'incident' AND chain_id = ?", id);
+        Map<String, Object> head = jdbc.queryForMap(
+                "SELECT head_hash, mac FROM audit_chain_head WHERE chain = 'incident' AND chain_id = ?", id);
         // the attacker knows the hashing scheme (it is in the source) but not the custody key
         transactions.executeWithoutResult(status -> {
             jdbc.query("SELECT id FROM incident WHERE id = ? FOR UPDATE", rs -> null, id);
             String previous = ChainEntry.GENESIS;
             boolean first = true;
-            for (Map<String, Object> row : jdbc.queryForList("SELECT id, occurred_at, entry_type, actor, detail "
-                    + "FROM incident_timeline WHERE incident_id = ? ORDER BY id", id)) {
+            for (Map<String, Object> row : jdbc.queryForList(
+                    "SELECT id, occurred_at, entry_type, actor, detail "
+                            + "FROM incident_timeline WHERE incident_id = ? ORDER BY id",
+                    id)) {
                 String actor = first ? "mallory" : (String) row.get("actor");
                 first = false;
-                String hash = new ChainEntry("incident", id, ((Timestamp) row.get("occurred_at")).toInstant(),
-                        (String) row.get("entry_type"), actor, (String) row.get("detail")).hash(previous);
-                jdbc.update("UPDATE incident_timeline SET actor = ?, prev_hash = ?, entry_hash = ? WHERE id = ?", actor,
-                        previous, hash, row.get("id"));
+                String hash = new ChainEntry(
+                                "incident",
+                                id,
+                                ((Timestamp) row.get("occurred_at")).toInstant(),
+                                (String) row.get("entry_type"),
+                                actor,
+                                (String) row.get("detail"))
+                        .hash(previous);
+                jdbc.update(
+                        "UPDATE incident_timeline SET actor = ?, prev_hash = ?, entry_hash = ? WHERE id = ?",
+                        actor,
+                        previous,
+                        hash,
+                        row.get("id"));
                 previous = hash;
             }
-            jdbc.update("UPDATE audit_chain_head SET head_hash = ? WHERE chain = 'incident' AND chain_id = ?", previous, id);
+            jdbc.update(
+                    "UPDATE audit_chain_head SET head_hash = ? WHERE chain = 'incident' AND chain_id = ?",
+                    previous,
+                    id);
         });
         try {
-            assertThat(verifier.verify("incident", id).failures()).singleElement()
+            assertThat(verifier.verify("incident", id).failures())
+                    .singleElement()
                     .satisfies(f -> assertThat(f.head()).contains("MAC"));
             JsonNode after = auditor.get("/api/audit/verify").json();
             assertThat(after.path("valid").asBoolean()).isFalse();
             assertThat(failureOf(after, id).path("head").asText()).contains("MAC");
         } finally {
             for (Map<String, Object> row : saved) {
-                jdbc.update("UPDATE incident_timeline SET actor = ?, prev_hash = ?, entry_hash = ? WHERE id = ?",
-                        row.get("actor"), row.get("prev_hash"), row.get("entry_hash"), row.get("id"));
+                jdbc.update(
+                        "UPDATE incident_timeline SET actor = ?, prev_hash = ?, entry_hash = ? WHERE id = ?",
+                        row.get("actor"),
+                        row.get("prev_hash"),
+                        row.get("entry_hash"),
+                        row.get("id"));
             }
-            jdbc.update("UPDATE audit_chain_head SET head_hash = ?, mac = ? WHERE chain = 'incident' AND chain_id = ?",
-                    head.get("head_hash"), head.get("mac"), id);
+            jdbc.update(
+                    "UPDATE audit_chain_head SET head_hash = ?, mac = ? WHERE chain = 'incident' AND chain_id = ?",
+                    head.get("head_hash"),
+                    head.get("mac"),
+                    id);
         }
         assertThat(verifier.verify("incident", id).valid()).isTrue();
     }
@@ -121,13 +150,21 @@ class AuditChainIT extends PostgresIntegrationTest {
         Map<String, Object> row = jdbc.queryForMap("SELECT * FROM incident_timeline WHERE id = ?", last.id());
         jdbc.update("DELETE FROM incident_timeline WHERE id = ?", last.id());
         try {
-            assertThat(verifier.verify("incident", id).failures()).singleElement()
+            assertThat(verifier.verify("incident", id).failures())
+                    .singleElement()
                     .satisfies(f -> assertThat(f.head()).contains("entries"));
         } finally {
-            jdbc.update("INSERT INTO incident_timeline (id, incident_id, occurred_at, entry_type, actor, detail, prev_hash, "
-                    + "entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row.get("id"), row.get("incident_id"),
-                    row.get("occurred_at"), row.get("entry_type"), row.get("actor"), row.get("detail"),
-                    row.get("prev_hash"), row.get("entry_hash"));
+            jdbc.update(
+                    "INSERT INTO incident_timeline (id, incident_id, occurred_at, entry_type, actor, detail, prev_hash, "
+                            + "entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    row.get("id"),
+                    row.get("incident_id"),
+                    row.get("occurred_at"),
+                    row.get("entry_type"),
+                    row.get("actor"),
+                    row.get("detail"),
+                    row.get("prev_hash"),
+                    row.get("entry_hash"));
         }
         assertThat(verifier.verify("incident", id).valid()).isTrue();
     }
@@ -181,8 +218,10 @@ class AuditChainIT extends PostgresIntegrationTest {
     }
 
     private String incidentWithEntries() {
-        String id = incidents.open(new OpenIncident(endpoint(), "ca-outage", null, "CA down", "operator", "olivia",
-                Map.of())).incident().id();
+        String id = incidents
+                .open(new OpenIncident(endpoint(), "ca-outage", null, "CA down", "operator", "olivia", Map.of()))
+                .incident()
+                .id();
         incidents.record(id, "probe", Map.of("sha256", "ab12"));
         incidents.record(id, "probe", Map.of("sha256", "cd34"));
         incidents.record(id, "note", "olivia", Map.of("text", "looked at it"));
@@ -196,8 +235,12 @@ class AuditChainIT extends PostgresIntegrationTest {
             io.certloop.support.Await.until(java.time.Duration.ofSeconds(60), () -> {
                 String pid = incidents.get(id).processInstanceId();
                 int before = incidents.timeline(id).size();
-                long jobs = pid == null ? 0 : admin.get("/engine-rest/job/count?executable=true&processInstanceId=" + pid)
-                        .json().path("count").asLong();
+                long jobs = pid == null
+                        ? 0
+                        : admin.get("/engine-rest/job/count?executable=true&processInstanceId=" + pid)
+                                .json()
+                                .path("count")
+                                .asLong();
                 try {
                     Thread.sleep(500);
                 } catch (InterruptedException e) {

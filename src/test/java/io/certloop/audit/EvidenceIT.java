@@ -43,38 +43,65 @@ class EvidenceIT extends PostgresIntegrationTest {
     @Test
     void theTimelineNamesThePeopleAndTheEvidenceIsOneVerifiedDocument() throws Exception {
         String endpoint = endpoint();
-        ApiClient.Response opened = operator.post("/api/incidents", Map.of("endpoint", endpoint, "category", "expiry",
-                "reason", "users report certificate errors"));
+        ApiClient.Response opened = operator.post(
+                "/api/incidents",
+                Map.of("endpoint", endpoint, "category", "expiry", "reason", "users report certificate errors"));
         assertThat(opened.status()).as(opened.body()).isEqualTo(201);
         String id = opened.json().path("id").asText();
 
         JsonNode task = Await.until(Duration.ofSeconds(60), () -> {
-            JsonNode tasks = commander.get("/engine-rest/task?processInstanceBusinessKey=" + id
-                    + "&taskDefinitionKey=reviewNotCertificateIncident").json();
+            JsonNode tasks = commander
+                    .get("/engine-rest/task?processInstanceBusinessKey=" + id
+                            + "&taskDefinitionKey=reviewNotCertificateIncident")
+                    .json();
             return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
         });
-        ApiClient.Response completed = commander.post("/engine-rest/task/" + task.path("id").asText() + "/complete",
-                Map.of("variables", Map.of("notCertificateCause", Map.of("value", "service-down-other-cause"),
-                        "reviewNotes", Map.of("value", "load balancer was down"))));
+        ApiClient.Response completed = commander.post(
+                "/engine-rest/task/" + task.path("id").asText() + "/complete",
+                Map.of(
+                        "variables",
+                        Map.of(
+                                "notCertificateCause",
+                                Map.of("value", "service-down-other-cause"),
+                                "reviewNotes",
+                                Map.of("value", "load balancer was down"))));
         assertThat(completed.status()).as(completed.body()).isEqualTo(204);
-        Await.until(Duration.ofSeconds(30), () -> "closed".equals(admin.get("/api/incidents/" + id).json()
-                .path("state").asText()) ? true : null);
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> "closed"
+                                .equals(admin.get("/api/incidents/" + id)
+                                        .json()
+                                        .path("state")
+                                        .asText())
+                        ? true
+                        : null);
 
         ApiClient.Response response = auditor.get("/api/incidents/" + id + "/evidence");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode evidence = response.json();
         assertThat(evidence.path("incident").path("id").asText()).isEqualTo(id);
-        assertThat(evidence.path("verification").path("valid").asBoolean()).as(evidence.path("verification").toString()).isTrue();
+        assertThat(evidence.path("verification").path("valid").asBoolean())
+                .as(evidence.path("verification").toString())
+                .isTrue();
 
         JsonNode timeline = evidence.path("timeline");
         assertThat(entry(timeline, "opened").path("actor").asText()).isEqualTo("olivia");
         JsonNode review = entry(timeline, "task-completed");
         assertThat(review.path("actor").asText()).isEqualTo("iris");
         assertThat(review.path("detail").path("task").asText()).isEqualTo("reviewNotCertificateIncident");
-        assertThat(review.path("detail").path("form").path("notCertificateCause").asText()).isEqualTo("service-down-other-cause");
-        assertThat(review.path("detail").path("form").path("reviewNotes").asText()).isEqualTo("load balancer was down");
-        assertThat(review.path("detail").path("form").has("incidentId")).as("display-only fields are not submissions").isFalse();
-        assertThat(entry(timeline, "process-attached").path("actor").asText()).as("CertLoop's own steps").isEqualTo("certloop");
+        assertThat(review.path("detail")
+                        .path("form")
+                        .path("notCertificateCause")
+                        .asText())
+                .isEqualTo("service-down-other-cause");
+        assertThat(review.path("detail").path("form").path("reviewNotes").asText())
+                .isEqualTo("load balancer was down");
+        assertThat(review.path("detail").path("form").has("incidentId"))
+                .as("display-only fields are not submissions")
+                .isFalse();
+        assertThat(entry(timeline, "process-attached").path("actor").asText())
+                .as("CertLoop's own steps")
+                .isEqualTo("certloop");
         for (JsonNode e : timeline) {
             assertThat(e.path("hash").asText()).matches("[0-9a-f]{64}");
         }
@@ -86,7 +113,8 @@ class EvidenceIT extends PostgresIntegrationTest {
             }
         });
         assertThat(completedBy).containsExactly("iris");
-        assertThat(evidence.path("severityDecision").path("inputs").path("tier").asInt()).isEqualTo(2);
+        assertThat(evidence.path("severityDecision").path("inputs").path("tier").asInt())
+                .isEqualTo(2);
         assertThat(evidence.has("probeEvidence")).isTrue();
         assertThat(evidence.path("certificatesIssued").isArray()).isTrue();
         assertThat(evidence.path("notifications").isArray()).isTrue();
@@ -95,13 +123,18 @@ class EvidenceIT extends PostgresIntegrationTest {
         ApiClient.Response page = board.get("/api/incidents/" + id + "/evidence.html");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
-        assertThat(page.body()).contains(id, "iris", "olivia", "load balancer was down", "verified")
+        assertThat(page.body())
+                .contains(id, "iris", "olivia", "load balancer was down", "verified")
                 .doesNotContain("<script", "src=", "<link", "http://", "https://");
 
         assertThat(operator.get("/api/incidents/" + id + "/evidence").status()).isEqualTo(403);
-        assertThat(commander.get("/api/incidents/" + id + "/evidence.html").status()).isEqualTo(403);
-        assertThat(board.get("/api/audit/verify").status()).as("the board reads evidence, not the audit API").isEqualTo(403);
-        assertThat(auditor.get("/api/incidents/INC-1999-999999/evidence").status()).isEqualTo(404);
+        assertThat(commander.get("/api/incidents/" + id + "/evidence.html").status())
+                .isEqualTo(403);
+        assertThat(board.get("/api/audit/verify").status())
+                .as("the board reads evidence, not the audit API")
+                .isEqualTo(403);
+        assertThat(auditor.get("/api/incidents/INC-1999-999999/evidence").status())
+                .isEqualTo(404);
     }
 
     private static JsonNode entry(JsonNode timeline, String type) {

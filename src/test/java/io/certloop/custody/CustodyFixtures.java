@@ -7,8 +7,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** Builds a {@link KeyCustody} with a fresh random master key, for tests of other packages. */
 public final class CustodyFixtures {
 
-    private CustodyFixtures() {
-    }
+    private CustodyFixtures() {}
 
     public static KeyCustody custody(JdbcTemplate jdbc, Clock clock) {
         byte[] key = new byte[MasterKey.LENGTH];

@@ -19,13 +19,13 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +50,8 @@ class KeyCustodyTest {
 
         assertThat(ref.id()).startsWith("key-");
         assertThat(ref.publicKey()).isInstanceOf(ECPublicKey.class);
-        assertThat(custody.get(ref.id()).publicKey().getEncoded()).isEqualTo(ref.publicKey().getEncoded());
+        assertThat(custody.get(ref.id()).publicKey().getEncoded())
+                .isEqualTo(ref.publicKey().getEncoded());
 
         PrivateKey privateKey = privateKeyOf(ref.id());
         Signature signer = Signature.getInstance("SHA256withECDSA");
@@ -59,7 +60,9 @@ class KeyCustodyTest {
         Signature verifier = Signature.getInstance("SHA256withECDSA");
         verifier.initVerify(ref.publicKey());
         verifier.update("proof".getBytes(StandardCharsets.US_ASCII));
-        assertThat(verifier.verify(signer.sign())).as("the unsealed private key belongs to the public key").isTrue();
+        assertThat(verifier.verify(signer.sign()))
+                .as("the unsealed private key belongs to the public key")
+                .isTrue();
     }
 
     @Test
@@ -71,12 +74,14 @@ class KeyCustodyTest {
         Map<String, Object> row = jdbc.queryForMap("SELECT * FROM custody_key WHERE id = ?", first.id());
         byte[] sealed = Base64.getDecoder().decode((String) row.get("SEALED_PRIVATE_KEY"));
         byte[] nonce = Base64.getDecoder().decode((String) row.get("NONCE"));
-        String otherNonce = jdbc.queryForObject("SELECT nonce FROM custody_key WHERE id = ?", String.class, second.id());
+        String otherNonce =
+                jdbc.queryForObject("SELECT nonce FROM custody_key WHERE id = ?", String.class, second.id());
 
         assertThat(nonce).hasSize(12);
         assertThat(Base64.getDecoder().decode(otherNonce)).isNotEqualTo(nonce);
         assertThat(sealed).hasSize(pkcs8.length + 16).isNotEqualTo(pkcs8);
-        assertThat(row.values().toString()).doesNotContain(Base64.getEncoder().encodeToString(pkcs8))
+        assertThat(row.values().toString())
+                .doesNotContain(Base64.getEncoder().encodeToString(pkcs8))
                 .doesNotContain(HexFormat.of().formatHex(pkcs8));
     }
 
@@ -86,8 +91,7 @@ class KeyCustodyTest {
         KeyRef attacker = custody.generate(KeySpec.EC_P256);
         jdbc.update("""
                 UPDATE custody_key SET sealed_private_key = (SELECT sealed_private_key FROM custody_key WHERE id = ?),
-                                       nonce = (SELECT nonce FROM custody_key WHERE id = ?) WHERE id = ?""",
-                victim.id(), victim.id(), attacker.id());
+                                       nonce = (SELECT nonce FROM custody_key WHERE id = ?) WHERE id = ?""", victim.id(), victim.id(), attacker.id());
 
         assertThatThrownBy(() -> custody.contentSigner(attacker.id()))
                 .isInstanceOf(MasterKeyMismatchException.class)
@@ -103,14 +107,18 @@ class KeyCustodyTest {
         assertThatThrownBy(() -> withOtherMasterKey.writePrivateKeyPem(ref.id(), new ByteArrayOutputStream()))
                 .isInstanceOf(MasterKeyMismatchException.class)
                 .hasMessageContaining("cannot open key " + ref.id())
-                .hasMessageMatching(".*sealed by master key mk-[0-9a-f]{16} but the configured master key \\(test\\) is mk-[0-9a-f]{16}.*");
-        assertThat(withOtherMasterKey.get(ref.id()).id()).as("public data stays readable").isEqualTo(ref.id());
+                .hasMessageMatching(
+                        ".*sealed by master key mk-[0-9a-f]{16} but the configured master key \\(test\\) is mk-[0-9a-f]{16}.*");
+        assertThat(withOtherMasterKey.get(ref.id()).id())
+                .as("public data stays readable")
+                .isEqualTo(ref.id());
     }
 
     @Test
     void unknownKeyIsReportedByItsId() {
         assertThatThrownBy(() -> custody.createCsr("key-missing", java.util.List.of("a.test")))
-                .isInstanceOf(UnknownKeyException.class).hasMessageContaining("key-missing");
+                .isInstanceOf(UnknownKeyException.class)
+                .hasMessageContaining("key-missing");
         assertThat(custody.find("key-missing")).isEmpty();
     }
 
@@ -121,13 +129,19 @@ class KeyCustodyTest {
         Csr csr = custody.createCsr(ref.id(), java.util.List.of("svc.example.test", "alt.example.test", "10.0.0.7"));
 
         PKCS10CertificationRequest parsed = new PKCS10CertificationRequest(csr.der());
-        assertThat(parsed.isSignatureValid(new JcaContentVerifierProviderBuilder().build(ref.publicKey()))).isTrue();
+        assertThat(parsed.isSignatureValid(new JcaContentVerifierProviderBuilder().build(ref.publicKey())))
+                .isTrue();
         assertThat(parsed.getSubject().toString()).isEqualTo("CN=svc.example.test");
-        assertThat(parsed.getSubjectPublicKeyInfo().getEncoded()).isEqualTo(ref.publicKey().getEncoded());
-        Extensions extensions = Extensions.getInstance(parsed.getAttributes(
-                PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)[0].getAttrValues().getObjectAt(0));
-        GeneralName[] sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName).getNames();
-        assertThat(sans).extracting(GeneralName::toString)
+        assertThat(parsed.getSubjectPublicKeyInfo().getEncoded())
+                .isEqualTo(ref.publicKey().getEncoded());
+        Extensions extensions =
+                Extensions.getInstance(parsed.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)[0]
+                        .getAttrValues()
+                        .getObjectAt(0));
+        GeneralName[] sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName)
+                .getNames();
+        assertThat(sans)
+                .extracting(GeneralName::toString)
                 .containsExactly("2: svc.example.test", "2: alt.example.test", "7: #0a000007");
         assertThat(csr.pem()).startsWith("-----BEGIN CERTIFICATE REQUEST-----\n");
         assertThat(ref.publicKey()).isInstanceOf(RSAPublicKey.class);
@@ -137,7 +151,10 @@ class KeyCustodyTest {
     @Test
     void rsa3072KeysHaveTheRequestedSize() {
         KeyRef ref = custody.generate(KeySpec.RSA_3072);
-        assertThat(((RSAPublicKey) custody.get(ref.id()).publicKey()).getModulus().bitLength()).isEqualTo(3072);
+        assertThat(((RSAPublicKey) custody.get(ref.id()).publicKey())
+                        .getModulus()
+                        .bitLength())
+                .isEqualTo(3072);
     }
 
     @Test
@@ -147,7 +164,8 @@ class KeyCustodyTest {
 
         custody.writePrivateKeyPem(ref.id(), file);
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(Files.readString(file)).startsWith("-----BEGIN PRIVATE KEY-----");
         assertThatThrownBy(() -> custody.writePrivateKeyPem(ref.id(), file))
                 .isInstanceOf(CustodyException.class)
@@ -158,10 +176,13 @@ class KeyCustodyTest {
     @Test
     void toStringsShowNoKeyMaterial() throws Exception {
         KeyRef ref = custody.generate(KeySpec.EC_P256);
-        String privateBase64 = Base64.getEncoder().encodeToString(privateKeyOf(ref.id()).getEncoded());
+        String privateBase64 =
+                Base64.getEncoder().encodeToString(privateKeyOf(ref.id()).getEncoded());
         String printed = ref + " " + custody + " " + custody.createCsr(ref.id(), java.util.List.of("x.test"));
 
-        assertThat(printed).doesNotContain(privateBase64).doesNotContain(privateBase64.substring(40, 80))
+        assertThat(printed)
+                .doesNotContain(privateBase64)
+                .doesNotContain(privateBase64.substring(40, 80))
                 .contains(ref.id());
     }
 

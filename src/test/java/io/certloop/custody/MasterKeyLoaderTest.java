@@ -19,10 +19,13 @@ class MasterKeyLoaderTest {
         MasterKey created = MasterKeyLoader.load(null, file);
         MasterKey reloaded = MasterKeyLoader.load("", file);
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(Base64.getDecoder().decode(Files.readString(file).trim())).hasSize(32);
         assertThat(reloaded.id()).isEqualTo(created.id());
-        assertThat(created.toString()).contains(created.id()).doesNotContain(Files.readString(file).trim());
+        assertThat(created.toString())
+                .contains(created.id())
+                .doesNotContain(Files.readString(file).trim());
     }
 
     @Test
@@ -38,9 +41,13 @@ class MasterKeyLoaderTest {
 
     @Test
     void keyOfTheWrongLengthOrEncodingIsRefusedWithTheReason(@TempDir Path dir) {
-        assertThatThrownBy(() -> MasterKeyLoader.load(Base64.getEncoder().encodeToString(new byte[16]), dir.resolve("k")))
-                .isInstanceOf(CustodyException.class).hasMessageContaining("must be 32 bytes").hasMessageContaining("got 16");
+        assertThatThrownBy(
+                        () -> MasterKeyLoader.load(Base64.getEncoder().encodeToString(new byte[16]), dir.resolve("k")))
+                .isInstanceOf(CustodyException.class)
+                .hasMessageContaining("must be 32 bytes")
+                .hasMessageContaining("got 16");
         assertThatThrownBy(() -> MasterKeyLoader.load("not base64 !!", dir.resolve("k")))
-                .isInstanceOf(CustodyException.class).hasMessageContaining("not valid base64");
+                .isInstanceOf(CustodyException.class)
+                .hasMessageContaining("not valid base64");
     }
 }

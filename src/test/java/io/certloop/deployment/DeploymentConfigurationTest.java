@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -31,7 +30,8 @@ class DeploymentConfigurationTest {
                     assertThat(actions.names()).containsExactlyInAnyOrder("test-nginx", "noop");
                     assertThat(actions.run("noop").succeeded()).isTrue();
                     assertThat(context.getBean(Deployer.class).kind()).isEqualTo("files");
-                    assertThat(context.getBean(DeploymentProperties.class).reloadTimeout()).isEqualTo(Duration.ofSeconds(5));
+                    assertThat(context.getBean(DeploymentProperties.class).reloadTimeout())
+                            .isEqualTo(Duration.ofSeconds(5));
                 });
     }
 
@@ -49,7 +49,9 @@ class DeploymentConfigurationTest {
     @Test
     void refuses_to_start_with_an_empty_reload_command() {
         runner().withPropertyValues("certloop.deployment.reload-actions.web= ")
-                .run(context -> assertThat(context).getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("reload action 'web' has an empty command line"));
     }
 }

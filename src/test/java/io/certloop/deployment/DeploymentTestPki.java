@@ -15,7 +15,6 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -49,7 +48,10 @@ final class DeploymentTestPki {
 
         /** The base64 body of the key PEM, to search for leaks. */
         String keyBody() {
-            return keyPem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+            return keyPem.lines()
+                    .filter(l -> !l.startsWith("-----"))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -74,13 +76,19 @@ final class DeploymentTestPki {
             KeyPair leafKeys = ecKeys();
             JcaX509v3CertificateBuilder builder = builder(
                     X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded()),
-                    new X500Name("CN=" + dnsName), leafKeys);
+                    new X500Name("CN=" + dnsName),
+                    leafKeys);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.subjectAlternativeName, false,
+            builder.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
             X509Certificate leaf = sign(builder, caKeys);
-            return new Issued(pem("CERTIFICATE", leaf.getEncoded()), pem("CERTIFICATE", caCertificate.getEncoded()),
-                    pem("PRIVATE KEY", leafKeys.getPrivate().getEncoded()), sha256(leaf.getEncoded()));
+            return new Issued(
+                    pem("CERTIFICATE", leaf.getEncoded()),
+                    pem("CERTIFICATE", caCertificate.getEncoded()),
+                    pem("PRIVATE KEY", leafKeys.getPrivate().getEncoded()),
+                    sha256(leaf.getEncoded()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -96,14 +104,19 @@ final class DeploymentTestPki {
 
     private JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair subjectKeys) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(30))),
-                subject, subjectKeys.getPublic());
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(Duration.ofDays(30))),
+                subject,
+                subjectKeys.getPublic());
     }
 
     private static X509Certificate sign(JcaX509v3CertificateBuilder builder, KeyPair signer) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(
+                        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
 
     private static KeyPair ecKeys() throws GeneralSecurityException {
@@ -113,7 +126,8 @@ final class DeploymentTestPki {
     }
 
     private static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 }

@@ -1,25 +1,23 @@
 package io.certloop.deployment;
 
-import io.certloop.support.TlsPeek;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.certloop.deployment.DeploymentResult.Outcome;
+import io.certloop.support.NginxServer;
+import io.certloop.support.TlsPeek;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.function.Consumer;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-
-import io.certloop.deployment.DeploymentResult.Outcome;
-import io.certloop.support.NginxServer;
 
 /**
  * The files deployer against Debian's nginx on loopback: what the endpoint presents, read over
@@ -33,6 +31,7 @@ class FilesDeployerNginxIT {
 
     @TempDir
     Path dir;
+
     private Path fullchain;
     private Path key;
     private NginxServer nginx;
@@ -50,7 +49,9 @@ class FilesDeployerNginxIT {
         Files.writeString(fullchain, old.leafPem() + old.caPem());
         Files.writeString(key, old.keyPem());
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        nginx = NginxServer.builder(dir.resolve("nginx")).site("svc", fullchain, key).start();
+        nginx = NginxServer.builder(dir.resolve("nginx"))
+                .site("svc", fullchain, key)
+                .start();
         assertThat(presented().leafSha256()).isEqualTo(old.sha256());
     }
 
@@ -74,10 +75,14 @@ class FilesDeployerNginxIT {
                 .run(context -> test.accept(context.getBean(Deployer.class)));
     }
 
-    private DeploymentRequest request(String id, DeploymentTestPki.Issued issued, KeyMaterialSource keySource,
-            String reloadAction) {
-        return new DeploymentRequest(id, DeploymentTarget.fullchainAndKey(fullchain, key, reloadAction),
-                issued.material(), keySource, new ServiceAddress(nginx.host(), nginx.port("svc")));
+    private DeploymentRequest request(
+            String id, DeploymentTestPki.Issued issued, KeyMaterialSource keySource, String reloadAction) {
+        return new DeploymentRequest(
+                id,
+                DeploymentTarget.fullchainAndKey(fullchain, key, reloadAction),
+                issued.material(),
+                keySource,
+                new ServiceAddress(nginx.host(), nginx.port("svc")));
     }
 
     private TlsPeek.Presented presented() {
@@ -106,7 +111,9 @@ class FilesDeployerNginxIT {
             assertThat(result.serviceCheck().answered()).isTrue();
             TlsPeek.Presented now = awaitPresented(fresh.sha256());
             assertThat(now.leafSha256()).isEqualTo(fresh.sha256());
-            assertThat(now.chainLength()).as("leaf and intermediate from the fullchain file").isEqualTo(2);
+            assertThat(now.chainLength())
+                    .as("leaf and intermediate from the fullchain file")
+                    .isEqualTo(2);
             assertKeyFileIsOwnerOnly();
         });
     }
@@ -116,12 +123,15 @@ class FilesDeployerNginxIT {
         withDeployer("30s", deployer -> {
             // the new certificate with a key that does not match it: nginx refuses the new config
             DeploymentTestPki.Issued stranger = NEW_CA.issue("stranger.test");
-            DeploymentResult failed = deployer.deploy(request("it-mismatch", fresh, stranger.keySource(), "test-nginx"));
+            DeploymentResult failed =
+                    deployer.deploy(request("it-mismatch", fresh, stranger.keySource(), "test-nginx"));
 
             assertThat(failed.outcome()).isEqualTo(Outcome.RELOAD_FAILED);
             assertThat(failed.reload().exitCode()).isNotZero();
             assertThat(failed.reload().output()).contains("key values mismatch");
-            assertThat(presented().leafSha256()).as("nginx kept its running config").isEqualTo(old.sha256());
+            assertThat(presented().leafSha256())
+                    .as("nginx kept its running config")
+                    .isEqualTo(old.sha256());
 
             DeploymentResult rollback = deployer.rollback("it-mismatch");
 
@@ -145,8 +155,10 @@ class FilesDeployerNginxIT {
             assertThat(first.outcome()).isEqualTo(Outcome.SUCCEEDED);
             assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
             assertThat(again.files()).noneMatch(DeployedFile::changed);
-            assertThat(again.files()).extracting(DeployedFile::sha256)
-                    .containsExactlyElementsOf(first.files().stream().map(DeployedFile::sha256).toList());
+            assertThat(again.files())
+                    .extracting(DeployedFile::sha256)
+                    .containsExactlyElementsOf(
+                            first.files().stream().map(DeployedFile::sha256).toList());
             assertThat(awaitPresented(fresh.sha256()).leafSha256()).isEqualTo(fresh.sha256());
 
             assertThat(deployer.rollback("it-repeat").outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -163,15 +175,17 @@ class FilesDeployerNginxIT {
             assertThat(result.reload().timedOut()).isTrue();
             assertThat(result.reload().duration()).isLessThan(Duration.ofSeconds(10));
             assertThat(result.serviceCheck()).isNull();
-            assertThat(presented().leafSha256()).as("nginx was never told to reload").isEqualTo(old.sha256());
+            assertThat(presented().leafSha256())
+                    .as("nginx was never told to reload")
+                    .isEqualTo(old.sha256());
         });
     }
 
     @Test
     void a_reload_action_that_is_not_configured_is_refused() {
         withDeployer("30s", deployer -> {
-            assertThatThrownBy(() -> deployer.deploy(request("it-unknown", fresh, fresh.keySource(),
-                    "/usr/sbin/nginx")))
+            assertThatThrownBy(
+                            () -> deployer.deploy(request("it-unknown", fresh, fresh.keySource(), "/usr/sbin/nginx")))
                     .isInstanceOf(DeploymentException.UnknownReloadAction.class);
 
             assertThat(fileText(fullchain)).isEqualTo(old.leafPem() + old.caPem());
@@ -181,7 +195,8 @@ class FilesDeployerNginxIT {
 
     private void assertKeyFileIsOwnerOnly() {
         try {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                    .isEqualTo("rw-------");
         } catch (IOException e) {
             throw new AssertionError(e);
         }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.certloop.deployment.DeployedFile.Role;
+import io.certloop.deployment.DeploymentResult.Operation;
+import io.certloop.deployment.DeploymentResult.Outcome;
+import io.certloop.support.TestFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,15 +27,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.certloop.deployment.DeployedFile.Role;
-import io.certloop.deployment.DeploymentResult.Operation;
-import io.certloop.deployment.DeploymentResult.Outcome;
-import io.certloop.support.TestFiles;
 
 class FilesDeployerTest {
 
@@ -41,6 +39,7 @@ class FilesDeployerTest {
 
     @TempDir
     Path dir;
+
     private Path state;
     private Path live;
     private FilesDeployer deployer;
@@ -57,15 +56,22 @@ class FilesDeployerTest {
     }
 
     private FilesDeployer deployer(Duration reloadTimeout, Duration answerTimeout) {
-        ReloadActions actions = new ReloadActions(Map.of(
-                "ok", "/bin/true", "fail", "/bin/false", "slow", "/bin/sleep 30"),
-                reloadTimeout, 4096, "/usr/bin:/bin", CLOCK);
+        ReloadActions actions = new ReloadActions(
+                Map.of("ok", "/bin/true", "fail", "/bin/false", "slow", "/bin/sleep 30"),
+                reloadTimeout,
+                4096,
+                "/usr/bin:/bin",
+                CLOCK);
         return new FilesDeployer(actions, new ManifestStore(state), new ServiceAnswerWaiter(answerTimeout), CLOCK);
     }
 
     private DeploymentTarget certbotLayout(String reloadAction) {
-        return new DeploymentTarget(live.resolve("cert.pem"), live.resolve("chain.pem"),
-                live.resolve("fullchain.pem"), live.resolve("privkey.pem"), reloadAction);
+        return new DeploymentTarget(
+                live.resolve("cert.pem"),
+                live.resolve("chain.pem"),
+                live.resolve("fullchain.pem"),
+                live.resolve("privkey.pem"),
+                reloadAction);
     }
 
     private static DeploymentRequest request(String id, DeploymentTarget target, DeploymentTestPki.Issued issued) {
@@ -103,16 +109,26 @@ class FilesDeployerTest {
                 .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem" + AtomicFiles.PREVIOUS_SUFFIX)))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(TestFiles.names(live)).as("no temporary files left").containsExactlyInAnyOrder(
-                "cert.pem", "chain.pem", "fullchain.pem", "privkey.pem",
-                "cert.pem.certloop-prev", "chain.pem.certloop-prev", "fullchain.pem.certloop-prev",
-                "privkey.pem.certloop-prev");
-        assertThat(result.files()).extracting(DeployedFile::role)
+        assertThat(TestFiles.names(live))
+                .as("no temporary files left")
+                .containsExactlyInAnyOrder(
+                        "cert.pem",
+                        "chain.pem",
+                        "fullchain.pem",
+                        "privkey.pem",
+                        "cert.pem.certloop-prev",
+                        "chain.pem.certloop-prev",
+                        "fullchain.pem.certloop-prev",
+                        "privkey.pem.certloop-prev");
+        assertThat(result.files())
+                .extracting(DeployedFile::role)
                 .containsExactly(Role.CERTIFICATE, Role.CHAIN, Role.FULLCHAIN, Role.KEY);
         assertThat(result.files()).allMatch(DeployedFile::changed);
         for (DeployedFile file : result.files()) {
             if (file.role() == Role.KEY) {
-                assertThat(file.sha256()).as("no digest of the key is published").isNull();
+                assertThat(file.sha256())
+                        .as("no digest of the key is published")
+                        .isNull();
             } else {
                 assertThat(file.sha256()).isEqualTo(DeploymentTestPki.sha256(Files.readAllBytes(file.path())));
             }
@@ -133,7 +149,9 @@ class FilesDeployerTest {
         assertThat(request("x", certbotLayout("ok"), fresh).toString()).doesNotContain(fresh.keyBody());
         try (Stream<Path> files = Files.walk(state)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                assertThat(Files.readString(file)).doesNotContain(fresh.keyBody()).doesNotContain(old.keyBody());
+                assertThat(Files.readString(file))
+                        .doesNotContain(fresh.keyBody())
+                        .doesNotContain(old.keyBody());
                 assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             }
         }
@@ -143,16 +161,21 @@ class FilesDeployerTest {
     void repeating_a_deployment_changes_nothing_and_rollback_still_returns_to_the_original() throws Exception {
         installOld();
         DeploymentResult first = deployer.deploy(request("dep-2", certbotLayout("ok"), fresh));
-        Instant firstWrite = Files.getLastModifiedTime(live.resolve("fullchain.pem")).toInstant();
+        Instant firstWrite =
+                Files.getLastModifiedTime(live.resolve("fullchain.pem")).toInstant();
 
         DeploymentResult again = deployer.deploy(request("dep-2", certbotLayout("ok"), fresh));
 
         assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(again.files()).noneMatch(DeployedFile::changed);
-        assertThat(again.files()).extracting(DeployedFile::sha256)
-                .containsExactlyElementsOf(first.files().stream().map(DeployedFile::sha256).toList());
-        assertThat(Files.getLastModifiedTime(live.resolve("fullchain.pem")).toInstant()).isEqualTo(firstWrite);
-        assertThat(Files.readString(live.resolve("fullchain.pem.certloop-prev"))).isEqualTo(old.leafPem() + old.caPem());
+        assertThat(again.files())
+                .extracting(DeployedFile::sha256)
+                .containsExactlyElementsOf(
+                        first.files().stream().map(DeployedFile::sha256).toList());
+        assertThat(Files.getLastModifiedTime(live.resolve("fullchain.pem")).toInstant())
+                .isEqualTo(firstWrite);
+        assertThat(Files.readString(live.resolve("fullchain.pem.certloop-prev")))
+                .isEqualTo(old.leafPem() + old.caPem());
 
         deployer.rollback("dep-2");
 
@@ -193,7 +216,8 @@ class FilesDeployerTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.RELOAD_FAILED);
         assertThat(result.reload().exitCode()).isEqualTo(1);
-        assertThat(read("fullchain.pem")).as("files stay for inspection until rollback")
+        assertThat(read("fullchain.pem"))
+                .as("files stay for inspection until rollback")
                 .isEqualTo(fresh.leafPem() + fresh.caPem());
 
         DeploymentResult rollback = deployer.rollback("dep-5");
@@ -206,7 +230,8 @@ class FilesDeployerTest {
         assertThat(read("privkey.pem")).isEqualTo(old.keyPem());
         assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(rollback.outcome()).as("the rollback's own reload runs the same (failing) action again")
+        assertThat(rollback.outcome())
+                .as("the rollback's own reload runs the same (failing) action again")
                 .isEqualTo(Outcome.RELOAD_FAILED);
     }
 
@@ -245,7 +270,8 @@ class FilesDeployerTest {
         deployer.deploy(request("dep-9", certbotLayout("ok"), PKI.issue("newer.test")));
         String newer = read("fullchain.pem");
 
-        assertThatThrownBy(() -> deployer.rollback("dep-8")).isInstanceOf(DeploymentException.Conflict.class)
+        assertThatThrownBy(() -> deployer.rollback("dep-8"))
+                .isInstanceOf(DeploymentException.Conflict.class)
                 .hasMessageContaining("changed since deployment 'dep-8'");
 
         assertThat(read("fullchain.pem")).isEqualTo(newer);
@@ -253,8 +279,10 @@ class FilesDeployerTest {
 
     @Test
     void rollback_of_a_first_deployment_removes_the_files_it_created() throws Exception {
-        deployer.deploy(request("dep-10", DeploymentTarget.fullchainAndKey(live.resolve("fullchain.pem"),
-                live.resolve("privkey.pem"), "ok"), fresh));
+        deployer.deploy(request(
+                "dep-10",
+                DeploymentTarget.fullchainAndKey(live.resolve("fullchain.pem"), live.resolve("privkey.pem"), "ok"),
+                fresh));
         assertThat(Files.exists(live.resolve("fullchain.pem"))).isTrue();
 
         DeploymentResult rollback = deployer.rollback("dep-10");
@@ -272,8 +300,12 @@ class FilesDeployerTest {
     @Test
     void waits_for_the_service_to_answer_after_the_reload() throws Exception {
         try (ServerSocket service = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            DeploymentResult result = deployer.deploy(new DeploymentRequest("dep-11", certbotLayout("ok"),
-                    fresh.material(), fresh.keySource(), new ServiceAddress("127.0.0.1", service.getLocalPort())));
+            DeploymentResult result = deployer.deploy(new DeploymentRequest(
+                    "dep-11",
+                    certbotLayout("ok"),
+                    fresh.material(),
+                    fresh.keySource(),
+                    new ServiceAddress("127.0.0.1", service.getLocalPort())));
 
             assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
             assertThat(result.serviceCheck().answered()).isTrue();
@@ -287,8 +319,12 @@ class FilesDeployerTest {
             closedPort = probe.getLocalPort();
         }
 
-        DeploymentResult result = deployer.deploy(new DeploymentRequest("dep-12", certbotLayout("ok"),
-                fresh.material(), fresh.keySource(), new ServiceAddress("127.0.0.1", closedPort)));
+        DeploymentResult result = deployer.deploy(new DeploymentRequest(
+                "dep-12",
+                certbotLayout("ok"),
+                fresh.material(),
+                fresh.keySource(),
+                new ServiceAddress("127.0.0.1", closedPort)));
 
         assertThat(result.outcome()).isEqualTo(Outcome.SERVICE_NOT_ANSWERING);
         assertThat(result.serviceCheck().answered()).isFalse();
@@ -300,20 +336,33 @@ class FilesDeployerTest {
     void refuses_incomplete_or_unsafe_targets() {
         Path key = live.resolve("privkey.pem");
         Path full = live.resolve("fullchain.pem");
-        assertThatThrownBy(() -> deployer.deploy(request("a", new DeploymentTarget(full, null, null, null, "ok"), fresh)))
-                .isInstanceOf(DeploymentException.InvalidRequest.class).hasMessageContaining("keyPath");
-        assertThatThrownBy(() -> deployer.deploy(request("b", new DeploymentTarget(null, null, null, key, "ok"), fresh)))
-                .isInstanceOf(DeploymentException.InvalidRequest.class).hasMessageContaining("at least one");
-        assertThatThrownBy(() -> deployer.deploy(request("c",
-                DeploymentTarget.fullchainAndKey(Path.of("relative.pem"), key, "ok"), fresh)))
-                .isInstanceOf(DeploymentException.InvalidRequest.class).hasMessageContaining("absolute");
+        assertThatThrownBy(
+                        () -> deployer.deploy(request("a", new DeploymentTarget(full, null, null, null, "ok"), fresh)))
+                .isInstanceOf(DeploymentException.InvalidRequest.class)
+                .hasMessageContaining("keyPath");
+        assertThatThrownBy(
+                        () -> deployer.deploy(request("b", new DeploymentTarget(null, null, null, key, "ok"), fresh)))
+                .isInstanceOf(DeploymentException.InvalidRequest.class)
+                .hasMessageContaining("at least one");
+        assertThatThrownBy(() -> deployer.deploy(
+                        request("c", DeploymentTarget.fullchainAndKey(Path.of("relative.pem"), key, "ok"), fresh)))
+                .isInstanceOf(DeploymentException.InvalidRequest.class)
+                .hasMessageContaining("absolute");
         assertThatThrownBy(() -> deployer.deploy(request("d", DeploymentTarget.fullchainAndKey(key, key, "ok"), fresh)))
-                .isInstanceOf(DeploymentException.InvalidRequest.class).hasMessageContaining("two files");
-        assertThatThrownBy(() -> deployer.deploy(request("../escape", DeploymentTarget.fullchainAndKey(full, key, "ok"), fresh)))
-                .isInstanceOf(DeploymentException.InvalidRequest.class).hasMessageContaining("idempotencyKey");
-        assertThatThrownBy(() -> deployer.deploy(new DeploymentRequest("e", new DeploymentTarget(null, live.resolve("chain.pem"),
-                null, key, "ok"), new CertificateMaterial(fresh.leafPem(), List.of()), fresh.keySource(), null)))
-                .isInstanceOf(DeploymentException.InvalidRequest.class).hasMessageContaining("no chain");
+                .isInstanceOf(DeploymentException.InvalidRequest.class)
+                .hasMessageContaining("two files");
+        assertThatThrownBy(() ->
+                        deployer.deploy(request("../escape", DeploymentTarget.fullchainAndKey(full, key, "ok"), fresh)))
+                .isInstanceOf(DeploymentException.InvalidRequest.class)
+                .hasMessageContaining("idempotencyKey");
+        assertThatThrownBy(() -> deployer.deploy(new DeploymentRequest(
+                        "e",
+                        new DeploymentTarget(null, live.resolve("chain.pem"), null, key, "ok"),
+                        new CertificateMaterial(fresh.leafPem(), List.of()),
+                        fresh.keySource(),
+                        null)))
+                .isInstanceOf(DeploymentException.InvalidRequest.class)
+                .hasMessageContaining("no chain");
         assertThat(Files.exists(key)).isFalse();
     }
 
@@ -325,32 +374,45 @@ class FilesDeployerTest {
             throw new IOException("custody unavailable");
         };
 
-        assertThatThrownBy(() -> deployer.deploy(new DeploymentRequest("dep-13", certbotLayout("ok"),
-                fresh.material(), broken, null)))
-                .isInstanceOf(DeploymentException.Storage.class).hasRootCauseMessage("custody unavailable");
+        assertThatThrownBy(() -> deployer.deploy(
+                        new DeploymentRequest("dep-13", certbotLayout("ok"), fresh.material(), broken, null)))
+                .isInstanceOf(DeploymentException.Storage.class)
+                .hasRootCauseMessage("custody unavailable");
 
         assertThat(read("cert.pem")).isEqualTo(old.leafPem());
         assertThat(read("privkey.pem")).isEqualTo(old.keyPem());
-        assertThat(TestFiles.names(live)).containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
+        assertThat(TestFiles.names(live))
+                .containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
     }
 
     @Test
-    void releasing_a_verified_deployment_deletes_the_kept_files_and_the_old_key_and_refuses_rollback() throws Exception {
+    void releasing_a_verified_deployment_deletes_the_kept_files_and_the_old_key_and_refuses_rollback()
+            throws Exception {
         installOld();
         deployer.deploy(request("dep-rel", certbotLayout("ok"), fresh));
 
         List<Path> deleted = deployer.release("dep-rel");
 
-        assertThat(deleted).extracting(path -> path.getFileName().toString()).containsExactlyInAnyOrder(
-                "cert.pem.certloop-prev", "chain.pem.certloop-prev", "fullchain.pem.certloop-prev", "privkey.pem.certloop-prev");
-        assertThat(TestFiles.names(live)).containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
+        assertThat(deleted)
+                .extracting(path -> path.getFileName().toString())
+                .containsExactlyInAnyOrder(
+                        "cert.pem.certloop-prev",
+                        "chain.pem.certloop-prev",
+                        "fullchain.pem.certloop-prev",
+                        "privkey.pem.certloop-prev");
+        assertThat(TestFiles.names(live))
+                .containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
         assertThat(read("privkey.pem")).isEqualTo(fresh.keyPem());
         assertThat(read("fullchain.pem")).isEqualTo(fresh.leafPem() + fresh.caPem());
-        assertThat(deployer.release("dep-rel")).as("repeating a release is harmless").isEmpty();
+        assertThat(deployer.release("dep-rel"))
+                .as("repeating a release is harmless")
+                .isEmpty();
         assertThatThrownBy(() -> deployer.rollback("dep-rel"))
-                .isInstanceOf(DeploymentException.Conflict.class).hasMessageContaining("released");
+                .isInstanceOf(DeploymentException.Conflict.class)
+                .hasMessageContaining("released");
         assertThat(new FilesDeployer(null, new ManifestStore(state), null, CLOCK).release("dep-rel"))
-                .as("the release is recorded in the manifest, so it survives a restart").isEmpty();
+                .as("the release is recorded in the manifest, so it survives a restart")
+                .isEmpty();
     }
 
     @Test
@@ -374,7 +436,8 @@ class FilesDeployerTest {
 
     @Test
     void a_replaced_file_keeps_its_owner_group_and_mode_and_a_key_never_becomes_readable_by_others() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "changing a file's owner needs root (CI runs as root)");
+        assumeTrue(
+                "root".equals(System.getProperty("user.name")), "changing a file's owner needs root (CI runs as root)");
         installOld();
         UserPrincipalLookupService users = live.getFileSystem().getUserPrincipalLookupService();
         UserPrincipal nobody = users.lookupPrincipalByName("nobody");
@@ -396,10 +459,13 @@ class FilesDeployerTest {
             assertThat(now.group()).as(file).isEqualTo(nogroup);
         }
         assertThat(read("privkey.pem")).isEqualTo(fresh.keyPem());
-        assertThat(Files.getPosixFilePermissions(live.resolve("cert.pem"))).isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
-        assertThat(Files.getPosixFilePermissions(live.resolve("fullchain.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(Files.getPosixFilePermissions(live.resolve("cert.pem")))
+                .isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
+        assertThat(Files.getPosixFilePermissions(live.resolve("fullchain.pem")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem")))
-                .as("the group keeps reading it, others lose it").isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+                .as("the group keeps reading it, others lose it")
+                .isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
 
         deployer.rollback("dep-owner");
 
@@ -410,37 +476,55 @@ class FilesDeployerTest {
         }
         assertThat(read("privkey.pem")).isEqualTo(old.keyPem());
         assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem")))
-                .as("a restored key is readable by the service's group again").isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
-        assertThat(Files.getPosixFilePermissions(live.resolve("cert.pem"))).isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
+                .as("a restored key is readable by the service's group again")
+                .isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(Files.getPosixFilePermissions(live.resolve("cert.pem")))
+                .isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
     }
 
     @Test
     void a_new_key_file_is_owner_only_and_new_certificates_are_world_readable() throws Exception {
         deployer.deploy(request("dep-new", certbotLayout("ok"), fresh));
 
-        assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(Files.getPosixFilePermissions(live.resolve("fullchain.pem"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(Files.getPosixFilePermissions(live.resolve("privkey.pem")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(live.resolve("fullchain.pem")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     @Test
     void certbots_symlinked_live_files_stay_links_and_the_archive_files_they_point_to_are_replaced() throws Exception {
         Path archive = Files.createDirectories(dir.resolve("archive/example"));
         Path certbotLive = Files.createDirectories(dir.resolve("live/example"));
-        Map<String, String> oldContent = Map.of("cert", old.leafPem(), "chain", old.caPem(),
-                "fullchain", old.leafPem() + old.caPem(), "privkey", old.keyPem());
+        Map<String, String> oldContent = Map.of(
+                "cert",
+                old.leafPem(),
+                "chain",
+                old.caPem(),
+                "fullchain",
+                old.leafPem() + old.caPem(),
+                "privkey",
+                old.keyPem());
         for (Map.Entry<String, String> file : oldContent.entrySet()) {
             Files.writeString(archive.resolve(file.getKey() + "1.pem"), file.getValue());
-            Files.createSymbolicLink(certbotLive.resolve(file.getKey() + ".pem"),
+            Files.createSymbolicLink(
+                    certbotLive.resolve(file.getKey() + ".pem"),
                     Path.of("../../archive/example/" + file.getKey() + "1.pem")); // relative, as certbot links
         }
-        DeploymentTarget target = new DeploymentTarget(certbotLive.resolve("cert.pem"), certbotLive.resolve("chain.pem"),
-                certbotLive.resolve("fullchain.pem"), certbotLive.resolve("privkey.pem"), "ok");
+        DeploymentTarget target = new DeploymentTarget(
+                certbotLive.resolve("cert.pem"),
+                certbotLive.resolve("chain.pem"),
+                certbotLive.resolve("fullchain.pem"),
+                certbotLive.resolve("privkey.pem"),
+                "ok");
 
         DeploymentResult result = deployer.deploy(request("dep-certbot", target, fresh));
 
         assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
         for (String name : oldContent.keySet()) {
-            assertThat(Files.isSymbolicLink(certbotLive.resolve(name + ".pem"))).as(name + " is still a link").isTrue();
+            assertThat(Files.isSymbolicLink(certbotLive.resolve(name + ".pem")))
+                    .as(name + " is still a link")
+                    .isTrue();
         }
         assertThat(Files.readString(certbotLive.resolve("fullchain.pem"))).isEqualTo(fresh.leafPem() + fresh.caPem());
         assertThat(Files.readString(archive.resolve("privkey1.pem"))).isEqualTo(fresh.keyPem());
@@ -505,7 +589,9 @@ class FilesDeployerTest {
         deployer.deploy(request("try-2", certbotLayout("ok"), fresh)); // same certificate again: writes nothing
 
         deployer.rollback("try-2");
-        assertThat(read("privkey.pem")).as("the redeploy replaced nothing, so it restores nothing").isEqualTo(fresh.keyPem());
+        assertThat(read("privkey.pem"))
+                .as("the redeploy replaced nothing, so it restores nothing")
+                .isEqualTo(fresh.keyPem());
         deployer.rollback("try-1");
 
         assertThat(read("privkey.pem")).isEqualTo(old.keyPem());

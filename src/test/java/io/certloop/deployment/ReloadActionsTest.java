@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +85,9 @@ class ReloadActionsTest {
         if (child.isPresent()) {
             child.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
         }
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("grandchild sleep").isNotEqualTo(Optional.of(true));
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                .as("grandchild sleep")
+                .isNotEqualTo(Optional.of(true));
     }
 
     @Test
@@ -104,8 +105,10 @@ class ReloadActionsTest {
     @Test
     void refuses_blank_commands_and_odd_names_at_startup() {
         assertThatThrownBy(() -> actions(Map.of("web", "  "), Duration.ofSeconds(1), 1024))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty command");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty command");
         assertThatThrownBy(() -> actions(Map.of("we b", "/bin/true"), Duration.ofSeconds(1), 1024))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid reload action name");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid reload action name");
     }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +36,7 @@ class SharedReloadsTest {
 
     @TempDir
     Path dir;
+
     private Path writing;
     private Path runs;
     private ReloadActions actions;
@@ -55,8 +55,8 @@ class SharedReloadsTest {
                 rmdir %1$s/running
                 """.formatted(dir, writing, runs));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        actions = new ReloadActions(Map.of("shared", script.toString()), Duration.ofSeconds(10), 1024,
-                "/usr/bin:/bin", Clock.systemUTC());
+        actions = new ReloadActions(
+                Map.of("shared", script.toString()), Duration.ofSeconds(10), 1024, "/usr/bin:/bin", Clock.systemUTC());
     }
 
     @Test
@@ -65,17 +65,24 @@ class SharedReloadsTest {
         List<Written> done = deployAllAtOnce(name -> actions.shared().afterWriting("shared", () -> write(name)));
 
         int reloads = Files.readAllLines(runs).size();
-        assertThat(done).allSatisfy(d -> assertThat(d.reload().succeeded())
-                .as("exit %s: %s", d.reload().exitCode(), d.reload().output()).isTrue());
-        assertThat(reloads).as("reload runs for %d deployments", DEPLOYMENTS).isLessThan(DEPLOYMENTS).isPositive();
+        assertThat(done)
+                .allSatisfy(d -> assertThat(d.reload().succeeded())
+                        .as("exit %s: %s", d.reload().exitCode(), d.reload().output())
+                        .isTrue());
+        assertThat(reloads)
+                .as("reload runs for %d deployments", DEPLOYMENTS)
+                .isLessThan(DEPLOYMENTS)
+                .isPositive();
         Set<ReloadResult> distinct = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         done.forEach(d -> distinct.add(d.reload()));
         assertThat(distinct).hasSize(reloads);
         assertThat(distinct.stream().mapToInt(ReloadResult::served).sum())
-                .as("every deployment is served by exactly one run").isEqualTo(DEPLOYMENTS);
-        assertThat(done).allSatisfy(d -> assertThat(d.writtenAt())
-                .as("the run that served a deployment started after its files were written")
-                .isBeforeOrEqualTo(d.reload().startedAt()));
+                .as("every deployment is served by exactly one run")
+                .isEqualTo(DEPLOYMENTS);
+        assertThat(done)
+                .allSatisfy(d -> assertThat(d.writtenAt())
+                        .as("the run that served a deployment started after its files were written")
+                        .isBeforeOrEqualTo(d.reload().startedAt()));
     }
 
     @Test
@@ -95,18 +102,20 @@ class SharedReloadsTest {
         CountDownLatch slowStarted = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            Future<SharedReloads.Reloaded<Instant>> slow = pool.submit(() -> actions.shared().afterWriting("shared", () -> {
-                slowStarted.countDown();
-                sleep(500);
-                return write("slow");
-            }));
+            Future<SharedReloads.Reloaded<Instant>> slow =
+                    pool.submit(() -> actions.shared().afterWriting("shared", () -> {
+                        slowStarted.countDown();
+                        sleep(500);
+                        return write("slow");
+                    }));
             assertThat(slowStarted.await(5, TimeUnit.SECONDS)).isTrue();
-            Future<SharedReloads.Reloaded<Instant>> fast = pool.submit(() -> actions.shared().afterWriting("shared",
-                    () -> write("fast")));
+            Future<SharedReloads.Reloaded<Instant>> fast =
+                    pool.submit(() -> actions.shared().afterWriting("shared", () -> write("fast")));
 
             assertThat(fast.get(10, TimeUnit.SECONDS).reload().succeeded()).isTrue();
             assertThat(slow.get(10, TimeUnit.SECONDS).reload().succeeded()).isTrue();
-            assertThat(fast.get().reload().startedAt()).isAfterOrEqualTo(slow.get().written());
+            assertThat(fast.get().reload().startedAt())
+                    .isAfterOrEqualTo(slow.get().written());
         } finally {
             pool.shutdownNow();
         }
@@ -115,22 +124,26 @@ class SharedReloadsTest {
     @Test
     void an_unknown_action_is_refused_before_anything_is_written() {
         assertThatThrownBy(() -> actions.shared().afterWriting("missing", () -> {
-            throw new AssertionError("nothing may be written for an unknown action");
-        })).isInstanceOf(DeploymentException.UnknownReloadAction.class);
+                    throw new AssertionError("nothing may be written for an unknown action");
+                }))
+                .isInstanceOf(DeploymentException.UnknownReloadAction.class);
     }
 
     @Test
     void a_failed_run_is_the_evidence_of_every_deployment_it_served() throws Exception {
-        ReloadActions missing = new ReloadActions(Map.of("bad", "/bin/ls " + dir.resolve("absent")),
-                Duration.ofSeconds(5), 1024, "/usr/bin:/bin", Clock.systemUTC());
+        ReloadActions missing = new ReloadActions(
+                Map.of("bad", "/bin/ls " + dir.resolve("absent")),
+                Duration.ofSeconds(5),
+                1024,
+                "/usr/bin:/bin",
+                Clock.systemUTC());
 
         List<Written> done = deployAllAtOnce(name -> missing.shared().afterWriting("bad", () -> Instant.now()));
 
         assertThat(done).allSatisfy(d -> assertThat(d.reload().succeeded()).isFalse());
     }
 
-    private record Written(Instant writtenAt, ReloadResult reload) {
-    }
+    private record Written(Instant writtenAt, ReloadResult reload) {}
 
     private interface Deployment {
         SharedReloads.Reloaded<Instant> run(String name) throws Exception;

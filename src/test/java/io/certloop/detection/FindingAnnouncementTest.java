@@ -2,23 +2,8 @@ package io.certloop.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.Environment;
 import io.certloop.inventory.ReplacementPath;
@@ -28,6 +13,18 @@ import io.certloop.probe.FindingCodes;
 import io.certloop.probe.ProbeReport;
 import io.certloop.probe.revocation.Revocation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Findings are announced once when they appear, not every cycle, and again after they cleared;
@@ -45,40 +42,94 @@ class FindingAnnouncementTest {
     private EndpointProbeService service;
     private JdbcTemplate jdbc;
 
-    private final Endpoint endpoint = new Endpoint(7L, "web", "www.example.test", 443, null, List.of(), List.of(), 1,
-            Environment.parse("production").orElseThrow(), null, null, ReplacementPath.parse("internal-ca").orElseThrow(),
-            "standard", null, null, NOW, NOW);
+    private final Endpoint endpoint = new Endpoint(
+            7L,
+            "web",
+            "www.example.test",
+            443,
+            null,
+            List.of(),
+            List.of(),
+            1,
+            Environment.parse("production").orElseThrow(),
+            null,
+            null,
+            ReplacementPath.parse("internal-ca").orElseThrow(),
+            "standard",
+            null,
+            null,
+            NOW,
+            NOW);
 
     @BeforeEach
     void setUp() {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:" + getClass().getSimpleName() + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
         dataSource.setUser("sa");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
         jdbc = new JdbcTemplate(dataSource);
-        ObjectMapper json = new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ObjectMapper json =
+                new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         ProbeHistoryRepository history = new ProbeHistoryRepository(jdbc, json);
-        service = new EndpointProbeService(request -> report(nextFindings.get()), history, events::add,
-                new ProbeMetrics(registry, clock), name -> suppressed.get(), clock);
+        service = new EndpointProbeService(
+                request -> report(nextFindings.get()),
+                history,
+                events::add,
+                new ProbeMetrics(registry, clock),
+                name -> suppressed.get(),
+                clock);
     }
 
     private static ProbeReport report(List<String> codes) {
-        CertificateDetails leaf = new CertificateDetails("a".repeat(64), "CN=www.example.test", "CN=CA", "1",
-                NOW.minusSeconds(86_400), NOW.plusSeconds(3_600), List.of("www.example.test"), "EC", 256, "SHA256withECDSA", false);
-        List<Finding> findings = codes.stream().map(code -> new Finding(code, code + " detail", Map.of("k", "v"))).toList();
-        return new ProbeReport("www.example.test", 443, "www.example.test", List.of("www.example.test"), NOW, "TLSv1.3",
-                "TLS_AES_128_GCM_SHA256", leaf, List.of(leaf), true, true, true,
-                new Revocation(Revocation.Status.UNKNOWN, "NONE", null, null, "none"), findings, List.of());
+        CertificateDetails leaf = new CertificateDetails(
+                "a".repeat(64),
+                "CN=www.example.test",
+                "CN=CA",
+                "1",
+                NOW.minusSeconds(86_400),
+                NOW.plusSeconds(3_600),
+                List.of("www.example.test"),
+                "EC",
+                256,
+                "SHA256withECDSA",
+                false);
+        List<Finding> findings = codes.stream()
+                .map(code -> new Finding(code, code + " detail", Map.of("k", "v")))
+                .toList();
+        return new ProbeReport(
+                "www.example.test",
+                443,
+                "www.example.test",
+                List.of("www.example.test"),
+                NOW,
+                "TLSv1.3",
+                "TLS_AES_128_GCM_SHA256",
+                leaf,
+                List.of(leaf),
+                true,
+                true,
+                true,
+                new Revocation(Revocation.Status.UNKNOWN, "NONE", null, null, "none"),
+                findings,
+                List.of());
     }
 
     private List<String> raised() {
-        return events.stream().filter(EndpointFindingRaised.class::isInstance)
-                .map(event -> ((EndpointFindingRaised) event).finding().code()).toList();
+        return events.stream()
+                .filter(EndpointFindingRaised.class::isInstance)
+                .map(event -> ((EndpointFindingRaised) event).finding().code())
+                .toList();
     }
 
     private List<String> cleared() {
-        return events.stream().filter(EndpointFindingCleared.class::isInstance)
-                .map(event -> ((EndpointFindingCleared) event).code()).toList();
+        return events.stream()
+                .filter(EndpointFindingCleared.class::isInstance)
+                .map(event -> ((EndpointFindingCleared) event).code())
+                .toList();
     }
 
     @Test
@@ -112,10 +163,14 @@ class FindingAnnouncementTest {
         ProbeReport report = service.probe(endpoint);
         service.probe(endpoint);
 
-        assertThat(report.findings()).extracting(Finding::code, Finding::suppressedBy).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(FindingCodes.CHAIN_INCOMPLETE, "EXC-2026-000001"),
-                org.assertj.core.groups.Tuple.tuple(FindingCodes.EXPIRING_SOON, null));
-        assertThat(raised()).as("other findings on the endpoint are untouched").containsExactly(FindingCodes.EXPIRING_SOON);
+        assertThat(report.findings())
+                .extracting(Finding::code, Finding::suppressedBy)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(FindingCodes.CHAIN_INCOMPLETE, "EXC-2026-000001"),
+                        org.assertj.core.groups.Tuple.tuple(FindingCodes.EXPIRING_SOON, null));
+        assertThat(raised())
+                .as("other findings on the endpoint are untouched")
+                .containsExactly(FindingCodes.EXPIRING_SOON);
 
         suppressed.set(Map.of());
         service.probe(endpoint);
@@ -141,9 +196,13 @@ class FindingAnnouncementTest {
         nextFindings.set(List.of(FindingCodes.EXPIRED));
         service.probe(endpoint);
         events.clear();
-        EndpointProbeService restarted = new EndpointProbeService(request -> report(List.of(FindingCodes.EXPIRED)),
-                new ProbeHistoryRepository(jdbc, new ObjectMapper().findAndRegisterModules()), events::add,
-                new ProbeMetrics(new SimpleMeterRegistry(), clock), name -> Map.of(), clock);
+        EndpointProbeService restarted = new EndpointProbeService(
+                request -> report(List.of(FindingCodes.EXPIRED)),
+                new ProbeHistoryRepository(jdbc, new ObjectMapper().findAndRegisterModules()),
+                events::add,
+                new ProbeMetrics(new SimpleMeterRegistry(), clock),
+                name -> Map.of(),
+                clock);
 
         restarted.probe(endpoint);
 
@@ -172,18 +231,48 @@ class FindingAnnouncementTest {
         nextFindings.set(List.of(FindingCodes.EXPIRING_SOON, FindingCodes.WEAK_KEY));
         service.probe(endpoint);
 
-        assertThat(registry.get(ProbeMetrics.NOT_AFTER).tag("certloop_endpoint", "web").gauge().value())
+        assertThat(registry.get(ProbeMetrics.NOT_AFTER)
+                        .tag("certloop_endpoint", "web")
+                        .gauge()
+                        .value())
                 .isEqualTo(NOW.plusSeconds(3_600).getEpochSecond());
-        assertThat(registry.get(ProbeMetrics.PROBE_SUCCESS).tag("certloop_endpoint", "web").gauge().value()).isEqualTo(1.0);
-        assertThat(registry.get(ProbeMetrics.LAST_PROBE).tag("certloop_endpoint", "web").gauge().value())
+        assertThat(registry.get(ProbeMetrics.PROBE_SUCCESS)
+                        .tag("certloop_endpoint", "web")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        assertThat(registry.get(ProbeMetrics.LAST_PROBE)
+                        .tag("certloop_endpoint", "web")
+                        .gauge()
+                        .value())
                 .isEqualTo(NOW.toEpochMilli() / 1000.0);
-        assertThat(registry.get(ProbeMetrics.PROBE_DURATION).tag("outcome", ProbeMetrics.REACHABLE).timer().count()).isEqualTo(1);
-        assertThat(registry.get(ProbeMetrics.PROBE_DURATION).tag("outcome", ProbeMetrics.UNREACHABLE).timer().count()).isZero();
-        assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS).tag("code", FindingCodes.WEAK_KEY).gauge().value()).isEqualTo(1.0);
-        assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS).tag("code", FindingCodes.EXPIRED).gauge().value()).isZero();
+        assertThat(registry.get(ProbeMetrics.PROBE_DURATION)
+                        .tag("outcome", ProbeMetrics.REACHABLE)
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get(ProbeMetrics.PROBE_DURATION)
+                        .tag("outcome", ProbeMetrics.UNREACHABLE)
+                        .timer()
+                        .count())
+                .isZero();
+        assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS)
+                        .tag("code", FindingCodes.WEAK_KEY)
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS)
+                        .tag("code", FindingCodes.EXPIRED)
+                        .gauge()
+                        .value())
+                .isZero();
 
         nextFindings.set(List.of());
         service.probe(endpoint);
-        assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS).tag("code", FindingCodes.WEAK_KEY).gauge().value()).isZero();
+        assertThat(registry.get(ProbeMetrics.OPEN_FINDINGS)
+                        .tag("code", FindingCodes.WEAK_KEY)
+                        .gauge()
+                        .value())
+                .isZero();
     }
 }

@@ -31,9 +31,10 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class ExceptionReviewIT extends PostgresIntegrationTest {
 
-    private static final TestCertificates.Issued ROOT = TestCertificates.rootCa("Legacy Appliance Root").selfSigned();
-    private static final TestCertificates.Issued INTERMEDIATE = TestCertificates.intermediate("Legacy Appliance CA")
-            .signedBy(ROOT);
+    private static final TestCertificates.Issued ROOT =
+            TestCertificates.rootCa("Legacy Appliance Root").selfSigned();
+    private static final TestCertificates.Issued INTERMEDIATE =
+            TestCertificates.intermediate("Legacy Appliance CA").signedBy(ROOT);
 
     @Autowired
     private DetectionLoop detection;
@@ -65,15 +66,23 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
     private String applianceWithoutIntermediate() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         certDir = Files.createDirectories(dataDir().resolve("exception-" + System.nanoTime()));
-        TestCertificates.Issued leaf = TestCertificates.leaf("localhost").sans("localhost").signedBy(INTERMEDIATE);
+        TestCertificates.Issued leaf =
+                TestCertificates.leaf("localhost").sans("localhost").signedBy(INTERMEDIATE);
         // the appliance sends its leaf only
         Files.writeString(certDir.resolve("fullchain.pem"), TestCertificates.toPem(List.of(leaf.certificate())));
         leaf.writeKeyPem(certDir.resolve("key.pem"));
-        nginx = NginxServer.builder(NGINX_PREFIX).site("appliance", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
+        nginx = NginxServer.builder(NGINX_PREFIX)
+                .site("appliance", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
                 .start();
         String name = "appliance-" + System.nanoTime();
-        ApiClient.Response created = orla.post("/api/inventory/endpoints", TestEndpoints.loopback(name,
-                nginx.port("appliance"), certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx"));
+        ApiClient.Response created = orla.post(
+                "/api/inventory/endpoints",
+                TestEndpoints.loopback(
+                        name,
+                        nginx.port("appliance"),
+                        certDir.resolve("fullchain.pem"),
+                        certDir.resolve("key.pem"),
+                        "test-nginx"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return name;
     }
@@ -83,7 +92,9 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         body.put("endpoint", endpoint);
         body.put("findingCode", code);
         body.put("reason", "the appliance firmware cannot send an intermediate; vendor fix due next quarter");
-        body.put("compensatingControls", "the two client systems pin the intermediate; access limited to the admin VLAN");
+        body.put(
+                "compensatingControls",
+                "the two client systems pin the intermediate; access limited to the admin VLAN");
         body.put("expiresAt", expiresAt.toString());
         return body;
     }
@@ -102,8 +113,10 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         assertRefused(request(name, "EXPIRED", inAMonth), "findingCode");
         assertRefused(request(name, "REVOKED", inAMonth), "findingCode");
         assertThat(orla.get("/api/exceptions").json().toString()).doesNotContain(name);
-        assertThat(bob.post("/api/exceptions", request(name, "CHAIN_INCOMPLETE", inAMonth)).status())
-                .as("the board decides, operators and incident commanders ask").isEqualTo(403);
+        assertThat(bob.post("/api/exceptions", request(name, "CHAIN_INCOMPLETE", inAMonth))
+                        .status())
+                .as("the board decides, operators and incident commanders ask")
+                .isEqualTo(403);
     }
 
     private void assertRefused(Map<String, Object> body, String field) {
@@ -115,19 +128,24 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
     @Test
     void anApprovedExceptionKeepsDetectionFromOpeningAnIncidentUntilItExpires() throws Exception {
         String name = applianceWithoutIntermediate();
-        ApiClient.Response created = orla.post("/api/exceptions", request(name, "CHAIN_INCOMPLETE",
-                Instant.now().plus(Duration.ofDays(30))));
+        ApiClient.Response created = orla.post(
+                "/api/exceptions",
+                request(name, "CHAIN_INCOMPLETE", Instant.now().plus(Duration.ofDays(30))));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().path("id").asText();
         assertThat(id).matches("EXC-\\d{4}-\\d{6}");
         assertThat(created.json().path("state").asText()).isEqualTo("pending");
 
         JsonNode task = Await.until(Duration.ofSeconds(10), () -> {
-            JsonNode tasks = bob.get("/engine-rest/task?processInstanceBusinessKey=" + id + "&taskDefinitionKey=reviewException").json();
+            JsonNode tasks = bob.get(
+                            "/engine-rest/task?processInstanceBusinessKey=" + id + "&taskDefinitionKey=reviewException")
+                    .json();
             return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
         });
         String taskId = task.path("id").asText();
-        assertThat(filterTaskIds(bob, "Exceptions to review")).as("the board's Tasklist filter shows it").contains(taskId);
+        assertThat(filterTaskIds(bob, "Exceptions to review"))
+                .as("the board's Tasklist filter shows it")
+                .contains(taskId);
         ApiClient.Response form = bob.get("/engine-rest/task/" + taskId + "/deployed-form");
         assertThat(form.status()).as(form.body()).isEqualTo(200);
         assertThat(form.json().path("id").asText()).isEqualTo("review-exception");
@@ -136,19 +154,25 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         ApiClient.Response claim = orla.post("/engine-rest/task/" + taskId + "/claim", Map.of("userId", "orla"));
         assertThat(claim.status()).as(claim.body()).isEqualTo(403);
         assertThat(claim.body()).contains("four eyes");
-        ApiClient.Response own = orla.post("/engine-rest/task/" + taskId + "/complete", decision("approve", "mine", null));
+        ApiClient.Response own =
+                orla.post("/engine-rest/task/" + taskId + "/complete", decision("approve", "mine", null));
         assertThat(own.status()).as(own.body()).isEqualTo(403);
         assertThat(own.body()).contains("four eyes", "orla requested this");
-        assertThat(bob.get("/engine-rest/task/" + taskId).status()).as("the task stays open").isEqualTo(200);
-        assertThat(orla.get("/api/exceptions/" + id).json().path("state").asText()).isEqualTo("pending");
+        assertThat(bob.get("/engine-rest/task/" + taskId).status())
+                .as("the task stays open")
+                .isEqualTo(200);
+        assertThat(orla.get("/api/exceptions/" + id).json().path("state").asText())
+                .isEqualTo("pending");
 
-        ApiClient.Response unclear = bob.post("/engine-rest/task/" + taskId + "/complete", decision("maybe", "hmm", null));
+        ApiClient.Response unclear =
+                bob.post("/engine-rest/task/" + taskId + "/complete", decision("maybe", "hmm", null));
         assertThat(unclear.status()).as(unclear.body()).isEqualTo(400);
         assertThat(unclear.body()).contains("exceptionDecision");
 
         // another board member approves, shortening it so the test sees it expire
         Instant shortened = Instant.now().plusSeconds(12);
-        ApiClient.Response approved = bob.post("/engine-rest/task/" + taskId + "/complete",
+        ApiClient.Response approved = bob.post(
+                "/engine-rest/task/" + taskId + "/complete",
                 decision("approve", "pinning verified on both clients", shortened.toString()));
         assertThat(approved.status()).as(approved.body()).isEqualTo(204);
         JsonNode active = orla.get("/api/exceptions/" + id).json();
@@ -159,16 +183,25 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
 
         // detection: the finding shows, marked, and opens no incident
         detection.runOnce();
-        JsonNode probe = orla.post("/api/inventory/endpoints/" + name + "/probe", Map.of()).json();
+        JsonNode probe = orla.post("/api/inventory/endpoints/" + name + "/probe", Map.of())
+                .json();
         JsonNode finding = finding(probe, "CHAIN_INCOMPLETE");
         assertThat(finding.path("suppressedBy").asText()).as(probe.toString()).isEqualTo(id);
         assertThat(openIncidents(name)).isEmpty();
         assertThat(admin.get("/actuator/prometheus").body()).contains("certloop_exceptions_active");
-        assertThat(orla.get("/api/exceptions?state=active").json().findValuesAsText("id")).contains(id);
+        assertThat(orla.get("/api/exceptions?state=active").json().findValuesAsText("id"))
+                .contains(id);
 
         // the timer ends it; the next cycle opens the incident
-        Await.until(Duration.ofSeconds(60), () -> "expired".equals(orla.get("/api/exceptions/" + id).json()
-                .path("state").asText()) ? true : null);
+        Await.until(
+                Duration.ofSeconds(60),
+                () -> "expired"
+                                .equals(orla.get("/api/exceptions/" + id)
+                                        .json()
+                                        .path("state")
+                                        .asText())
+                        ? true
+                        : null);
         detection.runOnce();
         JsonNode incidents = Await.until(Duration.ofSeconds(10), () -> {
             JsonNode open = openIncidents(name);
@@ -177,37 +210,67 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         assertThat(incidents.get(0).path("category").asText()).isEqualTo("trust-mismatch");
         String outbox = admin.get("/api/notifications?incidentId=" + id).body();
         assertThat(outbox).contains("exception-approved", "exception-expired", "bob@example.test", "web@example.test");
-        assertThat(orla.get("/api/exceptions/" + id).json().path("history").findValuesAsText("type")).contains("expired");
+        assertThat(orla.get("/api/exceptions/" + id).json().path("history").findValuesAsText("type"))
+                .contains("expired");
     }
 
     @Test
     void theBoardRevokesAnActiveExceptionAndOnlyTheBoardMay() throws Exception {
         String name = applianceWithoutIntermediate();
-        String id = orla.post("/api/exceptions", request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
-                .json().path("id").asText();
-        assertThat(bob.post("/api/exceptions/" + id + "/revoke", Map.of("reason", "too early")).status())
-                .as("only an active exception can be revoked").isEqualTo(409);
+        String id = orla.post(
+                        "/api/exceptions",
+                        request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
+                .json()
+                .path("id")
+                .asText();
+        assertThat(bob.post("/api/exceptions/" + id + "/revoke", Map.of("reason", "too early"))
+                        .status())
+                .as("only an active exception can be revoked")
+                .isEqualTo(409);
         JsonNode task = Await.until(Duration.ofSeconds(10), () -> {
-            JsonNode tasks = carol.get("/engine-rest/task?processInstanceBusinessKey=" + id).json();
+            JsonNode tasks = carol.get("/engine-rest/task?processInstanceBusinessKey=" + id)
+                    .json();
             return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
         });
-        assertThat(carol.post("/engine-rest/task/" + task.path("id").asText() + "/complete",
-                decision("approve", "fine for ten days", null)).status()).isEqualTo(204);
+        assertThat(carol.post(
+                                "/engine-rest/task/" + task.path("id").asText() + "/complete",
+                                decision("approve", "fine for ten days", null))
+                        .status())
+                .isEqualTo(204);
         ApiClient operatorOnly = ApiClient.as(port, "rexy", "rexy-pw");
         admin.ensureUser("rexy", "rexy-pw", "operators");
-        assertThat(operatorOnly.post("/api/exceptions/" + id + "/revoke", Map.of("reason", "x")).status()).isEqualTo(403);
+        assertThat(operatorOnly
+                        .post("/api/exceptions/" + id + "/revoke", Map.of("reason", "x"))
+                        .status())
+                .isEqualTo(403);
 
-        ApiClient.Response revoked = bob.post("/api/exceptions/" + id + "/revoke", Map.of("reason", "the vendor shipped the fix"));
+        ApiClient.Response revoked =
+                bob.post("/api/exceptions/" + id + "/revoke", Map.of("reason", "the vendor shipped the fix"));
         assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
         assertThat(revoked.json().path("state").asText()).isEqualTo("revoked");
-        Await.until(Duration.ofSeconds(30), () -> admin.get("/engine-rest/history/process-instance?processInstanceBusinessKey="
-                + id + "&finished=true").json().size() == 1 ? true : null);
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> admin.get("/engine-rest/history/process-instance?processInstanceBusinessKey=" + id
+                                                + "&finished=true")
+                                        .json()
+                                        .size()
+                                == 1
+                        ? true
+                        : null);
         assertThat(admin.get("/api/notifications?incidentId=" + id).body()).contains("exception-revoked");
 
         // a renewal shows the previous decisions
-        String renewal = orla.post("/api/exceptions", request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
-                .json().path("id").asText();
-        assertThat(orla.get("/api/exceptions/" + renewal).json().path("previous").findValuesAsText("id")).contains(id);
+        String renewal = orla.post(
+                        "/api/exceptions",
+                        request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
+                .json()
+                .path("id")
+                .asText();
+        assertThat(orla.get("/api/exceptions/" + renewal)
+                        .json()
+                        .path("previous")
+                        .findValuesAsText("id"))
+                .contains(id);
     }
 
     /** The task ids a Tasklist filter (created at start) shows this user. */
@@ -215,7 +278,8 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
         JsonNode filters = user.get("/engine-rest/filter?resourceType=Task").json();
         for (JsonNode filter : filters) {
             if (filterName.equals(filter.path("name").asText())) {
-                return user.get("/engine-rest/filter/" + filter.path("id").asText() + "/list?maxResults=500").json()
+                return user.get("/engine-rest/filter/" + filter.path("id").asText() + "/list?maxResults=500")
+                        .json()
                         .findValuesAsText("id");
             }
         }

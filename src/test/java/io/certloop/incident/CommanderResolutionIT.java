@@ -38,8 +38,15 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
         String endpoint = endpoint();
         List<String> opened = new ArrayList<>();
         for (String category : Taxonomy.categories()) {
-            ApiClient.Response response = operator.post("/api/incidents", Map.of("endpoint", endpoint,
-                    "category", category, "reason", "opened by hand to check the " + category + " runbook"));
+            ApiClient.Response response = operator.post(
+                    "/api/incidents",
+                    Map.of(
+                            "endpoint",
+                            endpoint,
+                            "category",
+                            category,
+                            "reason",
+                            "opened by hand to check the " + category + " runbook"));
             assertThat(response.status()).as(response.body()).isEqualTo(201);
             opened.add(response.json().path("id").asText());
         }
@@ -51,9 +58,11 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
         // the whole estate of this server, not only what this test opened
         for (JsonNode incident : admin.get("/api/incidents?state=open").json()) {
             String id = incident.path("id").asText();
-            JsonNode instances = admin.get("/engine-rest/process-instance?businessKey=" + id).json();
-            assertThat(instances).as("open incident " + id + " (" + incident.path("category").asText()
-                    + ") has a running runbook").hasSize(1);
+            JsonNode instances =
+                    admin.get("/engine-rest/process-instance?businessKey=" + id).json();
+            assertThat(instances)
+                    .as("open incident " + id + " (" + incident.path("category").asText() + ") has a running runbook")
+                    .hasSize(1);
         }
     }
 
@@ -62,7 +71,8 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
         String id = open(endpoint(), "mis-issuance");
         awaitTask(id, "handleMisIssuance");
 
-        ApiClient.Response resolved = commander.post("/api/incidents/" + id + "/resolve",
+        ApiClient.Response resolved = commander.post(
+                "/api/incidents/" + id + "/resolve",
                 Map.of("reason", "the certificate was never deployed: the alert was a test"));
         assertThat(resolved.status()).as(resolved.body()).isEqualTo(200);
         assertThat(resolved.json().path("state").asText()).isEqualTo("resolved");
@@ -70,18 +80,30 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
         JsonNode review = awaitTask(id, "reviewResolvedIncident");
         assertThat(review.path("candidateGroups").toString()).doesNotContain("operators");
         JsonNode timeline = admin.get("/api/incidents/" + id).json().path("timeline");
-        assertThat(entries(timeline, "resolved")).anyMatch(e -> e.path("actor").asText().equals("ingrid")
-                && e.path("detail").path("reason").asText().contains("never deployed"));
-        assertThat(commander.get("/engine-rest/task?processInstanceBusinessKey=" + id
-                + "&taskDefinitionKey=handleMisIssuance").json()).as("the handling task was withdrawn").isEmpty();
+        assertThat(entries(timeline, "resolved"))
+                .anyMatch(e -> e.path("actor").asText().equals("ingrid")
+                        && e.path("detail").path("reason").asText().contains("never deployed"));
+        assertThat(commander
+                        .get("/engine-rest/task?processInstanceBusinessKey=" + id
+                                + "&taskDefinitionKey=handleMisIssuance")
+                        .json())
+                .as("the handling task was withdrawn")
+                .isEmpty();
 
         ApiClient.Response again = commander.post("/api/incidents/" + id + "/resolve", Map.of("reason", "twice"));
         assertThat(again.status()).isEqualTo(409);
 
-        ApiClient.Response done = commander.post("/engine-rest/task/" + review.path("id").asText() + "/complete",
-                Map.of("variables", Map.of("rootCause", Map.of("value", "a test alert reached production routing"),
-                        "detectionGap", Map.of("value", "none"),
-                        "operatingModelChange", Map.of("value", "label test alerts"))));
+        ApiClient.Response done = commander.post(
+                "/engine-rest/task/" + review.path("id").asText() + "/complete",
+                Map.of(
+                        "variables",
+                        Map.of(
+                                "rootCause",
+                                Map.of("value", "a test alert reached production routing"),
+                                "detectionGap",
+                                Map.of("value", "none"),
+                                "operatingModelChange",
+                                Map.of("value", "label test alerts"))));
         assertThat(done.status()).as(done.body()).isEqualTo(204);
         JsonNode closed = Await.until(Duration.ofSeconds(30), () -> {
             JsonNode incident = admin.get("/api/incidents/" + id).json();
@@ -96,34 +118,46 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
         String id = open(endpoint(), "ca-outage");
         awaitTask(id, "handleCaOutage");
 
-        ApiClient.Response closed = commander.post("/api/incidents/" + id + "/close",
-                Map.of("reason", "duplicate of the issuer's incident"));
+        ApiClient.Response closed = commander.post(
+                "/api/incidents/" + id + "/close", Map.of("reason", "duplicate of the issuer's incident"));
         assertThat(closed.status()).as(closed.body()).isEqualTo(200);
         assertThat(closed.json().path("state").asText()).isEqualTo("closed");
         awaitProcessEnded(id);
         JsonNode incident = admin.get("/api/incidents/" + id).json();
-        assertThat(entries(incident.path("timeline"), "closed")).anyMatch(e -> e.path("actor").asText().equals("ingrid"));
+        assertThat(entries(incident.path("timeline"), "closed"))
+                .anyMatch(e -> e.path("actor").asText().equals("ingrid"));
         assertThat(admin.get("/engine-rest/history/activity-instance?processInstanceId="
-                + incident.path("processInstanceId").asText() + "&activityId=endedByCommanderClosure").json())
-                .as("ended through the runbook's own message path").hasSize(1);
+                                + incident.path("processInstanceId").asText() + "&activityId=endedByCommanderClosure")
+                        .json())
+                .as("ended through the runbook's own message path")
+                .hasSize(1);
         assertThat(admin.get("/api/notifications?incidentId=" + id).body()).contains("Closed by ingrid");
-        assertThat(commander.post("/api/incidents/" + id + "/close", Map.of("reason", "again")).status()).isEqualTo(409);
+        assertThat(commander
+                        .post("/api/incidents/" + id + "/close", Map.of("reason", "again"))
+                        .status())
+                .isEqualTo(409);
     }
 
     @Test
     void onlyIncidentCommandersEndIncidentsAndTheReasonIsRequired() throws Exception {
         String id = open(endpoint(), "mis-issuance");
-        assertThat(operator.post("/api/incidents/" + id + "/close", Map.of("reason", "not mine")).status()).isEqualTo(403);
+        assertThat(operator.post("/api/incidents/" + id + "/close", Map.of("reason", "not mine"))
+                        .status())
+                .isEqualTo(403);
         ApiClient.Response noReason = commander.post("/api/incidents/" + id + "/resolve", Map.of("reason", " "));
         assertThat(noReason.status()).isEqualTo(400);
         assertThat(noReason.body()).contains("reason");
-        assertThat(commander.post("/api/incidents/INC-1999-999999/close", Map.of("reason", "x")).status()).isEqualTo(404);
-        assertThat(admin.get("/api/incidents/" + id).json().path("state").asText()).isEqualTo("open");
+        assertThat(commander
+                        .post("/api/incidents/INC-1999-999999/close", Map.of("reason", "x"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(admin.get("/api/incidents/" + id).json().path("state").asText())
+                .isEqualTo("open");
     }
 
     private String open(String endpoint, String category) {
-        ApiClient.Response response = operator.post("/api/incidents", Map.of("endpoint", endpoint, "category", category,
-                "reason", "opened by hand"));
+        ApiClient.Response response = operator.post(
+                "/api/incidents", Map.of("endpoint", endpoint, "category", category, "reason", "opened by hand"));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().path("id").asText();
     }
@@ -131,14 +165,20 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
     private JsonNode awaitTask(String incidentId, String taskKey) throws Exception {
         return Await.until(Duration.ofSeconds(30), () -> {
             JsonNode tasks = admin.get("/engine-rest/task?processInstanceBusinessKey=" + incidentId
-                    + "&taskDefinitionKey=" + taskKey).json();
+                            + "&taskDefinitionKey=" + taskKey)
+                    .json();
             return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
         });
     }
 
     private void awaitProcessEnded(String incidentId) throws Exception {
-        Await.until(Duration.ofSeconds(30), () -> admin.get("/engine-rest/process-instance?businessKey=" + incidentId)
-                .json().isEmpty() ? Boolean.TRUE : null);
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> admin.get("/engine-rest/process-instance?businessKey=" + incidentId)
+                                .json()
+                                .isEmpty()
+                        ? Boolean.TRUE
+                        : null);
     }
 
     private static List<JsonNode> entries(JsonNode timeline, String type) {
@@ -155,8 +195,8 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
     private String endpoint() {
         String name = "commanded-" + System.nanoTime();
         Path dir = dataDir().resolve(name);
-        Map<String, Object> endpoint = TestEndpoints.loopback(name, 9, dir.resolve("fullchain.pem"),
-                dir.resolve("key.pem"), "noop");
+        Map<String, Object> endpoint =
+                TestEndpoints.loopback(name, 9, dir.resolve("fullchain.pem"), dir.resolve("key.pem"), "noop");
         assertThat(operator.post("/api/inventory/endpoints", endpoint).status()).isEqualTo(201);
         return name;
     }

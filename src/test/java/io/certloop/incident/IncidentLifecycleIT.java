@@ -39,13 +39,16 @@ class IncidentLifecycleIT extends PostgresIntegrationTest {
         Opening second = incidents.open(request(endpoint, "expired again"));
         assertThat(second.deduplicated()).isFalse();
         assertThat(second.incident().id()).isNotEqualTo(first.id());
-        assertThat(incidents.findOpen(endpoint, "expiry")).map(Incident::id).contains(second.incident().id());
+        assertThat(incidents.findOpen(endpoint, "expiry"))
+                .map(Incident::id)
+                .contains(second.incident().id());
 
         Incident closed = incidents.close(first.id(), "otto", "reviewed: renewal failed silently");
         assertThat(closed.state()).isEqualTo(IncidentState.CLOSED);
         assertThatThrownBy(() -> incidents.resolve(first.id(), "late")).isInstanceOf(ConflictException.class);
         // the runbook started for the incident adds its own steps in between
-        assertThat(incidents.timeline(first.id())).extracting(TimelineEntry::type)
+        assertThat(incidents.timeline(first.id()))
+                .extracting(TimelineEntry::type)
                 .containsSubsequence("opened", "probe", "resolved", "closed");
     }
 
@@ -69,11 +72,14 @@ class IncidentLifecycleIT extends PostgresIntegrationTest {
             for (Future<Opening> result : results) {
                 openings.add(result.get());
             }
-            assertThat(openings).extracting(o -> o.incident().id()).containsOnly(openings.get(0).incident().id());
+            assertThat(openings)
+                    .extracting(o -> o.incident().id())
+                    .containsOnly(openings.get(0).incident().id());
             assertThat(openings).filteredOn(o -> !o.deduplicated()).hasSize(1);
             assertThat(incidents.list(null, endpoint)).hasSize(1);
             assertThat(incidents.timeline(openings.get(0).incident().id()))
-                    .filteredOn(entry -> entry.type().equals("opened") || entry.type().equals("repeated"))
+                    .filteredOn(entry ->
+                            entry.type().equals("opened") || entry.type().equals("repeated"))
                     .hasSize(callers);
         } finally {
             pool.shutdownNow();

@@ -14,19 +14,55 @@ class TaxonomyTest {
 
     static Stream<Arguments> derived() {
         return Stream.of(
-                Arguments.of("an expiry in production without subcategory is expired-production", "expiry", null, Environment.PRODUCTION, "expired-production"),
-                Arguments.of("an expiry on a hot spare without subcategory is expired-hot-spare", "expiry", null, Environment.HOT_SPARE, "expired-hot-spare"),
-                Arguments.of("an expiry outside production without subcategory is expired-non-production", "expiry", " ", Environment.NON_PRODUCTION, "expired-non-production"),
-                Arguments.of("a given subcategory wins over the environment", "expiry", "expiring", Environment.PRODUCTION, "expiring"),
-                Arguments.of("a trust mismatch keeps its given subcategory", "trust-mismatch", "root-missing", Environment.PRODUCTION, "root-missing"),
-                Arguments.of("renewed-not-deployed has no subcategory", "renewed-not-deployed", null, Environment.PRODUCTION, null),
-                Arguments.of("a CA outage without subcategory stays without", "ca-outage", null, Environment.PRODUCTION, null));
+                Arguments.of(
+                        "an expiry in production without subcategory is expired-production",
+                        "expiry",
+                        null,
+                        Environment.PRODUCTION,
+                        "expired-production"),
+                Arguments.of(
+                        "an expiry on a hot spare without subcategory is expired-hot-spare",
+                        "expiry",
+                        null,
+                        Environment.HOT_SPARE,
+                        "expired-hot-spare"),
+                Arguments.of(
+                        "an expiry outside production without subcategory is expired-non-production",
+                        "expiry",
+                        " ",
+                        Environment.NON_PRODUCTION,
+                        "expired-non-production"),
+                Arguments.of(
+                        "a given subcategory wins over the environment",
+                        "expiry",
+                        "expiring",
+                        Environment.PRODUCTION,
+                        "expiring"),
+                Arguments.of(
+                        "a trust mismatch keeps its given subcategory",
+                        "trust-mismatch",
+                        "root-missing",
+                        Environment.PRODUCTION,
+                        "root-missing"),
+                Arguments.of(
+                        "renewed-not-deployed has no subcategory",
+                        "renewed-not-deployed",
+                        null,
+                        Environment.PRODUCTION,
+                        null),
+                Arguments.of(
+                        "a CA outage without subcategory stays without",
+                        "ca-outage",
+                        null,
+                        Environment.PRODUCTION,
+                        null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("derived")
     void subcategories(String sentence, String category, String given, Environment environment, String expected) {
-        assertThat(Taxonomy.subcategoryFor(category, given, environment).orElse(null)).isEqualTo(expected);
+        assertThat(Taxonomy.subcategoryFor(category, given, environment).orElse(null))
+                .isEqualTo(expected);
     }
 
     @Test
@@ -46,9 +82,16 @@ class TaxonomyTest {
 
     @Test
     void theTaxonomyHasTheSevenCategoriesOfTheDomain() {
-        assertThat(Taxonomy.categories()).containsExactlyInAnyOrder("expiry", "renewed-not-deployed",
-                "revocation-propagation", "trust-mismatch", "mis-issuance", "key-compromise", "ca-outage");
-        assertThat(Taxonomy.subcategoriesOf("expiry")).containsExactly("expired-production", "expired-hot-spare",
-                "expired-non-production", "expiring");
+        assertThat(Taxonomy.categories())
+                .containsExactlyInAnyOrder(
+                        "expiry",
+                        "renewed-not-deployed",
+                        "revocation-propagation",
+                        "trust-mismatch",
+                        "mis-issuance",
+                        "key-compromise",
+                        "ca-outage");
+        assertThat(Taxonomy.subcategoriesOf("expiry"))
+                .containsExactly("expired-production", "expired-hot-spare", "expired-non-production", "expiring");
     }
 }

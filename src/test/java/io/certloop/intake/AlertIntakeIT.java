@@ -1,12 +1,11 @@
 package io.certloop.intake;
 
+import static io.certloop.support.AlertmanagerWebhook.alert;
+import static io.certloop.support.AlertmanagerWebhook.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.incident.IncidentOpened;
-import static io.certloop.support.AlertmanagerWebhook.alert;
-import static io.certloop.support.AlertmanagerWebhook.payload;
-
 import io.certloop.support.ApiClient;
 import io.certloop.support.PostgresIntegrationTest;
 import java.util.HashMap;
@@ -66,7 +65,9 @@ class AlertIntakeIT extends PostgresIntegrationTest {
         String host = "shop-" + suffix + ".example.test";
         createEndpoint("shop-" + suffix, host, 1, "production");
 
-        ApiClient.Response first = alertmanager.post("/api/alerts/alertmanager", "application/json",
+        ApiClient.Response first = alertmanager.post(
+                "/api/alerts/alertmanager",
+                "application/json",
                 payload("firing", alert("firing", "SSLCertExpired", "https://" + host + "/", "fp-" + suffix)));
 
         assertThat(first.status()).as(first.body()).isEqualTo(202);
@@ -75,8 +76,11 @@ class AlertIntakeIT extends PostgresIntegrationTest {
         String id = ids.get(0).asText();
         assertThat(id).matches("INC-\\d{4}-\\d{6}");
         assertThat(first.json().path("deduplicated")).isEmpty();
-        assertThat(events).filteredOn(IncidentOpened.class::isInstance).map(IncidentOpened.class::cast)
-                .singleElement().satisfies(opened -> {
+        assertThat(events)
+                .filteredOn(IncidentOpened.class::isInstance)
+                .map(IncidentOpened.class::cast)
+                .singleElement()
+                .satisfies(opened -> {
                     assertThat(opened.incidentId()).isEqualTo(id);
                     assertThat(opened.endpointName()).isEqualTo("shop-" + suffix);
                     assertThat(opened.subcategory()).isEqualTo("expired-production");
@@ -91,30 +95,45 @@ class AlertIntakeIT extends PostgresIntegrationTest {
         assertThat(incident.path("severity").path("level").asText()).isEqualTo("SEV1");
         assertThat(incident.path("severity").path("responseSla").asText()).isEqualTo("PT15M");
         assertThat(incident.path("severity").path("updateCadence").asText()).isEqualTo("PT30M");
-        assertThat(incident.path("severity").path("pageIncidentCommander").asBoolean()).isTrue();
-        assertThat(incident.path("severity").path("notifyExecutivesWithin").asText()).isEqualTo("PT1H");
+        assertThat(incident.path("severity").path("pageIncidentCommander").asBoolean())
+                .isTrue();
+        assertThat(incident.path("severity").path("notifyExecutivesWithin").asText())
+                .isEqualTo("PT1H");
         assertThat(incident.path("timeline").get(0).path("type").asText()).isEqualTo("opened");
         assertThat(incident.path("timeline").get(0).path("actor").asText()).isEqualTo("alertmanager-svc");
-        assertThat(incident.path("timeline").get(0).path("detail").path("evidence").path("fingerprint").asText())
+        assertThat(incident.path("timeline")
+                        .get(0)
+                        .path("detail")
+                        .path("evidence")
+                        .path("fingerprint")
+                        .asText())
                 .isEqualTo("fp-" + suffix);
 
-        ApiClient.Response repeat = alertmanager.post("/api/alerts/alertmanager", "application/json",
+        ApiClient.Response repeat = alertmanager.post(
+                "/api/alerts/alertmanager",
+                "application/json",
                 payload("firing", alert("firing", "SSLCertExpired", "https://" + host + "/", "fp-" + suffix)));
         assertThat(repeat.status()).as(repeat.body()).isEqualTo(202);
         assertThat(repeat.json().path("incidents").get(0).asText()).isEqualTo(id);
         assertThat(repeat.json().path("deduplicated").get(0).asText()).isEqualTo(id);
         assertThat(events).filteredOn(IncidentOpened.class::isInstance).hasSize(1);
 
-        ApiClient.Response resolved = alertmanager.post("/api/alerts/alertmanager", "application/json",
+        ApiClient.Response resolved = alertmanager.post(
+                "/api/alerts/alertmanager",
+                "application/json",
                 payload("resolved", alert("resolved", "SSLCertExpired", "https://" + host + "/", "fp-" + suffix)));
         assertThat(resolved.status()).as(resolved.body()).isEqualTo(202);
         assertThat(resolved.json().path("resolvedRecordedOn").get(0).asText()).isEqualTo(id);
 
         JsonNode after = auditor.get("/api/incidents/" + id).json();
         // the runbook started for the incident writes its own steps in between
-        assertThat(after.path("timeline").findValuesAsText("type")).containsSubsequence("opened", "repeated", "alert-resolved");
-        assertThat(after.path("state").asText()).as("only verification resolves an incident").isEqualTo("open");
-        JsonNode open = auditor.get("/api/incidents?state=open&endpoint=shop-" + suffix).json();
+        assertThat(after.path("timeline").findValuesAsText("type"))
+                .containsSubsequence("opened", "repeated", "alert-resolved");
+        assertThat(after.path("state").asText())
+                .as("only verification resolves an incident")
+                .isEqualTo("open");
+        JsonNode open =
+                auditor.get("/api/incidents?state=open&endpoint=shop-" + suffix).json();
         assertThat(open.findValuesAsText("id")).containsExactly(id);
     }
 
@@ -123,11 +142,17 @@ class AlertIntakeIT extends PostgresIntegrationTest {
         String host = "api-" + suffix + ".example.test";
         createEndpoint("api-" + suffix, host, 3, "hot-spare", 8443);
 
-        ApiClient.Response response = alertmanager.post("/api/alerts/alertmanager", "application/json",
-                payload("firing", alert("firing", "BlackboxSslCertificateWillExpireSoon", host + ":8443", "fp2-" + suffix)));
+        ApiClient.Response response = alertmanager.post(
+                "/api/alerts/alertmanager",
+                "application/json",
+                payload(
+                        "firing",
+                        alert("firing", "BlackboxSslCertificateWillExpireSoon", host + ":8443", "fp2-" + suffix)));
 
         assertThat(response.status()).as(response.body()).isEqualTo(202);
-        JsonNode incident = auditor.get("/api/incidents/" + response.json().path("incidents").get(0).asText()).json();
+        JsonNode incident = auditor.get("/api/incidents/"
+                        + response.json().path("incidents").get(0).asText())
+                .json();
         assertThat(incident.path("endpoint").asText()).isEqualTo("api-" + suffix);
         assertThat(incident.path("subcategory").asText()).isEqualTo("expiring");
         assertThat(incident.path("environment").asText()).isEqualTo("hot-spare");
@@ -137,85 +162,161 @@ class AlertIntakeIT extends PostgresIntegrationTest {
     void anAlertForATargetOutsideTheInventoryGoesToTriageAndOpensNoIncident() {
         String host = "stranger-" + suffix + ".example.test";
 
-        ApiClient.Response response = alertmanager.post("/api/alerts/alertmanager", "application/json",
+        ApiClient.Response response = alertmanager.post(
+                "/api/alerts/alertmanager",
+                "application/json",
                 payload("firing", alert("firing", "SSLCertExpiringSoon", "https://" + host, "fp3-" + suffix)));
 
         assertThat(response.status()).as(response.body()).isEqualTo(202);
         assertThat(response.json().path("incidents")).isEmpty();
-        assertThat(response.json().path("triage").get(0).path("target").asText()).isEqualTo(host + ":443");
+        assertThat(response.json().path("triage").get(0).path("target").asText())
+                .isEqualTo(host + ":443");
         assertThat(events).filteredOn(IncidentOpened.class::isInstance).isEmpty();
-        assertThat(events).filteredOn(UnknownTargetAlerted.class::isInstance).map(UnknownTargetAlerted.class::cast)
-                .singleElement().satisfies(triage -> {
+        assertThat(events)
+                .filteredOn(UnknownTargetAlerted.class::isInstance)
+                .map(UnknownTargetAlerted.class::cast)
+                .singleElement()
+                .satisfies(triage -> {
                     assertThat(triage.target()).isEqualTo(host + ":443");
                     assertThat(triage.alertname()).isEqualTo("SSLCertExpiringSoon");
                     assertThat(triage.alertSummary()).contains("SSL certificate expires in 10 days");
                 });
-        assertThat(auditor.get("/api/incidents?state=open").json().findValuesAsText("endpoint")).doesNotContain(host);
+        assertThat(auditor.get("/api/incidents?state=open").json().findValuesAsText("endpoint"))
+                .doesNotContain(host);
     }
 
     @Test
     void malformedPayloadsAreRefusedNamingTheField() {
         String bad = payload("firing", alert("firing", "SSLCertExpired", "https://x.example.test", "fp"));
-        assertProblem(alertmanager.post("/api/alerts/alertmanager", "application/json", bad.replace("\"version\": \"4\"", "\"version\": \"3\"")), "version");
-        assertProblem(alertmanager.post("/api/alerts/alertmanager", "application/json",
-                payload("firing", alert("burning", "SSLCertExpired", "https://x.example.test", "fp"))), "alerts[0].status");
-        assertProblem(alertmanager.post("/api/alerts/alertmanager", "application/json", bad.replace("\"instance\": \"https://x.example.test\"", "\"instance\": \"x.example.test:99999\"")), "alerts[0].labels.instance");
-        assertProblem(alertmanager.post("/api/alerts/alertmanager", "application/json", bad.replace("\"instance\": \"https://x.example.test\"", "\"certloop_category\": \"sunburn\", \"instance\": \"x.example.test\"")), "alerts[0].labels.certloop_category");
-        assertProblem(alertmanager.post("/api/alerts/alertmanager", "application/json", bad.replace("\"startsAt\": \"2026-03-01T09:58:30.123456789Z\"", "\"startsAt\": \"yesterday\"")), "alerts[0].startsAt");
-        assertProblem(alertmanager.post("/api/alerts/alertmanager", "application/json", "{\"version\": \"4\", \"status\": \"firing\"}"), "alerts");
+        assertProblem(
+                alertmanager.post(
+                        "/api/alerts/alertmanager",
+                        "application/json",
+                        bad.replace("\"version\": \"4\"", "\"version\": \"3\"")),
+                "version");
+        assertProblem(
+                alertmanager.post(
+                        "/api/alerts/alertmanager",
+                        "application/json",
+                        payload("firing", alert("burning", "SSLCertExpired", "https://x.example.test", "fp"))),
+                "alerts[0].status");
+        assertProblem(
+                alertmanager.post(
+                        "/api/alerts/alertmanager",
+                        "application/json",
+                        bad.replace(
+                                "\"instance\": \"https://x.example.test\"", "\"instance\": \"x.example.test:99999\"")),
+                "alerts[0].labels.instance");
+        assertProblem(
+                alertmanager.post(
+                        "/api/alerts/alertmanager",
+                        "application/json",
+                        bad.replace(
+                                "\"instance\": \"https://x.example.test\"",
+                                "\"certloop_category\": \"sunburn\", \"instance\": \"x.example.test\"")),
+                "alerts[0].labels.certloop_category");
+        assertProblem(
+                alertmanager.post(
+                        "/api/alerts/alertmanager",
+                        "application/json",
+                        bad.replace("\"startsAt\": \"2026-03-01T09:58:30.123456789Z\"", "\"startsAt\": \"yesterday\"")),
+                "alerts[0].startsAt");
+        assertProblem(
+                alertmanager.post(
+                        "/api/alerts/alertmanager", "application/json", "{\"version\": \"4\", \"status\": \"firing\"}"),
+                "alerts");
         assertProblem(alertmanager.post("/api/alerts/alertmanager", "application/json", "not json"), "body");
     }
 
     @Test
     void theWebhookNeedsTheOperatorsGroup() {
         String body = payload("firing", alert("firing", "SSLCertExpired", "https://x.example.test", "fp"));
-        assertThat(anonymous.post("/api/alerts/alertmanager", "application/json", body).status()).isEqualTo(401);
-        assertThat(auditor.post("/api/alerts/alertmanager", "application/json", body).status()).isEqualTo(403);
+        assertThat(anonymous
+                        .post("/api/alerts/alertmanager", "application/json", body)
+                        .status())
+                .isEqualTo(401);
+        assertThat(auditor.post("/api/alerts/alertmanager", "application/json", body)
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
     void anOperatorOpensAnIncidentByHandAndARepeatIsDeduplicated() {
         createEndpoint("billing-" + suffix, "billing-" + suffix + ".example.test", 2, "non-production");
 
-        ApiClient.Response created = operator.post("/api/incidents", Map.of("endpoint", "billing-" + suffix,
-                "category", "trust-mismatch", "subcategory", "intermediate-not-sent", "reason", "Android clients fail"));
+        ApiClient.Response created = operator.post(
+                "/api/incidents",
+                Map.of(
+                        "endpoint",
+                        "billing-" + suffix,
+                        "category",
+                        "trust-mismatch",
+                        "subcategory",
+                        "intermediate-not-sent",
+                        "reason",
+                        "Android clients fail"));
 
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().path("id").asText();
         assertThat(created.json().path("deduplicated").asBoolean()).isFalse();
         assertThat(created.json().path("severity").path("level").asText()).isEqualTo("SEV4");
 
-        ApiClient.Response again = operator.post("/api/incidents", Map.of("endpoint", "billing-" + suffix,
-                "category", "trust-mismatch", "reason", "still failing"));
+        ApiClient.Response again = operator.post(
+                "/api/incidents",
+                Map.of("endpoint", "billing-" + suffix, "category", "trust-mismatch", "reason", "still failing"));
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         assertThat(again.json().path("id").asText()).isEqualTo(id);
         assertThat(again.json().path("deduplicated").asBoolean()).isTrue();
 
-        ApiClient.Response expiry = operator.post("/api/incidents", Map.of("endpoint", "billing-" + suffix,
-                "category", "expiry", "reason", "expired this morning"));
+        ApiClient.Response expiry = operator.post(
+                "/api/incidents",
+                Map.of("endpoint", "billing-" + suffix, "category", "expiry", "reason", "expired this morning"));
         assertThat(expiry.status()).as("another category is another incident").isEqualTo(201);
         assertThat(expiry.json().path("subcategory").asText()).isEqualTo("expired-non-production");
 
         JsonNode detail = auditor.get("/api/incidents/" + id).json();
-        assertThat(detail.path("timeline")).filteredOn(entry -> entry.path("type").asText().matches("opened|repeated"))
-                .extracting(entry -> entry.path("actor").asText()).containsExactly("otto", "otto");
+        assertThat(detail.path("timeline"))
+                .filteredOn(entry -> entry.path("type").asText().matches("opened|repeated"))
+                .extracting(entry -> entry.path("actor").asText())
+                .containsExactly("otto", "otto");
         assertThat(auditor.get("/api/incidents/INC-1999-999999").status()).isEqualTo(404);
     }
 
     @Test
     void aHandMadeIncidentIsValidatedFieldByField() {
         createEndpoint("ledger-" + suffix, "ledger-" + suffix + ".example.test", 1, "production");
-        assertProblem(operator.post("/api/incidents", Map.of("endpoint", "nowhere-" + suffix, "category", "expiry",
-                "reason", "r")), "endpoint");
-        assertProblem(operator.post("/api/incidents", Map.of("endpoint", "ledger-" + suffix, "category", "sunburn",
-                "reason", "r")), "category");
-        assertProblem(operator.post("/api/incidents", Map.of("endpoint", "ledger-" + suffix, "category", "expiry",
-                "subcategory", "root-missing", "reason", "r")), "subcategory");
-        assertProblem(operator.post("/api/incidents", Map.of("endpoint", "ledger-" + suffix, "category", "expiry")), "reason");
+        assertProblem(
+                operator.post(
+                        "/api/incidents", Map.of("endpoint", "nowhere-" + suffix, "category", "expiry", "reason", "r")),
+                "endpoint");
+        assertProblem(
+                operator.post(
+                        "/api/incidents", Map.of("endpoint", "ledger-" + suffix, "category", "sunburn", "reason", "r")),
+                "category");
+        assertProblem(
+                operator.post(
+                        "/api/incidents",
+                        Map.of(
+                                "endpoint",
+                                "ledger-" + suffix,
+                                "category",
+                                "expiry",
+                                "subcategory",
+                                "root-missing",
+                                "reason",
+                                "r")),
+                "subcategory");
+        assertProblem(
+                operator.post("/api/incidents", Map.of("endpoint", "ledger-" + suffix, "category", "expiry")),
+                "reason");
         assertProblem(operator.get("/api/incidents?state=sleeping"), "state");
-        assertThat(auditor.post("/api/incidents", Map.of("endpoint", "ledger-" + suffix, "category", "expiry",
-                "reason", "r")).status()).isEqualTo(403);
-        assertThat(auditor.get("/api/incidents?endpoint=ledger-" + suffix).json()).isEmpty();
+        assertThat(auditor.post(
+                                "/api/incidents",
+                                Map.of("endpoint", "ledger-" + suffix, "category", "expiry", "reason", "r"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(auditor.get("/api/incidents?endpoint=ledger-" + suffix).json())
+                .isEmpty();
     }
 
     @Test
@@ -228,7 +329,9 @@ class AlertIntakeIT extends PostgresIntegrationTest {
 
     private static void assertProblem(ApiClient.Response response, String field) {
         assertThat(response.status()).as(response.body()).isEqualTo(400);
-        assertThat(response.json().path("errors").findValuesAsText("field")).as(response.body()).contains(field);
+        assertThat(response.json().path("errors").findValuesAsText("field"))
+                .as(response.body())
+                .contains(field);
     }
 
     private void createEndpoint(String name, String host, int tier, String environment) {
@@ -245,10 +348,20 @@ class AlertIntakeIT extends PostgresIntegrationTest {
         request.put("serviceOwner", Map.of("team", "web", "email", "web-team@example.test"));
         request.put("replacementPath", "internal-ca");
         request.put("profile", "standard");
-        request.put("deployment", Map.of("type", "files", "certificatePath", "/etc/ssl/x/cert.pem",
-                "fullchainPath", "/etc/ssl/x/fullchain.pem", "keyPath", "/etc/ssl/x/key.pem", "reloadAction", "noop"));
+        request.put(
+                "deployment",
+                Map.of(
+                        "type",
+                        "files",
+                        "certificatePath",
+                        "/etc/ssl/x/cert.pem",
+                        "fullchainPath",
+                        "/etc/ssl/x/fullchain.pem",
+                        "keyPath",
+                        "/etc/ssl/x/key.pem",
+                        "reloadAction",
+                        "noop"));
         ApiClient.Response created = admin.post("/api/inventory/endpoints", request);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
-
 }

@@ -41,10 +41,14 @@ class AlertRepeatIT extends PostgresIntegrationTest {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         certDir = Files.createDirectories(dataDir().resolve("repeat-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Repeat Root").selfSigned();
-        expiring = TestCertificates.leaf("localhost").sans("localhost").expiringIn(Duration.ofDays(1)).signedBy(ca);
+        expiring = TestCertificates.leaf("localhost")
+                .sans("localhost")
+                .expiringIn(Duration.ofDays(1))
+                .signedBy(ca);
         expiring.writeFullchainPem(certDir.resolve("fullchain.pem"));
         expiring.writeKeyPem(certDir.resolve("key.pem"));
-        nginx = NginxServer.builder(NGINX_PREFIX).site("repeat", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
+        nginx = NginxServer.builder(NGINX_PREFIX)
+                .site("repeat", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
                 .start();
         admin.ensureUser("alertmanager", "alertmanager-pw", "operators");
     }
@@ -60,32 +64,64 @@ class AlertRepeatIT extends PostgresIntegrationTest {
     void theSameFiringAlertBeforeAndAfterTheFixIsOneIncident() throws Exception {
         String name = "repeat-" + System.nanoTime();
         ApiClient alertmanager = ApiClient.as(port, "alertmanager", "alertmanager-pw");
-        assertThat(alertmanager.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("repeat"),
-                certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx")).status()).isEqualTo(201);
+        assertThat(alertmanager
+                        .post(
+                                "/api/inventory/endpoints",
+                                TestEndpoints.loopback(
+                                        name,
+                                        nginx.port("repeat"),
+                                        certDir.resolve("fullchain.pem"),
+                                        certDir.resolve("key.pem"),
+                                        "test-nginx"))
+                        .status())
+                .isEqualTo(201);
         String fingerprint = "fp-" + name;
-        String firing = AlertmanagerWebhook.payload("firing", AlertmanagerWebhook.alert("firing", "SSLCertExpiringSoon",
-                "localhost:443", fingerprint, Map.of("certloop_endpoint", name)));
+        String firing = AlertmanagerWebhook.payload(
+                "firing",
+                AlertmanagerWebhook.alert(
+                        "firing",
+                        "SSLCertExpiringSoon",
+                        "localhost:443",
+                        fingerprint,
+                        Map.of("certloop_endpoint", name)));
 
         ApiClient.Response first = alertmanager.post("/api/alerts/alertmanager", "application/json", firing);
         assertThat(first.status()).as(first.body()).isEqualTo(202);
         String incidentId = first.json().path("incidents").get(0).asText();
 
         // CertLoop fixes nginx and resolves the incident; Prometheus has not scraped since
-        Await.until(Duration.ofSeconds(60), () -> "resolved".equals(admin.get("/api/incidents/" + incidentId).json()
-                .path("state").asText()) ? Boolean.TRUE : null);
-        String renewed = admin.get("/api/inventory/endpoints/" + name).json().path("expectedSha256").asText();
-        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("repeat"), renewed, Duration.ofSeconds(5)).leafSha256())
+        Await.until(
+                Duration.ofSeconds(60),
+                () -> "resolved"
+                                .equals(admin.get("/api/incidents/" + incidentId)
+                                        .json()
+                                        .path("state")
+                                        .asText())
+                        ? Boolean.TRUE
+                        : null);
+        String renewed = admin.get("/api/inventory/endpoints/" + name)
+                .json()
+                .path("expectedSha256")
+                .asText();
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("repeat"), renewed, Duration.ofSeconds(5))
+                        .leafSha256())
                 .isEqualTo(renewed);
 
         ApiClient.Response repeat = alertmanager.post("/api/alerts/alertmanager", "application/json", firing);
         assertThat(repeat.status()).as(repeat.body()).isEqualTo(202);
         assertThat(repeat.json().path("incidents")).extracting(JsonNode::asText).containsExactly(incidentId);
-        assertThat(repeat.json().path("deduplicated")).extracting(JsonNode::asText).containsExactly(incidentId);
+        assertThat(repeat.json().path("deduplicated"))
+                .extracting(JsonNode::asText)
+                .containsExactly(incidentId);
 
         JsonNode incidents = admin.get("/api/incidents?endpoint=" + name).json();
-        assertThat(incidents).as("one incident for the endpoint, not a second waiting for a person").hasSize(1);
+        assertThat(incidents)
+                .as("one incident for the endpoint, not a second waiting for a person")
+                .hasSize(1);
         JsonNode incident = admin.get("/api/incidents/" + incidentId).json();
-        assertThat(incident.path("state").asText()).as("the repeat does not reopen it").isEqualTo("resolved");
+        assertThat(incident.path("state").asText())
+                .as("the repeat does not reopen it")
+                .isEqualTo("resolved");
         assertThat(incident.path("timeline").findValuesAsText("type")).contains("repeated");
 
         // the probe's own finding coming back within the reopen grace goes to the same incident
@@ -94,14 +130,27 @@ class AlertRepeatIT extends PostgresIntegrationTest {
             assertThat(opening.deduplicated()).isTrue();
             assertThat(opening.incident().id()).isEqualTo(incidentId);
         });
-        assertThat(admin.get("/api/incidents/" + incidentId).json().path("timeline").findValuesAsText("type"))
+        assertThat(admin.get("/api/incidents/" + incidentId)
+                        .json()
+                        .path("timeline")
+                        .findValuesAsText("type"))
                 .contains(io.certloop.incident.TimelineTypes.FINDING_RETURNED);
 
         // and Alertmanager's resolved notification for that episode is recorded there too
-        ApiClient.Response resolved = alertmanager.post("/api/alerts/alertmanager", "application/json",
-                AlertmanagerWebhook.payload("resolved", AlertmanagerWebhook.alert("resolved", "SSLCertExpiringSoon",
-                        "localhost:443", fingerprint, Map.of("certloop_endpoint", name))));
-        assertThat(resolved.json().path("resolvedRecordedOn")).extracting(JsonNode::asText).containsExactly(incidentId);
+        ApiClient.Response resolved = alertmanager.post(
+                "/api/alerts/alertmanager",
+                "application/json",
+                AlertmanagerWebhook.payload(
+                        "resolved",
+                        AlertmanagerWebhook.alert(
+                                "resolved",
+                                "SSLCertExpiringSoon",
+                                "localhost:443",
+                                fingerprint,
+                                Map.of("certloop_endpoint", name))));
+        assertThat(resolved.json().path("resolvedRecordedOn"))
+                .extracting(JsonNode::asText)
+                .containsExactly(incidentId);
         assertThat(admin.get("/api/incidents?endpoint=" + name).json()).hasSize(1);
     }
 }

@@ -36,16 +36,21 @@ class ShippedExamplesTest {
 
     private final IntakeService intake = new IntakeService(null, null, new IntakeProperties(null), null, null, null);
 
-    private record Rule(String alert, String expr, Map<String, String> labels, Map<String, String> annotations) {
-    }
+    private record Rule(String alert, String expr, Map<String, String> labels, Map<String, String> annotations) {}
 
     private static List<Rule> rules() throws IOException {
-        JsonNode file = YAML.readTree(EXAMPLES.resolve("prometheus/certloop-rules.yml").toFile());
+        JsonNode file =
+                YAML.readTree(EXAMPLES.resolve("prometheus/certloop-rules.yml").toFile());
         List<Rule> rules = new ArrayList<>();
         for (JsonNode group : file.path("groups")) {
             for (JsonNode rule : group.path("rules")) {
-                assertThat(rule.has("alert")).as("only alerting rules: %s", rule).isTrue();
-                rules.add(new Rule(rule.path("alert").asText(), rule.path("expr").asText(), strings(rule.path("labels")),
+                assertThat(rule.has("alert"))
+                        .as("only alerting rules: %s", rule)
+                        .isTrue();
+                rules.add(new Rule(
+                        rule.path("alert").asText(),
+                        rule.path("expr").asText(),
+                        strings(rule.path("labels")),
                         strings(rule.path("annotations"))));
             }
         }
@@ -54,7 +59,8 @@ class ShippedExamplesTest {
 
     /** The targets blackbox_exporter probes in the example scrape configuration. */
     private static List<String> blackboxTargets() throws IOException {
-        JsonNode prometheus = YAML.readTree(EXAMPLES.resolve("prometheus/prometheus.yml").toFile());
+        JsonNode prometheus =
+                YAML.readTree(EXAMPLES.resolve("prometheus/prometheus.yml").toFile());
         assertThat(prometheus.path("rule_files").toString()).contains("certloop-rules.yml");
         for (JsonNode job : prometheus.path("scrape_configs")) {
             if (job.path("metrics_path").asText().equals("/probe")) {
@@ -64,7 +70,9 @@ class ShippedExamplesTest {
                     keepsTarget |= relabel.path("source_labels").toString().contains("__param_target")
                             && relabel.path("target_label").asText().equals("instance");
                 }
-                assertThat(keepsTarget).as("blackbox relabelling keeps the target as instance").isTrue();
+                assertThat(keepsTarget)
+                        .as("blackbox relabelling keeps the target as instance")
+                        .isTrue();
                 List<String> targets = new ArrayList<>();
                 job.path("static_configs").forEach(c -> c.path("targets").forEach(t -> targets.add(t.asText())));
                 return targets;
@@ -130,47 +138,74 @@ class ShippedExamplesTest {
         JsonNode route = alertmanager().path("route");
         Set<String> routed = new HashSet<>();
         for (Rule rule : rules()) {
-            assertThat(rule.annotations().get("summary")).as("%s summary (the incident's reason)", rule.alert()).isNotBlank();
+            assertThat(rule.annotations().get("summary"))
+                    .as("%s summary (the incident's reason)", rule.alert())
+                    .isNotBlank();
             for (Map<String, String> series : seriesLabels(rule)) {
                 Map<String, String> labels = new LinkedHashMap<>(series);
                 labels.putAll(rule.labels());
                 labels.put("alertname", rule.alert());
                 boolean toCertLoop = receivers(route, labels).contains("certloop");
-                assertThat(toCertLoop).as("%s goes to CertLoop exactly when it names a category", rule.alert())
+                assertThat(toCertLoop)
+                        .as("%s goes to CertLoop exactly when it names a category", rule.alert())
                         .isEqualTo(labels.containsKey(IntakeService.CATEGORY_LABEL));
                 if (!toCertLoop) {
                     continue;
                 }
                 routed.add(rule.alert());
                 for (String status : List.of("firing", "resolved")) {
-                    AlertmanagerPayload.Alert alert = new AlertmanagerPayload.Alert(status, labels, rule.annotations(),
-                            Instant.parse("2026-03-01T10:00:00Z"), null, "http://prometheus:9090/graph", "fp-" + rule.alert());
-                    List<IntakeService.PlannedAlert> planned = intake.plan(new AlertmanagerPayload("4", "{}:{}", 0, status,
-                            "certloop", Map.of(), Map.of(), Map.of(), "http://alertmanager:9093", List.of(alert)));
+                    AlertmanagerPayload.Alert alert = new AlertmanagerPayload.Alert(
+                            status,
+                            labels,
+                            rule.annotations(),
+                            Instant.parse("2026-03-01T10:00:00Z"),
+                            null,
+                            "http://prometheus:9090/graph",
+                            "fp-" + rule.alert());
+                    List<IntakeService.PlannedAlert> planned = intake.plan(new AlertmanagerPayload(
+                            "4",
+                            "{}:{}",
+                            0,
+                            status,
+                            "certloop",
+                            Map.of(),
+                            Map.of(),
+                            Map.of(),
+                            "http://alertmanager:9093",
+                            List.of(alert)));
 
                     assertThat(planned).hasSize(1);
                     IntakeService.PlannedAlert p = planned.get(0);
                     assertThat(p.category()).as("%s category", rule.alert()).isNotNull();
                     assertThat(Taxonomy.isCategory(p.category().category())).isTrue();
                     if (p.category().subcategory() != null) {
-                        assertThat(Taxonomy.subcategoriesOf(p.category().category())).contains(p.category().subcategory());
+                        assertThat(Taxonomy.subcategoriesOf(p.category().category()))
+                                .contains(p.category().subcategory());
                     }
                     if (series.containsKey("certloop_endpoint")) {
                         assertThat(p.endpointName()).isEqualTo(series.get("certloop_endpoint"));
                     } else {
-                        assertThat(p.target()).as("%s target from %s", rule.alert(), series).isNotNull();
-                        assertThat(p.target()).isEqualTo(Target.parse(series.get("instance")).orElseThrow());
+                        assertThat(p.target())
+                                .as("%s target from %s", rule.alert(), series)
+                                .isNotNull();
+                        assertThat(p.target())
+                                .isEqualTo(Target.parse(series.get("instance")).orElseThrow());
                     }
                 }
             }
         }
-        assertThat(routed).contains("SSLCertExpiringSoon", "SSLCertExpired", "CertLoopCertificateExpiringSoon",
-                "CertLoopCertificateExpired");
+        assertThat(routed)
+                .contains(
+                        "SSLCertExpiringSoon",
+                        "SSLCertExpired",
+                        "CertLoopCertificateExpiringSoon",
+                        "CertLoopCertificateExpired");
     }
 
     @Test
     void theBlackboxTargetsAreReadAsHostAndPort() throws IOException {
-        assertThat(blackboxTargets()).extracting(t -> Target.parse(t).orElseThrow().toString())
+        assertThat(blackboxTargets())
+                .extracting(t -> Target.parse(t).orElseThrow().toString())
                 .containsExactly("www.example.com:443", "api.example.com:8443");
     }
 
@@ -183,8 +218,10 @@ class ShippedExamplesTest {
             }
         }
         assertThat(receiver).as("receiver certloop").isNotNull();
-        String path = AlertmanagerController.class.getDeclaredMethod("receive", AlertmanagerPayload.class,
-                io.certloop.system.security.Caller.class).getAnnotation(PostMapping.class).value()[0];
+        String path = AlertmanagerController.class
+                .getDeclaredMethod("receive", AlertmanagerPayload.class, io.certloop.system.security.Caller.class)
+                .getAnnotation(PostMapping.class)
+                .value()[0];
 
         assertThat(receiver.path("url").asText()).endsWith(path);
         assertThat(receiver.path("send_resolved").asBoolean()).isTrue();
@@ -192,27 +229,35 @@ class ShippedExamplesTest {
         assertThat(auth.path("username").asText()).isNotBlank();
         assertThat(auth.has("password")).as("no password in the file").isFalse();
         assertThat(auth.path("password_file").asText()).isNotBlank();
-        assertThat(Files.readString(EXAMPLES.resolve("alertmanager/alertmanager.yml"))).contains("`alert-senders`");
+        assertThat(Files.readString(EXAMPLES.resolve("alertmanager/alertmanager.yml")))
+                .contains("`alert-senders`");
     }
 
     @Test
     void theGrafanaDashboardIsWellFormedAndQueriesThroughItsDataSourceInput() throws IOException {
-        JsonNode dashboard = new ObjectMapper().readTree(EXAMPLES.resolve("grafana/certloop-dashboard.json").toFile());
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(EXAMPLES.resolve("grafana/certloop-dashboard.json").toFile());
 
         assertThat(dashboard.path("__inputs").get(0).path("name").asText()).isEqualTo("DS_PROMETHEUS");
         assertThat(dashboard.path("uid").asText()).isNotBlank();
         Set<Integer> ids = new HashSet<>();
         assertThat(dashboard.path("panels")).hasSizeGreaterThanOrEqualTo(6);
         for (JsonNode panel : dashboard.path("panels")) {
-            assertThat(ids.add(panel.path("id").asInt())).as("unique panel id %s", panel.path("id")).isTrue();
+            assertThat(ids.add(panel.path("id").asInt()))
+                    .as("unique panel id %s", panel.path("id"))
+                    .isTrue();
             assertThat(panel.path("targets")).as(panel.path("title").asText()).isNotEmpty();
             for (JsonNode target : panel.path("targets")) {
                 assertThat(target.path("expr").asText()).isNotBlank();
                 assertThat(target.path("datasource").path("uid").asText()).isEqualTo("${DS_PROMETHEUS}");
             }
         }
-        assertThat(dashboard.toString()).contains("certloop_endpoint_certificate_not_after_timestamp_seconds",
-                "certloop_incidents_open", "certloop_runbook_step_duration_seconds_bucket", "certloop_probe_duration_seconds_bucket");
+        assertThat(dashboard.toString())
+                .contains(
+                        "certloop_endpoint_certificate_not_after_timestamp_seconds",
+                        "certloop_incidents_open",
+                        "certloop_runbook_step_duration_seconds_bucket",
+                        "certloop_probe_duration_seconds_bucket");
     }
 
     private static Map<String, String> strings(JsonNode node) {

@@ -16,36 +16,83 @@ class EndpointValidatorTest {
     private final EndpointValidator validator = new EndpointValidator(Set.of("reload-nginx")::contains);
 
     private static EndpointRequest valid() {
-        return new EndpointRequest("web", "www.example.test", 443, null, null, null, 1, "production",
-                new EndpointRequest.OwnerRequest("web", "web@example.test"), null, "acme", null,
-                new EndpointRequest.DeploymentRequest("files", null, null, "/etc/ssl/web/fullchain.pem",
-                        "/etc/ssl/web/key.pem", "reload-nginx"),
+        return new EndpointRequest(
+                "web",
+                "www.example.test",
+                443,
+                null,
+                null,
+                null,
+                1,
+                "production",
+                new EndpointRequest.OwnerRequest("web", "web@example.test"),
+                null,
+                "acme",
+                null,
+                new EndpointRequest.DeploymentRequest(
+                        "files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "reload-nginx"),
                 null);
     }
 
     static List<Arguments> rejected() {
         return List.of(
-                Arguments.of("a port above 65535", (UnaryOperator<EndpointRequest>) r -> copy(r, "port", 65536), "port"),
+                Arguments.of(
+                        "a port above 65535", (UnaryOperator<EndpointRequest>) r -> copy(r, "port", 65536), "port"),
                 Arguments.of("a tier outside 0-3", (UnaryOperator<EndpointRequest>) r -> copy(r, "tier", 4), "tier"),
                 Arguments.of("a missing tier", (UnaryOperator<EndpointRequest>) r -> copy(r, "tier", null), "tier"),
-                Arguments.of("an unknown environment", (UnaryOperator<EndpointRequest>) r -> copy(r, "environment", "prod"), "environment"),
-                Arguments.of("a malformed owner email", (UnaryOperator<EndpointRequest>) r -> copy(r, "serviceOwner",
-                        new EndpointRequest.OwnerRequest("web", "web-at-example")), "serviceOwner.email"),
-                Arguments.of("an unknown reload action", (UnaryOperator<EndpointRequest>) r -> copy(r, "deployment",
-                        new EndpointRequest.DeploymentRequest("files", null, null, "/a/full.pem", "/a/key.pem", "sh -c reboot")),
+                Arguments.of(
+                        "an unknown environment",
+                        (UnaryOperator<EndpointRequest>) r -> copy(r, "environment", "prod"),
+                        "environment"),
+                Arguments.of(
+                        "a malformed owner email",
+                        (UnaryOperator<EndpointRequest>)
+                                r -> copy(r, "serviceOwner", new EndpointRequest.OwnerRequest("web", "web-at-example")),
+                        "serviceOwner.email"),
+                Arguments.of(
+                        "an unknown reload action",
+                        (UnaryOperator<EndpointRequest>) r -> copy(
+                                r,
+                                "deployment",
+                                new EndpointRequest.DeploymentRequest(
+                                        "files", null, null, "/a/full.pem", "/a/key.pem", "sh -c reboot")),
                         "deployment.reloadAction"),
-                Arguments.of("a deployment without a key path", (UnaryOperator<EndpointRequest>) r -> copy(r, "deployment",
-                        new EndpointRequest.DeploymentRequest("files", "/a/cert.pem", null, null, null, null)), "deployment.keyPath"),
-                Arguments.of("a deployment without any certificate path", (UnaryOperator<EndpointRequest>) r -> copy(r, "deployment",
-                        new EndpointRequest.DeploymentRequest("files", null, null, null, "/a/key.pem", null)),
+                Arguments.of(
+                        "a deployment without a key path",
+                        (UnaryOperator<EndpointRequest>) r -> copy(
+                                r,
+                                "deployment",
+                                new EndpointRequest.DeploymentRequest("files", "/a/cert.pem", null, null, null, null)),
+                        "deployment.keyPath"),
+                Arguments.of(
+                        "a deployment without any certificate path",
+                        (UnaryOperator<EndpointRequest>) r -> copy(
+                                r,
+                                "deployment",
+                                new EndpointRequest.DeploymentRequest("files", null, null, null, "/a/key.pem", null)),
                         "deployment.certificatePath"),
-                Arguments.of("a relative deployment path", (UnaryOperator<EndpointRequest>) r -> copy(r, "deployment",
-                        new EndpointRequest.DeploymentRequest("files", "../etc/cert.pem", null, null, "/a/key.pem", null)),
+                Arguments.of(
+                        "a relative deployment path",
+                        (UnaryOperator<EndpointRequest>) r -> copy(
+                                r,
+                                "deployment",
+                                new EndpointRequest.DeploymentRequest(
+                                        "files", "../etc/cert.pem", null, null, "/a/key.pem", null)),
                         "deployment.certificatePath"),
-                Arguments.of("a host with a space", (UnaryOperator<EndpointRequest>) r -> copy(r, "host", "www example"), "host"),
-                Arguments.of("an all-digit name", (UnaryOperator<EndpointRequest>) r -> copy(r, "name", "12345"), "name"),
-                Arguments.of("a short fingerprint", (UnaryOperator<EndpointRequest>) r -> copy(r, "expectedSha256", "abc"), "expectedSha256"),
-                Arguments.of("an unknown replacement path", (UnaryOperator<EndpointRequest>) r -> copy(r, "replacementPath", "fax"), "replacementPath"));
+                Arguments.of(
+                        "a host with a space",
+                        (UnaryOperator<EndpointRequest>) r -> copy(r, "host", "www example"),
+                        "host"),
+                Arguments.of(
+                        "an all-digit name", (UnaryOperator<EndpointRequest>) r -> copy(r, "name", "12345"), "name"),
+                Arguments.of(
+                        "a short fingerprint",
+                        (UnaryOperator<EndpointRequest>) r -> copy(r, "expectedSha256", "abc"),
+                        "expectedSha256"),
+                Arguments.of(
+                        "an unknown replacement path",
+                        (UnaryOperator<EndpointRequest>) r -> copy(r, "replacementPath", "fax"),
+                        "replacementPath"));
     }
 
     @ParameterizedTest(name = "refuses {0}")
@@ -63,14 +110,17 @@ class EndpointValidatorTest {
         Endpoint endpoint = result.endpoint();
         assertThat(endpoint.expectedNames()).containsExactly("www.example.test");
         assertThat(endpoint.profile()).isEqualTo("standard");
-        assertThat(endpoint.certificateOwner()).as("a missing owner is a fact, not an error").isNull();
+        assertThat(endpoint.certificateOwner())
+                .as("a missing owner is a fact, not an error")
+                .isNull();
         assertThat(endpoint.replacementPath()).isEqualTo(ReplacementPath.ACME);
     }
 
     @Test
     void normalizesFingerprintsToLowerCaseHexWithoutSeparators() {
         String colons = "AB:".repeat(31) + "AB";
-        Endpoint endpoint = validator.validate(copy(valid(), "expectedSha256", colons), "").endpoint();
+        Endpoint endpoint =
+                validator.validate(copy(valid(), "expectedSha256", colons), "").endpoint();
         assertThat(endpoint.expectedSha256()).isEqualTo("ab".repeat(32));
     }
 
@@ -85,7 +135,9 @@ class EndpointValidatorTest {
                 field.equals("name") ? (String) value : r.name(),
                 field.equals("host") ? (String) value : r.host(),
                 field.equals("port") ? (Integer) value : r.port(),
-                r.sni(), r.addresses(), r.expectedNames(),
+                r.sni(),
+                r.addresses(),
+                r.expectedNames(),
                 field.equals("tier") ? (Integer) value : r.tier(),
                 field.equals("environment") ? (String) value : r.environment(),
                 field.equals("serviceOwner") ? (EndpointRequest.OwnerRequest) value : r.serviceOwner(),

@@ -28,10 +28,16 @@ class InventoryApiIT extends PostgresIntegrationTest {
     @Test
     void unauthenticatedCallsAreRefusedWith401() {
         assertThat(anonymous.get("/api/inventory/endpoints").status()).isEqualTo(401);
-        assertThat(anonymous.post("/api/inventory/endpoints", endpoint("anon-web")).status()).isEqualTo(401);
+        assertThat(anonymous
+                        .post("/api/inventory/endpoints", endpoint("anon-web"))
+                        .status())
+                .isEqualTo(401);
         assertThat(anonymous.get("/engine-rest/process-definition").status()).isEqualTo(401);
         assertThat(anonymous.get("/actuator/prometheus").status()).isEqualTo(401);
-        assertThat(ApiClient.as(port, "mallory", "not-her-password").get("/api/inventory/endpoints").status()).isEqualTo(401);
+        assertThat(ApiClient.as(port, "mallory", "not-her-password")
+                        .get("/api/inventory/endpoints")
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -46,10 +52,12 @@ class InventoryApiIT extends PostgresIntegrationTest {
 
     @Test
     void theEngineDeploysTheProcessesFolder() {
-        JsonNode definitions = admin.get("/engine-rest/process-definition?key=triage-unknown-target").json();
+        JsonNode definitions = admin.get("/engine-rest/process-definition?key=triage-unknown-target")
+                .json();
         assertThat(definitions).hasSize(1);
         assertThat(definitions.get(0).path("historyTimeToLive").asInt()).isPositive();
-        assertThat(admin.get("/engine-rest/deployment").json().findValuesAsText("source")).isNotNull();
+        assertThat(admin.get("/engine-rest/deployment").json().findValuesAsText("source"))
+                .isNotNull();
     }
 
     @Test
@@ -75,19 +83,24 @@ class InventoryApiIT extends PostgresIntegrationTest {
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.json().path("detail").asText()).contains("operators");
         assertThat(admin.get("/api/inventory/endpoints/auditor-web").status()).isEqualTo(404);
-        assertThat(admin.post("/api/inventory/endpoints", endpoint("admin-web")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/inventory/endpoints", endpoint("admin-web")).status())
+                .isEqualTo(201);
     }
 
     @Test
     void updateAndDeleteWork() {
-        long id = operator.post("/api/inventory/endpoints", endpoint("to-change")).json().path("id").asLong();
+        long id = operator.post("/api/inventory/endpoints", endpoint("to-change"))
+                .json()
+                .path("id")
+                .asLong();
         Map<String, Object> changed = endpoint("to-change");
         changed.put("tier", 0);
         changed.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
         ApiClient.Response updated = operator.put("/api/inventory/endpoints/" + id, changed);
         assertThat(updated.status()).as(updated.body()).isEqualTo(200);
         assertThat(updated.json().path("tier").asInt()).isZero();
-        assertThat(updated.json().path("certificateOwner").path("team").asText()).isEqualTo("pki");
+        assertThat(updated.json().path("certificateOwner").path("team").asText())
+                .isEqualTo("pki");
         assertThat(operator.delete("/api/inventory/endpoints/" + id).status()).isEqualTo(204);
         assertThat(operator.get("/api/inventory/endpoints/" + id).status()).isEqualTo(404);
     }
@@ -102,8 +115,17 @@ class InventoryApiIT extends PostgresIntegrationTest {
         badEmail.put("serviceOwner", Map.of("team", "web", "email", "not-an-email"));
         assertRejected(badEmail, "serviceOwner.email");
         Map<String, Object> badReload = endpoint("bad-reload");
-        badReload.put("deployment", Map.of("type", "files", "fullchainPath", "/etc/ssl/x.pem",
-                "keyPath", "/etc/ssl/x.key", "reloadAction", "rm -rf /"));
+        badReload.put(
+                "deployment",
+                Map.of(
+                        "type",
+                        "files",
+                        "fullchainPath",
+                        "/etc/ssl/x.pem",
+                        "keyPath",
+                        "/etc/ssl/x.key",
+                        "reloadAction",
+                        "rm -rf /"));
         assertRejected(badReload, "deployment.reloadAction");
         Map<String, Object> noKey = endpoint("no-key");
         noKey.put("deployment", Map.of("type", "files", "fullchainPath", "/etc/ssl/x.pem"));
@@ -138,14 +160,22 @@ class InventoryApiIT extends PostgresIntegrationTest {
         assertThat(refused.json().path("errors").findValuesAsText("field")).containsExactly("endpoints[1].port");
         assertThat(admin.get("/api/inventory/endpoints/imported-api").status()).isEqualTo(404);
 
-        ApiClient.Response imported = operator.post("/api/inventory/import", "application/yaml", yaml.replace("port: 0", "port: 443"));
+        ApiClient.Response imported =
+                operator.post("/api/inventory/import", "application/yaml", yaml.replace("port: 0", "port: 443"));
         assertThat(imported.status()).as(imported.body()).isEqualTo(200);
         assertThat(imported.json().path("created").asInt()).isEqualTo(2);
-        assertThat(admin.get("/api/inventory/endpoints/imported-broken").json().path("port").asInt()).isEqualTo(443);
+        assertThat(admin.get("/api/inventory/endpoints/imported-broken")
+                        .json()
+                        .path("port")
+                        .asInt())
+                .isEqualTo(443);
 
-        ApiClient.Response again = operator.post("/api/inventory/import", "application/yaml", yaml.replace("port: 0", "port: 443"));
+        ApiClient.Response again =
+                operator.post("/api/inventory/import", "application/yaml", yaml.replace("port: 0", "port: 443"));
         assertThat(again.json().path("unchanged").asInt()).isEqualTo(2);
-        assertThat(auditor.post("/api/inventory/import", "application/yaml", yaml).status()).isEqualTo(403);
+        assertThat(auditor.post("/api/inventory/import", "application/yaml", yaml)
+                        .status())
+                .isEqualTo(403);
     }
 
     private void assertRejected(Map<String, Object> request, String field) {
@@ -171,8 +201,19 @@ class InventoryApiIT extends PostgresIntegrationTest {
         request.put("serviceOwner", Map.of("team", "web", "email", "web-team@example.test"));
         request.put("replacementPath", "internal-ca");
         request.put("profile", "standard");
-        request.put("deployment", Map.of("type", "files", "certificatePath", "/etc/ssl/web/cert.pem",
-                "fullchainPath", "/etc/ssl/web/fullchain.pem", "keyPath", "/etc/ssl/web/key.pem", "reloadAction", "noop"));
+        request.put(
+                "deployment",
+                Map.of(
+                        "type",
+                        "files",
+                        "certificatePath",
+                        "/etc/ssl/web/cert.pem",
+                        "fullchainPath",
+                        "/etc/ssl/web/fullchain.pem",
+                        "keyPath",
+                        "/etc/ssl/web/key.pem",
+                        "reloadAction",
+                        "noop"));
         return request;
     }
 }

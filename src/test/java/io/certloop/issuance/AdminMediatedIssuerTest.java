@@ -1,7 +1,5 @@
 package io.certloop.issuance;
 
-import io.certloop.system.Pem;
-import io.certloop.system.Fingerprints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +8,8 @@ import io.certloop.custody.KeyCustody;
 import io.certloop.custody.KeySpec;
 import io.certloop.issuance.CertificateRefusedException.Reason;
 import io.certloop.support.TestDatabase;
+import io.certloop.system.Fingerprints;
+import io.certloop.system.Pem;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -39,11 +39,16 @@ class AdminMediatedIssuerTest {
     void setUp() throws Exception {
         jdbc = TestDatabase.migrated();
         custody = CustodyFixtures.custody(jdbc, Clock.systemUTC());
-        IssuanceProperties properties = new IssuanceProperties(Map.of("standard",
-                new IssuanceProperties.Profile(Duration.ofDays(90), KeySpec.EC_P256, List.of())), Duration.ofSeconds(5));
-        issuer = new AdminMediatedIssuer(custody, new IssuanceRequestStore(jdbc, Clock.systemUTC()),
-                new IssuedCertificateStore(jdbc, Clock.systemUTC()), properties,
-                List.of(() -> List.of(enterpriseCa.root)), Clock.systemUTC());
+        IssuanceProperties properties = new IssuanceProperties(
+                Map.of("standard", new IssuanceProperties.Profile(Duration.ofDays(90), KeySpec.EC_P256, List.of())),
+                Duration.ofSeconds(5));
+        issuer = new AdminMediatedIssuer(
+                custody,
+                new IssuanceRequestStore(jdbc, Clock.systemUTC()),
+                new IssuedCertificateStore(jdbc, Clock.systemUTC()),
+                properties,
+                List.of(() -> List.of(enterpriseCa.root)),
+                Clock.systemUTC());
 
         IssuanceStep step = issuer.begin(IssueRequest.of("portal", NAMES, "standard", "change-42"));
         IssuanceStep.Pending pending = (IssuanceStep.Pending) step;
@@ -66,7 +71,8 @@ class AdminMediatedIssuerTest {
                     assertThat(e.csrPem()).startsWith("-----BEGIN CERTIFICATE REQUEST-----");
                 });
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM issuance_request", Integer.class))
-                .as("same idempotency key, same request").isEqualTo(1);
+                .as("same idempotency key, same request")
+                .isEqualTo(1);
     }
 
     @Test
@@ -76,24 +82,32 @@ class AdminMediatedIssuerTest {
         IssuedCertificate accepted = issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate, enterpriseCa.root));
 
         assertThat(accepted.sha256()).isEqualTo(Fingerprints.sha256Hex(leaf));
-        assertThat(accepted.chainPems()).containsExactly(Pem.toPem(enterpriseCa.intermediate), Pem.toPem(enterpriseCa.root));
-        assertThat(issuer.poll(requestId)).isInstanceOfSatisfying(IssuanceStep.Issued.class,
-                issued -> assertThat(issued.certificate()).isEqualTo(accepted));
-        assertThat(issuer.issue(IssueRequest.of("portal", NAMES, "standard", "change-42"))).isEqualTo(accepted);
-        assertThat(issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate))).as("resubmission is idempotent")
+        assertThat(accepted.chainPems())
+                .containsExactly(Pem.toPem(enterpriseCa.intermediate), Pem.toPem(enterpriseCa.root));
+        assertThat(issuer.poll(requestId))
+                .isInstanceOfSatisfying(
+                        IssuanceStep.Issued.class,
+                        issued -> assertThat(issued.certificate()).isEqualTo(accepted));
+        assertThat(issuer.issue(IssueRequest.of("portal", NAMES, "standard", "change-42")))
+                .isEqualTo(accepted);
+        assertThat(issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate)))
+                .as("resubmission is idempotent")
                 .isEqualTo(accepted);
     }
 
     @Test
     void chainEndingBelowAKnownRootIsAccepted() {
         X509Certificate leaf = enterpriseCa.leaf(requestKey, NAMES);
-        assertThat(issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate)).sha256()).isEqualTo(Fingerprints.sha256Hex(leaf));
+        assertThat(issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate))
+                        .sha256())
+                .isEqualTo(Fingerprints.sha256Hex(leaf));
     }
 
     @Test
     void wildcardCoversOneLabel() {
         X509Certificate leaf = enterpriseCa.leaf(requestKey, List.of("portal.corp.test", "*.portal.corp.test"));
-        assertThat(issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate))).isNotNull();
+        assertThat(issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate)))
+                .isNotNull();
     }
 
     @Test
@@ -106,7 +120,8 @@ class AdminMediatedIssuerTest {
     void refusesAnUnknownRequest() {
         X509Certificate leaf = enterpriseCa.leaf(requestKey, NAMES);
         assertThatThrownBy(() -> issuer.submit("req-nope", pem(leaf, enterpriseCa.intermediate)))
-                .isInstanceOfSatisfying(CertificateRefusedException.class,
+                .isInstanceOfSatisfying(
+                        CertificateRefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_REQUEST));
     }
 
@@ -120,7 +135,8 @@ class AdminMediatedIssuerTest {
     void refusesACertificateMissingAnExpectedName() {
         X509Certificate leaf = enterpriseCa.leaf(requestKey, List.of("portal.corp.test"));
         assertThatThrownBy(() -> issuer.submit(requestId, pem(leaf, enterpriseCa.intermediate)))
-                .isInstanceOfSatisfying(CertificateRefusedException.class,
+                .isInstanceOfSatisfying(
+                        CertificateRefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.NAMES_NOT_COVERED))
                 .hasMessageContaining("www.portal.corp.test");
     }
@@ -135,7 +151,8 @@ class AdminMediatedIssuerTest {
     @Test
     void refusesACertificateNotYetValid() {
         Instant now = Instant.now();
-        X509Certificate leaf = enterpriseCa.leaf(requestKey, NAMES, now.plusSeconds(86400), now.plusSeconds(86400 * 10));
+        X509Certificate leaf =
+                enterpriseCa.leaf(requestKey, NAMES, now.plusSeconds(86400), now.plusSeconds(86400 * 10));
         assertRefused(Reason.NOT_YET_VALID, pem(leaf, enterpriseCa.intermediate));
     }
 
@@ -157,12 +174,15 @@ class AdminMediatedIssuerTest {
         assertRefused(Reason.KEY_MISMATCH, pem(wrong, enterpriseCa.intermediate));
 
         assertThat(issuer.poll(requestId)).isInstanceOf(IssuanceStep.Pending.class);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM issued_certificate", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM issued_certificate", Integer.class))
+                .isZero();
     }
 
     private void assertRefused(Reason reason, String pem) {
         assertThatThrownBy(() -> issuer.submit(requestId, pem))
-                .isInstanceOfSatisfying(CertificateRefusedException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .isInstanceOfSatisfying(
+                        CertificateRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason))
                 .isInstanceOf(IssuanceRejectedException.class);
     }
 

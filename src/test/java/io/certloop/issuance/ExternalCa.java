@@ -31,15 +31,36 @@ final class ExternalCa {
 
     ExternalCa(String name) {
         Instant now = Instant.now();
-        root = sign(new X500Name("CN=" + name + " Root"), rootKeys, new X500Name("CN=" + name + " Root"),
-                rootKeys.getPublic(), now.minusSeconds(86400), now.plusSeconds(86400 * 365), true, List.of());
-        intermediate = sign(new X500Name("CN=" + name + " Root"), rootKeys, new X500Name("CN=" + name + " Issuing"),
-                intermediateKeys.getPublic(), now.minusSeconds(86400), now.plusSeconds(86400 * 365), true, List.of());
+        root = sign(
+                new X500Name("CN=" + name + " Root"),
+                rootKeys,
+                new X500Name("CN=" + name + " Root"),
+                rootKeys.getPublic(),
+                now.minusSeconds(86400),
+                now.plusSeconds(86400 * 365),
+                true,
+                List.of());
+        intermediate = sign(
+                new X500Name("CN=" + name + " Root"),
+                rootKeys,
+                new X500Name("CN=" + name + " Issuing"),
+                intermediateKeys.getPublic(),
+                now.minusSeconds(86400),
+                now.plusSeconds(86400 * 365),
+                true,
+                List.of());
     }
 
     X509Certificate leaf(PublicKey key, List<String> names, Instant notBefore, Instant notAfter) {
-        return sign(new X500Name(intermediate.getSubjectX500Principal().getName()), intermediateKeys,
-                new X500Name("CN=" + names.get(0)), key, notBefore, notAfter, false, names);
+        return sign(
+                new X500Name(intermediate.getSubjectX500Principal().getName()),
+                intermediateKeys,
+                new X500Name("CN=" + names.get(0)),
+                key,
+                notBefore,
+                notAfter,
+                false,
+                names);
     }
 
     X509Certificate leaf(PublicKey key, List<String> names) {
@@ -57,18 +78,35 @@ final class ExternalCa {
         }
     }
 
-    private static X509Certificate sign(X500Name issuer, KeyPair issuerKeys, X500Name subject, PublicKey key,
-            Instant notBefore, Instant notAfter, boolean ca, List<String> names) {
+    private static X509Certificate sign(
+            X500Name issuer,
+            KeyPair issuerKeys,
+            X500Name subject,
+            PublicKey key,
+            Instant notBefore,
+            Instant notAfter,
+            boolean ca,
+            List<String> names) {
         try {
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                    BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(notBefore), Date.from(notAfter), subject, key);
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    issuer,
+                    BigInteger.valueOf(SERIALS.incrementAndGet()),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    subject,
+                    key);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
             if (!names.isEmpty()) {
-                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.stream()
-                        .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
+                builder.addExtension(
+                        Extension.subjectAlternativeName,
+                        false,
+                        new GeneralNames(names.stream()
+                                .map(n -> new GeneralName(GeneralName.dNSName, n))
+                                .toArray(GeneralName[]::new)));
             }
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(
+                            new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -1,12 +1,12 @@
 package io.certloop.issuance;
 
-import io.certloop.system.Pem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certloop.CertLoopApplication;
 import io.certloop.custody.KeyCustody;
 import io.certloop.issuance.ca.InternalCaIssuer;
 import io.certloop.support.PebbleServer;
+import io.certloop.system.Pem;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -72,7 +72,8 @@ class IssuanceAppIT {
     @TempDir
     static Path dataDir;
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static PebbleServer pebble;
     private static ConfigurableApplicationContext app;
     private static int port;
@@ -81,16 +82,17 @@ class IssuanceAppIT {
     static void start() {
         port = PebbleServer.freePort();
         pebble = PebbleServer.startValidatingOn(port);
-        app = new SpringApplicationBuilder(CertLoopApplication.class).run(
-                "--server.port=" + port,
-                "--certloop.data-dir=" + dataDir,
-                "--certloop.admin.password=it-" + System.nanoTime(),
-                "--certloop.pki.base-url=http://127.0.0.1:" + port,
-                "--certloop.issuance.acme.directory-url=" + pebble.directoryUrl(),
-                "--certloop.issuance.acme.trusted-ca-file=" + pebble.caFile(),
-                "--certloop.issuance.acme.poll-interval=200ms",
-                // the demo service is not part of this test
-                "--certloop.demo.enabled=false");
+        app = new SpringApplicationBuilder(CertLoopApplication.class)
+                .run(
+                        "--server.port=" + port,
+                        "--certloop.data-dir=" + dataDir,
+                        "--certloop.admin.password=it-" + System.nanoTime(),
+                        "--certloop.pki.base-url=http://127.0.0.1:" + port,
+                        "--certloop.issuance.acme.directory-url=" + pebble.directoryUrl(),
+                        "--certloop.issuance.acme.trusted-ca-file=" + pebble.caFile(),
+                        "--certloop.issuance.acme.poll-interval=200ms",
+                        // the demo service is not part of this test
+                        "--certloop.demo.enabled=false");
     }
 
     @AfterAll
@@ -106,8 +108,8 @@ class IssuanceAppIT {
     @Test
     void internalCaCertificateIsServedWithWorkingCaIssuersCrlAndOcspEndpoints() throws Exception {
         Issuers issuers = app.getBean(Issuers.class);
-        IssuedCertificate issued = issuers.forPath("internal-ca").issue(
-                IssueRequest.of("web-1", List.of("svc.localhost"), "standard", "it-internal"));
+        IssuedCertificate issued = issuers.forPath("internal-ca")
+                .issue(IssueRequest.of("web-1", List.of("svc.localhost"), "standard", "it-internal"));
         X509Certificate leaf = Pem.parseCertificate(issued.leafPem());
 
         X509Certificate intermediate = certificate(get("/pki/intermediate.crt"));
@@ -125,8 +127,8 @@ class IssuanceAppIT {
 
         SingleResp revoked = ocspGet(serial, intermediate);
         assertThat(revoked.getCertStatus()).isInstanceOf(RevokedStatus.class);
-        X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
-                .generateCRL(new ByteArrayInputStream(get("/pki/crl")));
+        X509CRL crl = (X509CRL)
+                CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(get("/pki/crl")));
         crl.verify(intermediate.getPublicKey());
         assertThat(crl.getRevokedCertificate(serial)).isNotNull();
         assertThat(crl.getNextUpdate()).isAfter(crl.getThisUpdate());
@@ -136,14 +138,20 @@ class IssuanceAppIT {
     void acmeOrderIsValidatedThroughCertLoopsOwnChallengeResponder() throws Exception {
         Issuers issuers = app.getBean(Issuers.class);
 
-        IssuedCertificate issued = issuers.forPath("acme").issue(
-                IssueRequest.of("web-2", List.of("localhost"), "standard", "it-acme"));
+        IssuedCertificate issued =
+                issuers.forPath("acme").issue(IssueRequest.of("web-2", List.of("localhost"), "standard", "it-acme"));
 
         X509Certificate leaf = Pem.parseCertificate(issued.leafPem());
-        assertThat(leaf.getSubjectAlternativeNames()).extracting(san -> (Object) san.get(1)).contains("localhost");
+        assertThat(leaf.getSubjectAlternativeNames())
+                .extracting(san -> (Object) san.get(1))
+                .contains("localhost");
         assertThat(leaf.getPublicKey().getEncoded())
-                .isEqualTo(app.getBean(KeyCustody.class).get(issued.keyId()).publicKey().getEncoded());
-        assertThat(pebble.log()).as("pebble's validator fetched the token from CertLoop")
+                .isEqualTo(app.getBean(KeyCustody.class)
+                        .get(issued.keyId())
+                        .publicKey()
+                        .getEncoded());
+        assertThat(pebble.log())
+                .as("pebble's validator fetched the token from CertLoop")
                 .contains("/.well-known/acme-challenge/");
         assertThat(status("/.well-known/acme-challenge/no-such-token")).isEqualTo(404);
     }
@@ -151,9 +159,11 @@ class IssuanceAppIT {
     @Test
     void noPrivateKeyMaterialInAnyTableOrInTheLog(CapturedOutput output) throws Exception {
         Issuers issuers = app.getBean(Issuers.class);
-        issuers.forPath("internal-ca").issue(IssueRequest.of("web-3", List.of("scan.localhost"), "emergency", "it-scan"));
+        issuers.forPath("internal-ca")
+                .issue(IssueRequest.of("web-3", List.of("scan.localhost"), "emergency", "it-scan"));
         issuers.forPath("acme").issue(IssueRequest.of("web-3", List.of("localhost"), "standard", "it-scan-acme"));
-        issuers.forPath("admin-mediated").begin(IssueRequest.of("web-3", List.of("scan.localhost"), "standard", "it-scan-admin"));
+        issuers.forPath("admin-mediated")
+                .begin(IssueRequest.of("web-3", List.of("scan.localhost"), "standard", "it-scan-admin"));
 
         JdbcTemplate jdbc = new JdbcTemplate(app.getBean(DataSource.class));
         List<String> keyIds = jdbc.queryForList("SELECT id FROM custody_key", String.class);
@@ -170,7 +180,8 @@ class IssuanceAppIT {
         jdbc.execute("DROP TABLE scanner_control");
 
         assertThat(scan(needles)).as("columns holding private key material").isEmpty();
-        assertThat(scannedTables).as("Camunda's and CertLoop's tables were scanned")
+        assertThat(scannedTables)
+                .as("Camunda's and CertLoop's tables were scanned")
                 .contains("ACT_GE_BYTEARRAY", "ACT_RU_VARIABLE", "CUSTODY_KEY", "ISSUED_CERTIFICATE");
         String log = output.getAll();
         assertThat(needles).noneMatch(log::contains);
@@ -198,8 +209,8 @@ class IssuanceAppIT {
             for (String[] table : tables) {
                 scannedTables.add(table[1].toUpperCase(Locale.ROOT));
                 try (Statement statement = connection.createStatement();
-                        ResultSet rows = statement.executeQuery(
-                                "SELECT * FROM \"" + table[0] + "\".\"" + table[1] + "\"")) {
+                        ResultSet rows =
+                                statement.executeQuery("SELECT * FROM \"" + table[0] + "\".\"" + table[1] + "\"")) {
                     int columns = rows.getMetaData().getColumnCount();
                     while (rows.next()) {
                         for (int c = 1; c <= columns; c++) {
@@ -220,7 +231,8 @@ class IssuanceAppIT {
             return null;
         }
         if (value instanceof byte[] bytes) {
-            return new String(bytes, StandardCharsets.ISO_8859_1) + " " + HexFormat.of().formatHex(bytes);
+            return new String(bytes, StandardCharsets.ISO_8859_1) + " "
+                    + HexFormat.of().formatHex(bytes);
         }
         if (value instanceof Blob blob) {
             return text(blob.getBytes(1, (int) blob.length()));
@@ -237,7 +249,8 @@ class IssuanceAppIT {
         custody.writePrivateKeyPem(keyId, pem);
         String pemText = pem.toString(StandardCharsets.US_ASCII);
         PrivateKey key;
-        try (Reader reader = new StringReader(pemText); PEMParser parser = new PEMParser(reader)) {
+        try (Reader reader = new StringReader(pemText);
+                PEMParser parser = new PEMParser(reader)) {
             key = new JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) parser.readObject());
         }
         byte[] der = key.getEncoded();
@@ -255,9 +268,11 @@ class IssuanceAppIT {
     }
 
     private static SingleResp ocspPost(BigInteger serial, X509Certificate issuer) throws Exception {
-        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/pki/ocsp"))
-                .header("Content-Type", "application/ocsp-request")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(ocspRequest(serial, issuer))).build(),
+        HttpResponse<byte[]> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + "/pki/ocsp"))
+                        .header("Content-Type", "application/ocsp-request")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(ocspRequest(serial, issuer)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/ocsp-response");
@@ -265,14 +280,16 @@ class IssuanceAppIT {
     }
 
     private static SingleResp ocspGet(BigInteger serial, X509Certificate issuer) throws Exception {
-        String encoded = URLEncoder.encode(Base64.getEncoder().encodeToString(ocspRequest(serial, issuer)),
-                StandardCharsets.US_ASCII);
+        String encoded = URLEncoder.encode(
+                Base64.getEncoder().encodeToString(ocspRequest(serial, issuer)), StandardCharsets.US_ASCII);
         return single(get("/pki/ocsp/" + encoded));
     }
 
     private static byte[] ocspRequest(BigInteger serial, X509Certificate issuer) throws Exception {
-        CertificateID id = new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
-                new JcaX509CertificateHolder(issuer), serial);
+        CertificateID id = new CertificateID(
+                new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+                new JcaX509CertificateHolder(issuer),
+                serial);
         return new OCSPReqBuilder().addRequest(id).build().getEncoded();
     }
 
@@ -289,15 +306,20 @@ class IssuanceAppIT {
     }
 
     private static byte[] get(String path) throws Exception {
-        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
+        HttpResponse<byte[]> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(response.statusCode()).as("GET " + path + " without credentials").isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET " + path + " without credentials")
+                .isEqualTo(200);
         return response.body();
     }
 
     private static int status(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static String base() {

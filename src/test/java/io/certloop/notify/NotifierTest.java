@@ -49,24 +49,35 @@ class NotifierTest {
 
     @BeforeEach
     void database() {
-        dataSource = new DriverManagerDataSource("jdbc:h2:mem:notifier-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        dataSource = new DriverManagerDataSource(
+                "jdbc:h2:mem:notifier-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
     }
 
     @Test
     void anIncidentMailGoesToBothOwnersOnceEach() throws Exception {
-        when(inventory.findByName("web")).thenReturn(Optional.of(endpoint(new Owner("web", "web-team@example.test"),
-                new Owner("pki", "pki@example.test"))));
+        when(inventory.findByName("web"))
+                .thenReturn(Optional.of(
+                        endpoint(new Owner("web", "web-team@example.test"), new Owner("pki", "pki@example.test"))));
         Notifier notifier = notifier(sender(smtp.getSmtp().getPort()), List.of("fallback@example.test"));
 
-        DeliveryStatus status = notifier.notifyOwners("web", "INC-2026-000001", Notification.Kinds.OPENED,
-                "INC-2026-000001 opened: certificate expired on web", "The runbook has started.");
+        DeliveryStatus status = notifier.notifyOwners(
+                "web",
+                "INC-2026-000001",
+                Notification.Kinds.OPENED,
+                "INC-2026-000001 opened: certificate expired on web",
+                "The runbook has started.");
 
         assertThat(status).isEqualTo(DeliveryStatus.SENT);
         MimeMessage[] received = smtp.getReceivedMessages();
         assertThat(received).hasSize(2);
         assertThat(received[0].getSubject()).isEqualTo("INC-2026-000001 opened: certificate expired on web");
-        assertThat(Arrays.stream(received[0].getRecipients(Message.RecipientType.TO)).map(Object::toString))
+        assertThat(Arrays.stream(received[0].getRecipients(Message.RecipientType.TO))
+                        .map(Object::toString))
                 .containsExactly("web-team@example.test", "pki@example.test");
         OutboxEntry entry = notifier.outbox("INC-2026-000001").get(0);
         assertThat(entry.status()).isEqualTo(DeliveryStatus.SENT);
@@ -76,8 +87,9 @@ class NotifierTest {
 
     @Test
     void anOwnerOfBothServiceAndCertificateGetsOneMail() {
-        when(inventory.findByName("web")).thenReturn(Optional.of(endpoint(new Owner("web", "Web@example.test"),
-                new Owner("web", "web@example.test"))));
+        when(inventory.findByName("web"))
+                .thenReturn(Optional.of(
+                        endpoint(new Owner("web", "Web@example.test"), new Owner("web", "web@example.test"))));
         Notifier notifier = notifier(sender(smtp.getSmtp().getPort()), List.of());
 
         notifier.notifyOwners("web", "INC-2026-000002", Notification.Kinds.RESOLVED, "resolved", "verified");
@@ -91,8 +103,12 @@ class NotifierTest {
         when(inventory.findByName("orphan")).thenReturn(Optional.of(endpoint(null, new Owner("pki", null))));
         Notifier notifier = notifier(sender(smtp.getSmtp().getPort()), List.of("pki-desk@example.test"));
 
-        DeliveryStatus status = notifier.notifyOwners("orphan", "INC-2026-000003", Notification.Kinds.ESCALATED,
-                "nobody owns orphan", "The incident commander is asked to find the owner.");
+        DeliveryStatus status = notifier.notifyOwners(
+                "orphan",
+                "INC-2026-000003",
+                Notification.Kinds.ESCALATED,
+                "nobody owns orphan",
+                "The incident commander is asked to find the owner.");
 
         assertThat(status).isEqualTo(DeliveryStatus.SENT);
         assertThat(notifier.outbox("INC-2026-000003").get(0).recipients()).containsExactly("pki-desk@example.test");
@@ -105,7 +121,8 @@ class NotifierTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             deadPort = socket.getLocalPort();
         }
-        when(inventory.findByName("web")).thenReturn(Optional.of(endpoint(new Owner("web", "web-team@example.test"), null)));
+        when(inventory.findByName("web"))
+                .thenReturn(Optional.of(endpoint(new Owner("web", "web-team@example.test"), null)));
         Notifier notifier = notifier(sender(deadPort), List.of());
 
         DeliveryStatus status = notifier.notifyOwners("web", "INC-2026-000004", Notification.Kinds.OPENED, "s", "b");
@@ -120,27 +137,31 @@ class NotifierTest {
     void aMailServerThatNeverAnswersStallsNoLongerThanTheConfiguredTimeout() throws IOException {
         try (ServerSocket silent = new ServerSocket(0)) {
             // accepts connections (the kernel backlog does) but never sends the SMTP greeting
-            when(inventory.findByName("web")).thenReturn(Optional.of(endpoint(new Owner("web", "w@example.test"), null)));
+            when(inventory.findByName("web"))
+                    .thenReturn(Optional.of(endpoint(new Owner("web", "w@example.test"), null)));
             JavaMailSenderImpl sender = sender(silent.getLocalPort());
             sender.setJavaMailProperties(applicationMailProperties());
             Notifier notifier = notifier(sender, List.of());
 
             Instant start = Instant.now();
-            DeliveryStatus status = notifier.notifyOwners("web", "INC-2026-000005", Notification.Kinds.OPENED, "s", "b");
+            DeliveryStatus status =
+                    notifier.notifyOwners("web", "INC-2026-000005", Notification.Kinds.OPENED, "s", "b");
 
             assertThat(status).isEqualTo(DeliveryStatus.FAILED);
             assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(15));
-            assertThat(notifier.outbox("INC-2026-000005").get(0).failureReason()).containsIgnoringCase("timed out");
+            assertThat(notifier.outbox("INC-2026-000005").get(0).failureReason())
+                    .containsIgnoringCase("timed out");
         }
     }
 
     @Test
     void withoutAMailServerNotificationsGoToTheOutboxOnly() {
-        when(inventory.findByName("web")).thenReturn(Optional.of(endpoint(new Owner("web", "web-team@example.test"), null)));
+        when(inventory.findByName("web"))
+                .thenReturn(Optional.of(endpoint(new Owner("web", "web-team@example.test"), null)));
         Notifier notifier = notifier(null, List.of());
 
-        DeliveryStatus status = notifier.notifyOwners("web", "INC-2026-000006", Notification.Kinds.STATUS_UPDATE,
-                "still working", "Issued, deploying.");
+        DeliveryStatus status = notifier.notifyOwners(
+                "web", "INC-2026-000006", Notification.Kinds.STATUS_UPDATE, "still working", "Issued, deploying.");
 
         assertThat(status).isEqualTo(DeliveryStatus.OUTBOX_ONLY);
         OutboxEntry entry = notifier.outbox("INC-2026-000006").get(0);
@@ -179,18 +200,24 @@ class NotifierTest {
 
     @Test
     void executivesAreBriefedAtTheirOwnAddressesOrTheFallbackWhenNoneAreConfigured() throws Exception {
-        Notifier configured = notifier(sender(smtp.getSmtp().getPort()), List.of("fallback@example.test"),
+        Notifier configured = notifier(
+                sender(smtp.getSmtp().getPort()),
+                List.of("fallback@example.test"),
                 List.of("cto@example.test", "ciso@example.test"));
         Notifier unconfigured = notifier(sender(smtp.getSmtp().getPort()), List.of("fallback@example.test"), List.of());
 
-        assertThat(configured.notifyExecutives("INC-2026-000009", "opened", "INC-2026-000009 opened", "SEV1")).isEqualTo(DeliveryStatus.SENT);
-        assertThat(unconfigured.notifyExecutives("INC-2026-000010", "opened", "INC-2026-000010 opened", "SEV1")).isEqualTo(DeliveryStatus.SENT);
+        assertThat(configured.notifyExecutives("INC-2026-000009", "opened", "INC-2026-000009 opened", "SEV1"))
+                .isEqualTo(DeliveryStatus.SENT);
+        assertThat(unconfigured.notifyExecutives("INC-2026-000010", "opened", "INC-2026-000010 opened", "SEV1"))
+                .isEqualTo(DeliveryStatus.SENT);
 
         MimeMessage[] received = smtp.getReceivedMessages();
         assertThat(received[0].getSubject()).isEqualTo("[executive brief] INC-2026-000009 opened");
-        assertThat(Arrays.stream(received[0].getRecipients(Message.RecipientType.TO)).map(Object::toString))
+        assertThat(Arrays.stream(received[0].getRecipients(Message.RecipientType.TO))
+                        .map(Object::toString))
                 .containsExactly("cto@example.test", "ciso@example.test");
-        assertThat(Arrays.stream(received[received.length - 1].getRecipients(Message.RecipientType.TO)).map(Object::toString))
+        assertThat(Arrays.stream(received[received.length - 1].getRecipients(Message.RecipientType.TO))
+                        .map(Object::toString))
                 .containsExactly("fallback@example.test");
     }
 
@@ -204,14 +231,33 @@ class NotifierTest {
             beans.addBean("mailSender", sender);
         }
         ObjectProvider<JavaMailSender> provider = beans.getBeanProvider(JavaMailSender.class);
-        return new Notifier(provider, new OutboxRepository(new JdbcTemplate(dataSource)), inventory,
-                new NotifyProperties(fallback, "certloop@example.test", executives), Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"),
-                ZoneOffset.UTC), new DataSourceTransactionManager(dataSource));
+        return new Notifier(
+                provider,
+                new OutboxRepository(new JdbcTemplate(dataSource)),
+                inventory,
+                new NotifyProperties(fallback, "certloop@example.test", executives),
+                Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC),
+                new DataSourceTransactionManager(dataSource));
     }
 
     private static Endpoint endpoint(Owner service, Owner certificate) {
-        return new Endpoint(1L, "web", "www.example.test", 443, null, List.of(), List.of("www.example.test"), 1,
-                Environment.PRODUCTION, service, certificate, ReplacementPath.INTERNAL_CA, "standard", null, null,
-                Instant.EPOCH, Instant.EPOCH);
+        return new Endpoint(
+                1L,
+                "web",
+                "www.example.test",
+                443,
+                null,
+                List.of(),
+                List.of("www.example.test"),
+                1,
+                Environment.PRODUCTION,
+                service,
+                certificate,
+                ReplacementPath.INTERNAL_CA,
+                "standard",
+                null,
+                null,
+                Instant.EPOCH,
+                Instant.EPOCH);
     }
 }

@@ -6,11 +6,13 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.certloop.support.TestCertificates;
+import io.certloop.support.TestCertificates.Issued;
+import io.certloop.support.TlsTestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,24 +26,24 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
-import io.certloop.support.TestCertificates;
-import io.certloop.support.TestCertificates.Issued;
-import io.certloop.support.TlsTestServer;
-
 /**
  * {@code POST /api/probes} against a real TLS server, with the extra root configured as a PEM file.
  * A web slice without the API authentication (covered by the full-server IT): this is about the
  * probe's request and response contract.
  */
-@WebMvcTest(controllers = ProbeController.class, excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
-        pattern = "io\\.certloop\\.system\\.security\\..*"))
+@WebMvcTest(
+        controllers = ProbeController.class,
+        excludeFilters =
+                @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.certloop\\.system\\.security\\..*"))
 @Import(ProbeConfiguration.class)
 @EnableConfigurationProperties(ProbeProperties.class)
 class ProbeApiIT {
 
     private static final Issued ROOT = TestCertificates.rootCa("Api Test Root").selfSigned();
-    private static final Issued CA = TestCertificates.intermediate("Api Test CA").signedBy(ROOT);
-    private static final Issued LEAF = TestCertificates.leaf("svc.test").sans("svc.test", "*.svc.test").signedBy(CA);
+    private static final Issued CA =
+            TestCertificates.intermediate("Api Test CA").signedBy(ROOT);
+    private static final Issued LEAF =
+            TestCertificates.leaf("svc.test").sans("svc.test", "*.svc.test").signedBy(CA);
     private static final TlsTestServer SERVER = TlsTestServer.start(LEAF);
     private static final Path ROOT_PEM = writeRoot();
 
@@ -50,7 +52,8 @@ class ProbeApiIT {
 
     private static Path writeRoot() {
         try {
-            return ROOT.writeCertificatePem(Files.createTempDirectory("probe-api").resolve("root.pem"));
+            return ROOT.writeCertificatePem(
+                    Files.createTempDirectory("probe-api").resolve("root.pem"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -70,12 +73,14 @@ class ProbeApiIT {
 
     @Test
     void probesAnEndpointAndTrustsTheExtraRootFromThePemFile() throws Exception {
-        mvc.perform(post("/api/probes").contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(post("/api/probes")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"host\":\"127.0.0.1\",\"port\":" + SERVER.port() + ",\"sni\":\"svc.test\","
                                 + "\"expectedNames\":[\"svc.test\",\"api.svc.test\"]}"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.leaf.sha256").value(LEAF.sha256()))
-                .andExpect(jsonPath("$.leaf.notAfter").value(LEAF.certificate().getNotAfter().toInstant().toString()))
+                .andExpect(jsonPath("$.leaf.notAfter")
+                        .value(LEAF.certificate().getNotAfter().toInstant().toString()))
                 .andExpect(jsonPath("$.leaf.sans", hasSize(2)))
                 .andExpect(jsonPath("$.chain", hasSize(2)))
                 .andExpect(jsonPath("$.chain[1].sha256").value(CA.sha256()))
@@ -89,7 +94,8 @@ class ProbeApiIT {
 
     @Test
     void reportsFindingsWithCodeDetailAndEvidence() throws Exception {
-        mvc.perform(post("/api/probes").contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(post("/api/probes")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"host\":\"127.0.0.1\",\"port\":" + SERVER.port() + ",\"sni\":\"other.test\","
                                 + "\"expectedSha256\":\"" + "0".repeat(64) + "\"}"))
                 .andExpect(status().isOk())
@@ -101,7 +107,8 @@ class ProbeApiIT {
 
     @Test
     void refusesTheMetadataServiceWith403AndTheReason() throws Exception {
-        mvc.perform(post("/api/probes").contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(post("/api/probes")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"host\":\"0xA9FEA9FE\",\"port\":80}"))
                 .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.reason").value(containsString("169.254.169.254")));
@@ -109,7 +116,8 @@ class ProbeApiIT {
 
     @Test
     void refusesANonAllowlistedTargetWith403() throws Exception {
-        mvc.perform(post("/api/probes").contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(post("/api/probes")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"host\":\"192.0.2.10\",\"port\":443}"))
                 .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.reason").value(containsString("allowlist")));
@@ -125,14 +133,17 @@ class ProbeApiIT {
 
     @Test
     void namesAnOutOfRangePortIn400() throws Exception {
-        mvc.perform(post("/api/probes").contentType(MediaType.APPLICATION_JSON).content("{\"host\":\"a.example.com\",\"port\":70000}"))
+        mvc.perform(post("/api/probes")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"host\":\"a.example.com\",\"port\":70000}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.field").value("port"));
     }
 
     @Test
     void namesAnAddressThatIsNotALiteralIn400() throws Exception {
-        mvc.perform(post("/api/probes").contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(post("/api/probes")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"host\":\"127.0.0.1\",\"port\":443,\"addresses\":[\"backend.example.com\"]}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.field").value("addresses"));
@@ -140,7 +151,9 @@ class ProbeApiIT {
 
     @Test
     void namesAPortOfTheWrongTypeIn400() throws Exception {
-        mvc.perform(post("/api/probes").contentType(MediaType.APPLICATION_JSON).content("{\"host\":\"a.example.com\",\"port\":\"https\"}"))
+        mvc.perform(post("/api/probes")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"host\":\"a.example.com\",\"port\":\"https\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.field").value("port"));
     }

@@ -4,7 +4,8 @@ import io.certloop.probe.guard.InventoryTargets;
 import io.certloop.probe.guard.ProbeTargetGuard;
 import io.certloop.probe.tls.JsseTlsProber;
 import io.certloop.probe.tls.TrustAnchors;
-
+import io.certloop.support.TestCertificates;
+import io.certloop.support.TestCertificates.Issued;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,9 +33,6 @@ import java.util.function.IntPredicate;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
-import io.certloop.support.TestCertificates;
-import io.certloop.support.TestCertificates.Issued;
-
 /**
  * Benchmark behind {@code bench/probe} (not a test): N loopback TLS listeners served by ONE nginx, each with
  * its own key and certificate, probed by {@link JsseTlsProber} (full chain capture, trust, names, policy; revocation off as the
@@ -47,8 +45,7 @@ import io.certloop.support.TestCertificates.Issued;
  */
 final class ProbeBench {
 
-    private ProbeBench() {
-    }
+    private ProbeBench() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -77,15 +74,25 @@ final class ProbeBench {
             Cpu cpu = new Cpu(nginx.toHandle(), exporter.toHandle());
 
             ProbeProperties defaults = ProbeProperties.defaults();
-            ProbeProperties properties = defaults.withAllowlist(List.of("127.0.0.0/8")).withRevocationEnabled(false)
+            ProbeProperties properties = defaults.withAllowlist(List.of("127.0.0.0/8"))
+                    .withRevocationEnabled(false)
                     .withCacheSize(Math.max(n, defaults.cacheSize())); // as docs/operations.md tells operators
-            JsseTlsProber prober = new JsseTlsProber(properties, new ProbeTargetGuard(properties, InventoryTargets.none()),
+            JsseTlsProber prober = new JsseTlsProber(
+                    properties,
+                    new ProbeTargetGuard(properties, InventoryTargets.none()),
                     TrustAnchors.load(List.of(rootPem.toString())),
-                    new io.certloop.probe.policy.FindingPolicy(io.certloop.probe.policy.PolicySettings.from(properties.policy())),
+                    new io.certloop.probe.policy.FindingPolicy(
+                            io.certloop.probe.policy.PolicySettings.from(properties.policy())),
                     Clock.systemUTC());
             IntPredicate certloop = port -> {
-                ProbeReport report = prober.probe(new ProbeRequest("127.0.0.1", port, "bench.test", null, null,
-                        leaves.get(port).sha256(), 2));
+                ProbeReport report = prober.probe(new ProbeRequest(
+                        "127.0.0.1",
+                        port,
+                        "bench.test",
+                        null,
+                        null,
+                        leaves.get(port).sha256(),
+                        2));
                 return report.reachable() && report.findings().isEmpty() && report.trusted();
             };
             // Prometheus scrapes over kept-alive HTTP/1.1 connections; so does the bench, with a minimal client so
@@ -94,7 +101,8 @@ final class ProbeBench {
             IntPredicate blackbox = port -> scrapes.scrape("/probe?module=tcp_tls&target=127.0.0.1:" + port)
                     .contains("\nprobe_success 1");
 
-            System.out.printf("endpoints=%d concurrency=%d rounds=%d warm-up=%ds (one nginx, %d listeners, a key each); load average %s%n",
+            System.out.printf(
+                    "endpoints=%d concurrency=%d rounds=%d warm-up=%ds (one nginx, %d listeners, a key each); load average %s%n",
                     n, concurrency, rounds, warmUp.toSeconds(), n, loadAverage());
             Round coldOurs = run("certloop cold", ports, concurrency, certloop, cpu);
             Round coldTheirs = run("blackbox cold", ports, concurrency, blackbox, cpu);
@@ -112,21 +120,36 @@ final class ProbeBench {
                 ours.add(run("certloop round " + round, ports, concurrency, certloop, cpu));
                 theirs.add(run("blackbox round " + round, ports, concurrency, blackbox, cpu));
             }
-            System.out.printf("cold (first round):        certloop %8.1f endpoints/s, blackbox %8.1f endpoints/s, ratio %.2f%n",
+            System.out.printf(
+                    "cold (first round):        certloop %8.1f endpoints/s, blackbox %8.1f endpoints/s, ratio %.2f%n",
                     coldOurs.rate(), coldTheirs.rate(), coldOurs.rate() / coldTheirs.rate());
-            System.out.printf("certloop prober:           %8.1f endpoints/s median of %d (best %.1f); CPU per probe: JVM %.2f ms, nginx %.2f ms%n",
-                    median(ours, Round::rate), rounds, best(ours), median(ours, Round::jvm), median(ours, Round::nginx));
-            System.out.printf("blackbox exporter tcp/tls: %8.1f endpoints/s median of %d (best %.1f); CPU per probe: exporter %.2f ms,"
-                    + " scraping JVM %.2f ms, nginx %.2f ms%n", median(theirs, Round::rate), rounds, best(theirs),
-                    median(theirs, Round::exporter), median(theirs, Round::jvm), median(theirs, Round::nginx));
+            System.out.printf(
+                    "certloop prober:           %8.1f endpoints/s median of %d (best %.1f); CPU per probe: JVM %.2f ms, nginx %.2f ms%n",
+                    median(ours, Round::rate),
+                    rounds,
+                    best(ours),
+                    median(ours, Round::jvm),
+                    median(ours, Round::nginx));
+            System.out.printf(
+                    "blackbox exporter tcp/tls: %8.1f endpoints/s median of %d (best %.1f); CPU per probe: exporter %.2f ms,"
+                            + " scraping JVM %.2f ms, nginx %.2f ms%n",
+                    median(theirs, Round::rate),
+                    rounds,
+                    best(theirs),
+                    median(theirs, Round::exporter),
+                    median(theirs, Round::jvm),
+                    median(theirs, Round::nginx));
             // each certloop round is paired with the blackbox round run right after it: the ratio of a pair is
             // measured under the same machine conditions, and the median of the pairs is robust to drift
             List<Double> pairs = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
                 pairs.add(ours.get(i).rate() / theirs.get(i).rate());
             }
-            System.out.printf("ratio certloop/blackbox:   %8.2f (median of %d paired rounds: %s; ratio of medians %.2f)%n",
-                    median(pairs), rounds, pairs.stream().map(ratio -> String.format("%.2f", ratio)).toList(),
+            System.out.printf(
+                    "ratio certloop/blackbox:   %8.2f (median of %d paired rounds: %s; ratio of medians %.2f)%n",
+                    median(pairs),
+                    rounds,
+                    pairs.stream().map(ratio -> String.format("%.2f", ratio)).toList(),
                     median(ours, Round::rate) / median(theirs, Round::rate));
             System.out.printf("load average after: %s%n", loadAverage());
         } finally {
@@ -147,23 +170,26 @@ final class ProbeBench {
     }
 
     /** One round: endpoints per second, and CPU milliseconds per probe of the bench JVM, nginx and the exporter. */
-    private record Round(double rate, double jvm, double nginx, double exporter) {
-    }
+    private record Round(double rate, double jvm, double nginx, double exporter) {}
 
     private static double median(List<Round> rounds, ToDoubleFunction<Round> value) {
         return median(rounds.stream().map(value::applyAsDouble).toList());
     }
 
     private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted.length % 2 == 1
+                ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     private static double best(List<Round> rounds) {
         return rounds.stream().mapToDouble(Round::rate).max().orElse(0);
     }
 
-    private static Round run(String label, List<Integer> ports, int concurrency, IntPredicate probe, Cpu cpu) throws Exception {
+    private static Round run(String label, List<Integer> ports, int concurrency, IntPredicate probe, Cpu cpu)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
             List<Callable<Boolean>> tasks = new ArrayList<>();
@@ -178,10 +204,15 @@ final class ProbeBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long[] cpuAfter = cpu.read();
-            Round result = new Round(ports.size() / seconds, perProbe(cpuBefore[0], cpuAfter[0], ports),
-                    perProbe(cpuBefore[1], cpuAfter[1], ports), perProbe(cpuBefore[2], cpuAfter[2], ports));
-            System.out.printf("  %-22s %5d/%d ok in %6.2f s = %8.1f endpoints/s; CPU per probe: bench JVM %.2f ms, nginx %.2f ms,"
-                    + " exporter %.2f ms%n", label, ok, ports.size(), seconds, result.rate(), result.jvm(), result.nginx(), result.exporter());
+            Round result = new Round(
+                    ports.size() / seconds,
+                    perProbe(cpuBefore[0], cpuAfter[0], ports),
+                    perProbe(cpuBefore[1], cpuAfter[1], ports),
+                    perProbe(cpuBefore[2], cpuAfter[2], ports));
+            System.out.printf(
+                    "  %-22s %5d/%d ok in %6.2f s = %8.1f endpoints/s; CPU per probe: bench JVM %.2f ms, nginx %.2f ms,"
+                            + " exporter %.2f ms%n",
+                    label, ok, ports.size(), seconds, result.rate(), result.jvm(), result.nginx(), result.exporter());
             if (ok != ports.size()) {
                 throw new IllegalStateException(label + ": only " + ok + " of " + ports.size() + " probes succeeded");
             }
@@ -255,7 +286,9 @@ final class ProbeBench {
                 return new String(in.readNBytes(length), StandardCharsets.UTF_8);
             }
             StringBuilder body = new StringBuilder();
-            for (int size = Integer.parseInt(line().strip(), 16); size > 0; size = Integer.parseInt(line().strip(), 16)) {
+            for (int size = Integer.parseInt(line().strip(), 16);
+                    size > 0;
+                    size = Integer.parseInt(line().strip(), 16)) {
                 body.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
                 line();
             }
@@ -293,12 +326,20 @@ final class ProbeBench {
     private record Cpu(ProcessHandle nginx, ProcessHandle exporter) {
         long[] read() {
             // nginx and the exporter are this JVM's children: count the JVM alone, then each child's tree
-            return new long[] {cpuOf(Stream.of(ProcessHandle.current())), cpuOf(Stream.concat(Stream.of(nginx), nginx.descendants())),
-                    cpuOf(Stream.of(exporter))};
+            return new long[] {
+                cpuOf(Stream.of(ProcessHandle.current())),
+                cpuOf(Stream.concat(Stream.of(nginx), nginx.descendants())),
+                cpuOf(Stream.of(exporter))
+            };
         }
 
         private static long cpuOf(Stream<ProcessHandle> processes) {
-            return processes.mapToLong(handle -> handle.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+            return processes
+                    .mapToLong(handle -> handle.info()
+                            .totalCpuDuration()
+                            .map(Duration::toNanos)
+                            .orElse(0L))
+                    .sum();
         }
     }
 
@@ -310,8 +351,12 @@ final class ProbeBench {
         for (Map.Entry<Integer, Issued> site : leaves.entrySet()) {
             Path chain = site.getValue().writeChainPem(certificates.resolve(site.getKey() + ".pem"));
             Path key = site.getValue().writeKeyPem(certificates.resolve(site.getKey() + ".key"));
-            servers.append("  server { listen 127.0.0.1:").append(site.getKey()).append(" ssl; ssl_certificate ")
-                    .append(chain.toAbsolutePath()).append("; ssl_certificate_key ").append(key.toAbsolutePath())
+            servers.append("  server { listen 127.0.0.1:")
+                    .append(site.getKey())
+                    .append(" ssl; ssl_certificate ")
+                    .append(chain.toAbsolutePath())
+                    .append("; ssl_certificate_key ")
+                    .append(key.toAbsolutePath())
                     .append("; return 200 \"ok\"; }\n");
         }
         String config = """
@@ -331,8 +376,11 @@ final class ProbeBench {
                 """.formatted(prefix, servers);
         Path conf = prefix.resolve("nginx.conf");
         Files.writeString(conf, config);
-        return new ProcessBuilder("/usr/sbin/nginx", "-p", prefix + "/", "-c", conf.toString(), "-e", prefix + "/logs/error.log")
-                .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
+        return new ProcessBuilder(
+                        "/usr/sbin/nginx", "-p", prefix + "/", "-c", conf.toString(), "-e", prefix + "/logs/error.log")
+                .redirectErrorStream(true)
+                .redirectOutput(prefix.resolve("logs/stdout.log").toFile())
+                .start();
     }
 
     private static Process startExporter(Path dir, int port, Path rootPem) throws IOException {
@@ -348,9 +396,14 @@ final class ProbeBench {
                         ca_file: %s
                         server_name: bench.test
                 """.formatted(rootPem.toAbsolutePath()));
-        return new ProcessBuilder("prometheus-blackbox-exporter", "--config.file=" + config,
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("blackbox.log").toFile()).start();
+        return new ProcessBuilder(
+                        "prometheus-blackbox-exporter",
+                        "--config.file=" + config,
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("blackbox.log").toFile())
+                .start();
     }
 
     private static List<Integer> freePorts(int count) throws IOException {

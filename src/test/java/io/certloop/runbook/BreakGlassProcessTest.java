@@ -49,7 +49,8 @@ class BreakGlassProcessTest {
 
     @RegisterExtension
     static ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("camunda-process-test.cfg.xml").build();
+            .configurationResource("camunda-process-test.cfg.xml")
+            .build();
 
     static final String INCIDENT = "INC-2026-000099";
     static final String BREAK_GLASS = "BG-2026-000001";
@@ -79,28 +80,44 @@ class BreakGlassProcessTest {
         Mocks.register("fourEyesListener", new FourEyesListener(pid -> Optional.of(REQUESTER)));
         Mocks.register("recordBreakGlassDecisionListener", new RecordBreakGlassDecisionListener(records));
         Mocks.register("recordBreakGlassReviewListener", new RecordBreakGlassReviewListener(records));
-        Mocks.register("issueProfileCertificateDelegate", new IssueProfileCertificateDelegate(fixture.remediation, fixture.incidents));
-        Mocks.register("recordBreakGlassReplacementDelegate", new RecordBreakGlassReplacementDelegate(fixture.remediation,
-                records, fixture.incidents));
-        Mocks.register("notifyBreakGlassDelegate", new NotifyBreakGlassDelegate(
-                (reference, endpoint, requester, audience, kind, subject, body) -> {
-                    notified.add(kind + ":" + audience);
-                    return List.of();
-                }, fixture.incidents));
+        Mocks.register(
+                "issueProfileCertificateDelegate",
+                new IssueProfileCertificateDelegate(fixture.remediation, fixture.incidents));
+        Mocks.register(
+                "recordBreakGlassReplacementDelegate",
+                new RecordBreakGlassReplacementDelegate(fixture.remediation, records, fixture.incidents));
+        Mocks.register(
+                "notifyBreakGlassDelegate",
+                new NotifyBreakGlassDelegate(
+                        (reference, endpoint, requester, audience, kind, subject, body) -> {
+                            notified.add(kind + ":" + audience);
+                            return List.of();
+                        },
+                        fixture.incidents));
         when(fixture.remediation.beginIssuance(eq("web"), anyString(), eq("emergency")))
                 .thenReturn(new IssuanceStep.Issued("cert-e", certificate("cert-e", EMERGENCY, Duration.ofDays(7))));
         when(fixture.remediation.endpointProfile("web")).thenReturn("standard");
         when(fixture.remediation.beginIssuance(eq("web"), anyString(), eq("standard")))
                 .thenReturn(new IssuanceStep.Issued("cert-s", certificate("cert-s", STANDARD, Duration.ofDays(90))));
-        when(fixture.remediation.certificate("cert-e")).thenReturn(certificate("cert-e", EMERGENCY, Duration.ofDays(7)));
-        when(fixture.remediation.certificate("cert-s")).thenReturn(certificate("cert-s", STANDARD, Duration.ofDays(90)));
-        when(fixture.remediation.deploy(eq("web"), anyString(), anyString())).thenAnswer(call -> ExpiryIncidentProcessTest
-                .deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
+        when(fixture.remediation.certificate("cert-e"))
+                .thenReturn(certificate("cert-e", EMERGENCY, Duration.ofDays(7)));
+        when(fixture.remediation.certificate("cert-s"))
+                .thenReturn(certificate("cert-s", STANDARD, Duration.ofDays(90)));
+        when(fixture.remediation.deploy(eq("web"), anyString(), anyString()))
+                .thenAnswer(call ->
+                        ExpiryIncidentProcessTest.deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
         when(fixture.remediation.verify("web", EMERGENCY)).thenReturn(verification(true, EMERGENCY));
         when(fixture.remediation.verify("web", STANDARD)).thenReturn(verification(true, STANDARD));
-        when(fixture.remediation.rollback(anyString())).thenAnswer(call -> new DeploymentResult(call.getArgument(0),
-                DeploymentResult.Operation.ROLLBACK, DeploymentResult.Outcome.SUCCEEDED, List.of(), null, null,
-                Instant.now(), Instant.now()));
+        when(fixture.remediation.rollback(anyString()))
+                .thenAnswer(call -> new DeploymentResult(
+                        call.getArgument(0),
+                        DeploymentResult.Operation.ROLLBACK,
+                        DeploymentResult.Outcome.SUCCEEDED,
+                        List.of(),
+                        null,
+                        null,
+                        Instant.now(),
+                        Instant.now()));
     }
 
     @AfterEach
@@ -113,10 +130,12 @@ class BreakGlassProcessTest {
         ProcessInstance instance = start();
         Task approval = task(instance, "approveBreakGlass");
         assertThat(approval).hasCandidateGroup("approvers");
-        assertThatThrownBy(() -> tasks.setAssignee(approval.getId(), REQUESTER)).hasRootCauseInstanceOf(AuthorizationException.class);
+        assertThatThrownBy(() -> tasks.setAssignee(approval.getId(), REQUESTER))
+                .hasRootCauseInstanceOf(AuthorizationException.class);
         identity.setAuthentication(REQUESTER, List.of("approvers", "camunda-admin"));
         assertThatThrownBy(() -> tasks.complete(approval.getId(), decision("approve", "urgent")))
-                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("four eyes");
+                .hasRootCauseInstanceOf(AuthorizationException.class)
+                .hasMessageContaining("four eyes");
         assertThat(instance).isWaitingAt("approveBreakGlass");
         assertThat(records.approvers).isEmpty();
     }
@@ -131,7 +150,11 @@ class BreakGlassProcessTest {
         assertThat(review).hasCandidateGroup("pki-board");
         assertThat(review.getDueDate()).isEqualTo(Date.from(records.reviewDue));
 
-        runThrough(instance, "issueEmergencyCertificate", "deployEmergencyCertificate", "verifyEmergencyCertificate",
+        runThrough(
+                instance,
+                "issueEmergencyCertificate",
+                "deployEmergencyCertificate",
+                "verifyEmergencyCertificate",
                 "recordEmergencyReplacement");
         verify(fixture.remediation).beginIssuance("web", BREAK_GLASS + ":issue:emergency", "emergency");
         verify(fixture.remediation).deploy("web", "cert-e", BREAK_GLASS + "-emergency-deploy-1");
@@ -139,11 +162,17 @@ class BreakGlassProcessTest {
         assertThat(records.emergency).isEqualTo(EMERGENCY);
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         Date replaceAt = (Date) runtime.getVariable(instance.getId(), "standardReplacementAt");
-        assertThat(replaceAt.toInstant()).as("before half of the emergency validity has passed")
+        assertThat(replaceAt.toInstant())
+                .as("before half of the emergency validity has passed")
                 .isBefore(ISSUED_AT.plus(Duration.ofDays(7).dividedBy(2)));
 
-        runThrough(instance, "standardReplacementDue", "issueStandardCertificate", "deployStandardCertificate",
-                "verifyStandardCertificate", "recordStandardReplacement");
+        runThrough(
+                instance,
+                "standardReplacementDue",
+                "issueStandardCertificate",
+                "deployStandardCertificate",
+                "verifyStandardCertificate",
+                "recordStandardReplacement");
         verify(fixture.remediation).beginIssuance("web", BREAK_GLASS + ":issue:endpoint", "standard");
         verify(fixture.remediation).deploy("web", "cert-s", BREAK_GLASS + "-standard-deploy-1");
         verify(fixture.remediation).expect("web", STANDARD);
@@ -151,8 +180,15 @@ class BreakGlassProcessTest {
         assertThat(instance).isWaitingAt("reviewBreakGlass");
 
         identity.setAuthentication("bea", List.of("pki-board"));
-        tasks.complete(review.getId(), Map.of("whyNormalPathFailed", "ACME was down", "emergencyProfileHeld", "yes",
-                "operatingChanges", "second ACME CA"));
+        tasks.complete(
+                review.getId(),
+                Map.of(
+                        "whyNormalPathFailed",
+                        "ACME was down",
+                        "emergencyProfileHeld",
+                        "yes",
+                        "operatingChanges",
+                        "second ACME CA"));
         assertThat(records.reviewer).isEqualTo("bea");
         assertThat(instance).isEnded().hasPassed("breakGlassClosed");
     }
@@ -169,7 +205,8 @@ class BreakGlassProcessTest {
         Task second = task(instance, "approveBreakGlass");
         identity.setAuthentication("alice", List.of("approvers"));
         assertThatThrownBy(() -> tasks.complete(second.getId(), decision("approve", "me again")))
-                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("already approved");
+                .hasRootCauseInstanceOf(AuthorizationException.class)
+                .hasMessageContaining("already approved");
         assertThat(instance).isWaitingAt("approveBreakGlass");
 
         approve(instance, "adam");
@@ -181,7 +218,8 @@ class BreakGlassProcessTest {
     void aRejectionPutsTheReasonOnTheTimelineAndIssuesNothing() {
         ProcessInstance instance = start();
         identity.setAuthentication("alice", List.of("approvers"));
-        tasks.complete(task(instance, "approveBreakGlass").getId(), decision("reject", "the ACME renewal is 2 minutes out"));
+        tasks.complete(
+                task(instance, "approveBreakGlass").getId(), decision("reject", "the ACME renewal is 2 minutes out"));
         RunbookFixture.run(management, instance, "notifyBreakGlassRejected");
         assertThat(instance).isEnded().hasPassed("breakGlassRejected").hasNotPassed("issueEmergencyCertificate");
         assertThat(notified).containsExactly("break-glass-rejected:OWNERS");
@@ -203,15 +241,29 @@ class BreakGlassProcessTest {
         when(fixture.remediation.verify("web", EMERGENCY)).thenReturn(verification(false, EMERGENCY));
         ProcessInstance instance = start();
         approve(instance, "alice");
-        runThrough(instance, "issueEmergencyCertificate", "deployEmergencyCertificate", "verifyEmergencyCertificate",
-                "waitBeforeReverifyEmergency", "verifyEmergencyCertificate", "waitBeforeReverifyEmergency",
-                "verifyEmergencyCertificate", "rollbackEmergencyCertificate");
+        runThrough(
+                instance,
+                "issueEmergencyCertificate",
+                "deployEmergencyCertificate",
+                "verifyEmergencyCertificate",
+                "waitBeforeReverifyEmergency",
+                "verifyEmergencyCertificate",
+                "waitBeforeReverifyEmergency",
+                "verifyEmergencyCertificate",
+                "rollbackEmergencyCertificate");
         verify(fixture.remediation).rollback(BREAK_GLASS + "-emergency-deploy-1");
         assertThat(records.emergency).isNull();
         assertThat(instance).isWaitingAt("reviewBreakGlass");
         identity.setAuthentication("bea", List.of("pki-board"));
-        tasks.complete(task(instance, "reviewBreakGlass").getId(), Map.of("whyNormalPathFailed", "n/a",
-                "emergencyProfileHeld", "yes", "operatingChanges", "fix the reload"));
+        tasks.complete(
+                task(instance, "reviewBreakGlass").getId(),
+                Map.of(
+                        "whyNormalPathFailed",
+                        "n/a",
+                        "emergencyProfileHeld",
+                        "yes",
+                        "operatingChanges",
+                        "fix the reload"));
         assertThat(instance).isEnded().hasNotPassed("recordEmergencyReplacement");
     }
 
@@ -220,8 +272,9 @@ class BreakGlassProcessTest {
         ProcessInstance instance = start();
         approve(instance, "alice");
         identity.setAuthentication("bea", List.of("pki-board"));
-        assertThatThrownBy(() -> tasks.complete(task(instance, "reviewBreakGlass").getId(),
-                Map.of("whyNormalPathFailed", "ACME down"))).hasMessageContaining("emergencyProfileHeld");
+        assertThatThrownBy(() -> tasks.complete(
+                        task(instance, "reviewBreakGlass").getId(), Map.of("whyNormalPathFailed", "ACME down")))
+                .hasMessageContaining("emergencyProfileHeld");
         assertThat(records.reviewer).isNull();
     }
 
@@ -257,7 +310,10 @@ class BreakGlassProcessTest {
     }
 
     private Task task(ProcessInstance instance, String key) {
-        return tasks.createTaskQuery().processInstanceId(instance.getId()).taskDefinitionKey(key).singleResult();
+        return tasks.createTaskQuery()
+                .processInstanceId(instance.getId())
+                .taskDefinitionKey(key)
+                .singleResult();
     }
 
     private static Map<String, Object> decision(String decision, String comment) {
@@ -268,13 +324,29 @@ class BreakGlassProcessTest {
     }
 
     static IssuedCertificate certificate(String id, String sha256, Duration validity) {
-        return new IssuedCertificate(id, "internal-ca", "web", "leaf", List.of("chain"), sha256, "01", ISSUED_AT,
-                ISSUED_AT.plus(validity), "key-" + id);
+        return new IssuedCertificate(
+                id,
+                "internal-ca",
+                "web",
+                "leaf",
+                List.of("chain"),
+                sha256,
+                "01",
+                ISSUED_AT,
+                ISSUED_AT.plus(validity),
+                "key-" + id);
     }
 
     static Verification verification(boolean passed, String sha256) {
-        return new Verification(passed, sha256, passed ? sha256 : "0".repeat(64), true, true, List.of(),
-                passed ? List.of() : List.of("the endpoint presents something else"), Instant.now());
+        return new Verification(
+                passed,
+                sha256,
+                passed ? sha256 : "0".repeat(64),
+                true,
+                true,
+                List.of(),
+                passed ? List.of() : List.of("the endpoint presents something else"),
+                Instant.now());
     }
 
     /** The break-glass record's rules: four eyes and distinct approvers, as the service applies them. */

@@ -30,14 +30,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * response SLA and update cadence timers from the severity policy; and the messages by which an
  * incident commander resolves (review follows) or closes (the runbook ends) any incident.
  */
-@Deployment(resources = {"processes/revocation-propagation.bpmn", "processes/key-compromise.bpmn",
-    "processes/trust-mismatch.bpmn", "processes/mis-issuance.bpmn", "processes/ca-outage.bpmn",
-    "processes/expiry-incident.bpmn", "processes/renewed-not-deployed.bpmn"})
+@Deployment(
+        resources = {
+            "processes/revocation-propagation.bpmn",
+            "processes/key-compromise.bpmn",
+            "processes/trust-mismatch.bpmn",
+            "processes/mis-issuance.bpmn",
+            "processes/ca-outage.bpmn",
+            "processes/expiry-incident.bpmn",
+            "processes/renewed-not-deployed.bpmn"
+        })
 class CategoryRunbooksProcessTest {
 
     @RegisterExtension
     static ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("camunda-process-test.cfg.xml").build();
+            .configurationResource("camunda-process-test.cfg.xml")
+            .build();
 
     static final String INCIDENT = "INC-2026-000500";
 
@@ -60,11 +68,26 @@ class CategoryRunbooksProcessTest {
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
-        org.mockito.Mockito.when(fixture.inventory.get("web")).thenReturn(new Endpoint(1L, "web", "www.example.test",
-                443, null, List.of(), List.of("www.example.test"), 1, Environment.PRODUCTION,
-                new Owner("web", "web@example.test"), new Owner("pki", "pki@example.test"), ReplacementPath.INTERNAL_CA,
-                "standard", new FileDeployment("files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem",
-                        "noop"), null, Instant.now(), Instant.now()));
+        org.mockito.Mockito.when(fixture.inventory.get("web"))
+                .thenReturn(new Endpoint(
+                        1L,
+                        "web",
+                        "www.example.test",
+                        443,
+                        null,
+                        List.of(),
+                        List.of("www.example.test"),
+                        1,
+                        Environment.PRODUCTION,
+                        new Owner("web", "web@example.test"),
+                        new Owner("pki", "pki@example.test"),
+                        ReplacementPath.INTERNAL_CA,
+                        "standard",
+                        new FileDeployment(
+                                "files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
+                        null,
+                        Instant.now(),
+                        Instant.now()));
     }
 
     @ParameterizedTest
@@ -85,12 +108,23 @@ class CategoryRunbooksProcessTest {
         runThrough(instance, "recordHandling", "notifyResolved");
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         assertThat(instance).isWaitingAt("reviewIncident");
-        assertThat(slaAndCadenceTimers(instance)).as("no SLA or cadence timer once resolved").isZero();
+        assertThat(slaAndCadenceTimers(instance))
+                .as("no SLA or cadence timer once resolved")
+                .isZero();
         assertThat(task()).hasCandidateGroup("incident-commanders");
-        complete(task(), Map.of("rootCause", "a person changed the chain", "detectionGap", "none",
-                "operatingModelChange", "automate it"));
+        complete(
+                task(),
+                Map.of(
+                        "rootCause",
+                        "a person changed the chain",
+                        "detectionGap",
+                        "none",
+                        "operatingModelChange",
+                        "automate it"));
         runThrough(instance, "closeIncident", "notifyClosed");
-        assertThat(instance).isEnded().hasPassedInOrder(handlingTask, "recordHandling", "reviewIncident", "closeIncident");
+        assertThat(instance)
+                .isEnded()
+                .hasPassedInOrder(handlingTask, "recordHandling", "reviewIncident", "closeIncident");
         assertThat(fixture.incidents.closed).contains(INCIDENT);
     }
 
@@ -98,17 +132,32 @@ class CategoryRunbooksProcessTest {
     @MethodSource("allRunbooks")
     void aCommanderResolvingTheIncidentInterruptsTheRunbookAndItEndsWithAReview(String key) {
         ProcessInstance instance = start(key);
-        correlate(RunbookMessages.INCIDENT_RESOLVED, Map.of("resolvedBy", "iris", "resolutionReason", "fixed upstream"));
+        correlate(
+                RunbookMessages.INCIDENT_RESOLVED, Map.of("resolvedBy", "iris", "resolutionReason", "fixed upstream"));
 
-        assertThat(management.createJobQuery().processInstanceId(instance.getId()).timers().count())
-                .as("the runbook's own steps and timers are cancelled").isZero();
+        assertThat(management
+                        .createJobQuery()
+                        .processInstanceId(instance.getId())
+                        .timers()
+                        .count())
+                .as("the runbook's own steps and timers are cancelled")
+                .isZero();
         runThrough(instance, "notifyResolvedByCommander");
         assertThat(fixture.notifications).contains("resolved-by-person");
         assertThat(instance).isWaitingAt("reviewResolvedIncident");
         assertThat(task()).hasCandidateGroup("incident-commanders");
 
-        complete(task(), Map.of("rootCause", "upstream", "detectionGap", "none", "timeSpent", "n/a",
-                "operatingModelChange", "none"));
+        complete(
+                task(),
+                Map.of(
+                        "rootCause",
+                        "upstream",
+                        "detectionGap",
+                        "none",
+                        "timeSpent",
+                        "n/a",
+                        "operatingModelChange",
+                        "none"));
         runThrough(instance, "closeReviewedIncident", "notifyClosedAfterReview");
         assertThat(instance).isEnded().hasPassed("reviewedAfterCommanderResolution");
         assertThat(fixture.incidents.closed).contains(INCIDENT);
@@ -143,10 +192,10 @@ class CategoryRunbooksProcessTest {
         ProcessInstance instance = start(key);
         Job sla = timer(instance, "responseSlaPassed");
         Job cadence = timer(instance, "updateDue");
-        assertThat(Duration.between(started, sla.getDuedate().toInstant())).isBetween(Duration.ofMinutes(29),
-                Duration.ofMinutes(31));
-        assertThat(Duration.between(started, cadence.getDuedate().toInstant())).isBetween(Duration.ofMinutes(59),
-                Duration.ofMinutes(61));
+        assertThat(Duration.between(started, sla.getDuedate().toInstant()))
+                .isBetween(Duration.ofMinutes(29), Duration.ofMinutes(31));
+        assertThat(Duration.between(started, cadence.getDuedate().toInstant()))
+                .isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
 
         management.executeJob(sla.getId());
         runThrough(instance, "escalateToCommander");
@@ -164,38 +213,91 @@ class CategoryRunbooksProcessTest {
     @ParameterizedTest
     @MethodSource("allRunbooks")
     void theSlaAndCadenceTimersStopWhenTheResponseEndsAndTheReviewWaits(String key) {
-        ProcessInstance instance = runtime.createProcessInstanceByKey(key).businessKey(INCIDENT)
-                .setVariables(Map.of("incidentId", INCIDENT, "endpoint", "web", "category", key, "severity", "SEV2",
-                        "responseSla", "PT30M", "updateCadence", "PT1H"))
-                .startBeforeActivity("response").execute();
-        assertThat(slaAndCadenceTimers(instance)).as("both timers run during the response").isEqualTo(2);
+        ProcessInstance instance = runtime.createProcessInstanceByKey(key)
+                .businessKey(INCIDENT)
+                .setVariables(Map.of(
+                        "incidentId",
+                        INCIDENT,
+                        "endpoint",
+                        "web",
+                        "category",
+                        key,
+                        "severity",
+                        "SEV2",
+                        "responseSla",
+                        "PT30M",
+                        "updateCadence",
+                        "PT1H"))
+                .startBeforeActivity("response")
+                .execute();
+        assertThat(slaAndCadenceTimers(instance))
+                .as("both timers run during the response")
+                .isEqualTo(2);
         String next = "renewed-not-deployed".equals(key) ? "closeIncident" : "reviewIncident";
-        runtime.createProcessInstanceModification(instance.getId()).startAfterActivity("response")
-                .cancelAllForActivity("response").execute();
+        runtime.createProcessInstanceModification(instance.getId())
+                .startAfterActivity("response")
+                .cancelAllForActivity("response")
+                .execute();
         assertThat(instance).isWaitingAt(next);
-        assertThat(slaAndCadenceTimers(instance)).as("no SLA or cadence timer after the response").isZero();
+        assertThat(slaAndCadenceTimers(instance))
+                .as("no SLA or cadence timer after the response")
+                .isZero();
     }
 
     private long slaAndCadenceTimers(ProcessInstance instance) {
-        return management.createJobQuery().processInstanceId(instance.getId()).timers().activityId("responseSlaPassed")
-                .count()
-                + management.createJobQuery().processInstanceId(instance.getId()).timers().activityId("updateDue").count();
+        return management
+                        .createJobQuery()
+                        .processInstanceId(instance.getId())
+                        .timers()
+                        .activityId("responseSlaPassed")
+                        .count()
+                + management
+                        .createJobQuery()
+                        .processInstanceId(instance.getId())
+                        .timers()
+                        .activityId("updateDue")
+                        .count();
     }
 
     private Job timer(ProcessInstance instance, String activityId) {
-        return management.createJobQuery().processInstanceId(instance.getId()).timers().activityId(activityId)
+        return management
+                .createJobQuery()
+                .processInstanceId(instance.getId())
+                .timers()
+                .activityId(activityId)
                 .singleResult();
     }
 
     private void correlate(String message, Map<String, Object> variables) {
-        runtime.createMessageCorrelation(message).processInstanceBusinessKey(INCIDENT).setVariables(variables)
+        runtime.createMessageCorrelation(message)
+                .processInstanceBusinessKey(INCIDENT)
+                .setVariables(variables)
                 .correlateAllWithResult();
     }
 
     private ProcessInstance start(String key) {
-        return runtime.startProcessInstanceByKey(key, INCIDENT, Map.of("incidentId", INCIDENT, "endpoint", "web",
-                "category", key, "severity", "SEV2", "responseSla", "PT30M", "updateCadence", "PT1H",
-                "issueAttempts", 0, "deployAttempts", 0, "verifyAttempts", 0));
+        return runtime.startProcessInstanceByKey(
+                key,
+                INCIDENT,
+                Map.of(
+                        "incidentId",
+                        INCIDENT,
+                        "endpoint",
+                        "web",
+                        "category",
+                        key,
+                        "severity",
+                        "SEV2",
+                        "responseSla",
+                        "PT30M",
+                        "updateCadence",
+                        "PT1H",
+                        "issueAttempts",
+                        0,
+                        "deployAttempts",
+                        0,
+                        "verifyAttempts",
+                        0));
     }
 
     private void runThrough(ProcessInstance instance, String... activities) {

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.AlertmanagerWebhook;
 import io.certloop.support.ApiClient;
 import io.certloop.support.Await;
-import io.certloop.support.TestEndpoints;
 import io.certloop.support.NginxServer;
 import io.certloop.support.PebbleServer;
 import io.certloop.support.PostgresTestDatabase;
 import io.certloop.support.TestCertificates;
+import io.certloop.support.TestEndpoints;
 import io.certloop.support.TlsPeek;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,13 +53,16 @@ class CrashRecoveryAppIT {
     void aServerKilledMidRunbookIsReplacedAndTheIncidentCompletesWithOneCertificate() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         TestCertificates.Issued ca = TestCertificates.rootCa("Crash Root").selfSigned();
-        TestCertificates.Issued expiring = TestCertificates.leaf("localhost").sans("localhost")
-                .expiringIn(Duration.ofDays(1)).signedBy(ca);
+        TestCertificates.Issued expiring = TestCertificates.leaf("localhost")
+                .sans("localhost")
+                .expiringIn(Duration.ofDays(1))
+                .signedBy(ca);
         Path certs = Files.createDirectories(dir.resolve("certs"));
         expiring.writeFullchainPem(certs.resolve("fullchain.pem"));
         expiring.writeKeyPem(certs.resolve("key.pem"));
-        nginx = NginxServer.builder(dir.resolve("nginx")).site("web", certs.resolve("fullchain.pem"),
-                certs.resolve("key.pem")).start();
+        nginx = NginxServer.builder(dir.resolve("nginx"))
+                .site("web", certs.resolve("fullchain.pem"), certs.resolve("key.pem"))
+                .start();
 
         // the reload action announces itself, then takes its time: the window in which we kill the server
         Path marker = dir.resolve("reload-started");
@@ -69,25 +72,40 @@ class CrashRecoveryAppIT {
 
         int port = PebbleServer.freePort();
         String database = PostgresTestDatabase.url();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath(), "io.certloop.CertLoopApplication",
-                "--spring.profiles.active=postgres", "--spring.datasource.url=" + database,
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classpath(),
+                "io.certloop.CertLoopApplication",
+                "--spring.profiles.active=postgres",
+                "--spring.datasource.url=" + database,
                 "--spring.datasource.username=" + PostgresTestDatabase.USER,
                 "--spring.datasource.password=" + PostgresTestDatabase.PASSWORD,
-                "--server.port=" + port, "--certloop.data-dir=" + dir.resolve("data"),
+                "--server.port=" + port,
+                "--certloop.data-dir=" + dir.resolve("data"),
                 "--certloop.admin.password=crash-admin",
                 "--certloop.deployment.reload-actions.slow-nginx=" + slowReload,
-                "--certloop.probe.allowlist=127.0.0.0/8", "--certloop.probe.detection.enabled=false",
+                "--certloop.probe.allowlist=127.0.0.0/8",
+                "--certloop.probe.detection.enabled=false",
                 "--camunda.bpm.job-execution.lock-time-in-millis=5000");
 
         Process first = start(command, "first");
         ApiClient admin = ApiClient.as(port, "admin", "crash-admin");
         awaitUp(port);
-        Map<String, Object> endpoint = TestEndpoints.loopback("crash-web", nginx.port("web"),
-                certs.resolve("fullchain.pem"), certs.resolve("key.pem"), "slow-nginx");
+        Map<String, Object> endpoint = TestEndpoints.loopback(
+                "crash-web", nginx.port("web"), certs.resolve("fullchain.pem"), certs.resolve("key.pem"), "slow-nginx");
         assertThat(admin.post("/api/inventory/endpoints", endpoint).status()).isEqualTo(201);
-        ApiClient.Response opened = admin.post("/api/incidents", Map.of("endpoint", "crash-web", "category", "expiry",
-                "subcategory", "expiring", "reason", "certificate expires tomorrow"));
+        ApiClient.Response opened = admin.post(
+                "/api/incidents",
+                Map.of(
+                        "endpoint",
+                        "crash-web",
+                        "category",
+                        "expiry",
+                        "subcategory",
+                        "expiring",
+                        "reason",
+                        "certificate expires tomorrow"));
         assertThat(opened.status()).as(opened.body()).isEqualTo(201);
         String incidentId = opened.json().path("id").asText();
 
@@ -105,9 +123,13 @@ class CrashRecoveryAppIT {
 
         List<String> issued = issuedFingerprints(database, "crash-web");
         assertThat(issued).as("exactly one certificate issued for the incident").hasSize(1);
-        String expected = admin.get("/api/inventory/endpoints/crash-web").json().path("expectedSha256").asText();
+        String expected = admin.get("/api/inventory/endpoints/crash-web")
+                .json()
+                .path("expectedSha256")
+                .asText();
         assertThat(expected).isEqualTo(issued.get(0));
-        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("web"), expected, Duration.ofSeconds(5)).leafSha256())
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("web"), expected, Duration.ofSeconds(5))
+                        .leafSha256())
                 .isEqualTo(expected);
     }
 
@@ -119,32 +141,41 @@ class CrashRecoveryAppIT {
     void onTheEmbeddedDefaultAnAlertAnswered202SurvivesASigkillRightAfterAndTheIncidentCompletes() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         TestCertificates.Issued ca = TestCertificates.rootCa("Crash H2 Root").selfSigned();
-        TestCertificates.Issued expiring = TestCertificates.leaf("localhost").sans("localhost")
-                .expiringIn(Duration.ofDays(1)).signedBy(ca);
+        TestCertificates.Issued expiring = TestCertificates.leaf("localhost")
+                .sans("localhost")
+                .expiringIn(Duration.ofDays(1))
+                .signedBy(ca);
         Path certs = Files.createDirectories(dir.resolve("certs"));
         expiring.writeFullchainPem(certs.resolve("fullchain.pem"));
         expiring.writeKeyPem(certs.resolve("key.pem"));
-        nginx = NginxServer.builder(dir.resolve("nginx")).site("web", certs.resolve("fullchain.pem"),
-                certs.resolve("key.pem")).start();
+        nginx = NginxServer.builder(dir.resolve("nginx"))
+                .site("web", certs.resolve("fullchain.pem"), certs.resolve("key.pem"))
+                .start();
 
         int port = PebbleServer.freePort();
         // no profile: the embedded default, H2 under the data directory, as bin/run starts it
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath(), "io.certloop.CertLoopApplication",
-                "--server.port=" + port, "--certloop.data-dir=" + dir.resolve("data"),
-                "--certloop.admin.password=crash-admin", "--certloop.demo.enabled=false",
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classpath(),
+                "io.certloop.CertLoopApplication",
+                "--server.port=" + port,
+                "--certloop.data-dir=" + dir.resolve("data"),
+                "--certloop.admin.password=crash-admin",
+                "--certloop.demo.enabled=false",
                 "--certloop.deployment.reload-actions.test-nginx=" + nginx.reloadCommand(),
-                "--certloop.probe.allowlist=127.0.0.0/8", "--certloop.probe.detection.enabled=false",
+                "--certloop.probe.allowlist=127.0.0.0/8",
+                "--certloop.probe.detection.enabled=false",
                 "--camunda.bpm.job-execution.lock-time-in-millis=5000");
 
         Process first = start(command, "first");
         ApiClient admin = ApiClient.as(port, "admin", "crash-admin");
         awaitUp(port);
-        Map<String, Object> endpoint = TestEndpoints.loopback("crash-h2", nginx.port("web"),
-                certs.resolve("fullchain.pem"), certs.resolve("key.pem"), "test-nginx");
+        Map<String, Object> endpoint = TestEndpoints.loopback(
+                "crash-h2", nginx.port("web"), certs.resolve("fullchain.pem"), certs.resolve("key.pem"), "test-nginx");
         assertThat(admin.post("/api/inventory/endpoints", endpoint).status()).isEqualTo(201);
-        ApiClient.Response accepted = admin.post("/api/alerts/alertmanager", "application/json",
-                AlertmanagerWebhook.firingFor("crash-h2"));
+        ApiClient.Response accepted =
+                admin.post("/api/alerts/alertmanager", "application/json", AlertmanagerWebhook.firingFor("crash-h2"));
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         String incidentId = accepted.json().path("incidents").get(0).asText();
         Thread.sleep(300);
@@ -154,8 +185,9 @@ class CrashRecoveryAppIT {
         start(command, "second");
         awaitUp(port);
         ApiClient.Response after = admin.get("/api/incidents/" + incidentId);
-        assertThat(after.status()).as("the incident answered 202 before the kill is there after the restart: %s",
-                after.body()).isEqualTo(200);
+        assertThat(after.status())
+                .as("the incident answered 202 before the kill is there after the restart: %s", after.body())
+                .isEqualTo(200);
         JsonNode resolved = Await.until(Duration.ofSeconds(120), () -> {
             JsonNode incident = admin.get("/api/incidents/" + incidentId).json();
             return "resolved".equals(incident.path("state").asText()) ? incident : null;
@@ -167,15 +199,21 @@ class CrashRecoveryAppIT {
             }
         });
         assertThat(issued).as("one certificate issued for the incident").hasSize(1);
-        String expected = admin.get("/api/inventory/endpoints/crash-h2").json().path("expectedSha256").asText();
+        String expected = admin.get("/api/inventory/endpoints/crash-h2")
+                .json()
+                .path("expectedSha256")
+                .asText();
         assertThat(expected).matches("[0-9a-f]{64}").isNotEqualTo(expiring.sha256());
-        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("web"), expected, Duration.ofSeconds(5)).leafSha256())
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("web"), expected, Duration.ofSeconds(5))
+                        .leafSha256())
                 .isEqualTo(expected);
     }
 
     private Process start(List<String> command, String name) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
         servers.add(process);
         return process;
     }
@@ -189,7 +227,13 @@ class CrashRecoveryAppIT {
                 Path log = dir.resolve(name + ".log");
                 if (Files.exists(log)) {
                     String text = Files.readString(log);
-                    logs.append("\n--- ").append(name).append(" ---\n").append(text.lines().filter(l -> !l.startsWith("\t")).limit(80).collect(java.util.stream.Collectors.joining("\n")));
+                    logs.append("\n--- ")
+                            .append(name)
+                            .append(" ---\n")
+                            .append(text.lines()
+                                    .filter(l -> !l.startsWith("\t"))
+                                    .limit(80)
+                                    .collect(java.util.stream.Collectors.joining("\n")));
                 }
             }
             throw new AssertionError("server did not come up" + logs, notUp);
@@ -209,9 +253,10 @@ class CrashRecoveryAppIT {
 
     private static List<String> issuedFingerprints(String url, String endpoint) throws Exception {
         List<String> fingerprints = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(url, PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD);
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT sha256 FROM issued_certificate WHERE endpoint_name = ?")) {
+        try (Connection connection =
+                        DriverManager.getConnection(url, PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD);
+                PreparedStatement query =
+                        connection.prepareStatement("SELECT sha256 FROM issued_certificate WHERE endpoint_name = ?")) {
             query.setString(1, endpoint);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
@@ -226,8 +271,8 @@ class CrashRecoveryAppIT {
         String surefire = System.getProperty("surefire.test.class.path");
         String path = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
         // an entry listed twice would deploy every process twice
-        return String.join(java.io.File.pathSeparator,
+        return String.join(
+                java.io.File.pathSeparator,
                 new java.util.LinkedHashSet<>(List.of(path.split(java.io.File.pathSeparator))));
     }
-
 }

@@ -40,13 +40,18 @@ class DeclaredFormFieldsTest {
         configuration.setJobExecutorActivate(false);
         configuration.setProcessEnginePlugins(List.of(new DeclaredFormFields()));
         engine = configuration.buildProcessEngine();
-        BpmnModelInstance model = Bpmn.createExecutableProcess("guarded").camundaHistoryTimeToLive(1)
+        BpmnModelInstance model = Bpmn.createExecutableProcess("guarded")
+                .camundaHistoryTimeToLive(1)
                 .startEvent()
-                .userTask("investigate").camundaFormRef("investigate-deployment").camundaFormRefBinding("deployment")
+                .userTask("investigate")
+                .camundaFormRef("investigate-deployment")
+                .camundaFormRefBinding("deployment")
                 .camundaTaskListenerClass("complete", RefusingListener.class)
                 .userTask("noForm")
-                .endEvent().done();
-        engine.getRepositoryService().createDeployment()
+                .endEvent()
+                .done();
+        engine.getRepositoryService()
+                .createDeployment()
                 .addModelInstance("guarded.bpmn", model)
                 .addClasspathResource("forms/investigate-deployment.form")
                 .deploy();
@@ -60,15 +65,16 @@ class DeclaredFormFieldsTest {
     @BeforeEach
     void start() {
         tasks = engine.getTaskService();
-        instance = engine.getRuntimeService().startProcessInstanceByKey("guarded",
-                Map.of("endpoint", "dead.example.test", "issuedSha256", "a".repeat(64)));
+        instance = engine.getRuntimeService()
+                .startProcessInstanceByKey(
+                        "guarded", Map.of("endpoint", "dead.example.test", "issuedSha256", "a".repeat(64)));
     }
 
     @Test
     void completingWithAVariableTheFormDoesNotDeclareIsRefusedAndChangesNothing() {
         Task task = task();
-        assertThatThrownBy(() -> tasks.complete(task.getId(), Map.of("investigationNotes", "fixed",
-                "endpoint", "healthy.example.test")))
+        assertThatThrownBy(() -> tasks.complete(
+                        task.getId(), Map.of("investigationNotes", "fixed", "endpoint", "healthy.example.test")))
                 .isInstanceOf(FormFieldValidationException.class)
                 .hasMessageContaining("does not declare endpoint");
         assertThat(task().getTaskDefinitionKey()).isEqualTo("investigate");
@@ -79,9 +85,10 @@ class DeclaredFormFieldsTest {
     @Test
     void submittingTheFormAsTasklistDoesIsHeldToTheSameFields() {
         Task task = task();
-        assertThatThrownBy(() -> engine.getFormService().submitTaskForm(task.getId(),
-                Map.of("investigationNotes", "fixed", "verified", true)))
-                .isInstanceOf(FormFieldValidationException.class).hasMessageContaining("verified");
+        assertThatThrownBy(() -> engine.getFormService()
+                        .submitTaskForm(task.getId(), Map.of("investigationNotes", "fixed", "verified", true)))
+                .isInstanceOf(FormFieldValidationException.class)
+                .hasMessageContaining("verified");
         assertThat(variable("verified")).isNull();
     }
 
@@ -89,7 +96,8 @@ class DeclaredFormFieldsTest {
     void aFieldTheFormShowsDisabledIsADisplayNotAnInput() {
         Task task = task();
         assertThatThrownBy(() -> tasks.complete(task.getId(), Map.of("issuedSha256", "b".repeat(64))))
-                .isInstanceOf(FormFieldValidationException.class).hasMessageContaining("issuedSha256");
+                .isInstanceOf(FormFieldValidationException.class)
+                .hasMessageContaining("issuedSha256");
         assertThat(variable("issuedSha256")).isEqualTo("a".repeat(64));
     }
 
@@ -98,7 +106,8 @@ class DeclaredFormFieldsTest {
         Task task = task();
         tasks.delegateTask(task.getId(), "someone");
         assertThatThrownBy(() -> tasks.resolveTask(task.getId(), Map.of("endpoint", "healthy.example.test")))
-                .isInstanceOf(BadUserRequestException.class).hasMessageContaining("endpoint");
+                .isInstanceOf(BadUserRequestException.class)
+                .hasMessageContaining("endpoint");
         assertThat(variable("endpoint")).isEqualTo("dead.example.test");
     }
 
@@ -110,9 +119,13 @@ class DeclaredFormFieldsTest {
         Task noForm = task();
         assertThat(noForm.getTaskDefinitionKey()).isEqualTo("noForm");
         assertThatThrownBy(() -> tasks.complete(noForm.getId(), Map.of("anything", 1)))
-                .isInstanceOf(FormFieldValidationException.class).hasMessageContaining("none");
+                .isInstanceOf(FormFieldValidationException.class)
+                .hasMessageContaining("none");
         tasks.complete(noForm.getId());
-        assertThat(engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(instance.getId()).count())
+        assertThat(engine.getRuntimeService()
+                        .createProcessInstanceQuery()
+                        .processInstanceId(instance.getId())
+                        .count())
                 .isZero();
     }
 
@@ -120,7 +133,8 @@ class DeclaredFormFieldsTest {
     void aListenerRefusingTheCompletionReachesTheCallerAsTheRefusalNotAsAnEngineFailure() {
         Task task = task();
         assertThatThrownBy(() -> tasks.complete(task.getId(), Map.of("investigationNotes", "refuse me")))
-                .isExactlyInstanceOf(FormFieldValidationException.class).hasMessage("refused by the listener");
+                .isExactlyInstanceOf(FormFieldValidationException.class)
+                .hasMessage("refused by the listener");
         assertThat(task().getTaskDefinitionKey()).isEqualTo("investigate");
         assertThat(variable("investigationNotes")).isNull();
     }

@@ -42,7 +42,8 @@ class ExceptionReviewProcessTest {
 
     @RegisterExtension
     static ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("camunda-process-test.cfg.xml").build();
+            .configurationResource("camunda-process-test.cfg.xml")
+            .build();
 
     static final String EXCEPTION = "EXC-2026-000007";
     static final String REQUESTER = "olga";
@@ -68,13 +69,20 @@ class ExceptionReviewProcessTest {
         requesterOnRecord = REQUESTER;
         Mocks.reset();
         Mocks.register("fourEyesListener", new FourEyesListener(pid -> Optional.ofNullable(requesterOnRecord)));
-        Mocks.register("recordExceptionDecisionListener", new RecordExceptionDecisionListener(exceptions,
-                new ExceptionProperties(Duration.ofDays(90), Duration.ofDays(14)), Clock.systemUTC()));
-        Mocks.register("notifyExceptionDelegate", new NotifyExceptionDelegate(
-                (reference, endpoint, requester, audience, kind, subject, body) -> {
-                    notified.add(kind + ":" + audience);
-                    return List.of(requester + "@example.test");
-                }, exceptions));
+        Mocks.register(
+                "recordExceptionDecisionListener",
+                new RecordExceptionDecisionListener(
+                        exceptions,
+                        new ExceptionProperties(Duration.ofDays(90), Duration.ofDays(14)),
+                        Clock.systemUTC()));
+        Mocks.register(
+                "notifyExceptionDelegate",
+                new NotifyExceptionDelegate(
+                        (reference, endpoint, requester, audience, kind, subject, body) -> {
+                            notified.add(kind + ":" + audience);
+                            return List.of(requester + "@example.test");
+                        },
+                        exceptions));
         Mocks.register("expireExceptionDelegate", new ExpireExceptionDelegate(exceptions));
     }
 
@@ -89,15 +97,18 @@ class ExceptionReviewProcessTest {
         Task review = task(instance);
         assertThat(review).hasCandidateGroup("pki-board");
 
-        assertThatThrownBy(() -> tasks.claim(review.getId(), REQUESTER)).hasRootCauseInstanceOf(AuthorizationException.class)
+        assertThatThrownBy(() -> tasks.claim(review.getId(), REQUESTER))
+                .hasRootCauseInstanceOf(AuthorizationException.class)
                 .hasMessageContaining("four eyes");
         identity.setAuthentication(REQUESTER, List.of("pki-board", "camunda-admin"));
         assertThatThrownBy(() -> tasks.complete(review.getId(), decision("approve", "fine by me")))
-                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining(REQUESTER + " requested this");
+                .hasRootCauseInstanceOf(AuthorizationException.class)
+                .hasMessageContaining(REQUESTER + " requested this");
         identity.clearAuthentication();
         assertThatThrownBy(() -> tasks.complete(review.getId(), decision("approve", "nobody")))
                 .as("a completion nobody is authenticated for cannot be checked")
-                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("authenticated user");
+                .hasRootCauseInstanceOf(AuthorizationException.class)
+                .hasMessageContaining("authenticated user");
 
         assertThat(instance).isWaitingAt("reviewException");
         assertThat(exceptions.decisions).isEmpty();
@@ -109,7 +120,8 @@ class ExceptionReviewProcessTest {
         ProcessInstance instance = start();
         identity.setAuthentication("bob", List.of("pki-board"));
         assertThatThrownBy(() -> tasks.complete(task(instance).getId(), decision("approve", "ok")))
-                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("no record");
+                .hasRootCauseInstanceOf(AuthorizationException.class)
+                .hasMessageContaining("no record");
         assertThat(instance).isWaitingAt("reviewException");
     }
 
@@ -136,11 +148,21 @@ class ExceptionReviewProcessTest {
         RunbookFixture.run(management, instance, "exceptionExpiresAt");
         RunbookFixture.run(management, instance, "expireException");
         RunbookFixture.run(management, instance, "notifyExceptionExpired");
-        assertThat(instance).isEnded().hasPassedInOrder("reviewException", "exceptionActive", "expireException",
-                "notifyExceptionExpired", "exceptionExpired").hasPassed("notifyExceptionApproved", "approvalNotified");
+        assertThat(instance)
+                .isEnded()
+                .hasPassedInOrder(
+                        "reviewException",
+                        "exceptionActive",
+                        "expireException",
+                        "notifyExceptionExpired",
+                        "exceptionExpired")
+                .hasPassed("notifyExceptionApproved", "approvalNotified");
         assertThat(exceptions.expired).containsExactly(EXCEPTION);
-        assertThat(notified).containsExactly("exception-approved:OWNERS", "exception-reminder:SERVICE_OWNER",
-                "exception-expired:OWNERS_AND_BOARD");
+        assertThat(notified)
+                .containsExactly(
+                        "exception-approved:OWNERS",
+                        "exception-reminder:SERVICE_OWNER",
+                        "exception-expired:OWNERS_AND_BOARD");
     }
 
     @Test
@@ -149,8 +171,10 @@ class ExceptionReviewProcessTest {
         Task review = task(instance);
         identity.setAuthentication("bob", List.of("pki-board"));
         Map<String, Object> tooLong = decision("approve", "longer please");
-        tooLong.put("approvedExpiresAt", REQUESTED_UNTIL.plus(Duration.ofDays(1)).toString());
-        assertThatThrownBy(() -> tasks.complete(review.getId(), tooLong)).isInstanceOf(ProcessEngineException.class)
+        tooLong.put(
+                "approvedExpiresAt", REQUESTED_UNTIL.plus(Duration.ofDays(1)).toString());
+        assertThatThrownBy(() -> tasks.complete(review.getId(), tooLong))
+                .isInstanceOf(ProcessEngineException.class)
                 .hasMessageContaining("approvedExpiresAt");
         assertThat(instance).isWaitingAt("reviewException");
 
@@ -162,7 +186,9 @@ class ExceptionReviewProcessTest {
         assertThat(instance).isWaitingAt("exceptionActive");
         assertThat((Date) runtime.getVariable(instance.getId(), "expiresAt")).isEqualTo(Date.from(shorter));
         Date remindAt = (Date) runtime.getVariable(instance.getId(), "remindAt");
-        assertThat(remindAt).as("shorter than the reminder window: remind at once").isBeforeOrEqualTo(new Date());
+        assertThat(remindAt)
+                .as("shorter than the reminder window: remind at once")
+                .isBeforeOrEqualTo(new Date());
     }
 
     @Test
@@ -181,7 +207,8 @@ class ExceptionReviewProcessTest {
         ProcessInstance instance = start();
         identity.setAuthentication("bob", List.of("pki-board"));
         assertThatThrownBy(() -> tasks.complete(task(instance).getId(), decision("maybe", "hmm")))
-                .isInstanceOf(ProcessEngineException.class).hasMessageContaining("exceptionDecision");
+                .isInstanceOf(ProcessEngineException.class)
+                .hasMessageContaining("exceptionDecision");
         assertThat(instance).isWaitingAt("reviewException");
     }
 
@@ -193,12 +220,18 @@ class ExceptionReviewProcessTest {
         RunbookFixture.run(management, instance, "notifyExceptionApproved");
         assertThat(instance).isWaitingAt("exceptionActive");
 
-        runtime.createMessageCorrelation(GovernanceLauncher.EXCEPTION_REVOKED_MESSAGE).processInstanceBusinessKey(EXCEPTION)
-                .setVariable("revokedBy", "carol").correlate();
+        runtime.createMessageCorrelation(GovernanceLauncher.EXCEPTION_REVOKED_MESSAGE)
+                .processInstanceBusinessKey(EXCEPTION)
+                .setVariable("revokedBy", "carol")
+                .correlate();
         RunbookFixture.run(management, instance, "notifyExceptionRevoked");
         assertThat(instance).isEnded().hasPassed("exceptionRevokedEnd").hasNotPassed("expireException");
-        assertThat(management.createJobQuery().processInstanceId(instance.getId()).count())
-                .as("the reminder and expiry timers are gone").isZero();
+        assertThat(management
+                        .createJobQuery()
+                        .processInstanceId(instance.getId())
+                        .count())
+                .as("the reminder and expiry timers are gone")
+                .isZero();
         assertThat(notified).containsExactly("exception-approved:OWNERS", "exception-revoked:OWNERS_AND_BOARD");
     }
 
@@ -234,7 +267,8 @@ class ExceptionReviewProcessTest {
         final List<String> expired = new ArrayList<>();
 
         @Override
-        public Decided decide(String exceptionId, String decidedBy, boolean approve, String comment, String approvedExpiresAt) {
+        public Decided decide(
+                String exceptionId, String decidedBy, boolean approve, String comment, String approvedExpiresAt) {
             if (REQUESTER.equals(decidedBy)) {
                 throw new ForbiddenException("four eyes");
             }

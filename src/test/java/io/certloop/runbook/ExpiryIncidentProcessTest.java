@@ -1,17 +1,13 @@
 package io.certloop.runbook;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.ArgumentMatchers.startsWith;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -41,8 +37,8 @@ import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mockito.InOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mockito.InOrder;
 
 /** Every path of {@code expiry-incident}, with the real delegates and mocked capabilities. */
 @Deployment(resources = "processes/expiry-incident.bpmn")
@@ -50,7 +46,8 @@ class ExpiryIncidentProcessTest {
 
     @RegisterExtension
     static ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("camunda-process-test.cfg.xml").build();
+            .configurationResource("camunda-process-test.cfg.xml")
+            .build();
 
     static final String INCIDENT = "INC-2026-000042";
     static final String ISSUED = "a".repeat(64);
@@ -67,25 +64,51 @@ class ExpiryIncidentProcessTest {
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
-        when(fixture.remediation.confirm("web")).thenReturn(new Confirmation(true, true, false, false, OLD,
-                Instant.now().minusSeconds(60), List.of("EXPIRED"), "presents " + OLD + ", expired"));
-        endpoint(ReplacementPath.INTERNAL_CA, new Owner("web", "web@example.test"), new Owner("pki", "pki@example.test"));
+        when(fixture.remediation.confirm("web"))
+                .thenReturn(new Confirmation(
+                        true,
+                        true,
+                        false,
+                        false,
+                        OLD,
+                        Instant.now().minusSeconds(60),
+                        List.of("EXPIRED"),
+                        "presents " + OLD + ", expired"));
+        endpoint(
+                ReplacementPath.INTERNAL_CA,
+                new Owner("web", "web@example.test"),
+                new Owner("pki", "pki@example.test"));
         when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(issued());
         // the issuance record: what the CA issued under this incident's idempotency keys
         when(fixture.remediation.issuedUnder("web", INCIDENT + ":issue:")).thenReturn(Optional.of(certificate()));
         when(fixture.remediation.deploy(eq("web"), eq("cert-1"), anyString()))
                 .thenAnswer(call -> deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
         when(fixture.remediation.verify("web", ISSUED)).thenReturn(verification(true));
-        when(fixture.remediation.rollback(anyString())).thenAnswer(call -> new DeploymentResult(call.getArgument(0),
-                DeploymentResult.Operation.ROLLBACK, DeploymentResult.Outcome.SUCCEEDED, List.of(), null, null,
-                Instant.now(), Instant.now()));
+        when(fixture.remediation.rollback(anyString()))
+                .thenAnswer(call -> new DeploymentResult(
+                        call.getArgument(0),
+                        DeploymentResult.Operation.ROLLBACK,
+                        DeploymentResult.Outcome.SUCCEEDED,
+                        List.of(),
+                        null,
+                        null,
+                        Instant.now(),
+                        Instant.now()));
     }
 
     @Test
     void theHappyPathReissuesDeploysVerifiesAndWaitsForTheReview() {
         ProcessInstance instance = start();
-        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate",
-                "deployCertificate", "verifyDeployment", "recordResolution", "notifyResolved");
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "recordResolution",
+                "notifyResolved");
 
         assertThat(instance).isWaitingAt("reviewIncident");
         assertThat(task()).hasCandidateGroup("incident-commanders");
@@ -95,26 +118,47 @@ class ExpiryIncidentProcessTest {
         verify(fixture.remediation).release(INCIDENT + "-deploy-1");
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         assertThat(fixture.notifications).containsExactly("opened", "resolved");
-        assertThat(runtime.getVariable(instance.getId(), "timeSpent")).asString()
+        assertThat(runtime.getVariable(instance.getId(), "timeSpent"))
+                .asString()
                 .as("the review form is prefilled with where the time went")
                 .contains("issuance ", "deployment ", "verification ", "alert to verified ");
 
-        complete(task(), Map.of("rootCause", "renewal-failed-silently", "detectionGap", "no monitor",
-                "timeSpent", "issuance 1s", "operatingModelChange", "monitor all endpoints"));
+        complete(
+                task(),
+                Map.of(
+                        "rootCause",
+                        "renewal-failed-silently",
+                        "detectionGap",
+                        "no monitor",
+                        "timeSpent",
+                        "issuance 1s",
+                        "operatingModelChange",
+                        "monitor all endpoints"));
         RunbookFixture.run(management, instance, "closeIncident");
         RunbookFixture.run(management, instance, "notifyClosed");
         assertThat(fixture.notifications).containsExactly("opened", "resolved", "closed");
-        assertThat(instance).isEnded().hasPassedInOrder("confirmCause", "identifyOwnership", "notifyOwners",
-                "issueCertificate", "deployCertificate", "verifyDeployment", "recordResolution", "reviewIncident",
-                "closeIncident", "incidentClosed");
+        assertThat(instance)
+                .isEnded()
+                .hasPassedInOrder(
+                        "confirmCause",
+                        "identifyOwnership",
+                        "notifyOwners",
+                        "issueCertificate",
+                        "deployCertificate",
+                        "verifyDeployment",
+                        "recordResolution",
+                        "reviewIncident",
+                        "closeIncident",
+                        "incidentClosed");
         assertThat(fixture.incidents.closed).contains(INCIDENT);
         assertThat(fixture.incidents.last.get("closed")).containsEntry("rootCause", "renewal-failed-silently");
     }
 
     @Test
     void anEndpointThatDoesNotPresentAnExpiredCertificateGoesToReviewInsteadOfReissue() {
-        when(fixture.remediation.confirm("web")).thenReturn(new Confirmation(false, false, false, false, null, null,
-                List.of("HANDSHAKE_FAILED"), "no TLS handshake"));
+        when(fixture.remediation.confirm("web"))
+                .thenReturn(new Confirmation(
+                        false, false, false, false, null, null, List.of("HANDSHAKE_FAILED"), "no TLS handshake"));
         ProcessInstance instance = start();
         RunbookFixture.run(management, instance, "confirmCause");
 
@@ -135,24 +179,42 @@ class ExpiryIncidentProcessTest {
 
         assertThat(instance).isWaitingAt("identifyOwner");
         assertThat(task()).hasCandidateGroup("incident-commanders");
-        complete(task(), Map.of("serviceOwnerTeam", "web", "serviceOwnerEmail", "web@example.test",
-                "certificateOwnerTeam", "pki", "certificateOwnerEmail", "pki@example.test"));
+        complete(
+                task(),
+                Map.of(
+                        "serviceOwnerTeam",
+                        "web",
+                        "serviceOwnerEmail",
+                        "web@example.test",
+                        "certificateOwnerTeam",
+                        "pki",
+                        "certificateOwnerEmail",
+                        "pki@example.test"));
         RunbookFixture.run(management, instance, "recordOwner");
-        verify(fixture.inventory).recordOwners("web", new Owner("web", "web@example.test"),
-                new Owner("pki", "pki@example.test"));
+        verify(fixture.inventory)
+                .recordOwners("web", new Owner("web", "web@example.test"), new Owner("pki", "pki@example.test"));
         runThrough(instance, "notifyOwners", "issueCertificate", "deployCertificate", "verifyDeployment");
         assertThat(instance).hasPassedInOrder("identifyOwner", "recordOwner", "notifyOwners", "issueCertificate");
     }
 
     @Test
     void theAdminMediatedPathWaitsForTheApproverAndRefusesAMismatchWithTheReason() {
-        endpoint(ReplacementPath.ADMIN_MEDIATED, new Owner("web", "web@example.test"), new Owner("pki", "pki@example.test"));
-        when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(new IssuanceStep.Pending("req-1",
-                "awaiting-administrator", Instant.now().plusSeconds(3600), "-----BEGIN CERTIFICATE REQUEST-----"));
+        endpoint(
+                ReplacementPath.ADMIN_MEDIATED,
+                new Owner("web", "web@example.test"),
+                new Owner("pki", "pki@example.test"));
+        when(fixture.remediation.beginIssuance(eq("web"), anyString()))
+                .thenReturn(new IssuanceStep.Pending(
+                        "req-1",
+                        "awaiting-administrator",
+                        Instant.now().plusSeconds(3600),
+                        "-----BEGIN CERTIFICATE REQUEST-----"));
         when(fixture.remediation.submitAdministratorCertificate("req-1", "wrong"))
-                .thenThrow(new CertificateRefusedException(CertificateRefusedException.Reason.KEY_MISMATCH,
+                .thenThrow(new CertificateRefusedException(
+                        CertificateRefusedException.Reason.KEY_MISMATCH,
                         "the certificate's public key is not the key of the CSR"));
-        when(fixture.remediation.submitAdministratorCertificate("req-1", "right")).thenReturn(certificate());
+        when(fixture.remediation.submitAdministratorCertificate("req-1", "right"))
+                .thenReturn(certificate());
         ProcessInstance instance = start();
         runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "requestAdministratorCertificate");
 
@@ -162,11 +224,18 @@ class ExpiryIncidentProcessTest {
         complete(task(), Map.of("certificatePem", "wrong"));
         RunbookFixture.run(management, instance, "acceptAdministratorCertificate");
         assertThat(instance).isWaitingAt("submitAdministratorCertificate");
-        assertThat(runtime.getVariable(instance.getId(), "refusalReason")).asString().contains("public key");
+        assertThat(runtime.getVariable(instance.getId(), "refusalReason"))
+                .asString()
+                .contains("public key");
 
         complete(task(), Map.of("certificatePem", "right"));
-        runThrough(instance, "acceptAdministratorCertificate", "deployCertificate", "verifyDeployment",
-                "recordResolution", "notifyResolved");
+        runThrough(
+                instance,
+                "acceptAdministratorCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "recordResolution",
+                "notifyResolved");
         assertThat(instance).isWaitingAt("reviewIncident");
     }
 
@@ -188,12 +257,28 @@ class ExpiryIncidentProcessTest {
     void aFailedVerificationRetriesDeployThenRollsBackAndEscalates() {
         when(fixture.remediation.verify("web", ISSUED)).thenReturn(verification(false));
         ProcessInstance instance = start();
-        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate",
-                "deployCertificate", "verifyDeployment", "waitBeforeReverify", "verifyDeployment", "waitBeforeReverify",
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "waitBeforeReverify",
+                "verifyDeployment",
+                "waitBeforeReverify",
                 "verifyDeployment");
         // three probes failed: deploy and reload again
-        runThrough(instance, "deployCertificate", "verifyDeployment", "waitBeforeReverify", "verifyDeployment",
-                "waitBeforeReverify", "verifyDeployment", "rollbackDeployment");
+        runThrough(
+                instance,
+                "deployCertificate",
+                "verifyDeployment",
+                "waitBeforeReverify",
+                "verifyDeployment",
+                "waitBeforeReverify",
+                "verifyDeployment",
+                "rollbackDeployment");
 
         assertThat(instance).isWaitingAt("escalateFailedReplacement");
         assertThat(task()).hasCandidateGroup("incident-commanders");
@@ -219,8 +304,14 @@ class ExpiryIncidentProcessTest {
         when(fixture.remediation.deploy(eq("web"), eq("cert-1"), anyString()))
                 .thenAnswer(call -> deployment(call.getArgument(2), DeploymentResult.Outcome.RELOAD_FAILED));
         ProcessInstance instance = start();
-        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate",
-                "deployCertificate", "rollbackDeployment");
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "deployCertificate",
+                "rollbackDeployment");
         assertThat(instance).isWaitingAt("escalateFailedReplacement");
         verify(fixture.remediation).rollback(INCIDENT + "-deploy-1");
     }
@@ -235,7 +326,9 @@ class ExpiryIncidentProcessTest {
 
         assertThat(instance).isWaitingAt("handleCaFailure");
         assertThat(task()).hasCandidateGroup("incident-commanders");
-        assertThat(runtime.getVariable(instance.getId(), "caFailureReason")).asString().contains("connection refused");
+        assertThat(runtime.getVariable(instance.getId(), "caFailureReason"))
+                .asString()
+                .contains("connection refused");
         complete(task(), Map.of("caDecision", "retry"));
         runThrough(instance, "issueCertificate", "deployCertificate", "verifyDeployment");
         assertThat(instance).hasPassedInOrder("handleCaFailure", "issueCertificate", "deployCertificate");
@@ -243,7 +336,8 @@ class ExpiryIncidentProcessTest {
 
     @Test
     void aCaOutageCanBeHandedToAManualReplacement() {
-        when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenThrow(new CaUnavailableException("503", null));
+        when(fixture.remediation.beginIssuance(eq("web"), anyString()))
+                .thenThrow(new CaUnavailableException("503", null));
         ProcessInstance instance = start();
         runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate");
         assertThat(instance).isWaitingAt("handleCaFailure");
@@ -253,8 +347,9 @@ class ExpiryIncidentProcessTest {
 
     @Test
     void aSlowCaIsPolledAfterATimerInsteadOfBlockingAThread() {
-        when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(new IssuanceStep.Pending("order-1",
-                "processing", Instant.now().plusSeconds(2), null));
+        when(fixture.remediation.beginIssuance(eq("web"), anyString()))
+                .thenReturn(new IssuanceStep.Pending(
+                        "order-1", "processing", Instant.now().plusSeconds(2), null));
         when(fixture.remediation.pollIssuance("internal-ca", "order-1")).thenReturn(issued());
         ProcessInstance instance = start();
         runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate");
@@ -268,14 +363,22 @@ class ExpiryIncidentProcessTest {
         ProcessInstance instance = start();
         // the response (and its timers) begins once the live probe confirms a certificate cause
         runThrough(instance, "confirmCause");
-        var slaTimer = management.createJobQuery().processInstanceId(instance.getId()).activityId("responseSlaPassed")
+        var slaTimer = management
+                .createJobQuery()
+                .processInstanceId(instance.getId())
+                .activityId("responseSlaPassed")
                 .singleResult();
-        assertThat(slaTimer.getDuedate()).isCloseTo(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(15))), 60_000);
+        assertThat(slaTimer.getDuedate())
+                .isCloseTo(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(15))), 60_000);
         RunbookFixture.run(management, instance, "responseSlaPassed");
         RunbookFixture.run(management, instance, "escalateToCommander");
-        var updateTimer = management.createJobQuery().processInstanceId(instance.getId()).activityId("updateDue")
+        var updateTimer = management
+                .createJobQuery()
+                .processInstanceId(instance.getId())
+                .activityId("updateDue")
                 .singleResult();
-        assertThat(updateTimer.getDuedate()).isCloseTo(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(30))), 60_000);
+        assertThat(updateTimer.getDuedate())
+                .isCloseTo(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(30))), 60_000);
         RunbookFixture.run(management, instance, "updateDue");
         RunbookFixture.run(management, instance, "sendStatusUpdate");
         assertThat(fixture.notifications).containsExactly("escalated", "page:escalated", "status-update");
@@ -292,9 +395,18 @@ class ExpiryIncidentProcessTest {
     @Test
     void whenThePolicySetsExecutivesADeadlineTheyAreBriefedAtOpeningAndAtResolution() {
         ProcessInstance instance = start(false, "PT1H");
-        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate",
-                "deployCertificate", "verifyDeployment", "recordResolution", "notifyResolved");
-        assertThat(fixture.notifications).containsExactly("opened", "executives:opened", "resolved", "executives:resolved");
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "recordResolution",
+                "notifyResolved");
+        assertThat(fixture.notifications)
+                .containsExactly("opened", "executives:opened", "resolved", "executives:resolved");
         assertThat(fixture.incidents.types).contains("executives-briefed");
     }
 
@@ -337,15 +449,40 @@ class ExpiryIncidentProcessTest {
     }
 
     private void endpoint(ReplacementPath path, Owner service, Owner certificate) {
-        when(fixture.inventory.get("web")).thenReturn(new Endpoint(1L, "web", "www.example.test", 443, null, List.of(),
-                List.of("www.example.test"), 1, Environment.PRODUCTION, service, certificate, path, "standard",
-                new FileDeployment("files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
-                OLD, Instant.now(), Instant.now()));
+        when(fixture.inventory.get("web"))
+                .thenReturn(new Endpoint(
+                        1L,
+                        "web",
+                        "www.example.test",
+                        443,
+                        null,
+                        List.of(),
+                        List.of("www.example.test"),
+                        1,
+                        Environment.PRODUCTION,
+                        service,
+                        certificate,
+                        path,
+                        "standard",
+                        new FileDeployment(
+                                "files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
+                        OLD,
+                        Instant.now(),
+                        Instant.now()));
     }
 
     static IssuedCertificate certificate() {
-        return new IssuedCertificate("cert-1", "internal-ca", "web", "leaf", List.of("chain"), ISSUED, "01",
-                Instant.now(), Instant.now().plus(Duration.ofDays(90)), "key-1");
+        return new IssuedCertificate(
+                "cert-1",
+                "internal-ca",
+                "web",
+                "leaf",
+                List.of("chain"),
+                ISSUED,
+                "01",
+                Instant.now(),
+                Instant.now().plus(Duration.ofDays(90)),
+                "key-1");
     }
 
     static IssuanceStep issued() {
@@ -353,14 +490,34 @@ class ExpiryIncidentProcessTest {
     }
 
     static DeploymentResult deployment(String id, DeploymentResult.Outcome outcome) {
-        return new DeploymentResult(id, DeploymentResult.Operation.DEPLOY, outcome, List.of(),
-                new ReloadResult("noop", List.of("/bin/true"), outcome == DeploymentResult.Outcome.SUCCEEDED ? 0 : 1, "",
-                        false, Instant.now(), Duration.ofMillis(5), false),
-                null, Instant.now(), Instant.now());
+        return new DeploymentResult(
+                id,
+                DeploymentResult.Operation.DEPLOY,
+                outcome,
+                List.of(),
+                new ReloadResult(
+                        "noop",
+                        List.of("/bin/true"),
+                        outcome == DeploymentResult.Outcome.SUCCEEDED ? 0 : 1,
+                        "",
+                        false,
+                        Instant.now(),
+                        Duration.ofMillis(5),
+                        false),
+                null,
+                Instant.now(),
+                Instant.now());
     }
 
     static Verification verification(boolean passed) {
-        return new Verification(passed, ISSUED, passed ? ISSUED : OLD, true, true, List.of(),
-                passed ? List.of() : List.of("the endpoint presents " + OLD + ", not the issued " + ISSUED), Instant.now());
+        return new Verification(
+                passed,
+                ISSUED,
+                passed ? ISSUED : OLD,
+                true,
+                true,
+                List.of(),
+                passed ? List.of() : List.of("the endpoint presents " + OLD + ", not the issued " + ISSUED),
+                Instant.now());
     }
 }

@@ -24,7 +24,8 @@ class FailedJobRetryProcessTest {
 
     @RegisterExtension
     static ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("camunda-process-test.cfg.xml").build();
+            .configurationResource("camunda-process-test.cfg.xml")
+            .build();
 
     @AfterEach
     void tearDown() {
@@ -36,27 +37,51 @@ class FailedJobRetryProcessTest {
         Mocks.register("failingDelegate", (JavaDelegate) execution -> {
             throw new IllegalStateException("the CA does not answer");
         });
-        String deployment = engine.getRepositoryService().createDeployment().addModelInstance("failing.bpmn",
-                Bpmn.createExecutableProcess("failing").camundaHistoryTimeToLive(1).startEvent().serviceTask("failingStep")
-                        .camundaAsyncBefore().camundaDelegateExpression("${failingDelegate}").endEvent().done())
-                .deploy().getId();
+        String deployment = engine.getRepositoryService()
+                .createDeployment()
+                .addModelInstance(
+                        "failing.bpmn",
+                        Bpmn.createExecutableProcess("failing")
+                                .camundaHistoryTimeToLive(1)
+                                .startEvent()
+                                .serviceTask("failingStep")
+                                .camundaAsyncBefore()
+                                .camundaDelegateExpression("${failingDelegate}")
+                                .endEvent()
+                                .done())
+                .deploy()
+                .getId();
         try {
             ManagementService management = engine.getManagementService();
             ProcessInstance instance = engine.getRuntimeService().startProcessInstanceByKey("failing");
             for (int expectedRetries = 2; expectedRetries >= 0; expectedRetries--) {
-                Job job = management.createJobQuery().processInstanceId(instance.getId()).singleResult();
+                Job job = management
+                        .createJobQuery()
+                        .processInstanceId(instance.getId())
+                        .singleResult();
                 Instant failedAt = Instant.now();
-                assertThatThrownBy(() -> management.executeJob(job.getId())).hasMessageContaining("the CA does not answer");
-                Job failed = management.createJobQuery().processInstanceId(instance.getId()).singleResult();
+                assertThatThrownBy(() -> management.executeJob(job.getId()))
+                        .hasMessageContaining("the CA does not answer");
+                Job failed = management
+                        .createJobQuery()
+                        .processInstanceId(instance.getId())
+                        .singleResult();
                 assertThat(failed.getRetries()).as("retries left").isEqualTo(expectedRetries);
                 if (expectedRetries > 0) {
-                    assertThat(failed.getDuedate()).as("a next attempt is scheduled").isNotNull();
+                    assertThat(failed.getDuedate())
+                            .as("a next attempt is scheduled")
+                            .isNotNull();
                     assertThat(Duration.between(failedAt, failed.getDuedate().toInstant()))
-                            .as("next attempt five seconds later").isBetween(Duration.ofSeconds(4), Duration.ofSeconds(6));
+                            .as("next attempt five seconds later")
+                            .isBetween(Duration.ofSeconds(4), Duration.ofSeconds(6));
                 }
             }
-            assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(instance.getId()).count())
-                    .as("an incident after the third retry").isEqualTo(1);
+            assertThat(engine.getRuntimeService()
+                            .createIncidentQuery()
+                            .processInstanceId(instance.getId())
+                            .count())
+                    .as("an incident after the third retry")
+                    .isEqualTo(1);
         } finally {
             engine.getRepositoryService().deleteDeployment(deployment, true);
         }

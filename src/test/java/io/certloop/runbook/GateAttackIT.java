@@ -38,7 +38,10 @@ class GateAttackIT extends PostgresIntegrationTest {
     void endpoints() throws Exception {
         admin.ensureUser(OPERATOR, OPERATOR_PASSWORD, "operators");
         TestCertificates.Issued ca = TestCertificates.rootCa("Gate Root").selfSigned();
-        certificate = TestCertificates.leaf("localhost").sans("localhost").expiringIn(Duration.ofDays(60)).signedBy(ca);
+        certificate = TestCertificates.leaf("localhost")
+                .sans("localhost")
+                .expiringIn(Duration.ofDays(60))
+                .signedBy(ca);
         healthy = TlsTestServer.start(certificate.chainWithRoot(), certificate.privateKey());
         files = Files.createDirectories(dataDir().resolve("gate-" + System.nanoTime()));
     }
@@ -57,25 +60,39 @@ class GateAttackIT extends PostgresIntegrationTest {
         String healthyName = "gate-healthy-" + System.nanoTime();
         String deadName = "gate-dead-" + System.nanoTime();
         int deadPort = freePort();
-        assertThat(operator.post("/api/inventory/endpoints", endpoint(healthyName, healthy.port())).status()).isEqualTo(201);
-        assertThat(operator.post("/api/inventory/endpoints", endpoint(deadName, deadPort)).status()).isEqualTo(201);
+        assertThat(operator.post("/api/inventory/endpoints", endpoint(healthyName, healthy.port()))
+                        .status())
+                .isEqualTo(201);
+        assertThat(operator.post("/api/inventory/endpoints", endpoint(deadName, deadPort))
+                        .status())
+                .isEqualTo(201);
 
-        ApiClient.Response opened = operator.post("/api/incidents", Map.of("endpoint", deadName,
-                "category", "renewed-not-deployed", "reason", "the renewed certificate is not live"));
+        ApiClient.Response opened = operator.post(
+                "/api/incidents",
+                Map.of(
+                        "endpoint",
+                        deadName,
+                        "category",
+                        "renewed-not-deployed",
+                        "reason",
+                        "the renewed certificate is not live"));
         assertThat(opened.status()).as(opened.body()).isEqualTo(201);
         String incidentId = opened.json().path("id").asText();
         JsonNode task = Await.until(Duration.ofSeconds(60), () -> {
             JsonNode found = operator.get("/engine-rest/task?processInstanceBusinessKey=" + incidentId
-                    + "&taskDefinitionKey=investigateDeployment").json();
+                            + "&taskDefinitionKey=investigateDeployment")
+                    .json();
             return found.isArray() && !found.isEmpty() ? found.get(0) : null;
         });
         String taskId = task.path("id").asText();
         String processInstanceId = task.path("processInstanceId").asText();
 
         // the attack: complete the task passing endpoint = the healthy endpoint
-        Map<String, Object> attack = Map.of("variables", Map.of(
-                "endpoint", Map.of("value", healthyName),
-                "investigationNotes", Map.of("value", "fixed")));
+        Map<String, Object> attack = Map.of(
+                "variables",
+                Map.of(
+                        "endpoint", Map.of("value", healthyName),
+                        "investigationNotes", Map.of("value", "fixed")));
         ApiClient.Response completed = operator.post("/engine-rest/task/" + taskId + "/complete", attack);
         assertThat(completed.status()).as(completed.body()).isEqualTo(400);
         assertThat(completed.body()).contains("does not declare endpoint");
@@ -85,24 +102,39 @@ class GateAttackIT extends PostgresIntegrationTest {
         // the same through Tasklist: the webapps' own engine API, with session and CSRF token
         WebappClient tasklist = new WebappClient(port);
         assertThat(tasklist.login("tasklist", OPERATOR, OPERATOR_PASSWORD)).isEqualTo(200);
-        ApiClient.Response viaTasklist = tasklist.post("/camunda/api/engine/engine/default/task/" + taskId + "/submit-form",
-                attack);
+        ApiClient.Response viaTasklist =
+                tasklist.post("/camunda/api/engine/engine/default/task/" + taskId + "/submit-form", attack);
         assertThat(viaTasklist.status()).as(viaTasklist.body()).isEqualTo(400);
 
         // nor can the operator set the variable itself, or move the token past the gate
-        assertThat(operator.put("/engine-rest/process-instance/" + processInstanceId + "/variables/endpoint",
-                Map.of("value", healthyName)).status()).isEqualTo(403);
-        assertThat(operator.put("/engine-rest/task/" + taskId + "/variables/endpoint",
-                Map.of("value", healthyName)).status()).isEqualTo(403);
-        assertThat(operator.post("/engine-rest/process-instance/" + processInstanceId + "/modification",
-                Map.of("skipCustomListeners", true, "instructions", java.util.List.of(
-                        Map.of("type", "startBeforeActivity", "activityId", "recordResolution"),
-                        Map.of("type", "cancel", "activityId", "investigateDeployment")))).status()).isEqualTo(403);
+        assertThat(operator.put(
+                                "/engine-rest/process-instance/" + processInstanceId + "/variables/endpoint",
+                                Map.of("value", healthyName))
+                        .status())
+                .isEqualTo(403);
+        assertThat(operator.put("/engine-rest/task/" + taskId + "/variables/endpoint", Map.of("value", healthyName))
+                        .status())
+                .isEqualTo(403);
+        assertThat(operator.post(
+                                "/engine-rest/process-instance/" + processInstanceId + "/modification",
+                                Map.of(
+                                        "skipCustomListeners",
+                                        true,
+                                        "instructions",
+                                        java.util.List.of(
+                                                Map.of("type", "startBeforeActivity", "activityId", "recordResolution"),
+                                                Map.of("type", "cancel", "activityId", "investigateDeployment"))))
+                        .status())
+                .isEqualTo(403);
 
         // even a variable an administrator set is not what the gate reads: the incident record names the endpoint
-        assertThat(admin.put("/engine-rest/process-instance/" + processInstanceId + "/variables/endpoint",
-                Map.of("value", healthyName)).status()).isEqualTo(204);
-        ApiClient.Response honest = operator.post("/engine-rest/task/" + taskId + "/complete",
+        assertThat(admin.put(
+                                "/engine-rest/process-instance/" + processInstanceId + "/variables/endpoint",
+                                Map.of("value", healthyName))
+                        .status())
+                .isEqualTo(204);
+        ApiClient.Response honest = operator.post(
+                "/engine-rest/task/" + taskId + "/complete",
                 Map.of("variables", Map.of("investigationNotes", Map.of("value", "fixed"))));
         assertThat(honest.status()).as(honest.body()).isEqualTo(400);
         assertThat(honest.body()).contains("does not present the expected certificate");
@@ -113,9 +145,15 @@ class GateAttackIT extends PostgresIntegrationTest {
         assertThat(incident.toString()).doesNotContain("live endpoint verified");
 
         // control: once the incident's own endpoint presents the certificate, the same completion closes it
-        revived = TlsTestServer.builder().chain(certificate.chainWithRoot(), certificate.privateKey()).port(deadPort).start();
-        ApiClient.Response fixed = operator.post("/engine-rest/task/" + taskId + "/complete",
-                Map.of("variables", Map.of("investigationNotes", Map.of("value", "the service was pointed at the new files"))));
+        revived = TlsTestServer.builder()
+                .chain(certificate.chainWithRoot(), certificate.privateKey())
+                .port(deadPort)
+                .start();
+        ApiClient.Response fixed = operator.post(
+                "/engine-rest/task/" + taskId + "/complete",
+                Map.of(
+                        "variables",
+                        Map.of("investigationNotes", Map.of("value", "the service was pointed at the new files"))));
         assertThat(fixed.status()).as(fixed.body()).isEqualTo(204);
         JsonNode closed = Await.until(Duration.ofSeconds(30), () -> {
             JsonNode current = operator.get("/api/incidents/" + incidentId).json();
@@ -125,8 +163,8 @@ class GateAttackIT extends PostgresIntegrationTest {
     }
 
     private Map<String, Object> endpoint(String name, int endpointPort) {
-        Map<String, Object> endpoint = TestEndpoints.loopback(name, endpointPort, files.resolve(name + "-fullchain.pem"),
-                files.resolve(name + "-key.pem"), "noop");
+        Map<String, Object> endpoint = TestEndpoints.loopback(
+                name, endpointPort, files.resolve(name + "-fullchain.pem"), files.resolve(name + "-key.pem"), "noop");
         endpoint.put("expectedSha256", certificate.sha256());
         return endpoint;
     }

@@ -59,11 +59,14 @@ class KeyCompromiseEndToEndIT extends PostgresIntegrationTest {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         certDir = Files.createDirectories(dataDir().resolve("compromise-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Bootstrap Root").selfSigned();
-        TestCertificates.Issued bootstrap = TestCertificates.leaf("localhost").sans("localhost")
-                .expiringIn(Duration.ofDays(30)).signedBy(ca);
+        TestCertificates.Issued bootstrap = TestCertificates.leaf("localhost")
+                .sans("localhost")
+                .expiringIn(Duration.ofDays(30))
+                .signedBy(ca);
         bootstrap.writeFullchainPem(certDir.resolve("fullchain.pem"));
         bootstrap.writeKeyPem(certDir.resolve("key.pem"));
-        nginx = NginxServer.builder(NGINX_PREFIX).site("keys", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
+        nginx = NginxServer.builder(NGINX_PREFIX)
+                .site("keys", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
                 .start();
         admin.ensureUser("olga", "olga-pw", "operators");
     }
@@ -79,16 +82,34 @@ class KeyCompromiseEndToEndIT extends PostgresIntegrationTest {
     void theCompromisedCertificateIsRevokedAtTheCrlAndOcspAndNginxPresentsANewKey() throws Exception {
         String name = "keys-" + System.nanoTime();
         ApiClient operator = ApiClient.as(port, "olga", "olga-pw");
-        assertThat(operator.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("keys"),
-                certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx")).status()).isEqualTo(201);
+        assertThat(operator.post(
+                                "/api/inventory/endpoints",
+                                TestEndpoints.loopback(
+                                        name,
+                                        nginx.port("keys"),
+                                        certDir.resolve("fullchain.pem"),
+                                        certDir.resolve("key.pem"),
+                                        "test-nginx"))
+                        .status())
+                .isEqualTo(201);
         ApiClient.Response replaced = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
-        BigInteger oldSerial = new BigInteger(replaced.json().path("issued").path("serial").asText(), 16);
+        BigInteger oldSerial =
+                new BigInteger(replaced.json().path("issued").path("serial").asText(), 16);
         X509Certificate old = presented();
         assertThat(old.getSerialNumber()).isEqualTo(oldSerial);
 
-        ApiClient.Response opened = operator.post("/api/incidents", Map.of("endpoint", name, "category", "key-compromise",
-                "subcategory", "confirmed", "reason", "the private key was committed to a public repository"));
+        ApiClient.Response opened = operator.post(
+                "/api/incidents",
+                Map.of(
+                        "endpoint",
+                        name,
+                        "category",
+                        "key-compromise",
+                        "subcategory",
+                        "confirmed",
+                        "reason",
+                        "the private key was committed to a public repository"));
         assertThat(opened.status()).as(opened.body()).isEqualTo(201);
         String incidentId = opened.json().path("id").asText();
 
@@ -96,38 +117,48 @@ class KeyCompromiseEndToEndIT extends PostgresIntegrationTest {
             JsonNode current = admin.get("/api/incidents/" + incidentId).json();
             return "resolved".equals(current.path("state").asText()) ? current : null;
         });
-        assertThat(incident.path("timeline").findValuesAsText("type")).contains("key-exposure-mapped",
-                "certificates-revoked", "endpoint-replaced");
+        assertThat(incident.path("timeline").findValuesAsText("type"))
+                .contains("key-exposure-mapped", "certificates-revoked", "endpoint-replaced");
 
         X509Certificate now = presented();
         assertThat(now.getSerialNumber()).isNotEqualTo(oldSerial);
-        assertThat(now.getPublicKey().getEncoded()).as("a new key, never the old one")
+        assertThat(now.getPublicKey().getEncoded())
+                .as("a new key, never the old one")
                 .isNotEqualTo(old.getPublicKey().getEncoded());
 
         X509CRLHolder crl = new X509CRLHolder(get("/pki/crl"));
         X509CRLEntryHolder entry = crl.getRevokedCertificate(oldSerial);
         assertThat(entry).as("the old serial is on CertLoop's CRL").isNotNull();
-        assertThat(CRLReason.getInstance(entry.getExtensions().getExtensionParsedValue(Extension.reasonCode)).getValue()
-                .intValue()).isEqualTo(CRLReason.keyCompromise);
+        assertThat(CRLReason.getInstance(entry.getExtensions().getExtensionParsedValue(Extension.reasonCode))
+                        .getValue()
+                        .intValue())
+                .isEqualTo(CRLReason.keyCompromise);
         assertThat(crl.getRevokedCertificate(now.getSerialNumber())).isNull();
 
         X509Certificate intermediate = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(get("/pki/intermediate.crt")));
-        CertificateID id = new JcaCertificateID(new JcaDigestCalculatorProviderBuilder().build()
-                .get(CertificateID.HASH_SHA1), intermediate, oldSerial);
-        HttpResponse<byte[]> ocsp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/pki/ocsp"))
-                .header("Content-Type", "application/ocsp-request")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new OCSPReqBuilder().addRequest(id).build().getEncoded()))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        CertificateID id = new JcaCertificateID(
+                new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1), intermediate, oldSerial);
+        HttpResponse<byte[]> ocsp = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/pki/ocsp"))
+                        .header("Content-Type", "application/ocsp-request")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(
+                                new OCSPReqBuilder().addRequest(id).build().getEncoded()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(ocsp.statusCode()).isEqualTo(200);
         SingleResp answer = ((BasicOCSPResp) new OCSPResp(ocsp.body()).getResponseObject()).getResponses()[0];
         assertThat(answer.getCertStatus()).isInstanceOf(RevokedStatus.class);
-        assertThat(((RevokedStatus) answer.getCertStatus()).getRevocationReason()).isEqualTo(CRLReason.keyCompromise);
+        assertThat(((RevokedStatus) answer.getCertStatus()).getRevocationReason())
+                .isEqualTo(CRLReason.keyCompromise);
     }
 
     private byte[] get(String path) throws Exception {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return response.body();
     }
@@ -135,20 +166,23 @@ class KeyCompromiseEndToEndIT extends PostgresIntegrationTest {
     /** The leaf nginx presents, read by the test's own TLS client. */
     private X509Certificate presented() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        context.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", nginx.port("keys"))) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName("localhost")));

@@ -36,7 +36,8 @@ class KeyCompromiseProcessTest {
 
     @RegisterExtension
     static ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("camunda-process-test.cfg.xml").build();
+            .configurationResource("camunda-process-test.cfg.xml")
+            .build();
 
     static final String INCIDENT = "INC-2026-000700";
 
@@ -48,10 +49,15 @@ class KeyCompromiseProcessTest {
         fixture = new RunbookFixture();
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         management = engine.getManagementService();
-        when(fixture.inventory.get("web")).thenReturn(TrustMismatchProcessTest.webEndpoint(
-                io.certloop.inventory.ReplacementPath.INTERNAL_CA));
-        when(fixture.remediation.keyExposure("web")).thenReturn(new KeyExposure("key-1", "a".repeat(64),
-                List.of("0a", "0b"), List.of("web", "api"), "key-1: 2 certificates; endpoints [web, api]"));
+        when(fixture.inventory.get("web"))
+                .thenReturn(TrustMismatchProcessTest.webEndpoint(io.certloop.inventory.ReplacementPath.INTERNAL_CA));
+        when(fixture.remediation.keyExposure("web"))
+                .thenReturn(new KeyExposure(
+                        "key-1",
+                        "a".repeat(64),
+                        List.of("0a", "0b"),
+                        List.of("web", "api"),
+                        "key-1: 2 certificates; endpoints [web, api]"));
         when(fixture.remediation.replaceable(anyString())).thenReturn(true);
         when(fixture.remediation.replace(anyString(), anyString()))
                 .thenAnswer(call -> evidence(call.getArgument(0), true));
@@ -60,9 +66,17 @@ class KeyCompromiseProcessTest {
     @Test
     void aConfirmedCompromiseRevokesFirstThenRekeysAndVerifiesEveryEndpointWithNobodyInvolved() {
         ProcessInstance instance = start("confirmed");
-        runThrough(instance, "identifyOwnership", "notifyOwners", "mapKeyExposure", "revokeCompromisedCertificates",
-                "replaceExposedEndpoint#multiInstanceBody", "replaceExposedEndpoint", "replaceExposedEndpoint",
-                "recordKeyReplaced", "notifyResolved");
+        runThrough(
+                instance,
+                "identifyOwnership",
+                "notifyOwners",
+                "mapKeyExposure",
+                "revokeCompromisedCertificates",
+                "replaceExposedEndpoint#multiInstanceBody",
+                "replaceExposedEndpoint",
+                "replaceExposedEndpoint",
+                "recordKeyReplaced",
+                "notifyResolved");
 
         assertThat(instance).isWaitingAt("reviewIncident");
         InOrder order = inOrder(fixture.remediation);
@@ -70,7 +84,8 @@ class KeyCompromiseProcessTest {
         order.verify(fixture.remediation).replace(eq("web"), eq(INCIDENT + ":replace:web"));
         order.verify(fixture.remediation).replace(eq("api"), eq(INCIDENT + ":replace:api"));
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
-        assertThat(fixture.incidents.types).contains("key-exposure-mapped", "certificates-revoked", "endpoint-replaced");
+        assertThat(fixture.incidents.types)
+                .contains("key-exposure-mapped", "certificates-revoked", "endpoint-replaced");
         assertThat(instance).hasNotPassed("confirmCompromise", "replaceExposedEndpointByHand");
     }
 
@@ -78,13 +93,21 @@ class KeyCompromiseProcessTest {
     void anEndpointThatCannotBeReplacedAutomaticallyGetsItsOwnTask() {
         when(fixture.remediation.replaceable("api")).thenReturn(false);
         ProcessInstance instance = start("confirmed");
-        runThrough(instance, "identifyOwnership", "notifyOwners", "mapKeyExposure", "revokeCompromisedCertificates",
-                "replaceExposedEndpoint#multiInstanceBody", "replaceExposedEndpoint", "replaceExposedEndpoint",
+        runThrough(
+                instance,
+                "identifyOwnership",
+                "notifyOwners",
+                "mapKeyExposure",
+                "revokeCompromisedCertificates",
+                "replaceExposedEndpoint#multiInstanceBody",
+                "replaceExposedEndpoint",
+                "replaceExposedEndpoint",
                 "replaceExposedEndpointByHand");
 
         assertThat(instance).isWaitingAt("replaceExposedEndpointByHand");
         assertThat(task()).hasCandidateGroup("operators");
-        assertThat(engine.getTaskService().getVariable(task().getId(), "affectedEndpoint")).isEqualTo("api");
+        assertThat(engine.getTaskService().getVariable(task().getId(), "affectedEndpoint"))
+                .isEqualTo("api");
         verify(fixture.remediation, never()).replace(eq("api"), anyString());
         complete(task(), Map.of("handlingNotes", "new key generated on the HSM, certificate installed"));
         runThrough(instance, "recordKeyReplaced", "notifyResolved");
@@ -95,11 +118,19 @@ class KeyCompromiseProcessTest {
     void aFailedReplacementIsLeftToAPersonToo() {
         when(fixture.remediation.replace(eq("web"), anyString())).thenReturn(evidence("web", false));
         ProcessInstance instance = start("preventive-rotation");
-        runThrough(instance, "identifyOwnership", "notifyOwners", "mapKeyExposure", "revokeCompromisedCertificates",
-                "replaceExposedEndpoint#multiInstanceBody", "replaceExposedEndpoint", "replaceExposedEndpoint",
+        runThrough(
+                instance,
+                "identifyOwnership",
+                "notifyOwners",
+                "mapKeyExposure",
+                "revokeCompromisedCertificates",
+                "replaceExposedEndpoint#multiInstanceBody",
+                "replaceExposedEndpoint",
+                "replaceExposedEndpoint",
                 "replaceExposedEndpointByHand");
         assertThat(instance).isWaitingAt("replaceExposedEndpointByHand");
-        assertThat(engine.getTaskService().getVariable(task().getId(), "affectedEndpoint")).isEqualTo("web");
+        assertThat(engine.getTaskService().getVariable(task().getId(), "affectedEndpoint"))
+                .isEqualTo("web");
     }
 
     @Test
@@ -132,10 +163,14 @@ class KeyCompromiseProcessTest {
         Instant started = Instant.now();
         ProcessInstance instance = start("suspected");
         runThrough(instance, "identifyOwnership", "notifyOwners");
-        Job deadline = management.createJobQuery().processInstanceId(instance.getId()).timers()
-                .activityId("revocationDeadlineNear").singleResult();
-        assertThat(Duration.between(started, deadline.getDuedate().toInstant())).isBetween(Duration.ofHours(19),
-                Duration.ofHours(21));
+        Job deadline = management
+                .createJobQuery()
+                .processInstanceId(instance.getId())
+                .timers()
+                .activityId("revocationDeadlineNear")
+                .singleResult();
+        assertThat(Duration.between(started, deadline.getDuedate().toInstant()))
+                .isBetween(Duration.ofHours(19), Duration.ofHours(21));
         management.executeJob(deadline.getId());
         runThrough(instance, "escalateRevocationDeadline");
         assertThat(fixture.notifications).contains("page:escalated");
@@ -147,24 +182,58 @@ class KeyCompromiseProcessTest {
     void onceRevokedTheDeadlineTimerStaysQuiet() {
         ProcessInstance instance = start("confirmed");
         runThrough(instance, "identifyOwnership", "notifyOwners", "mapKeyExposure", "revokeCompromisedCertificates");
-        Job deadline = management.createJobQuery().processInstanceId(instance.getId()).timers()
-                .activityId("revocationDeadlineNear").singleResult();
+        Job deadline = management
+                .createJobQuery()
+                .processInstanceId(instance.getId())
+                .timers()
+                .activityId("revocationDeadlineNear")
+                .singleResult();
         management.executeJob(deadline.getId());
         runThrough(instance, "escalateRevocationDeadline");
         assertThat(fixture.notifications).doesNotContain("page:escalated");
     }
 
     private static ReplacementEvidence evidence(String endpoint, boolean succeeded) {
-        return new ReplacementEvidence(endpoint, succeeded, succeeded ? "VERIFIED" : "VERIFICATION_FAILED",
-                new ReplacementEvidence.Issued("crt-" + endpoint, "internal-ca", "d".repeat(64), "0c", "2027-01-01T00:00:00Z",
-                        "key-new"), null, null, null, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        return new ReplacementEvidence(
+                endpoint,
+                succeeded,
+                succeeded ? "VERIFIED" : "VERIFICATION_FAILED",
+                new ReplacementEvidence.Issued(
+                        "crt-" + endpoint, "internal-ca", "d".repeat(64), "0c", "2027-01-01T00:00:00Z", "key-new"),
+                null,
+                null,
+                null,
+                Duration.ZERO,
+                Duration.ZERO,
+                Duration.ZERO);
     }
 
     private ProcessInstance start(String subcategory) {
-        return engine.getRuntimeService().startProcessInstanceByKey("key-compromise", INCIDENT, Map.of(
-                "incidentId", INCIDENT, "endpoint", "web", "category", "key-compromise", "subcategory", subcategory,
-                "severity", "SEV1", "responseSla", "PT15M", "updateCadence", "PT30M", "issueAttempts", 0,
-                "deployAttempts", 0, "verifyAttempts", 0));
+        return engine.getRuntimeService()
+                .startProcessInstanceByKey(
+                        "key-compromise",
+                        INCIDENT,
+                        Map.of(
+                                "incidentId",
+                                INCIDENT,
+                                "endpoint",
+                                "web",
+                                "category",
+                                "key-compromise",
+                                "subcategory",
+                                subcategory,
+                                "severity",
+                                "SEV1",
+                                "responseSla",
+                                "PT15M",
+                                "updateCadence",
+                                "PT30M",
+                                "issueAttempts",
+                                0,
+                                "deployAttempts",
+                                0,
+                                "verifyAttempts",
+                                0));
     }
 
     private void runThrough(ProcessInstance instance, String... activities) {

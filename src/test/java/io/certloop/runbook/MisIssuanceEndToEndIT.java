@@ -35,13 +35,17 @@ class MisIssuanceEndToEndIT extends PostgresIntegrationTest {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         certDir = Files.createDirectories(dataDir().resolve("drift-" + System.nanoTime()));
         TestCertificates.Issued root = TestCertificates.rootCa("Drift Root").selfSigned();
-        TestCertificates.Issued ca = TestCertificates.intermediate("Drift Issuing CA").signedBy(root);
-        drifted = TestCertificates.leaf("old-name.example.test").sans("old-name.example.test")
-                .expiringIn(Duration.ofDays(60)).signedBy(ca);
+        TestCertificates.Issued ca =
+                TestCertificates.intermediate("Drift Issuing CA").signedBy(root);
+        drifted = TestCertificates.leaf("old-name.example.test")
+                .sans("old-name.example.test")
+                .expiringIn(Duration.ofDays(60))
+                .signedBy(ca);
         // the complete chain: the only trust problem is the unknown root (its incident waits for a person)
         drifted.writeChainPem(certDir.resolve("fullchain.pem"));
         drifted.writeKeyPem(certDir.resolve("key.pem"));
-        nginx = NginxServer.builder(NGINX_PREFIX).site("drift", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
+        nginx = NginxServer.builder(NGINX_PREFIX)
+                .site("drift", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
                 .start();
         admin.ensureUser("olga", "olga-pw", "operators");
     }
@@ -57,15 +61,24 @@ class MisIssuanceEndToEndIT extends PostgresIntegrationTest {
     void aCertificateForDriftedNamesIsReissuedForTheExpectedNamesAndVerifiedLive() throws Exception {
         String name = "drift-" + System.nanoTime();
         ApiClient operator = ApiClient.as(port, "olga", "olga-pw");
-        assertThat(operator.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("drift"),
-                certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx")).status()).isEqualTo(201);
+        assertThat(operator.post(
+                                "/api/inventory/endpoints",
+                                TestEndpoints.loopback(
+                                        name,
+                                        nginx.port("drift"),
+                                        certDir.resolve("fullchain.pem"),
+                                        certDir.resolve("key.pem"),
+                                        "test-nginx"))
+                        .status())
+                .isEqualTo(201);
 
         ApiClient.Response probed = operator.post("/api/inventory/endpoints/" + name + "/probe", Map.of());
         assertThat(probed.status()).as(probed.body()).isEqualTo(200);
         assertThat(probed.body()).contains("NAME_MISMATCH");
 
         JsonNode incident = Await.until(Duration.ofSeconds(60), () -> {
-            for (JsonNode candidate : admin.get("/api/incidents?endpoint=" + name).json()) {
+            for (JsonNode candidate :
+                    admin.get("/api/incidents?endpoint=" + name).json()) {
                 if ("mis-issuance".equals(candidate.path("category").asText())
                         && "resolved".equals(candidate.path("state").asText())) {
                     return candidate;
@@ -74,12 +87,23 @@ class MisIssuanceEndToEndIT extends PostgresIntegrationTest {
             return null;
         });
         assertThat(incident.path("subcategory").asText()).isEqualTo("against-policy");
-        String expected = admin.get("/api/inventory/endpoints/" + name).json().path("expectedSha256").asText();
+        String expected = admin.get("/api/inventory/endpoints/" + name)
+                .json()
+                .path("expectedSha256")
+                .asText();
         assertThat(expected).matches("[0-9a-f]{64}").isNotEqualTo(drifted.sha256());
-        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("drift"), expected, Duration.ofSeconds(5)).subject())
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("drift"), expected, Duration.ofSeconds(5))
+                        .subject())
                 .contains("localhost");
-        JsonNode timeline = admin.get("/api/incidents/" + incident.path("id").asText()).json().path("timeline");
-        assertThat(timeline.findValuesAsText("type")).contains("mis-issuance-identified", "certificate-issued",
-                "deployment-verified", "mis-issued-not-revoked").doesNotContain("task-completed");
+        JsonNode timeline = admin.get("/api/incidents/" + incident.path("id").asText())
+                .json()
+                .path("timeline");
+        assertThat(timeline.findValuesAsText("type"))
+                .contains(
+                        "mis-issuance-identified",
+                        "certificate-issued",
+                        "deployment-verified",
+                        "mis-issued-not-revoked")
+                .doesNotContain("task-completed");
     }
 }

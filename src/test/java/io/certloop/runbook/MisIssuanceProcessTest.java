@@ -36,7 +36,8 @@ class MisIssuanceProcessTest {
 
     @RegisterExtension
     static ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("camunda-process-test.cfg.xml").build();
+            .configurationResource("camunda-process-test.cfg.xml")
+            .build();
 
     static final String INCIDENT = "INC-2026-000900";
 
@@ -48,19 +49,30 @@ class MisIssuanceProcessTest {
         fixture = new RunbookFixture();
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         management = engine.getManagementService();
-        when(fixture.inventory.get("web")).thenReturn(TrustMismatchProcessTest.webEndpoint(ReplacementPath.INTERNAL_CA));
+        when(fixture.inventory.get("web"))
+                .thenReturn(TrustMismatchProcessTest.webEndpoint(ReplacementPath.INTERNAL_CA));
         when(fixture.remediation.misIssuance("web")).thenReturn(misIssuance("0abc"));
         when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(ExpiryIncidentProcessTest.issued());
-        when(fixture.remediation.deploy(eq("web"), anyString(), anyString())).thenAnswer(call ->
-                ExpiryIncidentProcessTest.deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
+        when(fixture.remediation.deploy(eq("web"), anyString(), anyString()))
+                .thenAnswer(call ->
+                        ExpiryIncidentProcessTest.deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
         when(fixture.remediation.verify("web", ISSUED)).thenReturn(ExpiryIncidentProcessTest.verification(true));
     }
 
     @Test
     void aCertificateAgainstPolicyIsReissuedVerifiedAndOnlyThenRevokedWhenCertLoopIssuedIt() {
         ProcessInstance instance = start("against-policy");
-        runThrough(instance, "identifyOwnership", "notifyOwners", "inspectMisIssuance", "issueCertificate",
-                "deployCertificate", "verifyDeployment", "revokeMisIssued", "recordResolution", "notifyResolved");
+        runThrough(
+                instance,
+                "identifyOwnership",
+                "notifyOwners",
+                "inspectMisIssuance",
+                "issueCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "revokeMisIssued",
+                "recordResolution",
+                "notifyResolved");
 
         assertThat(instance).isWaitingAt("reviewIncident");
         InOrder order = inOrder(fixture.remediation);
@@ -74,8 +86,17 @@ class MisIssuanceProcessTest {
     void anotherCasCertificateIsReplacedButLeftToThatCaToRevoke() {
         when(fixture.remediation.misIssuance("web")).thenReturn(misIssuance(null));
         ProcessInstance instance = start("against-policy");
-        runThrough(instance, "identifyOwnership", "notifyOwners", "inspectMisIssuance", "issueCertificate",
-                "deployCertificate", "verifyDeployment", "revokeMisIssued", "recordResolution", "notifyResolved");
+        runThrough(
+                instance,
+                "identifyOwnership",
+                "notifyOwners",
+                "inspectMisIssuance",
+                "issueCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "revokeMisIssued",
+                "recordResolution",
+                "notifyResolved");
         verify(fixture.remediation, never()).revokeInternal(anyList(), any());
         assertThat(fixture.incidents.types).contains("mis-issued-not-revoked");
     }
@@ -83,13 +104,30 @@ class MisIssuanceProcessTest {
     @Test
     void aReplacementThatIsNotVerifiedRevokesNothingAndGoesToAPerson() {
         when(fixture.remediation.verify("web", ISSUED)).thenReturn(ExpiryIncidentProcessTest.verification(false));
-        when(fixture.remediation.rollback(anyString())).thenAnswer(call -> new DeploymentResult(call.getArgument(0),
-                DeploymentResult.Operation.ROLLBACK, DeploymentResult.Outcome.SUCCEEDED, List.of(), null, null,
-                Instant.now(), Instant.now()));
+        when(fixture.remediation.rollback(anyString()))
+                .thenAnswer(call -> new DeploymentResult(
+                        call.getArgument(0),
+                        DeploymentResult.Operation.ROLLBACK,
+                        DeploymentResult.Outcome.SUCCEEDED,
+                        List.of(),
+                        null,
+                        null,
+                        Instant.now(),
+                        Instant.now()));
         ProcessInstance instance = start("against-policy");
-        runThrough(instance, "identifyOwnership", "notifyOwners", "inspectMisIssuance", "issueCertificate",
-                "deployCertificate", "verifyDeployment", "waitBeforeReverify", "verifyDeployment", "waitBeforeReverify",
-                "verifyDeployment", "rollbackDeployment");
+        runThrough(
+                instance,
+                "identifyOwnership",
+                "notifyOwners",
+                "inspectMisIssuance",
+                "issueCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "waitBeforeReverify",
+                "verifyDeployment",
+                "waitBeforeReverify",
+                "verifyDeployment",
+                "rollbackDeployment");
         assertThat(instance).isWaitingAt("handleMisIssuance");
         verify(fixture.remediation, never()).revokeInternal(anyList(), any());
     }
@@ -100,7 +138,8 @@ class MisIssuanceProcessTest {
         runThrough(instance, "identifyOwnership", "notifyOwners", "inspectMisIssuance");
         assertThat(instance).isWaitingAt("handleMisIssuance");
         assertThat(task()).hasCandidateGroup("incident-commanders");
-        assertThat(engine.getRuntimeService().getVariable(instance.getId(), "probeSummary")).asString()
+        assertThat(engine.getRuntimeService().getVariable(instance.getId(), "probeSummary"))
+                .asString()
                 .contains("NOT_YET_VALID");
         verify(fixture.remediation, never()).beginIssuance(anyString(), anyString());
         complete(task(), Map.of("handlingNotes", "the CA's clock was an hour ahead; it reissued"));
@@ -109,15 +148,41 @@ class MisIssuanceProcessTest {
     }
 
     private static MisIssuance misIssuance(String internalSerial) {
-        return new MisIssuance(true, "f".repeat(64), "CN=Some CA", internalSerial, List.of("NAME_MISMATCH", "NOT_YET_VALID"),
+        return new MisIssuance(
+                true,
+                "f".repeat(64),
+                "CN=Some CA",
+                internalSerial,
+                List.of("NAME_MISMATCH", "NOT_YET_VALID"),
                 "presents " + "f".repeat(64) + "; findings [NAME_MISMATCH, NOT_YET_VALID]");
     }
 
     private ProcessInstance start(String subcategory) {
-        return engine.getRuntimeService().startProcessInstanceByKey("mis-issuance", INCIDENT, Map.of(
-                "incidentId", INCIDENT, "endpoint", "web", "category", "mis-issuance", "subcategory", subcategory,
-                "severity", "SEV2", "responseSla", "PT30M", "updateCadence", "PT1H", "issueAttempts", 0,
-                "deployAttempts", 0, "verifyAttempts", 0));
+        return engine.getRuntimeService()
+                .startProcessInstanceByKey(
+                        "mis-issuance",
+                        INCIDENT,
+                        Map.of(
+                                "incidentId",
+                                INCIDENT,
+                                "endpoint",
+                                "web",
+                                "category",
+                                "mis-issuance",
+                                "subcategory",
+                                subcategory,
+                                "severity",
+                                "SEV2",
+                                "responseSla",
+                                "PT30M",
+                                "updateCadence",
+                                "PT1H",
+                                "issueAttempts",
+                                0,
+                                "deployAttempts",
+                                0,
+                                "verifyAttempts",
+                                0));
     }
 
     private void runThrough(ProcessInstance instance, String... activities) {

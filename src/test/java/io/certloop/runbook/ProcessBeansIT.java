@@ -35,6 +35,8 @@ class ProcessBeansIT extends PostgresIntegrationTest {
             }
         }
         assertThat(names).isNotEmpty();
-        assertThat(names).allSatisfy(name -> assertThat(context.containsBean(name)).as(name).isTrue());
+        assertThat(names)
+                .allSatisfy(
+                        name -> assertThat(context.containsBean(name)).as(name).isTrue());
     }
 }

@@ -37,7 +37,8 @@ class RenewedNotDeployedProcessTest {
 
     @RegisterExtension
     static ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("camunda-process-test.cfg.xml").build();
+            .configurationResource("camunda-process-test.cfg.xml")
+            .build();
 
     static final String INCIDENT = "INC-2026-000077";
 
@@ -50,28 +51,66 @@ class RenewedNotDeployedProcessTest {
         // other engines (Spring test contexts) live in this JVM too
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         management = engine.getManagementService();
-        when(fixture.inventory.get("web")).thenReturn(new Endpoint(1L, "web", "www.example.test", 443, null, List.of(),
-                List.of("www.example.test"), 1, Environment.PRODUCTION, new Owner("web", "web@example.test"),
-                new Owner("pki", "pki@example.test"), ReplacementPath.INTERNAL_CA, "standard",
-                new FileDeployment("files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
-                ISSUED, Instant.now(), Instant.now()));
+        when(fixture.inventory.get("web"))
+                .thenReturn(new Endpoint(
+                        1L,
+                        "web",
+                        "www.example.test",
+                        443,
+                        null,
+                        List.of(),
+                        List.of("www.example.test"),
+                        1,
+                        Environment.PRODUCTION,
+                        new Owner("web", "web@example.test"),
+                        new Owner("pki", "pki@example.test"),
+                        ReplacementPath.INTERNAL_CA,
+                        "standard",
+                        new FileDeployment(
+                                "files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
+                        ISSUED,
+                        Instant.now(),
+                        Instant.now()));
         when(fixture.remediation.expectedCertificate("web"))
                 .thenReturn(new ExpectedCertificate(true, "cert-1", ISSUED, "valid, key in custody"));
-        when(fixture.remediation.deploy(eq("web"), eq("cert-1"), anyString())).thenAnswer(call ->
-                ExpiryIncidentProcessTest.deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
+        when(fixture.remediation.deploy(eq("web"), eq("cert-1"), anyString()))
+                .thenAnswer(call ->
+                        ExpiryIncidentProcessTest.deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
         when(fixture.remediation.verify("web", ISSUED)).thenReturn(ExpiryIncidentProcessTest.verification(true));
-        when(fixture.remediation.rollback(anyString())).thenAnswer(call -> new DeploymentResult(call.getArgument(0),
-                DeploymentResult.Operation.ROLLBACK, DeploymentResult.Outcome.SUCCEEDED, List.of(), null, null,
-                Instant.now(), Instant.now()));
+        when(fixture.remediation.rollback(anyString()))
+                .thenAnswer(call -> new DeploymentResult(
+                        call.getArgument(0),
+                        DeploymentResult.Operation.ROLLBACK,
+                        DeploymentResult.Outcome.SUCCEEDED,
+                        List.of(),
+                        null,
+                        null,
+                        Instant.now(),
+                        Instant.now()));
     }
 
     @Test
     void theExpectedCertificateIsRedeployedVerifiedAndTheIncidentClosed() {
         ProcessInstance instance = start();
-        runThrough(instance, "checkExpectedCertificate", "identifyOwnership", "notifyOwners", "deployCertificate",
-                "verifyDeployment", "recordResolution", "notifyResolved", "closeIncident", "notifyClosed");
-        assertThat(instance).isEnded().hasPassedInOrder("checkExpectedCertificate", "deployCertificate",
-                "verifyDeployment", "recordResolution", "closeIncident");
+        runThrough(
+                instance,
+                "checkExpectedCertificate",
+                "identifyOwnership",
+                "notifyOwners",
+                "deployCertificate",
+                "verifyDeployment",
+                "recordResolution",
+                "notifyResolved",
+                "closeIncident",
+                "notifyClosed");
+        assertThat(instance)
+                .isEnded()
+                .hasPassedInOrder(
+                        "checkExpectedCertificate",
+                        "deployCertificate",
+                        "verifyDeployment",
+                        "recordResolution",
+                        "closeIncident");
         verify(fixture.remediation).deploy("web", "cert-1", INCIDENT + "-deploy-1");
         verify(fixture.remediation).expect("web", ISSUED);
     }
@@ -80,15 +119,25 @@ class RenewedNotDeployedProcessTest {
     void whenTheLoopDoesNotCloseTheServiceOwnerInvestigatesAndOnlyAPassingProbeCompletesTheTask() {
         when(fixture.remediation.verify("web", ISSUED)).thenReturn(ExpiryIncidentProcessTest.verification(false));
         ProcessInstance instance = start();
-        runThrough(instance, "checkExpectedCertificate", "identifyOwnership", "notifyOwners", "deployCertificate",
-                "verifyDeployment", "waitBeforeReverify", "verifyDeployment", "waitBeforeReverify", "verifyDeployment",
+        runThrough(
+                instance,
+                "checkExpectedCertificate",
+                "identifyOwnership",
+                "notifyOwners",
+                "deployCertificate",
+                "verifyDeployment",
+                "waitBeforeReverify",
+                "verifyDeployment",
+                "waitBeforeReverify",
+                "verifyDeployment",
                 "rollbackDeployment");
 
         assertThat(instance).isWaitingAt("investigateDeployment");
         assertThat(task()).hasCandidateGroup("operators");
         var investigation = task();
         assertThatThrownBy(() -> complete(investigation, Map.of("investigationNotes", "reloaded")))
-                .isInstanceOf(ProcessEngineException.class).hasMessageContaining("does not present the expected certificate");
+                .isInstanceOf(ProcessEngineException.class)
+                .hasMessageContaining("does not present the expected certificate");
         assertThat(instance).isWaitingAt("investigateDeployment");
 
         when(fixture.remediation.verify("web", ISSUED)).thenReturn(ExpiryIncidentProcessTest.verification(true));
@@ -119,7 +168,8 @@ class RenewedNotDeployedProcessTest {
 
         var investigation = task();
         assertThatThrownBy(() -> complete(investigation, Map.of("investigationNotes", "fixed")))
-                .isInstanceOf(ProcessEngineException.class).hasMessageContaining("does not present")
+                .isInstanceOf(ProcessEngineException.class)
+                .hasMessageContaining("does not present")
                 .hasRootCauseInstanceOf(FormFieldValidationException.class);
         assertThat(instance).isWaitingAt("investigateDeployment");
         verify(fixture.remediation, never()).verify(eq("healthy"), anyString());
@@ -132,9 +182,23 @@ class RenewedNotDeployedProcessTest {
 
     /** {@code endpointVariable} is only a variable: the incident log (the record) says "web". */
     private ProcessInstance start(String endpointVariable) {
-        return engine.getRuntimeService().startProcessInstanceByKey("renewed-not-deployed", INCIDENT, Map.of(
-                "incidentId", INCIDENT, "endpoint", endpointVariable, "category", "renewed-not-deployed",
-                "severity", "tier-2", "responseSla", "PT1H", "updateCadence", "PT2H"));
+        return engine.getRuntimeService()
+                .startProcessInstanceByKey(
+                        "renewed-not-deployed",
+                        INCIDENT,
+                        Map.of(
+                                "incidentId",
+                                INCIDENT,
+                                "endpoint",
+                                endpointVariable,
+                                "category",
+                                "renewed-not-deployed",
+                                "severity",
+                                "tier-2",
+                                "responseSla",
+                                "PT1H",
+                                "updateCadence",
+                                "PT2H"));
     }
 
     private void runThrough(ProcessInstance instance, String... activities) {

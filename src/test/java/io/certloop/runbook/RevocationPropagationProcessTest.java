@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.inOrder;
@@ -35,7 +34,8 @@ class RevocationPropagationProcessTest {
 
     @RegisterExtension
     static ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("camunda-process-test.cfg.xml").build();
+            .configurationResource("camunda-process-test.cfg.xml")
+            .build();
 
     static final String INCIDENT = "INC-2026-000800";
 
@@ -47,12 +47,25 @@ class RevocationPropagationProcessTest {
         fixture = new RunbookFixture();
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         management = engine.getManagementService();
-        when(fixture.inventory.get("web")).thenReturn(TrustMismatchProcessTest.webEndpoint(ReplacementPath.INTERNAL_CA));
-        when(fixture.remediation.revocationStatus("web")).thenReturn(new RevocationEvidence(true, "e".repeat(64),
-                "REVOKED", "CRL", "http://127.0.0.1:9/crl", Instant.parse("2026-11-29T10:00:00Z"), "listed on the CRL",
-                "uncoordinated-replacement"));
-        when(fixture.remediation.keyExposure("web")).thenReturn(new KeyExposure(null, "e".repeat(64), List.of(),
-                List.of("web", "web-standby"), "endpoints expected to present it [web, web-standby]"));
+        when(fixture.inventory.get("web"))
+                .thenReturn(TrustMismatchProcessTest.webEndpoint(ReplacementPath.INTERNAL_CA));
+        when(fixture.remediation.revocationStatus("web"))
+                .thenReturn(new RevocationEvidence(
+                        true,
+                        "e".repeat(64),
+                        "REVOKED",
+                        "CRL",
+                        "http://127.0.0.1:9/crl",
+                        Instant.parse("2026-11-29T10:00:00Z"),
+                        "listed on the CRL",
+                        "uncoordinated-replacement"));
+        when(fixture.remediation.keyExposure("web"))
+                .thenReturn(new KeyExposure(
+                        null,
+                        "e".repeat(64),
+                        List.of(),
+                        List.of("web", "web-standby"),
+                        "endpoints expected to present it [web, web-standby]"));
         when(fixture.remediation.replaceable(anyString())).thenReturn(true);
         when(fixture.remediation.replace(anyString(), anyString()))
                 .thenAnswer(call -> evidence(call.getArgument(0), true));
@@ -65,18 +78,33 @@ class RevocationPropagationProcessTest {
 
         assertThat(instance).isWaitingAt("approveReplacementPlan");
         assertThat(task()).hasCandidateGroup("incident-commanders");
-        assertThat(fixture.incidents.last.get("revocation-confirmed")).containsEntry("status", "REVOKED")
-                .containsEntry("source", "CRL").containsEntry("pointsTo", "uncoordinated-replacement");
+        assertThat(fixture.incidents.last.get("revocation-confirmed"))
+                .containsEntry("status", "REVOKED")
+                .containsEntry("source", "CRL")
+                .containsEntry("pointsTo", "uncoordinated-replacement");
         Map<String, Object> variables = engine.getRuntimeService().getVariables(instance.getId());
-        assertThat(variables).containsEntry("replacementOrder", "web,web-standby")
+        assertThat(variables)
+                .containsEntry("replacementOrder", "web,web-standby")
                 .containsEntry("evidencePointsTo", "uncoordinated-replacement");
         assertThat(variables.get("revocationEvidence")).asString().contains("REVOKED from CRL", "2026-11-29T10:00:00Z");
         verify(fixture.remediation, never()).replace(anyString(), anyString());
 
-        complete(task(), Map.of("planApproved", "yes", "replacementOrder", "web-standby,web",
-                "ownerMessage", "Clients may see a revoked certificate until replaced; retry after the change."));
-        runThrough(instance, "replaceAffectedEndpoint#multiInstanceBody", "replaceAffectedEndpoint",
-                "replaceAffectedEndpoint", "recordReplacements", "notifyResolved");
+        complete(
+                task(),
+                Map.of(
+                        "planApproved",
+                        "yes",
+                        "replacementOrder",
+                        "web-standby,web",
+                        "ownerMessage",
+                        "Clients may see a revoked certificate until replaced; retry after the change."));
+        runThrough(
+                instance,
+                "replaceAffectedEndpoint#multiInstanceBody",
+                "replaceAffectedEndpoint",
+                "replaceAffectedEndpoint",
+                "recordReplacements",
+                "notifyResolved");
 
         InOrder order = inOrder(fixture.remediation);
         order.verify(fixture.remediation).replace(eq("web-standby"), anyString());
@@ -93,11 +121,16 @@ class RevocationPropagationProcessTest {
         runThrough(instance, "identifyOwnership", "notifyOwners", "confirmRevocation", "mapVerifierPopulation");
         assertThat(instance).isWaitingAt("approveReplacementPlan");
         complete(task(), Map.of("planApproved", "yes", "replacementOrder", "web,web-standby", "ownerMessage", "retry"));
-        runThrough(instance, "replaceAffectedEndpoint#multiInstanceBody", "replaceAffectedEndpoint",
-                "replaceAffectedEndpoint", "replaceAffectedEndpointByHand");
+        runThrough(
+                instance,
+                "replaceAffectedEndpoint#multiInstanceBody",
+                "replaceAffectedEndpoint",
+                "replaceAffectedEndpoint",
+                "replaceAffectedEndpointByHand");
         assertThat(instance).isWaitingAt("replaceAffectedEndpointByHand");
         assertThat(fixture.incidents.resolved).doesNotContain(INCIDENT);
-        assertThat(engine.getTaskService().getVariable(task().getId(), "affectedEndpoint")).isEqualTo("web-standby");
+        assertThat(engine.getTaskService().getVariable(task().getId(), "affectedEndpoint"))
+                .isEqualTo("web-standby");
         complete(task(), Map.of("handlingNotes", "replaced on the appliance"));
         runThrough(instance, "recordReplacements", "notifyResolved");
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
@@ -108,24 +141,61 @@ class RevocationPropagationProcessTest {
         ProcessInstance instance = start();
         runThrough(instance, "identifyOwnership", "notifyOwners", "confirmRevocation", "mapVerifierPopulation");
         assertThat(instance).isWaitingAt("approveReplacementPlan");
-        complete(task(), Map.of("planApproved", "no", "replacementOrder", "web", "ownerMessage", "none",
-                "handlingNotes", "revoked by mistake; the CA reinstated nothing, the owner replaces next window"));
+        complete(
+                task(),
+                Map.of(
+                        "planApproved",
+                        "no",
+                        "replacementOrder",
+                        "web",
+                        "ownerMessage",
+                        "none",
+                        "handlingNotes",
+                        "revoked by mistake; the CA reinstated nothing, the owner replaces next window"));
         runThrough(instance, "coordinateByHand", "notifyResolved");
         assertThat(instance).isWaitingAt("reviewIncident");
         verify(fixture.remediation, never()).replace(anyString(), anyString());
     }
 
     private static ReplacementEvidence evidence(String endpoint, boolean succeeded) {
-        return new ReplacementEvidence(endpoint, succeeded, succeeded ? "VERIFIED" : "VERIFICATION_FAILED",
-                new ReplacementEvidence.Issued("crt-" + endpoint, "internal-ca", "d".repeat(64), "0c",
-                        "2027-01-01T00:00:00Z", "key-new"), null, null, null, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        return new ReplacementEvidence(
+                endpoint,
+                succeeded,
+                succeeded ? "VERIFIED" : "VERIFICATION_FAILED",
+                new ReplacementEvidence.Issued(
+                        "crt-" + endpoint, "internal-ca", "d".repeat(64), "0c", "2027-01-01T00:00:00Z", "key-new"),
+                null,
+                null,
+                null,
+                Duration.ZERO,
+                Duration.ZERO,
+                Duration.ZERO);
     }
 
     private ProcessInstance start() {
-        return engine.getRuntimeService().startProcessInstanceByKey("revocation-propagation", INCIDENT, Map.of(
-                "incidentId", INCIDENT, "endpoint", "web", "category", "revocation-propagation",
-                "severity", "SEV2", "responseSla", "PT30M", "updateCadence", "PT1H", "issueAttempts", 0,
-                "deployAttempts", 0, "verifyAttempts", 0));
+        return engine.getRuntimeService()
+                .startProcessInstanceByKey(
+                        "revocation-propagation",
+                        INCIDENT,
+                        Map.of(
+                                "incidentId",
+                                INCIDENT,
+                                "endpoint",
+                                "web",
+                                "category",
+                                "revocation-propagation",
+                                "severity",
+                                "SEV2",
+                                "responseSla",
+                                "PT30M",
+                                "updateCadence",
+                                "PT1H",
+                                "issueAttempts",
+                                0,
+                                "deployAttempts",
+                                0,
+                                "verifyAttempts",
+                                0));
     }
 
     private void runThrough(ProcessInstance instance, String... activities) {

@@ -48,26 +48,34 @@ final class RunbookFixture {
         Mocks.register("identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents));
         Mocks.register("recordOwnerDelegate", new RecordOwnerDelegate(inventory, incidents));
         Mocks.register("notifyOwnersDelegate", new NotifyOwnersDelegate(notifier, incidents));
-        Mocks.register("escalateRevocationDeadlineDelegate", new EscalateRevocationDeadlineDelegate(notifier, incidents));
+        Mocks.register(
+                "escalateRevocationDeadlineDelegate", new EscalateRevocationDeadlineDelegate(notifier, incidents));
         Mocks.register("beginIssuanceDelegate", new BeginIssuanceDelegate(remediation, incidents, records));
         Mocks.register("pollIssuanceDelegate", new PollIssuanceDelegate(remediation, incidents));
-        Mocks.register("acceptAdministratorCertificateDelegate", new AcceptAdministratorCertificateDelegate(remediation, incidents));
+        Mocks.register(
+                "acceptAdministratorCertificateDelegate",
+                new AcceptAdministratorCertificateDelegate(remediation, incidents));
         Mocks.register("deployCertificateDelegate", new DeployCertificateDelegate(remediation, incidents, records));
         Mocks.register("verifyDeploymentDelegate", new VerifyDeploymentDelegate(remediation, incidents, records));
         Mocks.register("rollbackDeploymentDelegate", new RollbackDeploymentDelegate(remediation, incidents));
         Mocks.register("recordResolutionDelegate", new RecordResolutionDelegate(remediation, incidents, records));
         Mocks.register("closeIncidentDelegate", new CloseIncidentDelegate(incidents));
-        Mocks.register("checkExpectedCertificateDelegate", new CheckExpectedCertificateDelegate(remediation, incidents, records));
-        Mocks.register("requireLiveVerificationListener", new RequireLiveVerificationListener(remediation, incidents, records));
+        Mocks.register(
+                "checkExpectedCertificateDelegate",
+                new CheckExpectedCertificateDelegate(remediation, incidents, records));
+        Mocks.register(
+                "requireLiveVerificationListener",
+                new RequireLiveVerificationListener(remediation, incidents, records));
         Mocks.register("recordHandlingDelegate", new RecordHandlingDelegate(incidents));
         Mocks.register("inspectChainDelegate", new InspectChainDelegate(remediation, incidents));
         RunbookLists lists = new RunbookLists();
         Mocks.register("runbookLists", lists);
         Mocks.register("mapKeyExposureDelegate", new MapKeyExposureDelegate(remediation, incidents));
-        Mocks.register("revokeCompromisedCertificatesDelegate",
+        Mocks.register(
+                "revokeCompromisedCertificatesDelegate",
                 new RevokeCompromisedCertificatesDelegate(remediation, lists, incidents));
-        Mocks.register("replaceAffectedEndpointDelegate",
-                new ReplaceAffectedEndpointDelegate(remediation, lists, incidents));
+        Mocks.register(
+                "replaceAffectedEndpointDelegate", new ReplaceAffectedEndpointDelegate(remediation, lists, incidents));
         Mocks.register("recordKeyReplacedDelegate", new RecordKeyReplacedDelegate(incidents));
         Mocks.register("confirmRevocationDelegate", new ConfirmRevocationDelegate(remediation, incidents));
         Mocks.register("inspectMisIssuanceDelegate", new InspectMisIssuanceDelegate(remediation, incidents));
@@ -77,13 +85,23 @@ final class RunbookFixture {
 
     /** Runs the async continuation or timer waiting at this activity. */
     static void run(ManagementService management, ProcessInstance instance, String activityId) {
-        Job job = management.createJobQuery().processInstanceId(instance.getId()).activityId(activityId).singleResult();
+        Job job = management
+                .createJobQuery()
+                .processInstanceId(instance.getId())
+                .activityId(activityId)
+                .singleResult();
         if (job == null) {
             throw new AssertionError("no job waiting at " + activityId + "; jobs: "
                     + management.createJobQuery().processInstanceId(instance.getId()).list().stream()
-                            .map(j -> management.createJobDefinitionQuery().jobDefinitionId(j.getJobDefinitionId())
-                                    .singleResult().getActivityId() + (j.getExceptionMessage() == null ? ""
-                                    : " (failed: " + j.getExceptionMessage() + ")")).toList());
+                            .map(j -> management
+                                            .createJobDefinitionQuery()
+                                            .jobDefinitionId(j.getJobDefinitionId())
+                                            .singleResult()
+                                            .getActivityId()
+                                    + (j.getExceptionMessage() == null
+                                            ? ""
+                                            : " (failed: " + j.getExceptionMessage() + ")"))
+                            .toList());
         }
         management.executeJob(job.getId());
     }

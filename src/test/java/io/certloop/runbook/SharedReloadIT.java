@@ -48,13 +48,16 @@ class SharedReloadIT extends PostgresIntegrationTest {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         String run = Long.toString(System.nanoTime(), 36);
         Path certs = Files.createDirectories(dataDir().resolve("shared-" + run));
-        TestCertificates.Issued ca = TestCertificates.rootCa("Shared Reload Legacy Root").selfSigned();
+        TestCertificates.Issued ca =
+                TestCertificates.rootCa("Shared Reload Legacy Root").selfSigned();
         NginxServer.Builder builder = NginxServer.builder(NGINX_PREFIX);
         List<String> oldFingerprints = new ArrayList<>();
         for (int i = 0; i < LISTENERS; i++) {
             Path site = Files.createDirectories(certs.resolve("site-" + i));
-            TestCertificates.Issued leaf = TestCertificates.leaf("localhost").sans("localhost")
-                    .expiringIn(Duration.ofDays(1)).signedBy(ca);
+            TestCertificates.Issued leaf = TestCertificates.leaf("localhost")
+                    .sans("localhost")
+                    .expiringIn(Duration.ofDays(1))
+                    .signedBy(ca);
             leaf.writeFullchainPem(site.resolve("fullchain.pem"));
             leaf.writeKeyPem(site.resolve("key.pem"));
             builder.site("s" + i, site.resolve("fullchain.pem"), site.resolve("key.pem"));
@@ -69,15 +72,27 @@ class SharedReloadIT extends PostgresIntegrationTest {
             String name = "shared-" + run + "-" + i;
             names.add(name);
             Path site = certs.resolve("site-" + i);
-            ApiClient.Response created = admin.post("/api/inventory/endpoints", TestEndpoints.loopback(name,
-                    nginx.port("s" + i), site.resolve("fullchain.pem"), site.resolve("key.pem"), "test-nginx"));
+            ApiClient.Response created = admin.post(
+                    "/api/inventory/endpoints",
+                    TestEndpoints.loopback(
+                            name,
+                            nginx.port("s" + i),
+                            site.resolve("fullchain.pem"),
+                            site.resolve("key.pem"),
+                            "test-nginx"));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
-            alerts.add(AlertmanagerWebhook.alert("firing", "SSLCertExpiringSoon", "127.0.0.1:" + nginx.port("s" + i),
-                    "fp-" + name, Map.of("certloop_endpoint", name)));
+            alerts.add(AlertmanagerWebhook.alert(
+                    "firing",
+                    "SSLCertExpiringSoon",
+                    "127.0.0.1:" + nginx.port("s" + i),
+                    "fp-" + name,
+                    Map.of("certloop_endpoint", name)));
         }
 
         long start = System.nanoTime();
-        ApiClient.Response accepted = admin.post("/api/alerts/alertmanager", "application/json",
+        ApiClient.Response accepted = admin.post(
+                "/api/alerts/alertmanager",
+                "application/json",
                 AlertmanagerWebhook.payload("firing", alerts.toArray(String[]::new)));
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         List<String> incidents = new ArrayList<>();
@@ -88,9 +103,15 @@ class SharedReloadIT extends PostgresIntegrationTest {
         String escalated = "/engine-rest/task/count?taskDefinitionKey=escalateFailedReplacement"
                 + "&processInstanceBusinessKeyIn=" + String.join(",", incidents);
         Await.until(Duration.ofSeconds(240), () -> {
-            unresolved.removeIf(id -> !"open".equals(admin.get("/api/incidents/" + id).json().path("state").asText()));
+            unresolved.removeIf(id -> !"open"
+                    .equals(admin.get("/api/incidents/" + id)
+                            .json()
+                            .path("state")
+                            .asText()));
             // a failed replacement ends at a person's task: fail at once rather than wait for the others
-            assertThat(admin.get(escalated).json().path("count").asInt()).as("incidents escalated to a person").isZero();
+            assertThat(admin.get(escalated).json().path("count").asInt())
+                    .as("incidents escalated to a person")
+                    .isZero();
             return unresolved.isEmpty() ? Boolean.TRUE : null;
         });
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -100,23 +121,36 @@ class SharedReloadIT extends PostgresIntegrationTest {
             JsonNode incident = admin.get("/api/incidents/" + id).json();
             assertThat(incident.path("state").asText()).as(id).isEqualTo("resolved");
             List<String> types = new ArrayList<>();
-            incident.path("timeline").forEach(entry -> types.add(entry.path("type").asText()));
-            assertThat(types).as("%s: verified without rollback", id).contains("deployment-verified", "deployment-released")
+            incident.path("timeline")
+                    .forEach(entry -> types.add(entry.path("type").asText()));
+            assertThat(types)
+                    .as("%s: verified without rollback", id)
+                    .contains("deployment-verified", "deployment-released")
                     .doesNotContain("deployment-rolled-back");
             if (types.stream().filter("certificate-deployed"::equals).count() > 1) {
                 redeployed++;
             }
         }
         for (int i = 0; i < LISTENERS; i++) {
-            String expected = admin.get("/api/inventory/endpoints/" + names.get(i)).json().path("expectedSha256").asText();
+            String expected = admin.get("/api/inventory/endpoints/" + names.get(i))
+                    .json()
+                    .path("expectedSha256")
+                    .asText();
             assertThat(expected).isNotEqualTo(oldFingerprints.get(i));
-            assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("s" + i), expected, Duration.ofSeconds(5)).leafSha256())
-                    .as("listener %d presents its own new certificate", i).isEqualTo(expected);
+            assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("s" + i), expected, Duration.ofSeconds(5))
+                            .leafSha256())
+                    .as("listener %d presents its own new certificate", i)
+                    .isEqualTo(expected);
         }
         int reloads = count(SIGHUP, nginx.errorLogText().substring(reloadsBefore.length()));
-        System.out.printf("shared reload: %d incidents verified in %.1f s (%.1f per second), nginx reloaded %d times,"
-                + " %d incidents redeployed once%n", LISTENERS, seconds, LISTENERS / seconds, reloads, redeployed);
-        assertThat(reloads).as("one reload serves many deployments").isPositive().isLessThan(LISTENERS);
+        System.out.printf(
+                "shared reload: %d incidents verified in %.1f s (%.1f per second), nginx reloaded %d times,"
+                        + " %d incidents redeployed once%n",
+                LISTENERS, seconds, LISTENERS / seconds, reloads, redeployed);
+        assertThat(reloads)
+                .as("one reload serves many deployments")
+                .isPositive()
+                .isLessThan(LISTENERS);
     }
 
     private static int count(Pattern pattern, String text) {

@@ -35,11 +35,14 @@ class TrustMismatchEndToEndIT extends PostgresIntegrationTest {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         certDir = Files.createDirectories(dataDir().resolve("chain-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Bootstrap Root").selfSigned();
-        TestCertificates.Issued bootstrap = TestCertificates.leaf("localhost").sans("localhost")
-                .expiringIn(Duration.ofDays(30)).signedBy(ca);
+        TestCertificates.Issued bootstrap = TestCertificates.leaf("localhost")
+                .sans("localhost")
+                .expiringIn(Duration.ofDays(30))
+                .signedBy(ca);
         bootstrap.writeFullchainPem(certDir.resolve("fullchain.pem"));
         bootstrap.writeKeyPem(certDir.resolve("key.pem"));
-        nginx = NginxServer.builder(NGINX_PREFIX).site("chain", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
+        nginx = NginxServer.builder(NGINX_PREFIX)
+                .site("chain", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
                 .start();
         admin.ensureUser("olga", "olga-pw", "operators");
     }
@@ -55,16 +58,25 @@ class TrustMismatchEndToEndIT extends PostgresIntegrationTest {
     void nginxSendingNoIntermediateSendsTheCompleteChainAfterwardsWithNobodyInvolved() throws Exception {
         String name = "chain-" + System.nanoTime();
         ApiClient operator = ApiClient.as(port, "olga", "olga-pw");
-        assertThat(operator.post("/api/inventory/endpoints", TestEndpoints.loopback(name, nginx.port("chain"),
-                certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"), "test-nginx")).status()).isEqualTo(201);
+        assertThat(operator.post(
+                                "/api/inventory/endpoints",
+                                TestEndpoints.loopback(
+                                        name,
+                                        nginx.port("chain"),
+                                        certDir.resolve("fullchain.pem"),
+                                        certDir.resolve("key.pem"),
+                                        "test-nginx"))
+                        .status())
+                .isEqualTo(201);
         // CertLoop's internal CA issues and deploys the certificate (leaf and intermediate) ...
         ApiClient.Response replaced = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
         String sha256 = replaced.json().path("issued").path("sha256").asText();
         // ... then someone puts the leaf alone into the file nginx serves
         String fullchain = Files.readString(certDir.resolve("fullchain.pem"));
-        String leafOnly = fullchain.substring(0, fullchain.indexOf("-----END CERTIFICATE-----")
-                + "-----END CERTIFICATE-----".length()) + "\n";
+        String leafOnly = fullchain.substring(
+                        0, fullchain.indexOf("-----END CERTIFICATE-----") + "-----END CERTIFICATE-----".length())
+                + "\n";
         Files.writeString(certDir.resolve("fullchain.pem"), leafOnly);
         nginx.reload();
         Await.until(Duration.ofSeconds(10), () -> peekChainLength() == 1 ? Boolean.TRUE : null);
@@ -85,15 +97,23 @@ class TrustMismatchEndToEndIT extends PostgresIntegrationTest {
         });
         assertThat(incident.path("subcategory").asText()).isEqualTo("intermediate-not-sent");
         TlsPeek.Presented presented = TlsPeek.peek("127.0.0.1", nginx.port("chain"));
-        assertThat(presented.leafSha256()).as("the same certificate, nothing reissued").isEqualTo(sha256);
+        assertThat(presented.leafSha256())
+                .as("the same certificate, nothing reissued")
+                .isEqualTo(sha256);
         assertThat(presented.chainLength()).as("leaf and intermediate").isEqualTo(2);
 
-        JsonNode detail = admin.get("/api/incidents/" + incident.path("id").asText()).json();
-        assertThat(detail.path("timeline").findValuesAsText("type")).contains("chain-inspected", "certificate-deployed",
-                "deployment-verified", "resolved").doesNotContain("certificate-issued", "task-completed");
-        JsonNode tasks = admin.get("/engine-rest/task?processInstanceBusinessKey=" + incident.path("id").asText()).json();
-        assertThat(tasks).extracting(task -> task.path("taskDefinitionKey").asText())
-                .as("only the review waits for a person").containsExactly("reviewIncident");
+        JsonNode detail =
+                admin.get("/api/incidents/" + incident.path("id").asText()).json();
+        assertThat(detail.path("timeline").findValuesAsText("type"))
+                .contains("chain-inspected", "certificate-deployed", "deployment-verified", "resolved")
+                .doesNotContain("certificate-issued", "task-completed");
+        JsonNode tasks = admin.get("/engine-rest/task?processInstanceBusinessKey="
+                        + incident.path("id").asText())
+                .json();
+        assertThat(tasks)
+                .extracting(task -> task.path("taskDefinitionKey").asText())
+                .as("only the review waits for a person")
+                .containsExactly("reviewIncident");
     }
 
     private int peekChainLength() {

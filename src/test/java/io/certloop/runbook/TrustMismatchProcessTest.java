@@ -37,7 +37,8 @@ class TrustMismatchProcessTest {
 
     @RegisterExtension
     static ProcessEngineExtension engine = ProcessEngineExtension.builder()
-            .configurationResource("camunda-process-test.cfg.xml").build();
+            .configurationResource("camunda-process-test.cfg.xml")
+            .build();
 
     static final String INCIDENT = "INC-2026-000600";
     static final String PRESENTED = "c".repeat(64);
@@ -51,11 +52,19 @@ class TrustMismatchProcessTest {
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         management = engine.getManagementService();
         endpoint(ReplacementPath.INTERNAL_CA);
-        when(fixture.remediation.deploy(eq("web"), anyString(), anyString())).thenAnswer(call ->
-                ExpiryIncidentProcessTest.deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
-        when(fixture.remediation.rollback(anyString())).thenAnswer(call -> new DeploymentResult(call.getArgument(0),
-                DeploymentResult.Operation.ROLLBACK, DeploymentResult.Outcome.SUCCEEDED, List.of(), null, null,
-                Instant.now(), Instant.now()));
+        when(fixture.remediation.deploy(eq("web"), anyString(), anyString()))
+                .thenAnswer(call ->
+                        ExpiryIncidentProcessTest.deployment(call.getArgument(2), DeploymentResult.Outcome.SUCCEEDED));
+        when(fixture.remediation.rollback(anyString()))
+                .thenAnswer(call -> new DeploymentResult(
+                        call.getArgument(0),
+                        DeploymentResult.Operation.ROLLBACK,
+                        DeploymentResult.Outcome.SUCCEEDED,
+                        List.of(),
+                        null,
+                        null,
+                        Instant.now(),
+                        Instant.now()));
     }
 
     @Test
@@ -63,8 +72,15 @@ class TrustMismatchProcessTest {
         when(fixture.remediation.inspectChain("web")).thenReturn(inspection("crt-held"));
         when(fixture.remediation.verify("web", PRESENTED)).thenReturn(ExpiryIncidentProcessTest.verification(true));
         ProcessInstance instance = start("intermediate-not-sent");
-        runThrough(instance, "identifyOwnership", "notifyOwners", "inspectChain", "deployCertificate",
-                "verifyDeployment", "recordResolution", "notifyResolved");
+        runThrough(
+                instance,
+                "identifyOwnership",
+                "notifyOwners",
+                "inspectChain",
+                "deployCertificate",
+                "verifyDeployment",
+                "recordResolution",
+                "notifyResolved");
 
         assertThat(instance).isWaitingAt("reviewIncident");
         verify(fixture.remediation).deploy("web", "crt-held", INCIDENT + "-deploy-1");
@@ -81,8 +97,16 @@ class TrustMismatchProcessTest {
         when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(issued());
         when(fixture.remediation.verify("web", ISSUED)).thenReturn(ExpiryIncidentProcessTest.verification(true));
         ProcessInstance instance = start("intermediate-not-sent");
-        runThrough(instance, "identifyOwnership", "notifyOwners", "inspectChain", "issueCertificate",
-                "deployCertificate", "verifyDeployment", "recordResolution", "notifyResolved");
+        runThrough(
+                instance,
+                "identifyOwnership",
+                "notifyOwners",
+                "inspectChain",
+                "issueCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "recordResolution",
+                "notifyResolved");
 
         assertThat(instance).isWaitingAt("reviewIncident");
         verify(fixture.remediation).deploy("web", "cert-1", INCIDENT + "-deploy-1");
@@ -94,8 +118,17 @@ class TrustMismatchProcessTest {
         when(fixture.remediation.inspectChain("web")).thenReturn(inspection("crt-held"));
         when(fixture.remediation.verify("web", PRESENTED)).thenReturn(ExpiryIncidentProcessTest.verification(false));
         ProcessInstance instance = start("intermediate-not-sent");
-        runThrough(instance, "identifyOwnership", "notifyOwners", "inspectChain", "deployCertificate",
-                "verifyDeployment", "waitBeforeReverify", "verifyDeployment", "waitBeforeReverify", "verifyDeployment",
+        runThrough(
+                instance,
+                "identifyOwnership",
+                "notifyOwners",
+                "inspectChain",
+                "deployCertificate",
+                "verifyDeployment",
+                "waitBeforeReverify",
+                "verifyDeployment",
+                "waitBeforeReverify",
+                "verifyDeployment",
                 "rollbackDeployment");
         assertThat(instance).isWaitingAt("investigateTrustMismatch");
         assertThat(task()).hasCandidateGroup("operators");
@@ -120,7 +153,8 @@ class TrustMismatchProcessTest {
 
         assertThat(instance).isWaitingAt("investigateTrustMismatch");
         assertThat(task()).hasCandidateGroup("operators");
-        assertThat(engine.getRuntimeService().getVariable(instance.getId(), "presentedChain")).asString()
+        assertThat(engine.getRuntimeService().getVariable(instance.getId(), "presentedChain"))
+                .asString()
                 .contains("CN=web", "CN=Unknown Root");
         verify(fixture.remediation, never()).deploy(anyString(), anyString(), anyString());
 
@@ -128,8 +162,15 @@ class TrustMismatchProcessTest {
         runThrough(instance, "recordHandling", "notifyHandled");
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
         assertThat(instance).isWaitingAt("reviewIncident");
-        complete(task(), Map.of("rootCause", "trust store rollout", "detectionGap", "none", "operatingModelChange",
-                "track trust-store rollouts"));
+        complete(
+                task(),
+                Map.of(
+                        "rootCause",
+                        "trust store rollout",
+                        "detectionGap",
+                        "none",
+                        "operatingModelChange",
+                        "track trust-store rollouts"));
         runThrough(instance, "closeIncident", "notifyClosed");
         assertThat(instance).isEnded();
     }
@@ -143,14 +184,32 @@ class TrustMismatchProcessTest {
     }
 
     private static ChainInspection inspection(String heldCertificateId) {
-        return new ChainInspection(true, false, false, PRESENTED, List.of("CN=web (issued by CN=Unknown Root, sha256 "
-                + PRESENTED + ")"), heldCertificateId, heldCertificateId == null ? "not issued through CertLoop" : "held",
-                List.of("CHAIN_INCOMPLETE"), "presents " + PRESENTED + " without its intermediate");
+        return new ChainInspection(
+                true,
+                false,
+                false,
+                PRESENTED,
+                List.of("CN=web (issued by CN=Unknown Root, sha256 " + PRESENTED + ")"),
+                heldCertificateId,
+                heldCertificateId == null ? "not issued through CertLoop" : "held",
+                List.of("CHAIN_INCOMPLETE"),
+                "presents " + PRESENTED + " without its intermediate");
     }
 
     private static IssuanceStep issued() {
-        return new IssuanceStep.Issued("cert-1", new IssuedCertificate("cert-1", "internal-ca", "web", "leaf-pem",
-                List.of("intermediate-pem"), ISSUED, "0a1b", Instant.now(), Instant.now().plusSeconds(86400), "key-1"));
+        return new IssuanceStep.Issued(
+                "cert-1",
+                new IssuedCertificate(
+                        "cert-1",
+                        "internal-ca",
+                        "web",
+                        "leaf-pem",
+                        List.of("intermediate-pem"),
+                        ISSUED,
+                        "0a1b",
+                        Instant.now(),
+                        Instant.now().plusSeconds(86400),
+                        "key-1"));
     }
 
     private void endpoint(ReplacementPath path) {
@@ -158,18 +217,52 @@ class TrustMismatchProcessTest {
     }
 
     static Endpoint webEndpoint(ReplacementPath path) {
-        return (new Endpoint(1L, "web", "www.example.test", 443, null, List.of(),
-                List.of("www.example.test"), 1, Environment.PRODUCTION, new Owner("web", "web@example.test"),
-                new Owner("pki", "pki@example.test"), path, "standard",
+        return (new Endpoint(
+                1L,
+                "web",
+                "www.example.test",
+                443,
+                null,
+                List.of(),
+                List.of("www.example.test"),
+                1,
+                Environment.PRODUCTION,
+                new Owner("web", "web@example.test"),
+                new Owner("pki", "pki@example.test"),
+                path,
+                "standard",
                 new FileDeployment("files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
-                null, Instant.now(), Instant.now()));
+                null,
+                Instant.now(),
+                Instant.now()));
     }
 
     private ProcessInstance start(String subcategory) {
-        return engine.getRuntimeService().startProcessInstanceByKey("trust-mismatch", INCIDENT, Map.of(
-                "incidentId", INCIDENT, "endpoint", "web", "category", "trust-mismatch", "subcategory", subcategory,
-                "severity", "SEV2", "responseSla", "PT30M", "updateCadence", "PT1H", "issueAttempts", 0,
-                "deployAttempts", 0, "verifyAttempts", 0));
+        return engine.getRuntimeService()
+                .startProcessInstanceByKey(
+                        "trust-mismatch",
+                        INCIDENT,
+                        Map.of(
+                                "incidentId",
+                                INCIDENT,
+                                "endpoint",
+                                "web",
+                                "category",
+                                "trust-mismatch",
+                                "subcategory",
+                                subcategory,
+                                "severity",
+                                "SEV2",
+                                "responseSla",
+                                "PT30M",
+                                "updateCadence",
+                                "PT1H",
+                                "issueAttempts",
+                                0,
+                                "deployAttempts",
+                                0,
+                                "verifyAttempts",
+                                0));
     }
 
     private void runThrough(ProcessInstance instance, String... activities) {

@@ -18,7 +18,8 @@ public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String authorization;
 
@@ -32,13 +33,17 @@ public final class ApiClient {
     }
 
     public static ApiClient as(int port, String user, String password) {
-        return new ApiClient("http://127.0.0.1:" + port, "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return new ApiClient(
+                "http://127.0.0.1:" + port,
+                "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     public ApiClient withUser(String user, String password) {
-        return new ApiClient(baseUrl, "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return new ApiClient(
+                baseUrl,
+                "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     public Response get(String path) {
@@ -58,7 +63,8 @@ public final class ApiClient {
     }
 
     public Response post(String path, String contentType, String body) {
-        return send(request(path).header("Content-Type", contentType)
+        return send(request(path)
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
@@ -66,13 +72,26 @@ public final class ApiClient {
     public Response postFile(String path, Map<String, String> fields, String fileName, String content) {
         String boundary = "certloop-" + System.nanoTime();
         StringBuilder body = new StringBuilder();
-        fields.forEach((name, value) -> body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
-                .append(value).append("\r\n"));
-        body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(fileName).append("\"; filename=\"")
-                .append(fileName).append("\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                .append(content).append("\r\n--").append(boundary).append("--\r\n");
+        fields.forEach((name, value) -> body.append("--")
+                .append(boundary)
+                .append("\r\n")
+                .append("Content-Disposition: form-data; name=\"")
+                .append(name)
+                .append("\"\r\n\r\n")
+                .append(value)
+                .append("\r\n"));
+        body.append("--")
+                .append(boundary)
+                .append("\r\n")
+                .append("Content-Disposition: form-data; name=\"")
+                .append(fileName)
+                .append("\"; filename=\"")
+                .append(fileName)
+                .append("\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .append(content)
+                .append("\r\n--")
+                .append(boundary)
+                .append("--\r\n");
         return post(path, "multipart/form-data; boundary=" + boundary, body.toString());
     }
 
@@ -85,9 +104,11 @@ public final class ApiClient {
 
     /** Creates a user through the engine REST API, as an administrator would, and adds it to groups. */
     public void createUser(String id, String password, String... groups) {
-        Response created = post("/engine-rest/user/create", Map.of(
-                "profile", Map.of("id", id, "firstName", id, "lastName", "Test", "email", id + "@example.test"),
-                "credentials", Map.of("password", password)));
+        Response created = post(
+                "/engine-rest/user/create",
+                Map.of(
+                        "profile", Map.of("id", id, "firstName", id, "lastName", "Test", "email", id + "@example.test"),
+                        "credentials", Map.of("password", password)));
         if (created.status() != 204) {
             throw new IllegalStateException("cannot create user " + id + ": " + created);
         }
@@ -101,7 +122,8 @@ public final class ApiClient {
 
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(120)).header("Accept", "application/json, application/problem+json, */*");
+                .timeout(Duration.ofSeconds(120))
+                .header("Accept", "application/json, application/problem+json, */*");
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
@@ -119,7 +141,10 @@ public final class ApiClient {
     private Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(), response.headers().firstValue("Content-Type").orElse(""));
+            return new Response(
+                    response.statusCode(),
+                    response.body(),
+                    response.headers().firstValue("Content-Type").orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

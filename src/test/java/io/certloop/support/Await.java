@@ -7,8 +7,7 @@ import java.util.function.Supplier;
 /** Polls until a condition yields a value: for outcomes that asynchronous runbooks produce. */
 public final class Await {
 
-    private Await() {
-    }
+    private Await() {}
 
     /** The first non-null value of {@code probe}, polled every 100 ms; an AssertionError after {@code timeout}. */
     public static <T> T until(Duration timeout, Supplier<T> probe) throws InterruptedException {

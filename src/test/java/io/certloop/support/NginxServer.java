@@ -38,6 +38,7 @@ public final class NginxServer implements AutoCloseable {
 
     /** Where Debian installs nginx. */
     public static final Path DEFAULT_BINARY = Path.of("/usr/sbin/nginx");
+
     private static final String HOST = "127.0.0.1";
     private static final int START_ATTEMPTS = 3;
 
@@ -52,8 +53,7 @@ public final class NginxServer implements AutoCloseable {
     private Thread shutdownHook;
 
     /** One TLS server block: nginx reads {@code certificate} (leaf or leaf+chain) and {@code key}. */
-    public record Site(String name, Path certificate, Path key) {
-    }
+    public record Site(String name, Path certificate, Path key) {}
 
     private NginxServer(Builder builder) {
         this.binary = builder.binary;
@@ -152,8 +152,16 @@ public final class NginxServer implements AutoCloseable {
 
     /** The reload command as an argument vector. */
     public List<String> reloadArguments() {
-        return List.of(binary.toString(), "-p", prefix + "/", "-c", config.toString(), "-e", errorLog.toString(),
-                "-s", "reload");
+        return List.of(
+                binary.toString(),
+                "-p",
+                prefix + "/",
+                "-c",
+                config.toString(),
+                "-e",
+                errorLog.toString(),
+                "-s",
+                "reload");
     }
 
     /**
@@ -249,21 +257,24 @@ public final class NginxServer implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = List.of(binary.toString(), "-p", prefix + "/", "-c", config.toString(),
-                "-e", errorLog.toString());
+        List<String> command =
+                List.of(binary.toString(), "-p", prefix + "/", "-c", config.toString(), "-e", errorLog.toString());
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(prefix.resolve("logs/stdout.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            prefix.resolve("logs/stdout.log").toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
         Process started = process;
-        shutdownHook = new Thread(() -> {
-            started.descendants().forEach(ProcessHandle::destroyForcibly);
-            started.destroyForcibly();
-        }, "nginx-shutdown");
+        shutdownHook = new Thread(
+                () -> {
+                    started.descendants().forEach(ProcessHandle::destroyForcibly);
+                    started.destroyForcibly();
+                },
+                "nginx-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
 
         long deadline = System.nanoTime() + startTimeout.toNanos();
@@ -273,8 +284,8 @@ public final class NginxServer implements AutoCloseable {
                 throw new IllegalStateException("nginx exited with " + process.exitValue() + ": " + errorLogText());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("nginx did not listen on " + waiting + " within " + startTimeout
-                        + ": " + errorLogText());
+                throw new IllegalStateException(
+                        "nginx did not listen on " + waiting + " within " + startTimeout + ": " + errorLogText());
             }
             waiting.removeIf(NginxServer::answers);
             if (!waiting.isEmpty()) {
@@ -294,17 +305,27 @@ public final class NginxServer implements AutoCloseable {
         conf.append("lock_file ").append(prefix.resolve("nginx.lock")).append(";\n");
         conf.append("error_log ").append(errorLog).append(" notice;\n");
         int connections = Math.max(256, ports.size() * 4);
-        conf.append("worker_rlimit_nofile ").append(connections * 2 + ports.size() + 64).append(";\n");
+        conf.append("worker_rlimit_nofile ")
+                .append(connections * 2 + ports.size() + 64)
+                .append(";\n");
         conf.append("events { worker_connections ").append(connections).append("; }\n");
         conf.append("http {\n");
         conf.append("  access_log off;\n");
         for (String temp : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
-            conf.append("  ").append(temp).append("_temp_path ").append(prefix.resolve("tmp/" + temp)).append(";\n");
+            conf.append("  ")
+                    .append(temp)
+                    .append("_temp_path ")
+                    .append(prefix.resolve("tmp/" + temp))
+                    .append(";\n");
         }
         conf.append("  default_type text/plain;\n");
         for (Site site : sites) {
             conf.append("  server {\n");
-            conf.append("    listen ").append(HOST).append(':').append(ports.get(site.name())).append(" ssl;\n");
+            conf.append("    listen ")
+                    .append(HOST)
+                    .append(':')
+                    .append(ports.get(site.name()))
+                    .append(" ssl;\n");
             conf.append("    server_name ").append(site.name()).append(";\n");
             conf.append("    ssl_certificate ").append(site.certificate()).append(";\n");
             conf.append("    ssl_certificate_key ").append(site.key()).append(";\n");
@@ -360,8 +381,7 @@ public final class NginxServer implements AutoCloseable {
         }
     }
 
-    private record CommandResult(int exitCode, String output) {
-    }
+    private record CommandResult(int exitCode, String output) {}
 
     private static CommandResult runCommand(List<String> command, Duration timeout) {
         try {

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.util.HashSet;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +27,23 @@ class NginxServerIT {
         for (int i = 0; i < sites; i++) {
             Path cert = certs.resolve("site" + i + ".pem");
             Path key = certs.resolve("site" + i + ".key");
-            run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                    "-keyout", key.toString(), "-out", cert.toString(), "-subj", "/CN=site" + i, "-days", "1");
+            run(
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "ec",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:P-256",
+                    "-nodes",
+                    "-keyout",
+                    key.toString(),
+                    "-out",
+                    cert.toString(),
+                    "-subj",
+                    "/CN=site" + i,
+                    "-days",
+                    "1");
             builder.site("site" + i, cert, key);
         }
 
@@ -44,8 +56,11 @@ class NginxServerIT {
             assertThat(nginx.ports().values()).doesNotHaveDuplicates();
 
             nginx.reload();
-            assertThat(TlsPeek.peek(nginx.host(), nginx.port("site7")).subject()).isEqualTo("CN=site7");
-            assertThat(nginx.reloadCommand()).contains(" -p " + nginx.prefix() + "/ ").endsWith(" -s reload");
+            assertThat(TlsPeek.peek(nginx.host(), nginx.port("site7")).subject())
+                    .isEqualTo("CN=site7");
+            assertThat(nginx.reloadCommand())
+                    .contains(" -p " + nginx.prefix() + "/ ")
+                    .endsWith(" -s reload");
             assertThat(Files.readString(nginx.configFile())).doesNotContain("/var/");
         }
     }

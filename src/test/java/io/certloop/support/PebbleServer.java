@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -86,7 +86,8 @@ public final class PebbleServer implements AutoCloseable {
                     }}""".formatted(port, managementPort, cert, key, httpPort, freePort()));
             Path log = dir.resolve("pebble.log");
             ProcessBuilder builder = new ProcessBuilder("pebble", "-config", config.toString(), "-strict=false")
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
             env.put("PEBBLE_VA_NOSLEEP", "1");
             env.put("PEBBLE_WFE_NONCEREJECT", "0");
@@ -152,18 +153,24 @@ public final class PebbleServer implements AutoCloseable {
             java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
             trust.load(null, null);
             try (var in = Files.newInputStream(caFile)) {
-                trust.setCertificateEntry("pebble-tls", java.security.cert.CertificateFactory.getInstance("X.509")
-                        .generateCertificate(in));
+                trust.setCertificateEntry(
+                        "pebble-tls",
+                        java.security.cert.CertificateFactory.getInstance("X.509")
+                                .generateCertificate(in));
             }
-            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory
-                    .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
             javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
-            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(context)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest
-                    .newBuilder(java.net.URI.create("https://localhost:" + managementPort + "/roots/0")).build(),
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .sslContext(context)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            java.net.http.HttpResponse<String> response = client.send(
+                    java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("https://localhost:" + managementPort + "/roots/0"))
+                            .build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("pebble /roots/0 answered " + response.statusCode());
@@ -205,20 +212,29 @@ public final class PebbleServer implements AutoCloseable {
             KeyPair serverKeys = generator.generateKeyPair();
             Instant now = Instant.now();
             X500Name caName = new X500Name("CN=pebble test CA");
-            X509Certificate ca = new JcaX509CertificateConverter().getCertificate(
-                    new JcaX509v3CertificateBuilder(caName, BigInteger.valueOf(now.toEpochMilli()),
-                            Date.from(now.minusSeconds(3600)), Date.from(now.plus(Duration.ofDays(2))), caName,
-                            caKeys.getPublic())
+            X509Certificate ca = new JcaX509CertificateConverter()
+                    .getCertificate(new JcaX509v3CertificateBuilder(
+                                    caName,
+                                    BigInteger.valueOf(now.toEpochMilli()),
+                                    Date.from(now.minusSeconds(3600)),
+                                    Date.from(now.plus(Duration.ofDays(2))),
+                                    caName,
+                                    caKeys.getPublic())
                             .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                             .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign))
                             .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
-            X509Certificate server = new JcaX509CertificateConverter().getCertificate(
-                    new JcaX509v3CertificateBuilder(caName, BigInteger.valueOf(now.toEpochMilli() + 1),
-                            Date.from(now.minusSeconds(3600)), Date.from(now.plus(Duration.ofDays(2))),
-                            new X500Name("CN=localhost"), serverKeys.getPublic())
+            X509Certificate server = new JcaX509CertificateConverter()
+                    .getCertificate(new JcaX509v3CertificateBuilder(
+                                    caName,
+                                    BigInteger.valueOf(now.toEpochMilli() + 1),
+                                    Date.from(now.minusSeconds(3600)),
+                                    Date.from(now.plus(Duration.ofDays(2))),
+                                    new X500Name("CN=localhost"),
+                                    serverKeys.getPublic())
                             .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                                    new GeneralName(GeneralName.dNSName, "localhost"),
-                                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}))
+                                new GeneralName(GeneralName.dNSName, "localhost"),
+                                new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+                            }))
                             .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
             writePem(caFile, ca);
             writePem(certFile, server);

@@ -41,15 +41,27 @@ public abstract class PostgresIntegrationTest {
         registry.add("certloop.admin.password", () -> ADMIN_PASSWORD);
         registry.add("certloop.data-dir", DATA_DIR::toString);
         registry.add("certloop.deployment.reload-actions.noop", () -> "/bin/true");
-        registry.add("certloop.deployment.reload-actions.test-nginx", () -> String.join(" ", NginxServer.DEFAULT_BINARY.toString(),
-                "-p", NGINX_PREFIX + "/", "-c", NGINX_PREFIX.resolve("conf/nginx.conf").toString(),
-                "-e", NGINX_PREFIX.resolve("logs/error.log").toString(), "-s", "reload"));
+        registry.add(
+                "certloop.deployment.reload-actions.test-nginx",
+                () -> String.join(
+                        " ",
+                        NginxServer.DEFAULT_BINARY.toString(),
+                        "-p",
+                        NGINX_PREFIX + "/",
+                        "-c",
+                        NGINX_PREFIX.resolve("conf/nginx.conf").toString(),
+                        "-e",
+                        NGINX_PREFIX.resolve("logs/error.log").toString(),
+                        "-s",
+                        "reload"));
         registry.add("certloop.deployment.reload-actions.fail", () -> "/bin/false");
         registry.add("certloop.probe.allowlist", () -> "127.0.0.0/8");
         // tests drive detection themselves; a scheduled cycle would open incidents on other tests' endpoints
         registry.add("certloop.probe.detection.enabled", () -> "false");
         registry.add("certloop.issuance.acme.directory-url", () -> pebble() == null ? "" : pebble().directoryUrl());
-        registry.add("certloop.issuance.acme.trusted-ca-file", () -> pebble() == null ? "" : pebble().caFile().toString());
+        registry.add(
+                "certloop.issuance.acme.trusted-ca-file",
+                () -> pebble() == null ? "" : pebble().caFile().toString());
         registry.add("certloop.probe.trust.extra-roots", () -> pebble() == null ? "" : PEBBLE_ROOT.toString());
         registry.add("certloop.remediation.verify-within", () -> "PT3S");
         // login throttling with short waits (LoginThrottlingIT): failed logins never block other tests for long

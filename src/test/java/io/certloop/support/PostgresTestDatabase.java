@@ -19,8 +19,7 @@ public final class PostgresTestDatabase {
 
     private static String url;
 
-    private PostgresTestDatabase() {
-    }
+    private PostgresTestDatabase() {}
 
     /** The JDBC URL of this JVM's fresh database. */
     public static synchronized String url() {
@@ -38,8 +37,9 @@ public final class PostgresTestDatabase {
                 if (e.getMessage() != null && e.getMessage().contains("permission denied")) {
                     url = BASE_URL;
                 } else {
-                    throw new IllegalStateException("PostgreSQL is not reachable at " + BASE_URL
-                            + " (bin/test starts it): " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "PostgreSQL is not reachable at " + BASE_URL + " (bin/test starts it): " + e.getMessage(),
+                            e);
                 }
             }
         }
@@ -49,7 +49,8 @@ public final class PostgresTestDatabase {
     /** Databases of earlier runs; one still in use (another JVM) is refused by PostgreSQL and kept. */
     private static void dropLeftovers(Statement statement) throws SQLException {
         java.util.List<String> names = new java.util.ArrayList<>();
-        try (var rs = statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'certloop\\_it\\_%'")) {
+        try (var rs =
+                statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'certloop\\_it\\_%'")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }

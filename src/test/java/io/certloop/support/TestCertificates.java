@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
@@ -75,8 +74,7 @@ public final class TestCertificates {
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TestCertificates() {
-    }
+    private TestCertificates() {}
 
     /** A self-signed root CA; finish with {@link Builder#selfSigned()}. */
     public static Builder rootCa(String commonName) {
@@ -119,9 +117,12 @@ public final class TestCertificates {
             for (BigInteger serial : revokedSerials) {
                 builder.addCRLEntry(serial, Date.from(thisUpdate.minus(Duration.ofHours(1))), CRLReason.keyCompromise);
             }
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
+            builder.addExtension(
+                    Extension.authorityKeyIdentifier,
+                    false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
-            ContentSigner signer = new JcaContentSignerBuilder(defaultSignatureAlgorithm(ca.keyPair().getPrivate(), false))
+            ContentSigner signer = new JcaContentSignerBuilder(
+                            defaultSignatureAlgorithm(ca.keyPair().getPrivate(), false))
                     .build(ca.keyPair().getPrivate());
             return new JcaX509CRLConverter().getCRL(builder.build(signer));
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
@@ -150,7 +151,10 @@ public final class TestCertificates {
         return out.toString();
     }
 
-    private enum Kind { CA, LEAF }
+    private enum Kind {
+        CA,
+        LEAF
+    }
 
     /** Fluent description of one certificate; terminal operations are {@link #selfSigned()} and {@link #signedBy}. */
     public static final class Builder {
@@ -270,8 +274,13 @@ public final class TestCertificates {
             List<X509Certificate> issuerChain = new ArrayList<>();
             issuerChain.add(ca.certificate());
             issuerChain.addAll(ca.issuers());
-            return build(keys(), X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
-                    ca.keyPair().getPrivate(), ca.certificate(), issuerChain);
+            return build(
+                    keys(),
+                    X500Name.getInstance(
+                            ca.certificate().getSubjectX500Principal().getEncoded()),
+                    ca.keyPair().getPrivate(),
+                    ca.certificate(),
+                    issuerChain);
         }
 
         private KeyPair keys() {
@@ -291,45 +300,78 @@ public final class TestCertificates {
             }
         }
 
-        private Issued build(KeyPair keys, X500Name issuerName, PrivateKey signingKey, X509Certificate issuerCert,
+        private Issued build(
+                KeyPair keys,
+                X500Name issuerName,
+                PrivateKey signingKey,
+                X509Certificate issuerCert,
                 List<X509Certificate> issuerChain) {
             Instant from = notBefore != null ? notBefore : now.minus(Duration.ofHours(1));
-            Instant until = notAfter != null ? notAfter : now.plus(kind == Kind.CA ? Duration.ofDays(3650) : Duration.ofDays(90));
+            Instant until = notAfter != null
+                    ? notAfter
+                    : now.plus(kind == Kind.CA ? Duration.ofDays(3650) : Duration.ofDays(90));
             BigInteger serialNumber = serial != null ? serial : BigInteger.valueOf(SERIALS.incrementAndGet());
             try {
                 JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-                JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerName, serialNumber,
-                        Date.from(from), Date.from(until), new X500Name("CN=" + commonName), keys.getPublic());
-                builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
+                JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                        issuerName,
+                        serialNumber,
+                        Date.from(from),
+                        Date.from(until),
+                        new X500Name("CN=" + commonName),
+                        keys.getPublic());
+                builder.addExtension(
+                        Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
                 if (issuerCert != null) {
-                    builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerCert));
+                    builder.addExtension(
+                            Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerCert));
                 }
                 if (kind == Kind.CA) {
-                    builder.addExtension(Extension.basicConstraints, true,
+                    builder.addExtension(
+                            Extension.basicConstraints,
+                            true,
                             pathLength != null ? new BasicConstraints(pathLength) : new BasicConstraints(true));
-                    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                    builder.addExtension(
+                            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
                 } else {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-                    int usage = KeyUsage.digitalSignature | ("RSA".equals(keys.getPublic().getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
+                    int usage = KeyUsage.digitalSignature
+                            | ("RSA".equals(keys.getPublic().getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
                     builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
-                    builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+                    builder.addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
                 }
                 if (!sans.isEmpty()) {
-                    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-                            sans.stream().map(Builder::generalName).toArray(GeneralName[]::new)));
+                    builder.addExtension(
+                            Extension.subjectAlternativeName,
+                            false,
+                            new GeneralNames(
+                                    sans.stream().map(Builder::generalName).toArray(GeneralName[]::new)));
                 }
                 if (!ocspUrls.isEmpty()) {
-                    builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
-                            ocspUrls.stream().map(url -> new AccessDescription(X509ObjectIdentifiers.ocspAccessMethod,
-                                    new GeneralName(GeneralName.uniformResourceIdentifier, url))).toArray(AccessDescription[]::new)));
+                    builder.addExtension(
+                            Extension.authorityInfoAccess,
+                            false,
+                            new AuthorityInformationAccess(ocspUrls.stream()
+                                    .map(url -> new AccessDescription(
+                                            X509ObjectIdentifiers.ocspAccessMethod,
+                                            new GeneralName(GeneralName.uniformResourceIdentifier, url)))
+                                    .toArray(AccessDescription[]::new)));
                 }
                 if (!crlUrls.isEmpty()) {
-                    builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(
-                            crlUrls.stream().map(url -> new DistributionPoint(new DistributionPointName(new GeneralNames(
-                                    new GeneralName(GeneralName.uniformResourceIdentifier, url))), null, null))
+                    builder.addExtension(
+                            Extension.cRLDistributionPoints,
+                            false,
+                            new CRLDistPoint(crlUrls.stream()
+                                    .map(url -> new DistributionPoint(
+                                            new DistributionPointName(new GeneralNames(
+                                                    new GeneralName(GeneralName.uniformResourceIdentifier, url))),
+                                            null,
+                                            null))
                                     .toArray(DistributionPoint[]::new)));
                 }
-                ContentSigner signer = new JcaContentSignerBuilder(defaultSignatureAlgorithm(signingKey, sha1)).build(signingKey);
+                ContentSigner signer =
+                        new JcaContentSignerBuilder(defaultSignatureAlgorithm(signingKey, sha1)).build(signingKey);
                 X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
                 return new Issued(certificate, keys, List.copyOf(issuerChain));
             } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
@@ -341,8 +383,10 @@ public final class TestCertificates {
             boolean ipLiteral = name.matches("[0-9.]+") || name.contains(":");
             if (ipLiteral) {
                 try {
-                    return new GeneralName(GeneralName.iPAddress, new org.bouncycastle.asn1.DEROctetString(
-                            InetAddress.getByName(name).getAddress()));
+                    return new GeneralName(
+                            GeneralName.iPAddress,
+                            new org.bouncycastle.asn1.DEROctetString(
+                                    InetAddress.getByName(name).getAddress()));
                 } catch (IOException e) {
                     throw new IllegalArgumentException(name, e);
                 }
@@ -419,7 +463,8 @@ public final class TestCertificates {
         /** Writes the private key as PKCS#8 PEM. */
         public Path writeKeyPem(Path file) {
             try {
-                return write(file, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keyPair.getPrivate(), null)));
+                return write(
+                        file, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keyPair.getPrivate(), null)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -9,8 +9,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** A fresh in-memory H2 database with all Flyway migrations applied, for tests without Spring. */
 public final class TestDatabase {
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     public static JdbcTemplate migrated() {
         JdbcDataSource dataSource = new JdbcDataSource();
@@ -21,6 +20,10 @@ public final class TestDatabase {
     }
 
     public static void migrate(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
     }
 }

@@ -8,8 +8,7 @@ import java.util.Map;
 /** Inventory endpoint requests for the loopback TLS sites tests and benchmarks run. */
 public final class TestEndpoints {
 
-    private TestEndpoints() {
-    }
+    private TestEndpoints() {}
 
     /**
      * A tier-1 production endpoint on 127.0.0.1 answering for {@code localhost}, with both owners
@@ -28,8 +27,17 @@ public final class TestEndpoints {
         endpoint.put("serviceOwner", Map.of("team", "web", "email", "web@example.test"));
         endpoint.put("certificateOwner", Map.of("team", "pki", "email", "pki@example.test"));
         endpoint.put("replacementPath", "internal-ca");
-        endpoint.put("deployment", Map.of("type", "files", "fullchainPath", fullchain.toString(),
-                "keyPath", key.toString(), "reloadAction", reloadAction));
+        endpoint.put(
+                "deployment",
+                Map.of(
+                        "type",
+                        "files",
+                        "fullchainPath",
+                        fullchain.toString(),
+                        "keyPath",
+                        key.toString(),
+                        "reloadAction",
+                        reloadAction));
         return endpoint;
     }
 }

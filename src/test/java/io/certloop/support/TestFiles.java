@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 /** What is on disk where a test deployed files. */
 public final class TestFiles {
 
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /** The names of the entries of {@code directory}. */
     public static List<String> names(Path directory) {

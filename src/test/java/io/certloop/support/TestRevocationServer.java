@@ -1,5 +1,7 @@
 package io.certloop.support;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -27,9 +28,6 @@ import org.bouncycastle.cert.ocsp.Req;
 import org.bouncycastle.cert.ocsp.RespID;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * A real CRL distribution point and OCSP responder for one CA on a loopback port, so revocation is
@@ -94,8 +92,9 @@ public final class TestRevocationServer implements AutoCloseable {
     private void crl(HttpExchange exchange) throws IOException {
         requests.computeIfAbsent("/crl", key -> new AtomicInteger()).incrementAndGet();
         try {
-            byte[] body = TestCertificates.crl(ca, Instant.now().minus(Duration.ofMinutes(1)),
-                    revoked.toArray(BigInteger[]::new)).getEncoded();
+            byte[] body = TestCertificates.crl(
+                            ca, Instant.now().minus(Duration.ofMinutes(1)), revoked.toArray(BigInteger[]::new))
+                    .getEncoded();
             respond(exchange, 200, "application/pkix-crl", body);
         } catch (java.security.cert.CRLException e) {
             respond(exchange, 500, "text/plain", e.toString().getBytes());
@@ -106,22 +105,29 @@ public final class TestRevocationServer implements AutoCloseable {
         requests.computeIfAbsent("/ocsp", key -> new AtomicInteger()).incrementAndGet();
         try (InputStream in = exchange.getRequestBody()) {
             OCSPReq request = new OCSPReq(in.readAllBytes());
-            BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(
-                    new RespID(X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded())));
+            BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(new RespID(X500Name.getInstance(
+                    ca.certificate().getSubjectX500Principal().getEncoded())));
             Date now = new Date();
             Date next = Date.from(Instant.now().plus(Duration.ofHours(1)));
             for (Req single : request.getRequestList()) {
                 CertificateStatus status = revoked.contains(single.getCertID().getSerialNumber())
-                        ? new RevokedStatus(Date.from(Instant.now().minus(Duration.ofHours(1))), CRLReason.keyCompromise)
+                        ? new RevokedStatus(
+                                Date.from(Instant.now().minus(Duration.ofHours(1))), CRLReason.keyCompromise)
                         : CertificateStatus.GOOD;
                 builder.addResponse(single.getCertID(), status, now, next);
             }
             BasicOCSPResp basic = builder.build(
                     new JcaContentSignerBuilder(TestCertificates.defaultSignatureAlgorithm(ca.privateKey(), false))
                             .build(ca.privateKey()),
-                    new X509CertificateHolder[] {new JcaX509CertificateHolder(ca.certificate())}, now);
-            respond(exchange, 200, "application/ocsp-response",
-                    new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded());
+                    new X509CertificateHolder[] {new JcaX509CertificateHolder(ca.certificate())},
+                    now);
+            respond(
+                    exchange,
+                    200,
+                    "application/ocsp-response",
+                    new OCSPRespBuilder()
+                            .build(OCSPRespBuilder.SUCCESSFUL, basic)
+                            .getEncoded());
         } catch (Exception e) { // test server: any failure becomes a 500 the client must cope with
             respond(exchange, 500, "text/plain", e.toString().getBytes());
         }

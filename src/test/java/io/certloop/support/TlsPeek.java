@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -20,12 +19,14 @@ import javax.net.ssl.X509TrustManager;
 public final class TlsPeek {
 
     /** What the endpoint presented; the leaf's validity too, to check a profile's lifetime. */
-    public record Presented(String leafSha256, int chainLength, String subject, java.time.Instant notBefore,
-            java.time.Instant notAfter) {
-    }
+    public record Presented(
+            String leafSha256,
+            int chainLength,
+            String subject,
+            java.time.Instant notBefore,
+            java.time.Instant notAfter) {}
 
-    private TlsPeek() {
-    }
+    private TlsPeek() {}
 
     public static Presented peek(String host, int port) throws IOException {
         try (SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket()) {
@@ -34,8 +35,12 @@ public final class TlsPeek {
             socket.startHandshake();
             Certificate[] chain = socket.getSession().getPeerCertificates();
             X509Certificate leaf = (X509Certificate) chain[0];
-            return new Presented(TestCertificates.sha256(leaf), chain.length,
-                    leaf.getSubjectX500Principal().getName(), leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
+            return new Presented(
+                    TestCertificates.sha256(leaf),
+                    chain.length,
+                    leaf.getSubjectX500Principal().getName(),
+                    leaf.getNotBefore().toInstant(),
+                    leaf.getNotAfter().toInstant());
         } catch (GeneralSecurityException e) {
             throw new IOException(e);
         }
@@ -62,21 +67,23 @@ public final class TlsPeek {
 
     private static SSLContext trustAll() throws GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        context.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                new SecureRandom());
         return context;
     }
-
 }

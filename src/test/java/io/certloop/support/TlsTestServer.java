@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
@@ -55,14 +54,17 @@ public final class TlsTestServer implements AutoCloseable {
      */
     private final java.util.Map<SSLSession, List<String>> requestedByHandshake =
             java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+
     private volatile boolean closed;
 
     private TlsTestServer(Builder builder) throws IOException, GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {new FixedKeyManager(builder.defaultEntry, builder.bySni, this::recordRequested)},
-                null, null);
-        serverSocket = (SSLServerSocket) context.getServerSocketFactory()
-                .createServerSocket(builder.port, 50, builder.bindAddress);
+        context.init(
+                new KeyManager[] {new FixedKeyManager(builder.defaultEntry, builder.bySni, this::recordRequested)},
+                null,
+                null);
+        serverSocket = (SSLServerSocket)
+                context.getServerSocketFactory().createServerSocket(builder.port, 50, builder.bindAddress);
         if (builder.protocols != null) {
             serverSocket.setEnabledProtocols(builder.protocols);
         }
@@ -144,8 +146,8 @@ public final class TlsTestServer implements AutoCloseable {
             byte[] buffer = new byte[4096];
             int read = in.read(buffer);
             if (read > 0) {
-                socket.getOutputStream().write(
-                        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes());
+                socket.getOutputStream()
+                        .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes());
                 socket.getOutputStream().flush();
             }
         } catch (IOException e) {
@@ -213,8 +215,7 @@ public final class TlsTestServer implements AutoCloseable {
         }
     }
 
-    private record Entry(List<X509Certificate> chain, PrivateKey key) {
-    }
+    private record Entry(List<X509Certificate> chain, PrivateKey key) {}
 
     /** Always offers its own chain, whatever the client hints; picks by SNI when configured. */
     private void recordRequested(SSLSession handshake) {
@@ -233,7 +234,8 @@ public final class TlsTestServer implements AutoCloseable {
         private final Map<String, Entry> entries = new LinkedHashMap<>();
         private final java.util.function.Consumer<SSLSession> onHandshake;
 
-        FixedKeyManager(Entry defaultEntry, Map<String, Entry> bySni, java.util.function.Consumer<SSLSession> onHandshake) {
+        FixedKeyManager(
+                Entry defaultEntry, Map<String, Entry> bySni, java.util.function.Consumer<SSLSession> onHandshake) {
             this.onHandshake = onHandshake;
             entries.put("default", defaultEntry);
             bySni.forEach((name, entry) -> entries.put("sni:" + name, entry));
@@ -257,7 +259,8 @@ public final class TlsTestServer implements AutoCloseable {
             String alias = "default";
             if (session instanceof ExtendedSSLSession extended) {
                 for (SNIServerName name : extended.getRequestedServerNames()) {
-                    if (name instanceof SNIHostName host && entries.containsKey("sni:" + host.getAsciiName().toLowerCase())) {
+                    if (name instanceof SNIHostName host
+                            && entries.containsKey("sni:" + host.getAsciiName().toLowerCase())) {
                         alias = "sni:" + host.getAsciiName().toLowerCase();
                     }
                 }

@@ -27,30 +27,39 @@ public final class WebappClient {
 
     public WebappClient(int port) {
         this.baseUrl = "http://127.0.0.1:" + port;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .cookieHandler(cookies)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** Logs in to one app (tasklist, cockpit, admin, welcome); the status the webapps answered. */
     public int login(String app, String user, String password) {
-        send(HttpRequest.newBuilder(URI.create(baseUrl + "/camunda/app/" + app + "/")).GET());
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/camunda/app/" + app + "/"))
+                .GET());
         String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
                 + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        int status = send(withCsrf(HttpRequest.newBuilder(URI.create(baseUrl + "/camunda/api/admin/auth/user/default/login/" + app)))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form))).status();
+        int status = send(withCsrf(HttpRequest.newBuilder(
+                                URI.create(baseUrl + "/camunda/api/admin/auth/user/default/login/" + app)))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)))
+                .status();
         // the login starts a new session; the app asks who is logged in, and gets that session's CSRF token
         get("/camunda/api/admin/auth/user/default");
         return status;
     }
 
     public ApiClient.Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "application/json").GET());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Accept", "application/json")
+                .GET());
     }
 
     public ApiClient.Response post(String path, Object body) {
         try {
             return send(withCsrf(HttpRequest.newBuilder(URI.create(baseUrl + path)))
-                    .header("Content-Type", "application/json").header("Accept", "application/json")
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -68,9 +77,11 @@ public final class WebappClient {
 
     private ApiClient.Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new ApiClient.Response(response.statusCode(), response.body(),
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            return new ApiClient.Response(
+                    response.statusCode(),
+                    response.body(),
                     response.headers().firstValue("Content-Type").orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -27,8 +27,15 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
 
     /** The identities of the matrix; ADMIN last in every row, so refusals are tried before the admin acts. */
     enum Who {
-        OPERATOR("operators"), APPROVER("approvers"), COMMANDER("incident-commanders"), PKI_BOARD("pki-board"),
-        AUDITOR("auditors"), ALERT_SENDER("alert-senders"), NOBODY(null), ANONYMOUS(null), ADMIN("camunda-admin");
+        OPERATOR("operators"),
+        APPROVER("approvers"),
+        COMMANDER("incident-commanders"),
+        PKI_BOARD("pki-board"),
+        AUDITOR("auditors"),
+        ALERT_SENDER("alert-senders"),
+        NOBODY(null),
+        ANONYMOUS(null),
+        ADMIN("camunda-admin");
 
         final String group;
 
@@ -45,21 +52,25 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
         }
     }
 
-    static final Set<Who> PEOPLE = EnumSet.of(Who.OPERATOR, Who.APPROVER, Who.COMMANDER, Who.PKI_BOARD, Who.AUDITOR,
-            Who.ADMIN);
+    static final Set<Who> PEOPLE =
+            EnumSet.of(Who.OPERATOR, Who.APPROVER, Who.COMMANDER, Who.PKI_BOARD, Who.AUDITOR, Who.ADMIN);
     static final Set<Who> COCKPIT = EnumSet.of(Who.OPERATOR, Who.COMMANDER, Who.PKI_BOARD, Who.AUDITOR, Who.ADMIN);
     static final Set<Who> OPERATORS = EnumSet.of(Who.OPERATOR, Who.ADMIN);
     static final Set<Who> ADMIN_ONLY = EnumSet.of(Who.ADMIN);
     static final Set<Who> EVERYONE = EnumSet.allOf(Who.class);
 
     /** What the engine fixture provides to paths and bodies. */
-    record Fixture(String instance, String task, String disposable, String self) {
-    }
+    record Fixture(String instance, String task, String disposable, String self) {}
 
     /** One row: a route or engine operation, who may, and how an allowed answer looks. */
-    record Cell(String name, String method, Function<Fixture, String> path, Function<Fixture, Object> body,
-            Set<Who> allowed, BiPredicate<ApiClient.Response, Fixture> passes, BiPredicate<ApiClient.Response, Fixture> refused) {
-    }
+    record Cell(
+            String name,
+            String method,
+            Function<Fixture, String> path,
+            Function<Fixture, Object> body,
+            Set<Who> allowed,
+            BiPredicate<ApiClient.Response, Fixture> passes,
+            BiPredicate<ApiClient.Response, Fixture> refused) {}
 
     private final List<Cell> cells = new ArrayList<>();
 
@@ -67,11 +78,16 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
     void everyCellOfTheMatrixHolds() {
         for (Who who : Who.values()) {
             if (who.group != null || who == Who.NOBODY) {
-                admin.ensureUser(who.user(), who.password(), who.group == null ? new String[0] : new String[] {who.group});
+                admin.ensureUser(
+                        who.user(), who.password(), who.group == null ? new String[0] : new String[] {who.group});
             }
         }
         String instance = startTriage("matrix-main-" + System.nanoTime());
-        String task = admin.get("/engine-rest/task?processInstanceId=" + instance).json().get(0).path("id").asText();
+        String task = admin.get("/engine-rest/task?processInstanceId=" + instance)
+                .json()
+                .get(0)
+                .path("id")
+                .asText();
         String disposable = startTriage("matrix-disposable-" + System.nanoTime());
 
         api();
@@ -91,12 +107,16 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
                 }
                 if (cell.name().startsWith("claim") && response.status() == 204) {
                     // unclaiming is assigning (TASK_ASSIGN): an administrator releases the task for the next cell
-                    assertThat(admin.post("/engine-rest/task/" + task + "/unclaim", Map.of()).status()).isEqualTo(204);
+                    assertThat(admin.post("/engine-rest/task/" + task + "/unclaim", Map.of())
+                                    .status())
+                            .isEqualTo(204);
                 }
             }
         }
         wrong.addAll(webapps());
-        assertThat(wrong).as("cells of the authorization matrix that do not hold").isEmpty();
+        assertThat(wrong)
+                .as("cells of the authorization matrix that do not hold")
+                .isEmpty();
     }
 
     private void api() {
@@ -104,17 +124,45 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
         read("GET /api/inventory/endpoints", "/api/inventory/endpoints", 200);
         read("GET /api/inventory/endpoints/{ref}", "/api/inventory/endpoints/" + none, 404);
         write("POST /api/inventory/endpoints", "POST", "/api/inventory/endpoints", Map.of(), OPERATORS, 400);
-        write("PUT /api/inventory/endpoints/{ref}", "PUT", "/api/inventory/endpoints/" + none, Map.of(), OPERATORS, 400, 404);
-        write("DELETE /api/inventory/endpoints/{ref}", "DELETE", "/api/inventory/endpoints/" + none, null, OPERATORS, 404);
+        write(
+                "PUT /api/inventory/endpoints/{ref}",
+                "PUT",
+                "/api/inventory/endpoints/" + none,
+                Map.of(),
+                OPERATORS,
+                400,
+                404);
+        write(
+                "DELETE /api/inventory/endpoints/{ref}",
+                "DELETE",
+                "/api/inventory/endpoints/" + none,
+                null,
+                OPERATORS,
+                404);
         write("POST /api/inventory/import", "YAML", "/api/inventory/import", "endpoints: 5", OPERATORS, 400);
         write("POST /api/probes", "POST", "/api/probes", Map.of(), PEOPLE, 400);
-        write("POST /api/inventory/endpoints/{ref}/probe", "POST", "/api/inventory/endpoints/" + none + "/probe", Map.of(),
-                OPERATORS, 404);
+        write(
+                "POST /api/inventory/endpoints/{ref}/probe",
+                "POST",
+                "/api/inventory/endpoints/" + none + "/probe",
+                Map.of(),
+                OPERATORS,
+                404);
         read("GET /api/inventory/endpoints/{ref}/probes", "/api/inventory/endpoints/" + none + "/probes", 404);
-        write("POST /api/inventory/endpoints/{ref}/replace", "POST", "/api/inventory/endpoints/" + none + "/replace",
-                Map.of(), OPERATORS, 404);
-        write("POST /api/alerts/alertmanager", "POST", "/api/alerts/alertmanager", "{\"alerts\": 5}",
-                EnumSet.of(Who.OPERATOR, Who.ALERT_SENDER, Who.ADMIN), 400);
+        write(
+                "POST /api/inventory/endpoints/{ref}/replace",
+                "POST",
+                "/api/inventory/endpoints/" + none + "/replace",
+                Map.of(),
+                OPERATORS,
+                404);
+        write(
+                "POST /api/alerts/alertmanager",
+                "POST",
+                "/api/alerts/alertmanager",
+                "{\"alerts\": 5}",
+                EnumSet.of(Who.OPERATOR, Who.ALERT_SENDER, Who.ADMIN),
+                400);
         read("GET /api/incidents", "/api/incidents", 200);
         read("GET /api/incidents/{id}", "/api/incidents/INC-1999-000000", 404);
         write("POST /api/incidents", "POST", "/api/incidents", Map.of(), OPERATORS, 400);
@@ -133,61 +181,186 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
         engineList("process definitions", f -> "/engine-rest/process-definition?key=expiry-incident", PEOPLE, null);
         engineList("deployments", f -> "/engine-rest/deployment", PEOPLE, null);
         engineList("decision definitions", f -> "/engine-rest/decision-definition?key=incident-severity", PEOPLE, null);
-        engineList("history of process instances", f -> "/engine-rest/history/process-instance?processInstanceId="
-                + f.instance(), PEOPLE, null);
+        engineList(
+                "history of process instances",
+                f -> "/engine-rest/history/process-instance?processInstanceId=" + f.instance(),
+                PEOPLE,
+                null);
         // process instances and their tasks: the Cockpit groups read them (operators also as candidates)
-        engineList("process instances", f -> "/engine-rest/process-instance?processInstanceIds=" + f.instance(), COCKPIT,
+        engineList(
+                "process instances",
+                f -> "/engine-rest/process-instance?processInstanceIds=" + f.instance(),
+                COCKPIT,
                 f -> f.instance());
         engineList("tasks", f -> "/engine-rest/task?processInstanceId=" + f.instance(), COCKPIT, null);
-        engine("read process instance variables", "GET", f -> "/engine-rest/process-instance/" + f.instance() + "/variables",
-                null, COCKPIT, 200);
+        engine(
+                "read process instance variables",
+                "GET",
+                f -> "/engine-rest/process-instance/" + f.instance() + "/variables",
+                null,
+                COCKPIT,
+                200);
         // working a task: its candidates (operators for the triage task) claim and complete, with its form's fields
-        engine("claim a task", "POST", f -> "/engine-rest/task/" + f.task() + "/claim", f -> Map.of("userId", f.self()),
-                OPERATORS, 204);
-        engine("complete a task with a variable its form does not declare", "POST",
+        engine(
+                "claim a task",
+                "POST",
+                f -> "/engine-rest/task/" + f.task() + "/claim",
+                f -> Map.of("userId", f.self()),
+                OPERATORS,
+                204);
+        engine(
+                "complete a task with a variable its form does not declare",
+                "POST",
                 f -> "/engine-rest/task/" + f.task() + "/complete",
-                f -> Map.of("variables", Map.of("matrixProbe", Map.of("value", 1))), OPERATORS, 400);
-        engine("submit a task form with a variable it does not declare", "POST",
+                f -> Map.of("variables", Map.of("matrixProbe", Map.of("value", 1))),
+                OPERATORS,
+                400);
+        engine(
+                "submit a task form with a variable it does not declare",
+                "POST",
                 f -> "/engine-rest/task/" + f.task() + "/submit-form",
-                f -> Map.of("variables", Map.of("matrixProbe", Map.of("value", 1))), OPERATORS, 400);
+                f -> Map.of("variables", Map.of("matrixProbe", Map.of("value", 1))),
+                OPERATORS,
+                400);
         // everything else changes what a gate could read or where the token is: administrators only
-        engine("set a task variable", "PUT", f -> "/engine-rest/task/" + f.task() + "/variables/matrixProbe",
-                f -> Map.of("value", 1, "type", "Integer"), ADMIN_ONLY, 204);
-        engine("update a task", "PUT", f -> "/engine-rest/task/" + f.task(),
-                f -> Map.of("name", "Triage the unknown target", "priority", 50), ADMIN_ONLY, 204);
-        engine("set a process variable", "PUT", f -> "/engine-rest/process-instance/" + f.instance()
-                + "/variables/matrixProbe", f -> Map.of("value", 1, "type", "Integer"), ADMIN_ONLY, 204);
-        engine("delete a process variable", "DELETE", f -> "/engine-rest/process-instance/" + f.instance()
-                + "/variables/matrixProbe", null, ADMIN_ONLY, 204);
-        engine("suspend or activate a process instance", "PUT", f -> "/engine-rest/process-instance/" + f.instance()
-                + "/suspended", f -> Map.of("suspended", false), ADMIN_ONLY, 204);
-        engine("modify a process instance", "POST", f -> "/engine-rest/process-instance/" + f.instance() + "/modification",
-                f -> Map.of("skipCustomListeners", true, "instructions",
-                        List.of(Map.of("type", "startBeforeActivity", "activityId", "triageTarget"))), ADMIN_ONLY, 204);
-        engine("start a process instance", "POST", f -> "/engine-rest/process-definition/key/triage-unknown-target/start",
-                f -> Map.of("businessKey", "TRIAGE-matrix-started-" + System.nanoTime(), "variables", triageVariables()),
-                ADMIN_ONLY, 200);
-        engine("evaluate a decision", "POST", f -> "/engine-rest/decision-definition/key/incident-severity/evaluate",
-                f -> Map.of("variables", Map.of("category", Map.of("value", "expiry"),
-                        "subcategory", Map.of("value", "expiring"), "tier", Map.of("value", 2, "type", "Integer"),
-                        "environment", Map.of("value", "production"))), ADMIN_ONLY, 200);
-        cells.add(new Cell("deploy", "DEPLOY", f -> "/engine-rest/deployment/create", null, ADMIN_ONLY,
-                (r, f) -> r.status() == 200, (r, f) -> r.status() == 403));
-        engine("assign a task to someone", "POST", f -> "/engine-rest/task/" + f.task() + "/assignee",
-                f -> java.util.Collections.singletonMap("userId", null), ADMIN_ONLY, 204);
-        engine("delete a process instance", "DELETE", f -> "/engine-rest/process-instance/" + f.disposable(), null,
-                ADMIN_ONLY, 204);
-        // identity and authorizations
-        engine("create a user", "POST", f -> "/engine-rest/user/create", f -> Map.of(
-                "profile", Map.of("id", "matrix-created-" + System.nanoTime(), "firstName", "M", "lastName", "C",
-                        "email", "m@example.test"), "credentials", Map.of("password", "matrix-created-pw")),
-                ADMIN_ONLY, 204);
-        cells.add(new Cell("join camunda-admin", "PUT", f -> "/engine-rest/group/camunda-admin/members/" + f.self(),
-                f -> Map.of(), ADMIN_ONLY, (r, f) -> r.status() != 401 && r.status() != 403,
+        engine(
+                "set a task variable",
+                "PUT",
+                f -> "/engine-rest/task/" + f.task() + "/variables/matrixProbe",
+                f -> Map.of("value", 1, "type", "Integer"),
+                ADMIN_ONLY,
+                204);
+        engine(
+                "update a task",
+                "PUT",
+                f -> "/engine-rest/task/" + f.task(),
+                f -> Map.of("name", "Triage the unknown target", "priority", 50),
+                ADMIN_ONLY,
+                204);
+        engine(
+                "set a process variable",
+                "PUT",
+                f -> "/engine-rest/process-instance/" + f.instance() + "/variables/matrixProbe",
+                f -> Map.of("value", 1, "type", "Integer"),
+                ADMIN_ONLY,
+                204);
+        engine(
+                "delete a process variable",
+                "DELETE",
+                f -> "/engine-rest/process-instance/" + f.instance() + "/variables/matrixProbe",
+                null,
+                ADMIN_ONLY,
+                204);
+        engine(
+                "suspend or activate a process instance",
+                "PUT",
+                f -> "/engine-rest/process-instance/" + f.instance() + "/suspended",
+                f -> Map.of("suspended", false),
+                ADMIN_ONLY,
+                204);
+        engine(
+                "modify a process instance",
+                "POST",
+                f -> "/engine-rest/process-instance/" + f.instance() + "/modification",
+                f -> Map.of(
+                        "skipCustomListeners",
+                        true,
+                        "instructions",
+                        List.of(Map.of("type", "startBeforeActivity", "activityId", "triageTarget"))),
+                ADMIN_ONLY,
+                204);
+        engine(
+                "start a process instance",
+                "POST",
+                f -> "/engine-rest/process-definition/key/triage-unknown-target/start",
+                f -> Map.of(
+                        "businessKey", "TRIAGE-matrix-started-" + System.nanoTime(), "variables", triageVariables()),
+                ADMIN_ONLY,
+                200);
+        engine(
+                "evaluate a decision",
+                "POST",
+                f -> "/engine-rest/decision-definition/key/incident-severity/evaluate",
+                f -> Map.of(
+                        "variables",
+                        Map.of(
+                                "category",
+                                Map.of("value", "expiry"),
+                                "subcategory",
+                                Map.of("value", "expiring"),
+                                "tier",
+                                Map.of("value", 2, "type", "Integer"),
+                                "environment",
+                                Map.of("value", "production"))),
+                ADMIN_ONLY,
+                200);
+        cells.add(new Cell(
+                "deploy",
+                "DEPLOY",
+                f -> "/engine-rest/deployment/create",
+                null,
+                ADMIN_ONLY,
+                (r, f) -> r.status() == 200,
                 (r, f) -> r.status() == 403));
-        engine("create an authorization", "POST", f -> "/engine-rest/authorization/create", f -> Map.of("type", 1,
-                "permissions", List.of("ACCESS"), "userId", f.self(), "resourceType", 0, "resourceId", "matrix"),
-                ADMIN_ONLY, 200);
+        engine(
+                "assign a task to someone",
+                "POST",
+                f -> "/engine-rest/task/" + f.task() + "/assignee",
+                f -> java.util.Collections.singletonMap("userId", null),
+                ADMIN_ONLY,
+                204);
+        engine(
+                "delete a process instance",
+                "DELETE",
+                f -> "/engine-rest/process-instance/" + f.disposable(),
+                null,
+                ADMIN_ONLY,
+                204);
+        // identity and authorizations
+        engine(
+                "create a user",
+                "POST",
+                f -> "/engine-rest/user/create",
+                f -> Map.of(
+                        "profile",
+                        Map.of(
+                                "id",
+                                "matrix-created-" + System.nanoTime(),
+                                "firstName",
+                                "M",
+                                "lastName",
+                                "C",
+                                "email",
+                                "m@example.test"),
+                        "credentials",
+                        Map.of("password", "matrix-created-pw")),
+                ADMIN_ONLY,
+                204);
+        cells.add(new Cell(
+                "join camunda-admin",
+                "PUT",
+                f -> "/engine-rest/group/camunda-admin/members/" + f.self(),
+                f -> Map.of(),
+                ADMIN_ONLY,
+                (r, f) -> r.status() != 401 && r.status() != 403,
+                (r, f) -> r.status() == 403));
+        engine(
+                "create an authorization",
+                "POST",
+                f -> "/engine-rest/authorization/create",
+                f -> Map.of(
+                        "type",
+                        1,
+                        "permissions",
+                        List.of("ACCESS"),
+                        "userId",
+                        f.self(),
+                        "resourceType",
+                        0,
+                        "resourceId",
+                        "matrix"),
+                ADMIN_ONLY,
+                200);
     }
 
     /** The webapps: logging in to each app, and what a session of a person outside CertLoop's groups reaches. */
@@ -208,12 +381,13 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
                 boolean allowed = app.getValue().contains(who);
                 boolean holds = allowed ? status == 200 : status == 401 || status == 403;
                 if (holds && allowed) {
-                    ApiClient.Response definitions = browser.get("/camunda/api/engine/engine/default/process-definition/count");
+                    ApiClient.Response definitions =
+                            browser.get("/camunda/api/engine/engine/default/process-definition/count");
                     holds = definitions.status() == 200;
                 }
                 if (!holds) {
-                    wrong.add("login to " + app.getKey() + " as " + who + ": expected " + (allowed ? "allowed" : "refused")
-                            + ", got " + status);
+                    wrong.add("login to " + app.getKey() + " as " + who + ": expected "
+                            + (allowed ? "allowed" : "refused") + ", got " + status);
                 }
             }
         }
@@ -225,23 +399,49 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
     }
 
     private void write(String name, String method, String path, Object body, Set<Who> allowed, int... statuses) {
-        cells.add(new Cell(name, method, f -> path, f -> body, allowed, (r, f) -> anyOf(r.status(), statuses),
+        cells.add(new Cell(
+                name,
+                method,
+                f -> path,
+                f -> body,
+                allowed,
+                (r, f) -> anyOf(r.status(), statuses),
                 (r, f) -> r.status() == 403));
     }
 
     /** Refused: 403, or 404 when the caller may not even see the task or instance it names. */
-    private void engine(String name, String method, Function<Fixture, String> path, Function<Fixture, Object> body,
-            Set<Who> allowed, int status) {
-        cells.add(new Cell(name, method, path, body == null ? f -> null : body, allowed,
-                (r, f) -> r.status() == status, (r, f) -> r.status() == 403 || r.status() == 404));
+    private void engine(
+            String name,
+            String method,
+            Function<Fixture, String> path,
+            Function<Fixture, Object> body,
+            Set<Who> allowed,
+            int status) {
+        cells.add(new Cell(
+                name,
+                method,
+                path,
+                body == null ? f -> null : body,
+                allowed,
+                (r, f) -> r.status() == status,
+                (r, f) -> r.status() == 403 || r.status() == 404));
     }
 
     /** A query: allowed sees a non-empty list (containing {@code id} when given); refused sees none of it. */
-    private void engineList(String name, Function<Fixture, String> path, Set<Who> allowed, Function<Fixture, String> id) {
-        cells.add(new Cell("query " + name, "GET", path, f -> null, allowed,
-                (r, f) -> r.status() == 200 && r.json().isArray() && !r.json().isEmpty()
+    private void engineList(
+            String name, Function<Fixture, String> path, Set<Who> allowed, Function<Fixture, String> id) {
+        cells.add(new Cell(
+                "query " + name,
+                "GET",
+                path,
+                f -> null,
+                allowed,
+                (r, f) -> r.status() == 200
+                        && r.json().isArray()
+                        && !r.json().isEmpty()
                         && (id == null || r.body().contains(id.apply(f))),
-                (r, f) -> r.status() == 403 || (r.status() == 200 && r.json().isArray() && r.json().isEmpty())));
+                (r, f) -> r.status() == 403
+                        || (r.status() == 200 && r.json().isArray() && r.json().isEmpty())));
     }
 
     private boolean refused(Who who, Cell cell, ApiClient.Response response, Fixture fixture) {
@@ -260,9 +460,14 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
             case "DELETE" -> client.delete(path);
             case "PUT" -> client.put(path, body);
             case "YAML" -> client.post(path, "application/yaml", (String) body);
-            case "DEPLOY" -> client.postFile(path, Map.of("deployment-name", "matrix-" + who, "enable-duplicate-filtering",
-                    "true"), "matrix.bpmn", MATRIX_BPMN);
-            default -> body instanceof String text ? client.post(path, "application/json", text) : client.post(path, body);
+            case "DEPLOY" ->
+                client.postFile(
+                        path,
+                        Map.of("deployment-name", "matrix-" + who, "enable-duplicate-filtering", "true"),
+                        "matrix.bpmn",
+                        MATRIX_BPMN);
+            default ->
+                body instanceof String text ? client.post(path, "application/json", text) : client.post(path, body);
         };
     }
 
@@ -271,15 +476,21 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
     }
 
     private String startTriage(String target) {
-        ApiClient.Response started = admin.post("/engine-rest/process-definition/key/triage-unknown-target/start",
+        ApiClient.Response started = admin.post(
+                "/engine-rest/process-definition/key/triage-unknown-target/start",
                 Map.of("businessKey", "TRIAGE-" + target, "variables", triageVariables()));
         assertThat(started.status()).as(started.body()).isEqualTo(200);
         return started.json().path("id").asText();
     }
 
     private static Map<String, Object> triageVariables() {
-        return Map.of("target", Map.of("value", "matrix.example.test:443"), "alertname", Map.of("value", "Matrix"),
-                "alertSummary", Map.of("value", "authorization matrix"));
+        return Map.of(
+                "target",
+                Map.of("value", "matrix.example.test:443"),
+                "alertname",
+                Map.of("value", "Matrix"),
+                "alertSummary",
+                Map.of("value", "authorization matrix"));
     }
 
     private static boolean anyOf(int status, int... statuses) {

@@ -54,9 +54,11 @@ class ConfigurationMetadataTest {
     }
 
     private static JsonNode metadata() throws IOException {
-        try (InputStream in = ConfigurationMetadataTest.class.getResourceAsStream(
-                "/META-INF/spring-configuration-metadata.json")) {
-            assertThat(in).as("the configuration processor wrote the jar's metadata").isNotNull();
+        try (InputStream in =
+                ConfigurationMetadataTest.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in)
+                    .as("the configuration processor wrote the jar's metadata")
+                    .isNotNull();
             return new ObjectMapper().readTree(in);
         }
     }

@@ -66,7 +66,8 @@ class OpenApiIT extends PostgresIntegrationTest {
 
     private List<Route> apiRoutes() {
         List<Route> routes = new ArrayList<>();
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mappings.getHandlerMethods().entrySet()) {
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> entry :
+                mappings.getHandlerMethods().entrySet()) {
             for (String path : entry.getKey().getPatternValues()) {
                 if (!path.startsWith("/api/")) {
                     continue;
@@ -83,17 +84,31 @@ class OpenApiIT extends PostgresIntegrationTest {
     void everyApiRouteOfTheControllersIsDescribed() {
         List<Route> routes = apiRoutes();
 
-        assertThat(routes).as("routes of the controllers").hasSizeGreaterThanOrEqualTo(15)
-                .extracting(Route::toString).contains("POST /api/probes", "POST /api/alerts/alertmanager",
-                        "GET /api/incidents/{id}", "POST /api/inventory/import");
+        assertThat(routes)
+                .as("routes of the controllers")
+                .hasSizeGreaterThanOrEqualTo(15)
+                .extracting(Route::toString)
+                .contains(
+                        "POST /api/probes",
+                        "POST /api/alerts/alertmanager",
+                        "GET /api/incidents/{id}",
+                        "POST /api/inventory/import");
         for (Route route : routes) {
-            assertThat(docs.path("paths").path(route.path()).has(route.method())).as("%s in /v3/api-docs", route).isTrue();
+            assertThat(docs.path("paths").path(route.path()).has(route.method()))
+                    .as("%s in /v3/api-docs", route)
+                    .isTrue();
         }
         List<String> described = new ArrayList<>();
-        docs.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
-                .forEachRemaining(method -> described.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
-        assertThat(described).as("only mapped routes are described")
-                .containsExactlyInAnyOrderElementsOf(routes.stream().map(Route::toString).toList());
+        docs.path("paths")
+                .fields()
+                .forEachRemaining(path -> path.getValue()
+                        .fieldNames()
+                        .forEachRemaining(
+                                method -> described.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
+        assertThat(described)
+                .as("only mapped routes are described")
+                .containsExactlyInAnyOrderElementsOf(
+                        routes.stream().map(Route::toString).toList());
     }
 
     @Test
@@ -104,17 +119,22 @@ class OpenApiIT extends PostgresIntegrationTest {
             if (route.has(RequestBody.class)) {
                 JsonNode content = operation.path("requestBody").path("content");
                 assertThat(content.isEmpty()).as("%s request body", route).isFalse();
-                content.forEach(media -> assertThat(hasShape(media.path("schema"))).as("%s request schema %s", route, media)
+                content.forEach(media -> assertThat(hasShape(media.path("schema")))
+                        .as("%s request schema %s", route, media)
                         .isTrue());
             }
             List<String> codes = new ArrayList<>();
             responses.fieldNames().forEachRemaining(codes::add);
-            String success = codes.stream().filter(code -> code.startsWith("2")).findFirst().orElse(null);
+            String success = codes.stream()
+                    .filter(code -> code.startsWith("2"))
+                    .findFirst()
+                    .orElse(null);
             assertThat(success).as("%s success answer in %s", route, codes).isNotNull();
             if (route.returnsBody() && !success.equals("204")) {
                 JsonNode content = responses.path(success).path("content");
                 assertThat(content.isEmpty()).as("%s response body", route).isFalse();
-                content.forEach(media -> assertThat(hasShape(media.path("schema"))).as("%s response schema %s", route, media)
+                content.forEach(media -> assertThat(hasShape(media.path("schema")))
+                        .as("%s response schema %s", route, media)
                         .isTrue());
             }
             List<String> expected = new ArrayList<>(List.of("401", "500"));
@@ -125,15 +145,21 @@ class OpenApiIT extends PostgresIntegrationTest {
                 expected.add("404");
             }
             if (AnnotatedElementUtils.hasAnnotation(route.handler().getMethod(), RequiresGroup.class)
-                    || route.path().endsWith("/probe") || route.path().equals("/api/probes")) {
+                    || route.path().endsWith("/probe")
+                    || route.path().equals("/api/probes")) {
                 expected.add("403");
             }
             assertThat(codes).as("%s answers", route).containsAll(expected);
             for (String code : codes) {
                 if (code.startsWith("4") || code.startsWith("5")) {
-                    JsonNode problem = responses.path(code).path("content").path("application/problem+json").path("schema");
+                    JsonNode problem = responses
+                            .path(code)
+                            .path("content")
+                            .path("application/problem+json")
+                            .path("schema");
                     if (!(route.path().endsWith("/replace") && code.equals("409"))) {
-                        assertThat(problem.path("$ref").asText()).as("%s %s", route, code)
+                        assertThat(problem.path("$ref").asText())
+                                .as("%s %s", route, code)
                                 .isEqualTo("#/components/schemas/Problem");
                     }
                 }
@@ -146,16 +172,24 @@ class OpenApiIT extends PostgresIntegrationTest {
         JsonNode schemas = docs.path("components").path("schemas");
 
         JsonNode problem = schemas.path("Problem").path("properties");
-        assertThat(problem.has("type") && problem.has("title") && problem.has("status") && problem.has("detail")
-                && problem.has("instance")).as(problem.toString()).isTrue();
-        assertThat(problem.path("errors").path("items").path("$ref").asText()).isEqualTo("#/components/schemas/FieldError");
+        assertThat(problem.has("type")
+                        && problem.has("title")
+                        && problem.has("status")
+                        && problem.has("detail")
+                        && problem.has("instance"))
+                .as(problem.toString())
+                .isTrue();
+        assertThat(problem.path("errors").path("items").path("$ref").asText())
+                .isEqualTo("#/components/schemas/FieldError");
         assertThat(schemas.path("FieldError").path("properties").has("field")).isTrue();
         assertThat(schemas.path("FieldError").path("properties").has("message")).isTrue();
         // request and response records are described field by field
         JsonNode endpointRequest = schemas.path("EndpointRequest").path("properties");
         assertThat(endpointRequest.has("name") && endpointRequest.has("host") && endpointRequest.has("deployment"))
-                .as(endpointRequest.toString()).isTrue();
-        assertThat(docs.at("/components/securitySchemes/basicAuth/scheme").asText()).isEqualTo("basic");
+                .as(endpointRequest.toString())
+                .isTrue();
+        assertThat(docs.at("/components/securitySchemes/basicAuth/scheme").asText())
+                .isEqualTo("basic");
     }
 
     @Test

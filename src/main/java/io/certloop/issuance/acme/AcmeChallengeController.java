@@ -22,8 +22,10 @@ class AcmeChallengeController {
 
     @GetMapping("/.well-known/acme-challenge/{token}")
     ResponseEntity<String> answer(@PathVariable String token) {
-        return challenges.find(token)
-                .map(value -> ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(value))
+        return challenges
+                .find(token)
+                .map(value ->
+                        ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(value))
                 .orElseGet(() -> ResponseEntity.notFound().build());
     }
 }

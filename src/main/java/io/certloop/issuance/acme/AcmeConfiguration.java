@@ -22,10 +22,23 @@ class AcmeConfiguration {
     }
 
     @Bean
-    AcmeIssuer acmeIssuer(KeyCustody custody, IssuanceRequestStore requests, IssuedCertificateStore certificates,
-            ChallengeStore challenges, JdbcTemplate jdbc, AcmeProperties acme, IssuanceProperties issuance,
+    AcmeIssuer acmeIssuer(
+            KeyCustody custody,
+            IssuanceRequestStore requests,
+            IssuedCertificateStore certificates,
+            ChallengeStore challenges,
+            JdbcTemplate jdbc,
+            AcmeProperties acme,
+            IssuanceProperties issuance,
             ObjectProvider<Clock> clock) {
-        return new AcmeIssuer(custody, requests, certificates, challenges, jdbc, acme, issuance,
+        return new AcmeIssuer(
+                custody,
+                requests,
+                certificates,
+                challenges,
+                jdbc,
+                acme,
+                issuance,
                 clock.getIfAvailable(Clock::systemUTC));
     }
 }

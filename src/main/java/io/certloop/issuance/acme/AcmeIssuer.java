@@ -68,8 +68,15 @@ public class AcmeIssuer implements CertificateIssuer {
     private final IssuanceProperties issuance;
     private final Clock clock;
 
-    AcmeIssuer(KeyCustody custody, IssuanceRequestStore requests, IssuedCertificateStore certificates,
-            ChallengeStore challenges, JdbcTemplate jdbc, AcmeProperties acme, IssuanceProperties issuance, Clock clock) {
+    AcmeIssuer(
+            KeyCustody custody,
+            IssuanceRequestStore requests,
+            IssuedCertificateStore certificates,
+            ChallengeStore challenges,
+            JdbcTemplate jdbc,
+            AcmeProperties acme,
+            IssuanceProperties issuance,
+            Clock clock) {
         this.custody = custody;
         this.requests = requests;
         this.certificates = certificates;
@@ -104,7 +111,8 @@ public class AcmeIssuer implements CertificateIssuer {
             }
         }
         StoredRequest stored = existing.orElseGet(() -> {
-            KeyRef key = request.keyId() != null ? custody.get(request.keyId())
+            KeyRef key = request.keyId() != null
+                    ? custody.get(request.keyId())
                     : custody.generate(request.keySpec() != null ? request.keySpec() : profile.keyType());
             return requests.create(PATH, request, key.id(), "NEW", null);
         });
@@ -112,8 +120,12 @@ public class AcmeIssuer implements CertificateIssuer {
             Login login = login();
             Order order = login.newOrder().domains(request.names()).create();
             requests.update(stored.id(), "ORDERED", order.getLocation().toString(), null);
-            log.info("ACME order {} placed for endpoint {} names {} (request {})", order.getLocation(),
-                    request.endpointName(), request.names(), stored.id());
+            log.info(
+                    "ACME order {} placed for endpoint {} names {} (request {})",
+                    order.getLocation(),
+                    request.endpointName(),
+                    request.names(),
+                    stored.id());
             for (Authorization authorization : order.getAuthorizations()) {
                 answer(authorization, stored.id());
             }
@@ -124,10 +136,12 @@ public class AcmeIssuer implements CertificateIssuer {
     /** One bounded step: fetch the order and move it on (finalize when ready, download when valid). */
     @Override
     public IssuanceStep poll(String requestId) {
-        StoredRequest stored = requests.find(requestId).filter(r -> PATH.equals(r.issuer()))
+        StoredRequest stored = requests.find(requestId)
+                .filter(r -> PATH.equals(r.issuer()))
                 .orElseThrow(() -> new IssuanceRejectedException("no ACME request " + requestId));
         if (stored.certificateId() != null) {
-            return new IssuanceStep.Issued(requestId, certificates.findById(stored.certificateId()).orElseThrow());
+            return new IssuanceStep.Issued(
+                    requestId, certificates.findById(stored.certificateId()).orElseThrow());
         }
         if ("FAILED".equals(stored.state())) {
             throw new IssuanceRejectedException("ACME request " + requestId + " failed: " + stored.failure());
@@ -150,9 +164,13 @@ public class AcmeIssuer implements CertificateIssuer {
         while (step instanceof IssuanceStep.Pending pending) {
             Instant now = clock.instant();
             if (!now.isBefore(deadline)) {
-                throw new CaUnavailableException("ACME order for " + request.names() + " not complete within "
-                        + issuance.syncDeadline() + " (state " + pending.state() + "); request " + pending.requestId()
-                        + " can be polled later", null, now.plus(acme.pollInterval()));
+                throw new CaUnavailableException(
+                        "ACME order for " + request.names() + " not complete within "
+                                + issuance.syncDeadline() + " (state " + pending.state() + "); request "
+                                + pending.requestId()
+                                + " can be polled later",
+                        null,
+                        now.plus(acme.pollInterval()));
             }
             Instant next = pending.pollAfter() == null ? now.plus(acme.pollInterval()) : pending.pollAfter();
             if (next.isAfter(deadline)) {
@@ -173,9 +191,14 @@ public class AcmeIssuer implements CertificateIssuer {
             case PENDING -> {
                 for (Authorization authorization : order.getAuthorizations()) {
                     if (authorization.getStatus() == Status.INVALID) {
-                        fail(requestId, "authorization for " + authorization.getIdentifier().getDomain()
-                                + " failed: " + describe(authorization.findChallenge(Http01Challenge.class)
-                                        .flatMap(c -> c.getError())));
+                        fail(
+                                requestId,
+                                "authorization for "
+                                        + authorization.getIdentifier().getDomain()
+                                        + " failed: "
+                                        + describe(authorization
+                                                .findChallenge(Http01Challenge.class)
+                                                .flatMap(c -> c.getError())));
                     }
                 }
                 return new IssuanceStep.Pending(requestId, "VALIDATING", pollAfter, null);
@@ -183,19 +206,31 @@ public class AcmeIssuer implements CertificateIssuer {
             case READY -> {
                 order.execute(custody.createCsr(stored.keyId(), stored.names()).der());
                 requests.update(requestId, "FINALIZING", null, null);
-                return new IssuanceStep.Pending(requestId, "FINALIZING", clock.instant().plus(acme.pollInterval()), null);
+                return new IssuanceStep.Pending(
+                        requestId, "FINALIZING", clock.instant().plus(acme.pollInterval()), null);
             }
             case PROCESSING -> {
                 return new IssuanceStep.Pending(requestId, "FINALIZING", pollAfter, null);
             }
             case VALID -> {
                 List<X509Certificate> chain = order.getCertificate().getCertificateChain();
-                IssuedCertificate certificate = certificates.save(PATH, stored.idempotencyKey(), stored.endpointName(),
-                        stored.profile(), stored.keyId(), chain.get(0), chain.subList(1, chain.size()));
+                IssuedCertificate certificate = certificates.save(
+                        PATH,
+                        stored.idempotencyKey(),
+                        stored.endpointName(),
+                        stored.profile(),
+                        stored.keyId(),
+                        chain.get(0),
+                        chain.subList(1, chain.size()));
                 requests.complete(requestId, certificate.id());
                 challenges.deleteForRequest(requestId);
-                log.info("ACME order {} issued {} serial {} sha256 {} notAfter {}", order.getLocation(),
-                        certificate.id(), certificate.serial(), certificate.sha256(), certificate.notAfter());
+                log.info(
+                        "ACME order {} issued {} serial {} sha256 {} notAfter {}",
+                        order.getLocation(),
+                        certificate.id(),
+                        certificate.serial(),
+                        certificate.sha256(),
+                        certificate.notAfter());
                 return new IssuanceStep.Issued(requestId, certificate);
             }
             default -> {
@@ -209,8 +244,9 @@ public class AcmeIssuer implements CertificateIssuer {
         if (authorization.getStatus() != Status.PENDING) {
             return;
         }
-        Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class).orElseThrow(
-                () -> new IssuanceRejectedException("the ACME server offers no http-01 challenge for "
+        Http01Challenge challenge = authorization
+                .findChallenge(Http01Challenge.class)
+                .orElseThrow(() -> new IssuanceRejectedException("the ACME server offers no http-01 challenge for "
                         + authorization.getIdentifier().getDomain()));
         challenges.put(challenge.getToken(), challenge.getAuthorization(), requestId);
         if (challenge.getStatus() == Status.PENDING) {
@@ -232,12 +268,17 @@ public class AcmeIssuer implements CertificateIssuer {
     private Login login() throws AcmeException {
         String directory = directoryUrl();
         Session session = session(directory);
-        record Account(String keyId, String url) {
-        }
-        Optional<Account> account = jdbc.query("SELECT key_id, account_url FROM acme_account WHERE directory_url = ?",
-                (rs, row) -> new Account(rs.getString(1), rs.getString(2)), directory).stream().findFirst();
+        record Account(String keyId, String url) {}
+        Optional<Account> account = jdbc
+                .query(
+                        "SELECT key_id, account_url FROM acme_account WHERE directory_url = ?",
+                        (rs, row) -> new Account(rs.getString(1), rs.getString(2)),
+                        directory)
+                .stream()
+                .findFirst();
         if (account.isPresent()) {
-            return session.login(url(account.get().url()), custody.jcaKeyPair(account.get().keyId()));
+            return session.login(
+                    url(account.get().url()), custody.jcaKeyPair(account.get().keyId()));
         }
         KeyRef key = custody.generate(KeySpec.EC_P256, "acme-account");
         KeyPair pair = custody.jcaKeyPair(key.id());
@@ -246,8 +287,12 @@ public class AcmeIssuer implements CertificateIssuer {
             builder.addEmail(acme.accountEmail());
         }
         Login login = builder.createLogin(session);
-        jdbc.update("INSERT INTO acme_account (directory_url, key_id, account_url, created_at) VALUES (?, ?, ?, ?)",
-                directory, key.id(), login.getAccountLocation().toString(), Timestamp.from(clock.instant()));
+        jdbc.update(
+                "INSERT INTO acme_account (directory_url, key_id, account_url, created_at) VALUES (?, ?, ?, ?)",
+                directory,
+                key.id(),
+                login.getAccountLocation().toString(),
+                Timestamp.from(clock.instant()));
         log.info("ACME account {} created at {}", login.getAccountLocation(), directory);
         return login;
     }
@@ -263,7 +308,8 @@ public class AcmeIssuer implements CertificateIssuer {
 
     private String directoryUrl() {
         if (acme.directoryUrl() == null || acme.directoryUrl().isBlank()) {
-            throw new CaUnavailableException("no ACME directory configured (certloop.issuance.acme.directory-url)", null);
+            throw new CaUnavailableException(
+                    "no ACME directory configured (certloop.issuance.acme.directory-url)", null);
         }
         return acme.directoryUrl();
     }
@@ -287,24 +333,27 @@ public class AcmeIssuer implements CertificateIssuer {
         } catch (IssuanceException e) {
             throw e;
         } catch (AcmeRateLimitedException e) {
-            throw new CaUnavailableException("ACME server rate-limited us while trying to " + what + ": "
-                    + e.getMessage(), e, e.getRetryAfter().orElse(null));
+            throw new CaUnavailableException(
+                    "ACME server rate-limited us while trying to " + what + ": " + e.getMessage(),
+                    e,
+                    e.getRetryAfter().orElse(null));
         } catch (AcmeServerException e) {
             String type = e.getType() == null ? "" : e.getType().toString();
             String code = type.substring(type.lastIndexOf(':') + 1);
             if (OUTAGE_PROBLEMS.contains(code)) {
-                throw new CaUnavailableException("ACME server error while trying to " + what + ": " + e.getMessage(), e);
+                throw new CaUnavailableException(
+                        "ACME server error while trying to " + what + ": " + e.getMessage(), e);
             }
             throw new IssuanceRejectedException("ACME server refused to " + what + ": " + e.getMessage(), e);
         } catch (AcmeNetworkException e) {
-            throw new CaUnavailableException("ACME server unreachable while trying to " + what + ": "
-                    + rootMessage(e), e);
+            throw new CaUnavailableException(
+                    "ACME server unreachable while trying to " + what + ": " + rootMessage(e), e);
         } catch (AcmeException e) {
             // HTTP errors without a problem document (e.g. 502/503 from a proxy in front of the CA)
             throw new CaUnavailableException("ACME server failed while trying to " + what + ": " + e.getMessage(), e);
         } catch (AcmeLazyLoadingException | AcmeProtocolException e) {
-            throw new CaUnavailableException("ACME server gave an unusable answer while trying to " + what + ": "
-                    + e.getMessage(), e);
+            throw new CaUnavailableException(
+                    "ACME server gave an unusable answer while trying to " + what + ": " + e.getMessage(), e);
         }
     }
 

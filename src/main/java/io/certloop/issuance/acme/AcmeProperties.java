@@ -11,8 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * the timeouts that keep every call bounded.
  */
 @ConfigurationProperties("certloop.issuance.acme")
-record AcmeProperties(String directoryUrl, String accountEmail, Path trustedCaFile,
-        @DefaultValue("2s") Duration pollInterval, @DefaultValue("15s") Duration requestTimeout) {
+record AcmeProperties(
+        String directoryUrl,
+        String accountEmail,
+        Path trustedCaFile,
+        @DefaultValue("2s") Duration pollInterval,
+        @DefaultValue("15s") Duration requestTimeout) {
 
     AcmeProperties {
         pollInterval = pollInterval == null ? Duration.ofSeconds(2) : pollInterval;

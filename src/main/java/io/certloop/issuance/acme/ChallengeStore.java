@@ -19,17 +19,26 @@ class ChallengeStore {
 
     void put(String token, String keyAuthorization, String requestId) {
         try {
-            jdbc.update("INSERT INTO acme_challenge (token, key_authorization, request_id, created_at) VALUES (?, ?, ?, ?)",
-                    token, keyAuthorization, requestId, Timestamp.from(clock.instant()));
+            jdbc.update(
+                    "INSERT INTO acme_challenge (token, key_authorization, request_id, created_at) VALUES (?, ?, ?, ?)",
+                    token,
+                    keyAuthorization,
+                    requestId,
+                    Timestamp.from(clock.instant()));
         } catch (DuplicateKeyException e) {
-            jdbc.update("UPDATE acme_challenge SET key_authorization = ?, request_id = ? WHERE token = ?",
-                    keyAuthorization, requestId, token);
+            jdbc.update(
+                    "UPDATE acme_challenge SET key_authorization = ?, request_id = ? WHERE token = ?",
+                    keyAuthorization,
+                    requestId,
+                    token);
         }
     }
 
     Optional<String> find(String token) {
-        return jdbc.queryForList("SELECT key_authorization FROM acme_challenge WHERE token = ?", String.class, token)
-                .stream().findFirst();
+        return jdbc
+                .queryForList("SELECT key_authorization FROM acme_challenge WHERE token = ?", String.class, token)
+                .stream()
+                .findFirst();
     }
 
     void deleteForRequest(String requestId) {

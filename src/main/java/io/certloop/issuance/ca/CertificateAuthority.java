@@ -1,12 +1,12 @@
 package io.certloop.issuance.ca;
 
-import io.certloop.system.Fingerprints;
 import io.certloop.custody.KeyCustody;
 import io.certloop.custody.KeyRef;
 import io.certloop.custody.KeySpec;
 import io.certloop.issuance.IssuedCertificateStore;
 import io.certloop.issuance.IssuedCertificateStore.Revocation;
 import io.certloop.issuance.IssuedCertificateStore.SerialStatus;
+import io.certloop.system.Fingerprints;
 import io.certloop.system.Pem;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -55,7 +55,6 @@ import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.CertificateStatus;
 import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPReq;
-import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.Req;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
@@ -81,8 +80,7 @@ class CertificateAuthority {
     private static final Duration BACKDATE = Duration.ofMinutes(5);
 
     /** The CA certificates and custody ids of their keys. */
-    record Material(X509Certificate root, String rootKeyId, X509Certificate intermediate, String intermediateKeyId) {
-    }
+    record Material(X509Certificate root, String rootKeyId, X509Certificate intermediate, String intermediateKeyId) {}
 
     private final JdbcTemplate jdbc;
     private final KeyCustody custody;
@@ -92,8 +90,8 @@ class CertificateAuthority {
     private final SecureRandom random = new SecureRandom();
     private volatile Material material;
 
-    CertificateAuthority(JdbcTemplate jdbc, KeyCustody custody, IssuedCertificateStore store, PkiProperties pki,
-            Clock clock) {
+    CertificateAuthority(
+            JdbcTemplate jdbc, KeyCustody custody, IssuedCertificateStore store, PkiProperties pki, Clock clock) {
         this.jdbc = jdbc;
         this.custody = custody;
         this.store = store;
@@ -121,21 +119,31 @@ class CertificateAuthority {
         return new Material(root.certificate(), root.keyId(), intermediate.certificate(), intermediate.keyId());
     }
 
-    private record Stored(X509Certificate certificate, String keyId) {
-    }
+    private record Stored(X509Certificate certificate, String keyId) {}
 
     private Optional<Stored> load(String role) {
-        return jdbc.query("SELECT certificate_pem, key_id FROM ca_certificate WHERE role = ?",
-                (rs, row) -> new Stored(Pem.parseCertificate(rs.getString(1)), rs.getString(2)), role)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT certificate_pem, key_id FROM ca_certificate WHERE role = ?",
+                        (rs, row) -> new Stored(Pem.parseCertificate(rs.getString(1)), rs.getString(2)),
+                        role)
+                .stream()
+                .findFirst();
     }
 
     private Stored save(String role, X509Certificate certificate, String keyId) {
         try {
-            jdbc.update("INSERT INTO ca_certificate (role, key_id, certificate_pem, created_at) VALUES (?, ?, ?, ?)",
-                    role, keyId, Pem.toPem(certificate), Timestamp.from(clock.instant()));
-            log.info("created internal CA {} certificate {} (sha256 {})", role.toLowerCase(),
-                    certificate.getSubjectX500Principal(), Fingerprints.sha256Hex(certificate));
+            jdbc.update(
+                    "INSERT INTO ca_certificate (role, key_id, certificate_pem, created_at) VALUES (?, ?, ?, ?)",
+                    role,
+                    keyId,
+                    Pem.toPem(certificate),
+                    Timestamp.from(clock.instant()));
+            log.info(
+                    "created internal CA {} certificate {} (sha256 {})",
+                    role.toLowerCase(),
+                    certificate.getSubjectX500Principal(),
+                    Fingerprints.sha256Hex(certificate));
             return new Stored(certificate, keyId);
         } catch (DuplicateKeyException e) {
             return load(role).orElseThrow(() -> e);
@@ -148,11 +156,17 @@ class CertificateAuthority {
         Instant now = clock.instant();
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minus(BACKDATE)),
-                    Date.from(now.plus(pki.rootValidity())), name, key.publicKey())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            name,
+                            serial(),
+                            Date.from(now.minus(BACKDATE)),
+                            Date.from(now.plus(pki.rootValidity())),
+                            name,
+                            key.publicKey())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key.publicKey()));
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key.publicKey()));
             return save("ROOT", sign(builder, key.id()), key.id());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot create the internal root CA", e);
@@ -162,20 +176,33 @@ class CertificateAuthority {
     private Stored createIntermediate(Stored root) {
         KeyRef key = custody.generate(KeySpec.EC_P256, "ca-intermediate");
         Instant now = clock.instant();
-        Instant notAfter = min(now.plus(pki.intermediateValidity()), root.certificate().getNotAfter().toInstant());
+        Instant notAfter = min(
+                now.plus(pki.intermediateValidity()),
+                root.certificate().getNotAfter().toInstant());
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(root.certificate(), serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), name(pki.caName() + " Issuing CA 1"),
-                    key.publicKey())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            root.certificate(),
+                            serial(),
+                            Date.from(now.minus(BACKDATE)),
+                            Date.from(notAfter),
+                            name(pki.caName() + " Issuing CA 1"),
+                            key.publicKey())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                    .addExtension(Extension.keyUsage, true,
+                    .addExtension(
+                            Extension.keyUsage,
+                            true,
                             new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
-                    .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key.publicKey()))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key.publicKey()))
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
                             utils.createAuthorityKeyIdentifier(root.certificate()))
-                    .addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
-                            AccessDescription.id_ad_caIssuers, uri(pki.rootUrl())));
+                    .addExtension(
+                            Extension.authorityInfoAccess,
+                            false,
+                            new AuthorityInformationAccess(AccessDescription.id_ad_caIssuers, uri(pki.rootUrl())));
             return save("INTERMEDIATE", sign(builder, root.keyId()), key.id());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot create the internal intermediate CA", e);
@@ -186,27 +213,42 @@ class CertificateAuthority {
     X509Certificate issueLeaf(PublicKey publicKey, KeySpec keySpec, List<String> names, Duration validity) {
         Material ca = material();
         Instant now = clock.instant();
-        Instant notAfter = min(now.plus(validity), ca.intermediate().getNotAfter().toInstant());
+        Instant notAfter =
+                min(now.plus(validity), ca.intermediate().getNotAfter().toInstant());
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-            int usage = KeyUsage.digitalSignature | (keySpec.jcaAlgorithm().equals("RSA") ? KeyUsage.keyEncipherment : 0);
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.intermediate(), serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(notAfter),
-                    new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, names.get(0)).build(), publicKey)
+            int usage =
+                    KeyUsage.digitalSignature | (keySpec.jcaAlgorithm().equals("RSA") ? KeyUsage.keyEncipherment : 0);
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            ca.intermediate(),
+                            serial(),
+                            Date.from(now.minus(BACKDATE)),
+                            Date.from(notAfter),
+                            new X500NameBuilder(BCStyle.INSTANCE)
+                                    .addRDN(BCStyle.CN, names.get(0))
+                                    .build(),
+                            publicKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(usage))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(names))
                     .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
                             utils.createAuthorityKeyIdentifier(ca.intermediate()))
-                    .addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
-                            new AccessDescription[] {
-                                    new AccessDescription(AccessDescription.id_ad_ocsp, uri(pki.ocspUrl())),
-                                    new AccessDescription(AccessDescription.id_ad_caIssuers, uri(pki.intermediateUrl()))}))
+                    .addExtension(
+                            Extension.authorityInfoAccess,
+                            false,
+                            new AuthorityInformationAccess(new AccessDescription[] {
+                                new AccessDescription(AccessDescription.id_ad_ocsp, uri(pki.ocspUrl())),
+                                new AccessDescription(AccessDescription.id_ad_caIssuers, uri(pki.intermediateUrl()))
+                            }))
                     .addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
-                            new DistributionPoint(new DistributionPointName(new GeneralNames(uri(pki.crlUrl()))), null,
-                                    null)}));
+                        new DistributionPoint(
+                                new DistributionPointName(new GeneralNames(uri(pki.crlUrl()))), null, null)
+                    }));
             return sign(builder, ca.intermediateKeyId());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot sign a certificate for " + names, e);
@@ -221,10 +263,14 @@ class CertificateAuthority {
             JcaX509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca.intermediate(), Date.from(now));
             builder.setNextUpdate(Date.from(now.plus(pki.crlValidity())));
             for (Revocation revocation : store.revokedUnexpired(ISSUER)) {
-                builder.addCRLEntry(new BigInteger(revocation.serial(), 16), Date.from(revocation.revokedAt()),
+                builder.addCRLEntry(
+                        new BigInteger(revocation.serial(), 16),
+                        Date.from(revocation.revokedAt()),
                         revocation.reason().code());
             }
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
+            builder.addExtension(
+                    Extension.authorityKeyIdentifier,
+                    false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.intermediate()));
             builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(now.toEpochMilli())));
             return builder.build(custody.contentSigner(ca.intermediateKeyId())).getEncoded();
@@ -243,13 +289,15 @@ class CertificateAuthority {
             try {
                 request = new OCSPReq(requestDer);
             } catch (IOException | RuntimeException e) {
-                return new OCSPRespBuilder().build(OCSPRespBuilder.MALFORMED_REQUEST, null).getEncoded();
+                return new OCSPRespBuilder()
+                        .build(OCSPRespBuilder.MALFORMED_REQUEST, null)
+                        .getEncoded();
             }
             Material ca = material();
             X509CertificateHolder issuer = new JcaX509CertificateHolder(ca.intermediate());
             DigestCalculatorProvider digests = new JcaDigestCalculatorProviderBuilder().build();
-            BasicOCSPRespBuilder builder = new JcaBasicOCSPRespBuilder(ca.intermediate().getPublicKey(),
-                    digests.get(CertificateID.HASH_SHA1));
+            BasicOCSPRespBuilder builder =
+                    new JcaBasicOCSPRespBuilder(ca.intermediate().getPublicKey(), digests.get(CertificateID.HASH_SHA1));
             Date thisUpdate = Date.from(clock.instant());
             Date nextUpdate = Date.from(clock.instant().plus(pki.ocspValidity()));
             for (Req single : request.getRequestList()) {
@@ -260,9 +308,11 @@ class CertificateAuthority {
             if (nonce != null) {
                 builder.setResponseExtensions(new Extensions(nonce));
             }
-            BasicOCSPResp basic = builder.build(custody.contentSigner(ca.intermediateKeyId()),
-                    new X509CertificateHolder[] {issuer}, thisUpdate);
-            return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
+            BasicOCSPResp basic = builder.build(
+                    custody.contentSigner(ca.intermediateKeyId()), new X509CertificateHolder[] {issuer}, thisUpdate);
+            return new OCSPRespBuilder()
+                    .build(OCSPRespBuilder.SUCCESSFUL, basic)
+                    .getEncoded();
         } catch (OCSPException | OperatorCreationException | GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot answer an OCSP request", e);
         }
@@ -273,12 +323,15 @@ class CertificateAuthority {
         if (!id.matchesIssuer(issuer, digests)) {
             return new UnknownStatus();
         }
-        Optional<SerialStatus> status = store.status(ISSUER, id.getSerialNumber().toString(16));
+        Optional<SerialStatus> status =
+                store.status(ISSUER, id.getSerialNumber().toString(16));
         if (status.isEmpty()) {
             return new UnknownStatus();
         }
-        return status.get().revocation()
-                .<CertificateStatus>map(r -> new RevokedStatus(Date.from(r.revokedAt()), r.reason().code()))
+        return status.get()
+                .revocation()
+                .<CertificateStatus>map(r ->
+                        new RevokedStatus(Date.from(r.revokedAt()), r.reason().code()))
                 .orElse(CertificateStatus.GOOD);
     }
 
@@ -295,7 +348,10 @@ class CertificateAuthority {
     }
 
     private static X500Name name(String commonName) {
-        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "CertLoop").addRDN(BCStyle.CN, commonName).build();
+        return new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "CertLoop")
+                .addRDN(BCStyle.CN, commonName)
+                .build();
     }
 
     private static GeneralName uri(String value) {
@@ -306,7 +362,8 @@ class CertificateAuthority {
         List<GeneralName> result = new ArrayList<>();
         for (String name : names) {
             if (InternalCaIssuer.isIpLiteral(name)) {
-                result.add(new GeneralName(GeneralName.iPAddress,
+                result.add(new GeneralName(
+                        GeneralName.iPAddress,
                         new DEROctetString(InetAddress.getByName(name).getAddress())));
             } else {
                 result.add(new GeneralName(GeneralName.dNSName, name));

@@ -17,14 +17,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class InternalCaConfiguration {
 
     @Bean
-    CertificateAuthority certificateAuthority(JdbcTemplate jdbc, KeyCustody custody, IssuedCertificateStore store,
-            PkiProperties pki, ObjectProvider<Clock> clock) {
+    CertificateAuthority certificateAuthority(
+            JdbcTemplate jdbc,
+            KeyCustody custody,
+            IssuedCertificateStore store,
+            PkiProperties pki,
+            ObjectProvider<Clock> clock) {
         return new CertificateAuthority(jdbc, custody, store, pki, clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean
-    InternalCaIssuer internalCaIssuer(CertificateAuthority ca, KeyCustody custody, IssuedCertificateStore store,
-            IssuanceProperties properties) {
+    InternalCaIssuer internalCaIssuer(
+            CertificateAuthority ca, KeyCustody custody, IssuedCertificateStore store, IssuanceProperties properties) {
         return new InternalCaIssuer(ca, custody, store, properties);
     }
 

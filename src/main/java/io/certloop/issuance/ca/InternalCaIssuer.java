@@ -2,7 +2,6 @@ package io.certloop.issuance.ca;
 
 import io.certloop.custody.KeyCustody;
 import io.certloop.custody.KeyRef;
-import io.certloop.custody.KeySpec;
 import io.certloop.issuance.CertificateIssuer;
 import io.certloop.issuance.IssuanceProperties;
 import io.certloop.issuance.IssuanceRejectedException;
@@ -29,8 +28,8 @@ public class InternalCaIssuer implements CertificateIssuer, TrustedRoots {
     public static final String PATH = "internal-ca";
 
     private static final Logger log = LoggerFactory.getLogger(InternalCaIssuer.class);
-    private static final Pattern DNS_NAME = Pattern.compile(
-            "^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
+    private static final Pattern DNS_NAME =
+            Pattern.compile("^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
     private static final Pattern IP_LITERAL = Pattern.compile("^[0-9.]+$|^[0-9a-f:]*:[0-9a-f:.]*$");
 
     private final CertificateAuthority ca;
@@ -38,8 +37,8 @@ public class InternalCaIssuer implements CertificateIssuer, TrustedRoots {
     private final IssuedCertificateStore store;
     private final IssuanceProperties properties;
 
-    InternalCaIssuer(CertificateAuthority ca, KeyCustody custody, IssuedCertificateStore store,
-            IssuanceProperties properties) {
+    InternalCaIssuer(
+            CertificateAuthority ca, KeyCustody custody, IssuedCertificateStore store, IssuanceProperties properties) {
         this.ca = ca;
         this.custody = custody;
         this.store = store;
@@ -59,7 +58,8 @@ public class InternalCaIssuer implements CertificateIssuer, TrustedRoots {
 
     @Override
     public IssuanceStep poll(String requestId) {
-        return store.findById(requestId).filter(c -> PATH.equals(c.issuer()))
+        return store.findById(requestId)
+                .filter(c -> PATH.equals(c.issuer()))
                 .map(c -> (IssuanceStep) new IssuanceStep.Issued(requestId, c))
                 .orElseThrow(() -> new IssuanceRejectedException("no internal-ca certificate " + requestId));
     }
@@ -81,13 +81,26 @@ public class InternalCaIssuer implements CertificateIssuer, TrustedRoots {
                         + "'; allowed domains: " + profile.allowedDomains());
             }
         }
-        KeyRef key = request.keyId() != null ? custody.get(request.keyId())
+        KeyRef key = request.keyId() != null
+                ? custody.get(request.keyId())
                 : custody.generate(request.keySpec() != null ? request.keySpec() : profile.keyType());
         X509Certificate leaf = ca.issueLeaf(key.publicKey(), key.algorithm(), request.names(), profile.validity());
-        IssuedCertificate saved = store.save(PATH, request.idempotencyKey(), request.endpointName(), request.profile(),
-                key.id(), leaf, List.of(ca.material().intermediate()));
-        log.info("internal CA issued {} for endpoint {} names {} profile {}: serial {} sha256 {} notAfter {}",
-                saved.id(), request.endpointName(), request.names(), request.profile(), saved.serial(), saved.sha256(),
+        IssuedCertificate saved = store.save(
+                PATH,
+                request.idempotencyKey(),
+                request.endpointName(),
+                request.profile(),
+                key.id(),
+                leaf,
+                List.of(ca.material().intermediate()));
+        log.info(
+                "internal CA issued {} for endpoint {} names {} profile {}: serial {} sha256 {} notAfter {}",
+                saved.id(),
+                request.endpointName(),
+                request.names(),
+                request.profile(),
+                saved.serial(),
+                saved.sha256(),
                 saved.notAfter());
         return saved;
     }

@@ -15,6 +15,7 @@ class OcspGetSupport {
 
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> ocspEncodedSlashes() {
-        return factory -> factory.addConnectorCustomizers(connector -> connector.setEncodedSolidusHandling("passthrough"));
+        return factory ->
+                factory.addConnectorCustomizers(connector -> connector.setEncodedSolidusHandling("passthrough"));
     }
 }

@@ -34,17 +34,24 @@ class PkiController {
 
     @GetMapping("/ca.crt")
     ResponseEntity<byte[]> root() throws CertificateEncodingException {
-        return ResponseEntity.ok().contentType(PKIX_CERT).body(ca.material().root().getEncoded());
+        return ResponseEntity.ok()
+                .contentType(PKIX_CERT)
+                .body(ca.material().root().getEncoded());
     }
 
     @GetMapping("/intermediate.crt")
     ResponseEntity<byte[]> intermediate() throws CertificateEncodingException {
-        return ResponseEntity.ok().contentType(PKIX_CERT).body(ca.material().intermediate().getEncoded());
+        return ResponseEntity.ok()
+                .contentType(PKIX_CERT)
+                .body(ca.material().intermediate().getEncoded());
     }
 
     @GetMapping("/crl")
     ResponseEntity<byte[]> crl() {
-        return ResponseEntity.ok().contentType(PKIX_CRL).cacheControl(CacheControl.noCache()).body(ca.crl());
+        return ResponseEntity.ok()
+                .contentType(PKIX_CRL)
+                .cacheControl(CacheControl.noCache())
+                .body(ca.crl());
     }
 
     @PostMapping(path = "/ocsp", consumes = "application/ocsp-request")

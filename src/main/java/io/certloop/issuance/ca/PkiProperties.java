@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * of CA certificates, CRLs and OCSP answers.
  */
 @ConfigurationProperties("certloop.pki")
-record PkiProperties(@DefaultValue("http://localhost:8080") String baseUrl,
+record PkiProperties(
+        @DefaultValue("http://localhost:8080") String baseUrl,
         @DefaultValue("CertLoop") String caName,
         @DefaultValue("3650d") Duration rootValidity,
         @DefaultValue("1825d") Duration intermediateValidity,
@@ -22,7 +23,12 @@ record PkiProperties(@DefaultValue("http://localhost:8080") String baseUrl,
     }
 
     static PkiProperties defaults(String baseUrl) {
-        return new PkiProperties(baseUrl, "CertLoop", Duration.ofDays(3650), Duration.ofDays(1825), Duration.ofDays(1),
+        return new PkiProperties(
+                baseUrl,
+                "CertLoop",
+                Duration.ofDays(3650),
+                Duration.ofDays(1825),
+                Duration.ofDays(1),
                 Duration.ofHours(1));
     }
 

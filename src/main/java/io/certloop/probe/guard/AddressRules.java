@@ -1,7 +1,6 @@
 package io.certloop.probe.guard;
 
 import io.certloop.probe.InvalidProbeRequestException;
-
 import java.net.IDN;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -23,20 +22,32 @@ public final class AddressRules {
 
     /** Well-known cloud metadata and host-agent addresses (AWS, ECS, GCP, Azure, Alibaba, Oracle). */
     static final List<String> METADATA_ADDRESSES = List.of(
-            "169.254.169.254", "169.254.170.2", "169.254.169.253", "169.254.169.123",
-            "fd00:ec2::254", "fd00:ec2::23", "fd20:ce::254",
-            "100.100.100.200", "168.63.129.16", "192.0.0.192");
+            "169.254.169.254",
+            "169.254.170.2",
+            "169.254.169.253",
+            "169.254.169.123",
+            "fd00:ec2::254",
+            "fd00:ec2::23",
+            "fd20:ce::254",
+            "100.100.100.200",
+            "168.63.129.16",
+            "192.0.0.192");
 
     /** Names that resolve to metadata services from inside a cloud. */
     static final Set<String> METADATA_NAMES = Set.of(
-            "metadata", "metadata.google.internal", "metadata.goog", "instance-data",
-            "instance-data.ec2.internal", "metadata.tencentyun.com");
+            "metadata",
+            "metadata.google.internal",
+            "metadata.goog",
+            "instance-data",
+            "instance-data.ec2.internal",
+            "metadata.tencentyun.com");
 
     private static final List<byte[]> METADATA_BYTES = METADATA_ADDRESSES.stream()
-            .map(AddressRules::literal).map(InetAddress::getAddress).toList();
+            .map(AddressRules::literal)
+            .map(InetAddress::getAddress)
+            .toList();
 
-    private AddressRules() {
-    }
+    private AddressRules() {}
 
     /**
      * Normalises a host the way a resolver will read it: brackets and a trailing dot dropped,
@@ -67,7 +78,9 @@ public final class AddressRules {
      */
     public static Optional<InetAddress> parseLiteral(String normalizedHost) {
         if (normalizedHost.contains(":")) {
-            String withoutZone = normalizedHost.contains("%") ? normalizedHost.substring(0, normalizedHost.indexOf('%')) : normalizedHost;
+            String withoutZone = normalizedHost.contains("%")
+                    ? normalizedHost.substring(0, normalizedHost.indexOf('%'))
+                    : normalizedHost;
             if (!withoutZone.matches("[0-9a-f:.]+")) {
                 return Optional.empty();
             }

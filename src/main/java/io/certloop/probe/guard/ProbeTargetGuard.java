@@ -2,7 +2,6 @@ package io.certloop.probe.guard;
 
 import io.certloop.probe.InvalidProbeRequestException;
 import io.certloop.probe.ProbeProperties;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -105,7 +104,8 @@ public class ProbeTargetGuard {
         }
         for (String explicit : explicitAddresses) {
             addresses.add(AddressRules.parseLiteral(AddressRules.normalizeHost(explicit))
-                    .orElseThrow(() -> new InvalidProbeRequestException("addresses", "not an IP literal: " + explicit)));
+                    .orElseThrow(
+                            () -> new InvalidProbeRequestException("addresses", "not an IP literal: " + explicit)));
         }
         for (InetAddress address : addresses) {
             check(address, name, hostAllowed);

@@ -1,9 +1,8 @@
 package io.certloop.probe.policy;
 
+import io.certloop.probe.ProbeProperties;
 import java.time.Duration;
 import java.util.List;
-
-import io.certloop.probe.ProbeProperties;
 
 /**
  * The configurable thresholds of the finding policy.
@@ -11,19 +10,21 @@ import io.certloop.probe.ProbeProperties;
  * @param expiringSoon EXPIRING_SOON window by tier, index 0 = tier 0 (most critical)
  * @param weakSignatureDigests digest names (MD5, SHA1...) that make a signature algorithm weak
  */
-public record PolicySettings(List<Duration> expiringSoon, int minRsaBits, int minEcBits, List<String> weakSignatureDigests) {
+public record PolicySettings(
+        List<Duration> expiringSoon, int minRsaBits, int minEcBits, List<String> weakSignatureDigests) {
 
     public PolicySettings {
         if (expiringSoon.isEmpty()) {
             throw new IllegalArgumentException("certloop.probe.policy.expiring-soon needs at least one window");
         }
         expiringSoon = List.copyOf(expiringSoon);
-        weakSignatureDigests = weakSignatureDigests.stream().map(String::toUpperCase).toList();
+        weakSignatureDigests =
+                weakSignatureDigests.stream().map(String::toUpperCase).toList();
     }
 
     public static PolicySettings from(ProbeProperties.Policy policy) {
-        return new PolicySettings(policy.expiringSoon(), policy.minRsaBits(), policy.minEcBits(),
-                policy.weakSignatureDigests());
+        return new PolicySettings(
+                policy.expiringSoon(), policy.minRsaBits(), policy.minEcBits(), policy.weakSignatureDigests());
     }
 
     /** Defaults: 30/21/14/7 days for tiers 0-3, RSA 2048, EC 256, MD2/MD5/SHA-1 weak. */

@@ -1,8 +1,7 @@
 package io.certloop.probe.policy;
 
-import java.util.Optional;
-
 import io.certloop.probe.Finding;
+import java.util.Optional;
 
 /** One small pure check over a probe report: a finding, or nothing. */
 @FunctionalInterface

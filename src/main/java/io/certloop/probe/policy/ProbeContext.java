@@ -1,8 +1,7 @@
 package io.certloop.probe.policy;
 
-import java.time.Instant;
-
 import io.certloop.probe.ProbeReport;
+import java.time.Instant;
 
 /**
  * What the checks look at: the report, what the caller expected, and the time of judgement.
@@ -10,5 +9,4 @@ import io.certloop.probe.ProbeReport;
  * @param expectedSha256 fingerprint the leaf should have, or null
  * @param tier criticality 0 to 3, or null for the most cautious window
  */
-public record ProbeContext(ProbeReport report, String expectedSha256, Integer tier, Instant now) {
-}
+public record ProbeContext(ProbeReport report, String expectedSha256, Integer tier, Instant now) {}

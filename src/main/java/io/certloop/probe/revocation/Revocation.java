@@ -14,7 +14,11 @@ import java.time.Instant;
 public record Revocation(Status status, String source, String url, Instant revokedAt, String detail) {
 
     /** Revocation status per RFC 6960 vocabulary. */
-    public enum Status { GOOD, REVOKED, UNKNOWN }
+    public enum Status {
+        GOOD,
+        REVOKED,
+        UNKNOWN
+    }
 
     public static final String SOURCE_CRL = "CRL";
     public static final String SOURCE_OCSP = "OCSP";

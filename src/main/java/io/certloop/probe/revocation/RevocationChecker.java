@@ -1,9 +1,8 @@
 package io.certloop.probe.revocation;
 
-import io.certloop.system.Fingerprints;
 import io.certloop.probe.Certificates;
 import io.certloop.probe.guard.ProbeRefusedException;
-
+import io.certloop.system.Fingerprints;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
@@ -61,8 +59,7 @@ public class RevocationChecker {
     private final Clock clock;
     private final Map<String, CachedCrl> crls = new ConcurrentHashMap<>();
 
-    private record CachedCrl(X509CRL crl, Instant expires) {
-    }
+    private record CachedCrl(X509CRL crl, Instant expires) {}
 
     public RevocationChecker(RevocationFetcher fetcher, Clock clock) {
         this.fetcher = fetcher;
@@ -84,10 +81,15 @@ public class RevocationChecker {
                 X509CRL crl = crl(url, issuer);
                 X509CRLEntry entry = crl.getRevokedCertificate(leaf.getSerialNumber());
                 if (entry != null) {
-                    return new Revocation(Revocation.Status.REVOKED, Revocation.SOURCE_CRL, url,
-                            entry.getRevocationDate().toInstant(), "listed on the CRL");
+                    return new Revocation(
+                            Revocation.Status.REVOKED,
+                            Revocation.SOURCE_CRL,
+                            url,
+                            entry.getRevocationDate().toInstant(),
+                            "listed on the CRL");
                 }
-                return new Revocation(Revocation.Status.GOOD, Revocation.SOURCE_CRL, url, null, "not listed on the CRL");
+                return new Revocation(
+                        Revocation.Status.GOOD, Revocation.SOURCE_CRL, url, null, "not listed on the CRL");
             } catch (IOException | GeneralSecurityException | ProbeRefusedException e) {
                 problems.add("CRL " + url + ": " + e.getMessage());
             }
@@ -99,7 +101,10 @@ public class RevocationChecker {
                     return answer;
                 }
                 problems.add("OCSP " + url + ": " + answer.detail());
-            } catch (IOException | OCSPException | OperatorCreationException | GeneralSecurityException
+            } catch (IOException
+                    | OCSPException
+                    | OperatorCreationException
+                    | GeneralSecurityException
                     | ProbeRefusedException e) {
                 problems.add("OCSP " + url + ": " + e.getMessage());
             }
@@ -117,10 +122,12 @@ public class RevocationChecker {
         byte[] bytes = fetcher.fetch(URI.create(url), null, null);
         X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(bytes));
         if (!crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
-            throw new GeneralSecurityException("CRL issued by " + crl.getIssuerX500Principal().getName() + ", not the leaf's issuer");
+            throw new GeneralSecurityException(
+                    "CRL issued by " + crl.getIssuerX500Principal().getName() + ", not the leaf's issuer");
         }
         crl.verify(issuer.getPublicKey());
-        Instant nextUpdate = crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
+        Instant nextUpdate =
+                crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
         Instant expires = nextUpdate == null || nextUpdate.isBefore(now) ? now.plus(NO_NEXT_UPDATE_CACHE) : nextUpdate;
         crls.put(key, new CachedCrl(crl, expires));
         return crl;
@@ -128,8 +135,10 @@ public class RevocationChecker {
 
     private Revocation ocsp(String url, X509Certificate leaf, X509Certificate issuer)
             throws IOException, OCSPException, OperatorCreationException, GeneralSecurityException {
-        CertificateID id = new JcaCertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
-                issuer, leaf.getSerialNumber());
+        CertificateID id = new JcaCertificateID(
+                new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+                issuer,
+                leaf.getSerialNumber());
         byte[] request = new OCSPReqBuilder().addRequest(id).build().getEncoded();
         OCSPResp response = new OCSPResp(fetcher.fetch(URI.create(url), request, "application/ocsp-request"));
         if (response.getStatus() != OCSPResp.SUCCESSFUL) {
@@ -145,7 +154,8 @@ public class RevocationChecker {
                 continue;
             }
             if (single.getThisUpdate().toInstant().isAfter(now.plus(CLOCK_SKEW))
-                    || (single.getNextUpdate() != null && single.getNextUpdate().toInstant().isBefore(now.minus(CLOCK_SKEW)))) {
+                    || (single.getNextUpdate() != null
+                            && single.getNextUpdate().toInstant().isBefore(now.minus(CLOCK_SKEW)))) {
                 return Revocation.unknown("stale or future OCSP answer");
             }
             CertificateStatus status = single.getCertStatus();
@@ -153,10 +163,19 @@ public class RevocationChecker {
                 return new Revocation(Revocation.Status.GOOD, Revocation.SOURCE_OCSP, url, null, "responder says good");
             }
             if (status instanceof RevokedStatus revoked) {
-                return new Revocation(Revocation.Status.REVOKED, Revocation.SOURCE_OCSP, url,
-                        revoked.getRevocationTime().toInstant(), "responder says revoked");
+                return new Revocation(
+                        Revocation.Status.REVOKED,
+                        Revocation.SOURCE_OCSP,
+                        url,
+                        revoked.getRevocationTime().toInstant(),
+                        "responder says revoked");
             }
-            return new Revocation(Revocation.Status.UNKNOWN, Revocation.SOURCE_OCSP, url, null, "responder does not know the certificate");
+            return new Revocation(
+                    Revocation.Status.UNKNOWN,
+                    Revocation.SOURCE_OCSP,
+                    url,
+                    null,
+                    "responder does not know the certificate");
         }
         return Revocation.unknown("answer does not cover the certificate");
     }
@@ -170,7 +189,8 @@ public class RevocationChecker {
         for (X509CertificateHolder holder : basic.getCerts()) {
             X509Certificate responder = new JcaX509CertificateConverter().getCertificate(holder);
             List<String> usages = responder.getExtendedKeyUsage();
-            if (Certificates.signedBy(responder, issuer) && usages != null
+            if (Certificates.signedBy(responder, issuer)
+                    && usages != null
                     && usages.contains(KeyPurposeId.id_kp_OCSPSigning.getId())
                     && basic.isSignatureValid(verifiers.build(responder.getPublicKey()))) {
                 return true;
@@ -190,7 +210,8 @@ public class RevocationChecker {
             for (DistributionPoint point : points.getDistributionPoints()) {
                 DistributionPointName name = point.getDistributionPoint();
                 if (name != null && name.getType() == DistributionPointName.FULL_NAME) {
-                    for (GeneralName general : GeneralNames.getInstance(name.getName()).getNames()) {
+                    for (GeneralName general :
+                            GeneralNames.getInstance(name.getName()).getNames()) {
                         uri(general, urls);
                     }
                 }
@@ -208,7 +229,8 @@ public class RevocationChecker {
             return urls;
         }
         try {
-            AuthorityInformationAccess access = AuthorityInformationAccess.getInstance(JcaX509ExtensionUtils.parseExtensionValue(value));
+            AuthorityInformationAccess access =
+                    AuthorityInformationAccess.getInstance(JcaX509ExtensionUtils.parseExtensionValue(value));
             for (AccessDescription description : access.getAccessDescriptions()) {
                 if (X509ObjectIdentifiers.ocspAccessMethod.equals(description.getAccessMethod())) {
                     uri(description.getAccessLocation(), urls);

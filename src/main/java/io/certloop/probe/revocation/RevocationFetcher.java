@@ -1,7 +1,6 @@
 package io.certloop.probe.revocation;
 
 import io.certloop.probe.guard.ProbeTargetGuard;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,12 +47,21 @@ public class RevocationFetcher {
             socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             StringBuilder request = new StringBuilder()
-                    .append(body == null ? "GET " : "POST ").append(path).append(" HTTP/1.0\r\n")
-                    .append("Host: ").append(uri.getHost()).append(uri.getPort() == -1 ? "" : ":" + port).append("\r\n")
+                    .append(body == null ? "GET " : "POST ")
+                    .append(path)
+                    .append(" HTTP/1.0\r\n")
+                    .append("Host: ")
+                    .append(uri.getHost())
+                    .append(uri.getPort() == -1 ? "" : ":" + port)
+                    .append("\r\n")
                     .append("User-Agent: certloop-probe\r\nAccept: */*\r\nConnection: close\r\n");
             if (body != null) {
-                request.append("Content-Type: ").append(contentType).append("\r\n")
-                        .append("Content-Length: ").append(body.length).append("\r\n");
+                request.append("Content-Type: ")
+                        .append(contentType)
+                        .append("\r\n")
+                        .append("Content-Length: ")
+                        .append(body.length)
+                        .append("\r\n");
             }
             request.append("\r\n");
             OutputStream out = socket.getOutputStream();
@@ -107,7 +115,8 @@ public class RevocationFetcher {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int position = 0;
         while (true) {
-            int lineEnd = indexOf(Arrays.copyOfRange(body, position, body.length), "\r\n".getBytes(StandardCharsets.US_ASCII));
+            int lineEnd = indexOf(
+                    Arrays.copyOfRange(body, position, body.length), "\r\n".getBytes(StandardCharsets.US_ASCII));
             if (lineEnd < 0) {
                 throw new IOException("malformed chunked body");
             }

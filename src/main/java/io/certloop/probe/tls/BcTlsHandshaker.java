@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Vector;
-
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DefaultTlsClient;
@@ -51,26 +50,49 @@ final class BcTlsHandshaker {
     // Order: AES-128-GCM first, as Go, Chrome and Firefox prefer it (a server that honours the client's order then
     // picks a SHA-256 PRF and handshake hash, cheaper for both sides than SHA-384); then JDK 17's order.
     private static final int[] CIPHER_SUITES = {
-            CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-            CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-            CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-            CipherSuite.TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, CipherSuite.TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-            CipherSuite.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
-            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384, CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
-            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
-            CipherSuite.TLS_DHE_RSA_WITH_AES_256_CBC_SHA256, CipherSuite.TLS_DHE_RSA_WITH_AES_128_CBC_SHA256,
-            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
-            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
-            CipherSuite.TLS_DHE_RSA_WITH_AES_256_CBC_SHA, CipherSuite.TLS_DHE_RSA_WITH_AES_128_CBC_SHA,
-            CipherSuite.TLS_RSA_WITH_AES_256_GCM_SHA384, CipherSuite.TLS_RSA_WITH_AES_128_GCM_SHA256,
-            CipherSuite.TLS_RSA_WITH_AES_256_CBC_SHA256, CipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA256,
-            CipherSuite.TLS_RSA_WITH_AES_256_CBC_SHA, CipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA};
+        CipherSuite.TLS_AES_128_GCM_SHA256,
+        CipherSuite.TLS_AES_256_GCM_SHA384,
+        CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+        CipherSuite.TLS_DHE_RSA_WITH_AES_256_CBC_SHA256,
+        CipherSuite.TLS_DHE_RSA_WITH_AES_128_CBC_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+        CipherSuite.TLS_DHE_RSA_WITH_AES_256_CBC_SHA,
+        CipherSuite.TLS_DHE_RSA_WITH_AES_128_CBC_SHA,
+        CipherSuite.TLS_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_RSA_WITH_AES_256_CBC_SHA256,
+        CipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA256,
+        CipherSuite.TLS_RSA_WITH_AES_256_CBC_SHA,
+        CipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA
+    };
 
     // listed groups (what the server may pick, and the curves its ECDSA certificate may use in TLS 1.2)
-    private static final int[] GROUPS = {NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1,
-            NamedGroup.secp521r1, NamedGroup.x448, NamedGroup.ffdhe2048, NamedGroup.ffdhe3072, NamedGroup.ffdhe4096};
+    private static final int[] GROUPS = {
+        NamedGroup.x25519,
+        NamedGroup.secp256r1,
+        NamedGroup.secp384r1,
+        NamedGroup.secp521r1,
+        NamedGroup.x448,
+        NamedGroup.ffdhe2048,
+        NamedGroup.ffdhe3072,
+        NamedGroup.ffdhe4096
+    };
 
     // the only key share sent in a TLS 1.3 ClientHello
     private static final int KEY_SHARE = NamedGroup.x25519;
@@ -79,8 +101,10 @@ final class BcTlsHandshaker {
     // the probe. BouncyCastle's default verifier also refuses groups it does not know (RFC 3526/7919), which
     // would make every server with its own `ssl_dhparam` a HANDSHAKE_FAILED for the probe but not for JSSE.
     // The probe reads a certificate, it protects no data; BouncyCastle still range-checks the server's value.
-    static final TlsDHGroupVerifier DH_GROUPS = group -> group.getP().bitLength() >= 1024 && group.getP().testBit(0)
-            && group.getG().compareTo(BigInteger.ONE) > 0 && group.getG().compareTo(group.getP().subtract(BigInteger.ONE)) < 0;
+    static final TlsDHGroupVerifier DH_GROUPS = group -> group.getP().bitLength() >= 1024
+            && group.getP().testBit(0)
+            && group.getG().compareTo(BigInteger.ONE) > 0
+            && group.getG().compareTo(group.getP().subtract(BigInteger.ONE)) < 0;
 
     private static final Map<Integer, String> CIPHER_NAMES = cipherNames();
 
@@ -96,7 +120,8 @@ final class BcTlsHandshaker {
         ProbeClient client = new ProbeClient(crypto, sni);
         protocol.connect(client);
         try {
-            return new JsseTlsProber.Handshake(protocolName(client.version), cipherName(client.cipherSuite), client.chain);
+            return new JsseTlsProber.Handshake(
+                    protocolName(client.version), cipherName(client.cipherSuite), client.chain);
         } finally {
             protocol.close();
         }
@@ -119,7 +144,9 @@ final class BcTlsHandshaker {
     private static Map<Integer, String> cipherNames() {
         Map<Integer, String> names = new HashMap<>();
         for (Field field : CipherSuite.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class && field.getName().startsWith("TLS_")) {
+            if (Modifier.isStatic(field.getModifiers())
+                    && field.getType() == int.class
+                    && field.getName().startsWith("TLS_")) {
                 try {
                     names.putIfAbsent(field.getInt(null), field.getName());
                 } catch (IllegalAccessException e) {

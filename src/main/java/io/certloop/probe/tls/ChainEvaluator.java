@@ -1,9 +1,7 @@
 package io.certloop.probe.tls;
 
-import io.certloop.system.Fingerprints;
-
 import io.certloop.probe.Certificates;
-
+import io.certloop.system.Fingerprints;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
@@ -55,8 +53,8 @@ final class ChainEvaluator {
      * @param trusted PKIX path validation at {@code now} succeeded
      * @param leafIssuer the certificate that signed the leaf (sent or trusted), or null
      */
-    record Verdict(boolean complete, boolean anchorTrusted, boolean trusted, String trustDetail, X509Certificate leafIssuer) {
-    }
+    record Verdict(
+            boolean complete, boolean anchorTrusted, boolean trusted, String trustDetail, X509Certificate leafIssuer) {}
 
     Verdict evaluate(List<X509Certificate> sent, Instant now) {
         return evaluate(sent, sent.stream().map(Fingerprints::sha256Hex).toList(), now);
@@ -146,17 +144,36 @@ final class ChainEvaluator {
         if (!complete && current != leaf && current.getBasicConstraints() >= 0) {
             // the top of what was sent is a CA whose issuer is neither sent (roots usually are not) nor
             // trusted: the usual shape of a chain to an unknown root, not of a missing intermediate
-            return new Verdict(true, false, false, "root not in trust store: " + current.getIssuerX500Principal().getName(), leafIssuer);
+            return new Verdict(
+                    true,
+                    false,
+                    false,
+                    "root not in trust store: "
+                            + current.getIssuerX500Principal().getName(),
+                    leafIssuer);
         }
         if (!complete) {
-            return new Verdict(false, false, false, "chain incomplete: no issuer for " + current.getIssuerX500Principal().getName(), leafIssuer);
+            return new Verdict(
+                    false,
+                    false,
+                    false,
+                    "chain incomplete: no issuer for "
+                            + current.getIssuerX500Principal().getName(),
+                    leafIssuer);
         }
         if (!anchorTrusted) {
-            return new Verdict(true, false, false, "root not in trust store: " + current.getSubjectX500Principal().getName(), leafIssuer);
+            return new Verdict(
+                    true,
+                    false,
+                    false,
+                    "root not in trust store: "
+                            + current.getSubjectX500Principal().getName(),
+                    leafIssuer);
         }
         if (path.isEmpty()) {
             // the leaf itself is a trusted self-signed certificate
-            boolean valid = !now.isBefore(leaf.getNotBefore().toInstant()) && !now.isAfter(leaf.getNotAfter().toInstant());
+            boolean valid = !now.isBefore(leaf.getNotBefore().toInstant())
+                    && !now.isAfter(leaf.getNotAfter().toInstant());
             return new Verdict(true, true, valid, valid ? null : "certificate outside its validity period", leafIssuer);
         }
         return validate(path, now, leafIssuer);
@@ -166,10 +183,12 @@ final class ChainEvaluator {
         try {
             PKIXParameters parameters = anchors.parameters();
             parameters.setDate(Date.from(now));
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
             return new Verdict(true, true, true, null, leafIssuer);
         } catch (CertPathValidatorException e) {
-            return new Verdict(true, true, false, "path validation failed: " + e.getReason() + ": " + e.getMessage(), leafIssuer);
+            return new Verdict(
+                    true, true, false, "path validation failed: " + e.getReason() + ": " + e.getMessage(), leafIssuer);
         } catch (GeneralSecurityException e) {
             return new Verdict(true, true, false, "path validation failed: " + e.getMessage(), leafIssuer);
         }

@@ -1,7 +1,6 @@
 package io.certloop.probe.tls;
 
 import io.certloop.probe.guard.AddressRules;
-
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +14,7 @@ import java.util.Optional;
  */
 final class HostnameMatcher {
 
-    private HostnameMatcher() {
-    }
+    private HostnameMatcher() {}
 
     /** Expected names no SAN covers. */
     static List<String> unmatched(List<String> expectedNames, List<String> sans) {

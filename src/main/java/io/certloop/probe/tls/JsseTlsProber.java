@@ -9,10 +9,11 @@ import io.certloop.probe.ProbeRequest;
 import io.certloop.probe.TlsProber;
 import io.certloop.probe.guard.AddressRules;
 import io.certloop.probe.guard.ProbeTargetGuard;
+import io.certloop.probe.policy.FindingPolicy;
+import io.certloop.probe.policy.ProbeContext;
 import io.certloop.probe.revocation.Revocation;
 import io.certloop.probe.revocation.RevocationChecker;
 import io.certloop.probe.revocation.RevocationFetcher;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,7 +35,6 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -44,9 +44,6 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-
-import io.certloop.probe.policy.FindingPolicy;
-import io.certloop.probe.policy.ProbeContext;
 
 /**
  * {@link TlsProber} over a plain socket. The handshake trusts everything so that a broken chain is still
@@ -73,7 +70,12 @@ public class JsseTlsProber implements TlsProber {
     private final SSLSocketFactory sockets;
     private final ScheduledThreadPoolExecutor watchdog;
 
-    public JsseTlsProber(ProbeProperties properties, ProbeTargetGuard guard, TrustAnchors anchors, FindingPolicy policy, Clock clock) {
+    public JsseTlsProber(
+            ProbeProperties properties,
+            ProbeTargetGuard guard,
+            TrustAnchors anchors,
+            FindingPolicy policy,
+            Clock clock) {
         this.guard = guard;
         this.chains = new ChainEvaluator(anchors, properties.cacheSize());
         this.certificates = new SentCertificates(properties.cacheSize());
@@ -85,7 +87,8 @@ public class JsseTlsProber implements TlsProber {
         this.revocationEnabled = properties.revocationEnabled();
         PerThreadSecureRandom random = new PerThreadSecureRandom();
         if (properties.bouncyCastleTls()) {
-            bouncyCastle = new BcTlsHandshaker(new ProbeTlsCrypto(random, properties.cacheSize(), properties.keyShareUses()));
+            bouncyCastle =
+                    new BcTlsHandshaker(new ProbeTlsCrypto(random, properties.cacheSize(), properties.keyShareUses()));
             sockets = null;
         } else {
             bouncyCastle = null;
@@ -111,7 +114,9 @@ public class JsseTlsProber implements TlsProber {
             throw new InvalidProbeRequestException("port", "must be between 1 and 65535");
         }
         ProbeTargetGuard.Targets targets = guard.permit(request.host(), request.port(), request.addresses());
-        String sni = request.sni() == null || request.sni().isBlank() ? serverNameFor(targets.host()) : request.sni().strip();
+        String sni = request.sni() == null || request.sni().isBlank()
+                ? serverNameFor(targets.host())
+                : request.sni().strip();
         if (sni != null) {
             try {
                 new SNIHostName(sni);
@@ -120,7 +125,8 @@ public class JsseTlsProber implements TlsProber {
             }
         }
         List<String> expectedNames = request.expectedNames().isEmpty()
-                ? List.of(sni == null ? targets.host() : sni) : request.expectedNames();
+                ? List.of(sni == null ? targets.host() : sni)
+                : request.expectedNames();
         Instant now = clock.instant();
 
         List<AddressResult> results = new ArrayList<>();
@@ -131,17 +137,51 @@ public class JsseTlsProber implements TlsProber {
         if (targets.addresses().isEmpty()) {
             results.add(AddressResult.failed(targets.host(), targets.resolutionError()));
         }
-        AddressResult primary = results.stream().filter(AddressResult::handshakeOk).findFirst().orElse(null);
+        AddressResult primary =
+                results.stream().filter(AddressResult::handshakeOk).findFirst().orElse(null);
         ProbeReport report = primary == null
-                ? new ProbeReport(targets.host(), request.port(), sni, expectedNames, now, null, null, null, List.of(),
-                        false, false, false, Revocation.unknown("no handshake"), List.of(), results)
-                : new ProbeReport(targets.host(), request.port(), sni, expectedNames, now, primary.protocol(), primary.cipher(),
-                        primary.leaf(), primary.chain(), primary.chainComplete(), primary.trusted(), primary.hostnameMatches(),
-                        primary.revocation(), List.of(), results);
-        return report.withFindings(policy.evaluate(new ProbeContext(report, request.expectedSha256(), request.tier(), now)));
+                ? new ProbeReport(
+                        targets.host(),
+                        request.port(),
+                        sni,
+                        expectedNames,
+                        now,
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        false,
+                        false,
+                        false,
+                        Revocation.unknown("no handshake"),
+                        List.of(),
+                        results)
+                : new ProbeReport(
+                        targets.host(),
+                        request.port(),
+                        sni,
+                        expectedNames,
+                        now,
+                        primary.protocol(),
+                        primary.cipher(),
+                        primary.leaf(),
+                        primary.chain(),
+                        primary.chainComplete(),
+                        primary.trusted(),
+                        primary.hostnameMatches(),
+                        primary.revocation(),
+                        List.of(),
+                        results);
+        return report.withFindings(
+                policy.evaluate(new ProbeContext(report, request.expectedSha256(), request.tier(), now)));
     }
 
-    private AddressResult probeAddress(InetAddress address, int port, String sni, List<String> expectedNames, Instant now,
+    private AddressResult probeAddress(
+            InetAddress address,
+            int port,
+            String sni,
+            List<String> expectedNames,
+            Instant now,
             Map<String, Revocation> revocationByLeaf) {
         Handshake handshake;
         try {
@@ -153,22 +193,38 @@ public class JsseTlsProber implements TlsProber {
         try {
             parsed = certificates.parse(handshake.chain());
         } catch (CertificateException e) {
-            return AddressResult.failed(address.getHostAddress(), "the server sent a certificate that does not parse: " + e.getMessage());
+            return AddressResult.failed(
+                    address.getHostAddress(), "the server sent a certificate that does not parse: " + e.getMessage());
         }
-        List<X509Certificate> sent = parsed.stream().map(SentCertificates.Sent::certificate).toList();
-        List<CertificateDetails> details = parsed.stream().map(SentCertificates.Sent::details).toList();
-        ChainEvaluator.Verdict verdict = chains.evaluate(sent, details.stream().map(CertificateDetails::sha256).toList(), now);
-        boolean namesMatch = HostnameMatcher.unmatched(expectedNames, details.get(0).sans()).isEmpty();
+        List<X509Certificate> sent =
+                parsed.stream().map(SentCertificates.Sent::certificate).toList();
+        List<CertificateDetails> details =
+                parsed.stream().map(SentCertificates.Sent::details).toList();
+        ChainEvaluator.Verdict verdict = chains.evaluate(
+                sent, details.stream().map(CertificateDetails::sha256).toList(), now);
+        boolean namesMatch =
+                HostnameMatcher.unmatched(expectedNames, details.get(0).sans()).isEmpty();
         Revocation status = revocationEnabled
-                ? revocationByLeaf.computeIfAbsent(details.get(0).sha256(), key -> revocation.check(sent.get(0), verdict.leafIssuer()))
+                ? revocationByLeaf.computeIfAbsent(
+                        details.get(0).sha256(), key -> revocation.check(sent.get(0), verdict.leafIssuer()))
                 : Revocation.unknown("revocation checks disabled");
-        return new AddressResult(address.getHostAddress(), true, null, handshake.protocol(), handshake.cipher(), details,
-                verdict.complete(), verdict.anchorTrusted(), verdict.trusted(), verdict.trustDetail(), namesMatch, status);
+        return new AddressResult(
+                address.getHostAddress(),
+                true,
+                null,
+                handshake.protocol(),
+                handshake.cipher(),
+                details,
+                verdict.complete(),
+                verdict.anchorTrusted(),
+                verdict.trusted(),
+                verdict.trustDetail(),
+                namesMatch,
+                status);
     }
 
     /** What one handshake saw: negotiated protocol and suite (JSSE spelling) and the chain as sent (DER, in order). */
-    record Handshake(String protocol, String cipher, List<byte[]> chain) {
-    }
+    record Handshake(String protocol, String cipher, List<byte[]> chain) {}
 
     private Handshake handshake(InetAddress address, int port, String sni) throws IOException {
         Socket raw = new Socket();
@@ -242,16 +298,13 @@ public class JsseTlsProber implements TlsProber {
     /** Accepts every chain and keeps nothing: capture first, judge later. */
     private static final class CaptureAll extends X509ExtendedTrustManager {
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {

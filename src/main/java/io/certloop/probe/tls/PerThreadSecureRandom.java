@@ -44,7 +44,8 @@ final class PerThreadSecureRandom extends SecureRandom {
 
         private static final long serialVersionUID = 1L;
 
-        private final transient ThreadLocal<SecureRandom> generators = ThreadLocal.withInitial(PerThreadSpi::newGenerator);
+        private final transient ThreadLocal<SecureRandom> generators =
+                ThreadLocal.withInitial(PerThreadSpi::newGenerator);
 
         private static SecureRandom newGenerator() {
             try {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -64,12 +63,16 @@ final class ProbeTlsCrypto extends BcTlsCrypto {
 
     @Override
     public TlsECDomain createECDomain(TlsECConfig config) {
-        return config.getNamedGroup() == NamedGroup.x25519 ? () -> keyShare.agreement(this) : super.createECDomain(config);
+        return config.getNamedGroup() == NamedGroup.x25519
+                ? () -> keyShare.agreement(this)
+                : super.createECDomain(config);
     }
 
     @Override
     public TlsCertificate createCertificate(short type, byte[] encoding) throws IOException {
-        return type == CertificateType.X509 ? new KeyCachingCertificate(this, encoding) : super.createCertificate(type, encoding);
+        return type == CertificateType.X509
+                ? new KeyCachingCertificate(this, encoding)
+                : super.createCertificate(type, encoding);
     }
 
     /** How many distinct server keys are held. */

@@ -2,7 +2,6 @@ package io.certloop.probe.tls;
 
 import io.certloop.probe.CertificateDetails;
 import io.certloop.probe.Certificates;
-
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.security.cert.CertificateException;
@@ -20,8 +19,7 @@ import java.util.List;
 final class SentCertificates {
 
     /** One sent certificate: the parsed form and the facts a report carries. */
-    record Sent(X509Certificate certificate, CertificateDetails details) {
-    }
+    record Sent(X509Certificate certificate, CertificateDetails details) {}
 
     private final BoundedLruCache<ByteBuffer, Sent> cache;
 
@@ -44,8 +42,8 @@ final class SentCertificates {
         if (known != null) {
             return known;
         }
-        X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(der));
+        X509Certificate certificate = (X509Certificate)
+                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         Sent parsed = new Sent(certificate, Certificates.details(certificate));
         cache.put(key, parsed);
         return parsed;

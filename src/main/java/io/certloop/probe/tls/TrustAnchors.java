@@ -1,8 +1,7 @@
 package io.certloop.probe.tls;
 
-import io.certloop.system.Fingerprints;
 import io.certloop.probe.Certificates;
-
+import io.certloop.system.Fingerprints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,11 +19,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -41,7 +38,9 @@ public final class TrustAnchors {
         Set<TrustAnchor> anchors = new HashSet<>();
         for (X509Certificate root : roots) {
             if (fingerprints.add(Fingerprints.sha256Hex(root))) {
-                bySubject.computeIfAbsent(root.getSubjectX500Principal(), key -> new ArrayList<>()).add(root);
+                bySubject
+                        .computeIfAbsent(root.getSubjectX500Principal(), key -> new ArrayList<>())
+                        .add(root);
                 anchors.add(new TrustAnchor(root, null));
             }
         }
@@ -78,7 +77,8 @@ public final class TrustAnchors {
     static List<X509Certificate> readPem(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             List<X509Certificate> certificates = new ArrayList<>();
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (Certificate certificate :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 certificates.add((X509Certificate) certificate);
             }
             return certificates;

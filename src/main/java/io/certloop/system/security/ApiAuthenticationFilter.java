@@ -33,21 +33,23 @@ class ApiAuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<Caller> caller = credentials(request.getHeader("Authorization"))
-                .flatMap(c -> authenticator.authenticate(c[0], c[1]));
+        Optional<Caller> caller =
+                credentials(request.getHeader("Authorization")).flatMap(c -> authenticator.authenticate(c[0], c[1]));
         if (caller.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             response.setHeader("WWW-Authenticate", "Basic realm=\"CertLoop\"");
             response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
-                    + "\"detail\":\"Authentication required: HTTP Basic with a CertLoop user\"}");
+            response.getWriter()
+                    .write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
+                            + "\"detail\":\"Authentication required: HTTP Basic with a CertLoop user\"}");
             return;
         }
         if (isActuator(request) && !caller.get().isStaff()) {
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
-                    + "\"detail\":\"The actuator needs membership in one of CertLoop's groups\"}");
+            response.getWriter()
+                    .write("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
+                            + "\"detail\":\"The actuator needs membership in one of CertLoop's groups\"}");
             return;
         }
         request.setAttribute(CALLER_ATTRIBUTE, caller.get());
@@ -60,7 +62,9 @@ class ApiAuthenticationFilter extends OncePerRequestFilter {
     }
 
     private static boolean isActuator(HttpServletRequest request) {
-        return request.getRequestURI().substring(request.getContextPath().length()).startsWith("/actuator");
+        return request.getRequestURI()
+                .substring(request.getContextPath().length())
+                .startsWith("/actuator");
     }
 
     private static Optional<String[]> credentials(String header) {
@@ -68,9 +72,11 @@ class ApiAuthenticationFilter extends OncePerRequestFilter {
             return Optional.empty();
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            String decoded =
+                    new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
-            return colon <= 0 ? Optional.empty()
+            return colon <= 0
+                    ? Optional.empty()
                     : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
         } catch (IllegalArgumentException notBase64) {
             return Optional.empty();

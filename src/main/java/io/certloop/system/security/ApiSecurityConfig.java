@@ -23,8 +23,8 @@ class ApiSecurityConfig implements WebMvcConfigurer {
                 new FilterRegistrationBean<>(new ApiAuthenticationFilter(authenticator));
         registration.setName("certloopApiAuthentication");
         // the API description and Swagger UI need a user too: any CertLoop user may read them
-        registration.addUrlPatterns("/api/*", "/actuator/*", "/v3/api-docs/*", "/v3/api-docs.yaml",
-                "/swagger-ui/*", "/swagger-ui.html");
+        registration.addUrlPatterns(
+                "/api/*", "/actuator/*", "/v3/api-docs/*", "/v3/api-docs.yaml", "/swagger-ui/*", "/swagger-ui.html");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }
@@ -37,7 +37,8 @@ class ApiSecurityConfig implements WebMvcConfigurer {
     /** Before every filter that checks a password: the API's, the engine API's and the webapps' login. */
     @Bean
     FilterRegistrationBean<LoginThrottleFilter> loginThrottleFilter(LoginThrottle throttle) {
-        FilterRegistrationBean<LoginThrottleFilter> registration = new FilterRegistrationBean<>(new LoginThrottleFilter(throttle));
+        FilterRegistrationBean<LoginThrottleFilter> registration =
+                new FilterRegistrationBean<>(new LoginThrottleFilter(throttle));
         registration.setName("certloopLoginThrottle");
         registration.addUrlPatterns("/api/*", "/actuator/*", "/engine-rest/*", "/camunda/api/admin/auth/user/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);

@@ -26,14 +26,14 @@ class GroupAccessInterceptor implements HandlerInterceptor {
         if (required == null) {
             // no annotation: any CertLoop person; a webhook identity or a user in no group is refused
             if (caller == null || !caller.isStaff()) {
-                throw new ForbiddenException("This action needs membership in one of the groups "
-                        + String.join(", ", Groups.CERTLOOP));
+                throw new ForbiddenException(
+                        "This action needs membership in one of the groups " + String.join(", ", Groups.CERTLOOP));
             }
             return true;
         }
         if (caller == null || !caller.isMemberOfAny(required.value())) {
-            throw new ForbiddenException("This action needs membership in one of the groups "
-                    + String.join(", ", required.value()));
+            throw new ForbiddenException(
+                    "This action needs membership in one of the groups " + String.join(", ", required.value()));
         }
         return true;
     }

@@ -18,6 +18,5 @@ public final class Groups {
     /** The people's groups: members read CertLoop's API and work their tasks in Tasklist. */
     public static final List<String> CERTLOOP = List.of(OPERATORS, APPROVERS, INCIDENT_COMMANDERS, PKI_BOARD, AUDITORS);
 
-    private Groups() {
-    }
+    private Groups() {}
 }

@@ -15,8 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class LoginThrottle {
 
-    private record State(int failures, Instant lastFailure, Instant blockedUntil) {
-    }
+    private record State(int failures, Instant lastFailure, Instant blockedUntil) {}
 
     private static final int MAX_ADDRESSES = 100_000;
 
@@ -33,7 +32,10 @@ public class LoginThrottle {
     public Optional<Duration> blocked(String address) {
         State state = current(address);
         Instant now = clock.instant();
-        return state == null || state.blockedUntil() == null || !state.blockedUntil().isAfter(now) ? Optional.empty()
+        return state == null
+                        || state.blockedUntil() == null
+                        || !state.blockedUntil().isAfter(now)
+                ? Optional.empty()
                 : Optional.of(Duration.between(now, state.blockedUntil()));
     }
 

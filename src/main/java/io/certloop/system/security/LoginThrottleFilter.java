@@ -35,8 +35,10 @@ class LoginThrottleFilter extends org.springframework.web.filter.OncePerRequestF
             response.setStatus(429);
             response.setHeader("Retry-After", Long.toString(seconds));
             response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
-                    + "\"detail\":\"Too many failed logins from this address; retry after " + seconds + " s\"}");
+            response.getWriter()
+                    .write("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
+                            + "\"detail\":\"Too many failed logins from this address; retry after " + seconds
+                            + " s\"}");
             return;
         }
         chain.doFilter(request, response);
@@ -51,7 +53,8 @@ class LoginThrottleFilter extends org.springframework.web.filter.OncePerRequestF
             return true;
         }
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        return "POST".equals(request.getMethod()) && path.startsWith("/camunda/api/admin/auth/user/")
+        return "POST".equals(request.getMethod())
+                && path.startsWith("/camunda/api/admin/auth/user/")
                 && path.contains("/login/");
     }
 }

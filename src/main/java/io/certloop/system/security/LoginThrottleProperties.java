@@ -20,9 +20,13 @@ public record LoginThrottleProperties(
         @DefaultValue("15m") Duration forgetAfter) {
 
     public LoginThrottleProperties {
-        if (freeFailures < 0 || delayBase.isNegative() || delayBase.isZero() || delayMax.compareTo(delayBase) < 0
+        if (freeFailures < 0
+                || delayBase.isNegative()
+                || delayBase.isZero()
+                || delayMax.compareTo(delayBase) < 0
                 || forgetAfter.isNegative()) {
-            throw new IllegalArgumentException("certloop.security.login: free-failures >= 0, 0 < delay-base <= delay-max");
+            throw new IllegalArgumentException(
+                    "certloop.security.login: free-failures >= 0, 0 < delay-base <= delay-max");
         }
     }
 }

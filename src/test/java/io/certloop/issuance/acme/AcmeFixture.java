@@ -24,18 +24,27 @@ final class AcmeFixture {
     final AcmeIssuer issuer;
 
     AcmeFixture(String directoryUrl, Path trustedCaFile, Duration deadline) {
-        properties = new AcmeProperties(directoryUrl, "ops@example.test", trustedCaFile, Duration.ofMillis(200),
-                Duration.ofSeconds(5));
-        issuance = new IssuanceProperties(Map.of(
-                "standard", new IssuanceProperties.Profile(Duration.ofDays(90), KeySpec.EC_P256, List.of()),
-                "emergency", new IssuanceProperties.Profile(Duration.ofDays(7), KeySpec.EC_P256, List.of("example.test"))),
+        properties = new AcmeProperties(
+                directoryUrl, "ops@example.test", trustedCaFile, Duration.ofMillis(200), Duration.ofSeconds(5));
+        issuance = new IssuanceProperties(
+                Map.of(
+                        "standard", new IssuanceProperties.Profile(Duration.ofDays(90), KeySpec.EC_P256, List.of()),
+                        "emergency",
+                                new IssuanceProperties.Profile(
+                                        Duration.ofDays(7), KeySpec.EC_P256, List.of("example.test"))),
                 deadline);
         issuer = restarted();
     }
 
     AcmeIssuer restarted() {
-        return new AcmeIssuer(custody, new IssuanceRequestStore(jdbc, Clock.systemUTC()),
-                new IssuedCertificateStore(jdbc, Clock.systemUTC()), new ChallengeStore(jdbc, Clock.systemUTC()), jdbc,
-                properties, issuance, Clock.systemUTC());
+        return new AcmeIssuer(
+                custody,
+                new IssuanceRequestStore(jdbc, Clock.systemUTC()),
+                new IssuedCertificateStore(jdbc, Clock.systemUTC()),
+                new ChallengeStore(jdbc, Clock.systemUTC()),
+                jdbc,
+                properties,
+                issuance,
+                Clock.systemUTC());
     }
 }

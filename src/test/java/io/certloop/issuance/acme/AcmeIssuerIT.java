@@ -1,13 +1,13 @@
 package io.certloop.issuance.acme;
 
-import io.certloop.system.Fingerprints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssueRequest;
 import io.certloop.issuance.IssuedCertificate;
-import io.certloop.system.Pem;
 import io.certloop.support.PebbleServer;
+import io.certloop.system.Fingerprints;
+import io.certloop.system.Pem;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,13 +34,14 @@ class AcmeIssuerIT {
     @Test
     void synchronousIssueReturnsAChainForTheCustodyKeyAndIsIdempotent() throws Exception {
         AcmeFixture fixture = new AcmeFixture(pebble.directoryUrl(), pebble.caFile(), Duration.ofSeconds(60));
-        IssueRequest request = IssueRequest.of("web-1", List.of("svc.example.test", "www.example.test"), "standard",
-                "acme-sync");
+        IssueRequest request =
+                IssueRequest.of("web-1", List.of("svc.example.test", "www.example.test"), "standard", "acme-sync");
 
         IssuedCertificate issued = fixture.issuer.issue(request);
 
         X509Certificate leaf = Pem.parseCertificate(issued.leafPem());
-        assertThat(leaf.getSubjectAlternativeNames()).extracting(san -> (Object) san.get(1))
+        assertThat(leaf.getSubjectAlternativeNames())
+                .extracting(san -> (Object) san.get(1))
                 .containsExactlyInAnyOrder("svc.example.test", "www.example.test");
         assertThat(leaf.getPublicKey().getEncoded())
                 .isEqualTo(fixture.custody.get(issued.keyId()).publicKey().getEncoded());
@@ -50,9 +51,11 @@ class AcmeIssuerIT {
         assertThat(issued.notAfter()).isAfter(Instant.now());
 
         assertThat(fixture.issuer.issue(request)).as("same idempotency key").isEqualTo(issued);
-        assertThat(fixture.jdbc.queryForObject("SELECT COUNT(*) FROM issued_certificate", Integer.class)).isEqualTo(1);
+        assertThat(fixture.jdbc.queryForObject("SELECT COUNT(*) FROM issued_certificate", Integer.class))
+                .isEqualTo(1);
         assertThat(fixture.jdbc.queryForObject("SELECT COUNT(*) FROM acme_challenge", Integer.class))
-                .as("challenge answers are cleaned up").isZero();
+                .as("challenge answers are cleaned up")
+                .isZero();
     }
 
     @Test
@@ -61,8 +64,8 @@ class AcmeIssuerIT {
         IssueRequest request = IssueRequest.of("web-2", List.of("api.example.test"), "standard", "acme-async");
 
         IssuanceStep step = fixture.issuer.begin(request);
-        String orderUrl = fixture.jdbc.queryForObject("SELECT order_url FROM issuance_request WHERE id = ?",
-                String.class, step.requestId());
+        String orderUrl = fixture.jdbc.queryForObject(
+                "SELECT order_url FROM issuance_request WHERE id = ?", String.class, step.requestId());
         assertThat(orderUrl).startsWith("https://localhost:");
 
         AcmeIssuer afterRestart = fixture.restarted();
@@ -74,9 +77,12 @@ class AcmeIssuerIT {
 
         assertThat(step).isInstanceOf(IssuanceStep.Issued.class);
         IssuedCertificate issued = ((IssuanceStep.Issued) step).certificate();
-        assertThat(Pem.parseCertificate(issued.leafPem()).getSubjectX500Principal().getName())
+        assertThat(Pem.parseCertificate(issued.leafPem())
+                        .getSubjectX500Principal()
+                        .getName())
                 .isIn("CN=api.example.test", "");
         assertThat(fixture.jdbc.queryForObject("SELECT COUNT(*) FROM acme_account", Integer.class))
-                .as("one account per directory, reused").isEqualTo(1);
+                .as("one account per directory, reused")
+                .isEqualTo(1);
     }
 }

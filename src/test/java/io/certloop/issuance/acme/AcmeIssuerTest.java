@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class AcmeIssuerTest {
 
-    private static final IssueRequest REQUEST = IssueRequest.of("web-1", List.of("svc.example.test"), "standard", "a-1");
+    private static final IssueRequest REQUEST =
+            IssueRequest.of("web-1", List.of("svc.example.test"), "standard", "a-1");
 
     @Test
     void connectionRefusedIsACaOutage() {
@@ -38,8 +39,8 @@ class AcmeIssuerTest {
         });
         server.start();
         try {
-            AcmeFixture fixture = new AcmeFixture("http://127.0.0.1:" + server.getAddress().getPort() + "/dir", null,
-                    Duration.ofSeconds(5));
+            AcmeFixture fixture = new AcmeFixture(
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/dir", null, Duration.ofSeconds(5));
             Instant start = Instant.now();
             assertThatThrownBy(() -> fixture.issuer.issue(REQUEST)).isInstanceOf(CaUnavailableException.class);
             assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
@@ -51,15 +52,16 @@ class AcmeIssuerTest {
     @Test
     void missingDirectoryConfigurationIsReportedAsUnavailable() {
         AcmeFixture fixture = new AcmeFixture(null, null, Duration.ofSeconds(5));
-        assertThatThrownBy(() -> fixture.issuer.issue(REQUEST)).isInstanceOf(CaUnavailableException.class)
+        assertThatThrownBy(() -> fixture.issuer.issue(REQUEST))
+                .isInstanceOf(CaUnavailableException.class)
                 .hasMessageContaining("certloop.issuance.acme.directory-url");
     }
 
     @Test
     void namesOutsideTheProfileAreRefusedBeforeContactingTheCa() {
         AcmeFixture fixture = new AcmeFixture("http://127.0.0.1:1/dir", null, Duration.ofSeconds(5));
-        assertThatThrownBy(() -> fixture.issuer.issue(
-                IssueRequest.of("web-1", List.of("evil.other.test"), "emergency", "a-2")))
+        assertThatThrownBy(() ->
+                        fixture.issuer.issue(IssueRequest.of("web-1", List.of("evil.other.test"), "emergency", "a-2")))
                 .isInstanceOf(IssuanceRejectedException.class);
     }
 }

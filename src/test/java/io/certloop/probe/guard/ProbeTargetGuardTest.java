@@ -1,19 +1,17 @@
 package io.certloop.probe.guard;
 
-import io.certloop.probe.InvalidProbeRequestException;
-import io.certloop.probe.ProbeProperties;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.certloop.probe.InvalidProbeRequestException;
+import io.certloop.probe.ProbeProperties;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ProbeTargetGuardTest {
 
@@ -29,11 +27,31 @@ class ProbeTargetGuardTest {
     }
 
     @ParameterizedTest(name = "refuses the metadata service spelled {0}")
-    @ValueSource(strings = {"169.254.169.254", "2852039166", "0xA9FEA9FE", "0xa9fea9fe", "0251.0376.0251.0376",
-            "0251.254.43518", "169.16689662", "::ffff:169.254.169.254", "::ffff:a9fe:a9fe", "[::ffff:169.254.169.254]",
-            "::169.254.169.254", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1", "169.254.169.254.", "１６９．２５４．１６９．２５４",
-            "fd00:ec2::254", "FD00:EC2:0:0:0:0:0:254", "100.100.100.200", "168.63.129.16", "metadata.google.internal",
-            "METADATA.GOOGLE.INTERNAL.", "169.254.170.2"})
+    @ValueSource(
+            strings = {
+                "169.254.169.254",
+                "2852039166",
+                "0xA9FEA9FE",
+                "0xa9fea9fe",
+                "0251.0376.0251.0376",
+                "0251.254.43518",
+                "169.16689662",
+                "::ffff:169.254.169.254",
+                "::ffff:a9fe:a9fe",
+                "[::ffff:169.254.169.254]",
+                "::169.254.169.254",
+                "64:ff9b::a9fe:a9fe",
+                "2002:a9fe:a9fe::1",
+                "169.254.169.254.",
+                "１６９．２５４．１６９．２５４",
+                "fd00:ec2::254",
+                "FD00:EC2:0:0:0:0:0:254",
+                "100.100.100.200",
+                "168.63.129.16",
+                "metadata.google.internal",
+                "METADATA.GOOGLE.INTERNAL.",
+                "169.254.170.2"
+            })
     void refusesTheMetadataServiceInAnySpelling(String spelling) {
         ProbeTargetGuard guard = guard(List.of("0.0.0.0/0", "::/0", "*.internal"), Map.of(), InventoryTargets.none());
 
@@ -52,8 +70,8 @@ class ProbeTargetGuardTest {
 
     @Test
     void refusesAnAllowedNameThatResolvesToTheMetadataAddress() {
-        ProbeTargetGuard guard = guard(List.of("*.example.com"), Map.of("evil.example.com", "169.254.169.254"),
-                InventoryTargets.none());
+        ProbeTargetGuard guard =
+                guard(List.of("*.example.com"), Map.of("evil.example.com", "169.254.169.254"), InventoryTargets.none());
 
         assertThatThrownBy(() -> guard.permit("evil.example.com", 443, List.of()))
                 .isInstanceOf(ProbeRefusedException.class)
@@ -63,52 +81,74 @@ class ProbeTargetGuardTest {
     @Test
     void refusesAPunycodeNameThatResolvesToTheMetadataAddress() {
         String punycode = java.net.IDN.toASCII("mètadata.example");
-        ProbeTargetGuard guard = guard(List.of("0.0.0.0/0"), Map.of(punycode, "169.254.169.254"), InventoryTargets.none());
+        ProbeTargetGuard guard =
+                guard(List.of("0.0.0.0/0"), Map.of(punycode, "169.254.169.254"), InventoryTargets.none());
 
         assertThat(punycode).startsWith("xn--");
-        assertThatThrownBy(() -> guard.permit("mètadata.example", 443, List.of())).isInstanceOf(ProbeRefusedException.class);
-        assertThatThrownBy(() -> guard.permit(punycode.toUpperCase(), 443, List.of())).isInstanceOf(ProbeRefusedException.class);
+        assertThatThrownBy(() -> guard.permit("mètadata.example", 443, List.of()))
+                .isInstanceOf(ProbeRefusedException.class);
+        assertThatThrownBy(() -> guard.permit(punycode.toUpperCase(), 443, List.of()))
+                .isInstanceOf(ProbeRefusedException.class);
     }
 
     @Test
     void refusesAHostThatIsNeitherInventoryNorAllowlisted() {
-        ProbeTargetGuard guard = guard(List.of("10.0.0.0/8", "*.example.com", "exact.test"),
-                Map.of("intranet.corp", "192.168.1.10"), InventoryTargets.none());
+        ProbeTargetGuard guard = guard(
+                List.of("10.0.0.0/8", "*.example.com", "exact.test"),
+                Map.of("intranet.corp", "192.168.1.10"),
+                InventoryTargets.none());
 
         assertThatThrownBy(() -> guard.permit("intranet.corp", 443, List.of()))
                 .isInstanceOf(ProbeRefusedException.class)
                 .hasMessageContaining("allowlist");
-        assertThatThrownBy(() -> guard.permit("192.168.1.10", 443, List.of())).isInstanceOf(ProbeRefusedException.class);
+        assertThatThrownBy(() -> guard.permit("192.168.1.10", 443, List.of()))
+                .isInstanceOf(ProbeRefusedException.class);
     }
 
     @Test
     void permitsAllowlistedPatternsAndNetworksAndInventoryEndpoints() {
-        ProbeTargetGuard guard = guard(List.of("10.0.0.0/8", "*.example.com", "exact.test"),
-                Map.of("api.example.com", "203.0.113.5", "exact.test", "203.0.113.6", "intranet.corp", "192.168.1.10",
-                        "example.com", "203.0.113.7"),
+        ProbeTargetGuard guard = guard(
+                List.of("10.0.0.0/8", "*.example.com", "exact.test"),
+                Map.of(
+                        "api.example.com",
+                        "203.0.113.5",
+                        "exact.test",
+                        "203.0.113.6",
+                        "intranet.corp",
+                        "192.168.1.10",
+                        "example.com",
+                        "203.0.113.7"),
                 (host, port) -> host.equals("intranet.corp") && port == 8443);
 
-        assertThat(guard.permit("api.example.com", 443, List.of()).addresses()).extracting(InetAddress::getHostAddress)
+        assertThat(guard.permit("api.example.com", 443, List.of()).addresses())
+                .extracting(InetAddress::getHostAddress)
                 .containsExactly("203.0.113.5");
         assertThat(guard.permit("EXACT.test.", 443, List.of()).host()).isEqualTo("exact.test");
         assertThat(guard.permit("10.1.2.3", 443, List.of()).addresses()).hasSize(1);
         assertThat(guard.permit("intranet.corp", 8443, List.of()).addresses()).hasSize(1);
-        assertThatThrownBy(() -> guard.permit("intranet.corp", 443, List.of())).isInstanceOf(ProbeRefusedException.class);
+        assertThatThrownBy(() -> guard.permit("intranet.corp", 443, List.of()))
+                .isInstanceOf(ProbeRefusedException.class);
         assertThatThrownBy(() -> guard.permit("example.com", 443, List.of())).isInstanceOf(ProbeRefusedException.class);
     }
 
     @Test
     void everyExplicitAddressIsCheckedToo() {
-        ProbeTargetGuard guard = guard(List.of("*.example.com", "10.0.0.0/8"), Map.of("api.example.com", "10.0.0.5"),
-                InventoryTargets.none());
+        ProbeTargetGuard guard = guard(
+                List.of("*.example.com", "10.0.0.0/8"), Map.of("api.example.com", "10.0.0.5"), InventoryTargets.none());
 
-        assertThat(guard.permit("api.example.com", 443, List.of("10.0.0.6", "0x0a000007")).addresses())
-                .extracting(InetAddress::getHostAddress).containsExactly("10.0.0.5", "10.0.0.6", "10.0.0.7");
+        assertThat(guard.permit("api.example.com", 443, List.of("10.0.0.6", "0x0a000007"))
+                        .addresses())
+                .extracting(InetAddress::getHostAddress)
+                .containsExactly("10.0.0.5", "10.0.0.6", "10.0.0.7");
         assertThatThrownBy(() -> guard.permit("api.example.com", 443, List.of("0xA9FEA9FE")))
                 .isInstanceOf(ProbeRefusedException.class);
         assertThatThrownBy(() -> guard.permit("api.example.com", 443, List.of("backend.example.com")))
                 .isInstanceOf(InvalidProbeRequestException.class)
-                .satisfies(e -> assertThat(((InvalidProbeRequestException) e).errors().get(0).field()).isEqualTo("addresses"));
+                .satisfies(e -> assertThat(((InvalidProbeRequestException) e)
+                                .errors()
+                                .get(0)
+                                .field())
+                        .isEqualTo("addresses"));
     }
 
     @Test
@@ -138,7 +178,9 @@ class ProbeTargetGuardTest {
 
     @Test
     void revocationFetchesMayGoToThePublicInternetButNeverToMetadata() throws Exception {
-        ProbeTargetGuard guard = guard(List.of(), Map.of("crl.ca.example", "203.0.113.20", "evil.example", "169.254.169.254"),
+        ProbeTargetGuard guard = guard(
+                List.of(),
+                Map.of("crl.ca.example", "203.0.113.20", "evil.example", "169.254.169.254"),
                 InventoryTargets.none());
 
         assertThat(guard.permitFetch("crl.ca.example").getHostAddress()).isEqualTo("203.0.113.20");

@@ -1,34 +1,33 @@
 package io.certloop.probe.revocation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.certloop.probe.Finding;
 import io.certloop.probe.FindingCodes;
 import io.certloop.probe.ProbeReport;
 import io.certloop.probe.ProbeRequest;
 import io.certloop.probe.ProberFixture;
 import io.certloop.probe.tls.JsseTlsProber;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.certloop.support.TestCertificates;
+import io.certloop.support.TestCertificates.Issued;
+import io.certloop.support.TestRevocationServer;
+import io.certloop.support.TlsTestServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.certloop.support.TestCertificates;
-import io.certloop.support.TestCertificates.Issued;
-import io.certloop.support.TestRevocationServer;
-import io.certloop.support.TlsTestServer;
 
 /** Revocation over the wire: a real CRL distribution point and OCSP responder signing with the CA's key. */
 class RevocationIT {
 
-    private static final Issued ROOT = TestCertificates.rootCa("Revocation Test Root").selfSigned();
-    private static final Issued CA = TestCertificates.intermediate("Revocation Test CA").signedBy(ROOT);
+    private static final Issued ROOT =
+            TestCertificates.rootCa("Revocation Test Root").selfSigned();
+    private static final Issued CA =
+            TestCertificates.intermediate("Revocation Test CA").signedBy(ROOT);
 
     private final TestRevocationServer revocation = TestRevocationServer.start(CA);
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
@@ -69,7 +68,8 @@ class RevocationIT {
 
     @Test
     void aCertificateTheOcspResponderCallsRevokedIsRevoked() {
-        Issued leaf = TestCertificates.leaf("svc.test").ocsp(revocation.ocspUrl()).signedBy(CA);
+        Issued leaf =
+                TestCertificates.leaf("svc.test").ocsp(revocation.ocspUrl()).signedBy(CA);
         revocation.revoke(leaf.serial());
 
         ProbeReport report = probe(leaf);
@@ -83,7 +83,8 @@ class RevocationIT {
 
     @Test
     void aCertificateTheOcspResponderCallsGoodIsGood() {
-        Issued leaf = TestCertificates.leaf("svc.test").ocsp(revocation.ocspUrl()).signedBy(CA);
+        Issued leaf =
+                TestCertificates.leaf("svc.test").ocsp(revocation.ocspUrl()).signedBy(CA);
 
         ProbeReport report = probe(leaf);
 
@@ -96,7 +97,8 @@ class RevocationIT {
     void anOcspAnswerSignedByAnotherCaIsNotBelieved() {
         Issued impostor = TestCertificates.intermediate("Revocation Test CA").signedBy(ROOT); // same name, other key
         try (TestRevocationServer forged = TestRevocationServer.start(impostor)) {
-            Issued leaf = TestCertificates.leaf("svc.test").ocsp(forged.ocspUrl()).signedBy(CA);
+            Issued leaf =
+                    TestCertificates.leaf("svc.test").ocsp(forged.ocspUrl()).signedBy(CA);
             forged.revoke(leaf.serial());
 
             ProbeReport report = probe(leaf);
@@ -109,7 +111,10 @@ class RevocationIT {
 
     @Test
     void aCertificateListedOnTheCrlIsRevokedAndTheCrlIsPreferredOverOcsp() {
-        Issued leaf = TestCertificates.leaf("svc.test").crl(revocation.crlUrl()).ocsp(revocation.ocspUrl()).signedBy(CA);
+        Issued leaf = TestCertificates.leaf("svc.test")
+                .crl(revocation.crlUrl())
+                .ocsp(revocation.ocspUrl())
+                .signedBy(CA);
         revocation.revoke(leaf.serial());
 
         ProbeReport report = probe(leaf);
@@ -122,8 +127,10 @@ class RevocationIT {
 
     @Test
     void theCrlIsFetchedOnceUntilItsNextUpdate() {
-        Issued first = TestCertificates.leaf("svc.test").crl(revocation.crlUrl()).signedBy(CA);
-        Issued second = TestCertificates.leaf("svc.test").crl(revocation.crlUrl()).signedBy(CA);
+        Issued first =
+                TestCertificates.leaf("svc.test").crl(revocation.crlUrl()).signedBy(CA);
+        Issued second =
+                TestCertificates.leaf("svc.test").crl(revocation.crlUrl()).signedBy(CA);
 
         assertThat(probe(first).revocation().status()).isEqualTo(Revocation.Status.GOOD);
         assertThat(probe(second).revocation().status()).isEqualTo(Revocation.Status.GOOD);
@@ -136,7 +143,9 @@ class RevocationIT {
 
     @Test
     void anUnreachableResponderLeavesTheStatusUnknownWithTheReason() {
-        Issued leaf = TestCertificates.leaf("svc.test").crl("http://127.0.0.1:1/ca.crl").signedBy(CA);
+        Issued leaf = TestCertificates.leaf("svc.test")
+                .crl("http://127.0.0.1:1/ca.crl")
+                .signedBy(CA);
 
         ProbeReport report = probe(leaf);
 
@@ -147,7 +156,9 @@ class RevocationIT {
 
     @Test
     void aRevocationUrlPointingAtTheMetadataServiceIsNeverFetched() {
-        Issued leaf = TestCertificates.leaf("svc.test").crl("http://169.254.169.254/latest/meta-data/").signedBy(CA);
+        Issued leaf = TestCertificates.leaf("svc.test")
+                .crl("http://169.254.169.254/latest/meta-data/")
+                .signedBy(CA);
 
         ProbeReport report = probe(leaf);
 

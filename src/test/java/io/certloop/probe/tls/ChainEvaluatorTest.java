@@ -2,29 +2,36 @@ package io.certloop.probe.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certloop.support.TestCertificates;
+import io.certloop.support.TestCertificates.Issued;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
-import io.certloop.support.TestCertificates;
-import io.certloop.support.TestCertificates.Issued;
 
 class ChainEvaluatorTest {
 
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-    private final Issued root = TestCertificates.rootCa("Cache Root").now(NOW).expiringIn(Duration.ofDays(3650)).selfSigned();
-    private final Issued ca = TestCertificates.intermediate("Cache CA").now(NOW).expiringIn(Duration.ofDays(1000)).signedBy(root);
+    private final Issued root = TestCertificates.rootCa("Cache Root")
+            .now(NOW)
+            .expiringIn(Duration.ofDays(3650))
+            .selfSigned();
+    private final Issued ca = TestCertificates.intermediate("Cache CA")
+            .now(NOW)
+            .expiringIn(Duration.ofDays(1000))
+            .signedBy(root);
 
     private ChainEvaluator evaluator(int cacheSize) {
         return new ChainEvaluator(TrustAnchors.of(List.of(root.certificate())), cacheSize);
     }
 
     private Issued leaf(String name) {
-        return TestCertificates.leaf(name).now(NOW).expiringIn(Duration.ofDays(30)).signedBy(ca);
+        return TestCertificates.leaf(name)
+                .now(NOW)
+                .expiringIn(Duration.ofDays(30))
+                .signedBy(ca);
     }
 
     @Test
@@ -46,14 +53,21 @@ class ChainEvaluatorTest {
         ChainEvaluator cached = evaluator(16);
         cached.evaluate(chain, NOW);
 
-        assertThat(cached.evaluate(chain, NOW.plus(Duration.ofDays(1)))).isEqualTo(evaluator(16).evaluate(chain, NOW.plus(Duration.ofDays(1))));
+        assertThat(cached.evaluate(chain, NOW.plus(Duration.ofDays(1))))
+                .isEqualTo(evaluator(16).evaluate(chain, NOW.plus(Duration.ofDays(1))));
     }
 
     @Test
     void aDifferentChainGetsItsOwnVerdict() {
         ChainEvaluator chains = evaluator(16);
-        Issued otherRoot = TestCertificates.rootCa("Other Root").now(NOW).expiringIn(Duration.ofDays(3650)).selfSigned();
-        Issued stranger = TestCertificates.leaf("svc.test").now(NOW).expiringIn(Duration.ofDays(30)).signedBy(otherRoot);
+        Issued otherRoot = TestCertificates.rootCa("Other Root")
+                .now(NOW)
+                .expiringIn(Duration.ofDays(3650))
+                .selfSigned();
+        Issued stranger = TestCertificates.leaf("svc.test")
+                .now(NOW)
+                .expiringIn(Duration.ofDays(30))
+                .signedBy(otherRoot);
 
         ChainEvaluator.Verdict trusted = chains.evaluate(leaf("svc.test").chain(), NOW);
         ChainEvaluator.Verdict untrusted = chains.evaluate(stranger.chainWithRoot(), NOW);
@@ -76,7 +90,10 @@ class ChainEvaluatorTest {
     @Test
     void aVerdictCachedWhileTheLeafWasValidDoesNotHideItsExpiry() {
         ChainEvaluator chains = evaluator(16);
-        Issued leaf = TestCertificates.leaf("svc.test").now(NOW).expiringIn(Duration.ofDays(1)).signedBy(ca);
+        Issued leaf = TestCertificates.leaf("svc.test")
+                .now(NOW)
+                .expiringIn(Duration.ofDays(1))
+                .signedBy(ca);
 
         assertThat(chains.evaluate(leaf.chain(), NOW).trusted()).isTrue();
         ChainEvaluator.Verdict later = chains.evaluate(leaf.chain(), NOW.plus(Duration.ofDays(2)));
@@ -92,18 +109,26 @@ class ChainEvaluatorTest {
         Issued leaf = TestCertificates.leaf("svc.test").now(NOW).notYetValid().signedBy(ca);
 
         assertThat(chains.evaluate(leaf.chain(), NOW).trusted()).isFalse();
-        assertThat(chains.evaluate(leaf.chain(), NOW.plus(Duration.ofDays(2))).trusted()).isTrue();
+        assertThat(chains.evaluate(leaf.chain(), NOW.plus(Duration.ofDays(2))).trusted())
+                .isTrue();
         assertThat(chains.cachedChains()).isEqualTo(1);
     }
 
     @Test
     void anExpiredIntermediateIsNotHiddenByAVerdictCachedBeforeIt() {
         ChainEvaluator chains = evaluator(16);
-        Issued shortCa = TestCertificates.intermediate("Short CA").now(NOW).expiringIn(Duration.ofDays(1)).signedBy(root);
-        Issued leaf = TestCertificates.leaf("svc.test").now(NOW).expiringIn(Duration.ofDays(30)).signedBy(shortCa);
+        Issued shortCa = TestCertificates.intermediate("Short CA")
+                .now(NOW)
+                .expiringIn(Duration.ofDays(1))
+                .signedBy(root);
+        Issued leaf = TestCertificates.leaf("svc.test")
+                .now(NOW)
+                .expiringIn(Duration.ofDays(30))
+                .signedBy(shortCa);
 
         assertThat(chains.evaluate(leaf.chain(), NOW).trusted()).isTrue();
-        assertThat(chains.evaluate(leaf.chain(), NOW.plus(Duration.ofDays(2))).trusted()).isFalse();
+        assertThat(chains.evaluate(leaf.chain(), NOW.plus(Duration.ofDays(2))).trusted())
+                .isFalse();
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.certloop.probe.tls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.certloop.probe.AddressResult;
 import io.certloop.probe.CertificateDetails;
 import io.certloop.probe.Finding;
@@ -9,10 +12,9 @@ import io.certloop.probe.ProbeRequest;
 import io.certloop.probe.ProberFixture;
 import io.certloop.probe.guard.ProbeRefusedException;
 import io.certloop.probe.revocation.Revocation;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.certloop.support.TestCertificates;
+import io.certloop.support.TestCertificates.Issued;
+import io.certloop.support.TlsTestServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,19 +25,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.certloop.support.TestCertificates;
-import io.certloop.support.TestCertificates.Issued;
-import io.certloop.support.TlsTestServer;
 
 /** Every finding produced by a real handshake with an in-JVM TLS server presenting a built chain. */
 class JsseTlsProberIT {
 
-    private static final Issued ROOT = TestCertificates.rootCa("Probe Test Root").selfSigned();
-    private static final Issued CA = TestCertificates.intermediate("Probe Test Issuing CA").signedBy(ROOT);
+    private static final Issued ROOT =
+            TestCertificates.rootCa("Probe Test Root").selfSigned();
+    private static final Issued CA =
+            TestCertificates.intermediate("Probe Test Issuing CA").signedBy(ROOT);
 
     private final Clock clock = Clock.systemUTC();
     private final JsseTlsProber prober = ProberFixture.prober(clock, List.of(ROOT.certificate()));
@@ -68,7 +67,10 @@ class JsseTlsProberIT {
 
     @Test
     void aHealthyEndpointIsDescribedExactlyAndRaisesNothing() {
-        Issued leaf = TestCertificates.leaf("svc.test").sans("svc.test", "www.svc.test").rsa(2048).signedBy(CA);
+        Issued leaf = TestCertificates.leaf("svc.test")
+                .sans("svc.test", "www.svc.test")
+                .rsa(2048)
+                .signedBy(CA);
         TlsTestServer server = serve(leaf);
 
         ProbeReport report = probe(server, "svc.test");
@@ -76,7 +78,8 @@ class JsseTlsProberIT {
         assertThat(report.findings()).isEmpty();
         assertThat(report.leaf().sha256()).isEqualTo(leaf.sha256()).matches("[0-9a-f]{64}");
         assertThat(report.leaf().sans()).containsExactly("svc.test", "www.svc.test");
-        assertThat(report.leaf().notAfter()).isEqualTo(leaf.certificate().getNotAfter().toInstant());
+        assertThat(report.leaf().notAfter())
+                .isEqualTo(leaf.certificate().getNotAfter().toInstant());
         assertThat(report.leaf().serial()).isEqualTo(leaf.serial().toString(16));
         assertThat(report.leaf().keyAlgorithm()).isEqualTo("RSA");
         assertThat(report.leaf().keySize()).isEqualTo(2048);
@@ -96,7 +99,8 @@ class JsseTlsProberIT {
     @Test
     void aTls12OnlyServerIsProbedToo() {
         Issued leaf = TestCertificates.leaf("old.test").signedBy(CA);
-        TlsTestServer server = TlsTestServer.builder().chain(leaf).protocols("TLSv1.2").start();
+        TlsTestServer server =
+                TlsTestServer.builder().chain(leaf).protocols("TLSv1.2").start();
         resources.add(server);
 
         ProbeReport report = probe(server, "old.test");
@@ -119,14 +123,17 @@ class JsseTlsProberIT {
 
     @Test
     void aNotYetValidCertificateIsFlagged() {
-        ProbeReport report = probe(serve(TestCertificates.leaf("svc.test").notYetValid().signedBy(CA)), "svc.test");
+        ProbeReport report =
+                probe(serve(TestCertificates.leaf("svc.test").notYetValid().signedBy(CA)), "svc.test");
 
         assertThat(codes(report)).containsExactly(FindingCodes.NOT_YET_VALID);
     }
 
     @Test
     void aCertificateInsideTheTierWindowIsExpiringSoonOnlyForStricterTiers() {
-        Issued leaf = TestCertificates.leaf("svc.test").expiringIn(Duration.ofDays(10)).signedBy(CA);
+        Issued leaf = TestCertificates.leaf("svc.test")
+                .expiringIn(Duration.ofDays(10))
+                .signedBy(CA);
         TlsTestServer server = serve(leaf);
 
         ProbeReport tier0 = prober.probe(new ProbeRequest("127.0.0.1", server.port(), "svc.test", null, null, null, 0));
@@ -202,8 +209,8 @@ class JsseTlsProberIT {
         TlsTestServer server = serve(leaf);
 
         ProbeReport covered = probe(server, "api.svc.test");
-        ProbeReport notCovered = prober.probe(new ProbeRequest("127.0.0.1", server.port(), "a.b.svc.test",
-                List.of("a.b.svc.test", "svc.test"), null, null, null));
+        ProbeReport notCovered = prober.probe(new ProbeRequest(
+                "127.0.0.1", server.port(), "a.b.svc.test", List.of("a.b.svc.test", "svc.test"), null, null, null));
 
         assertThat(covered.hostnameMatches()).isTrue();
         assertThat(codes(covered)).isEmpty();
@@ -217,19 +224,28 @@ class JsseTlsProberIT {
         Issued renewed = TestCertificates.leaf("svc.test").signedBy(CA);
         TlsTestServer server = serve(deployed);
 
-        ProbeReport stale = prober.probe(new ProbeRequest("127.0.0.1", server.port(), "svc.test", null, null, renewed.sha256(), 2));
-        ProbeReport current = prober.probe(new ProbeRequest("127.0.0.1", server.port(), "svc.test", null, null,
-                deployed.sha256().toUpperCase(), 2));
+        ProbeReport stale =
+                prober.probe(new ProbeRequest("127.0.0.1", server.port(), "svc.test", null, null, renewed.sha256(), 2));
+        ProbeReport current = prober.probe(new ProbeRequest(
+                "127.0.0.1",
+                server.port(),
+                "svc.test",
+                null,
+                null,
+                deployed.sha256().toUpperCase(),
+                2));
 
         assertThat(codes(stale)).containsExactly(FindingCodes.FINGERPRINT_MISMATCH);
-        assertThat(stale.findings().get(0).evidence()).containsEntry("expectedSha256", renewed.sha256())
+        assertThat(stale.findings().get(0).evidence())
+                .containsEntry("expectedSha256", renewed.sha256())
                 .containsEntry("leafSha256", deployed.sha256());
         assertThat(codes(current)).isEmpty();
     }
 
     @Test
     void anRsa1024KeyIsWeak() {
-        ProbeReport report = probe(serve(TestCertificates.leaf("svc.test").rsa(1024).signedBy(CA)), "svc.test");
+        ProbeReport report =
+                probe(serve(TestCertificates.leaf("svc.test").rsa(1024).signedBy(CA)), "svc.test");
 
         assertThat(codes(report)).containsExactly(FindingCodes.WEAK_KEY);
         assertThat(report.leaf().keySize()).isEqualTo(1024);
@@ -237,7 +253,8 @@ class JsseTlsProberIT {
 
     @Test
     void aSha1SignatureIsWeak() {
-        ProbeReport report = probe(serve(TestCertificates.leaf("svc.test").sha1().signedBy(CA)), "svc.test");
+        ProbeReport report =
+                probe(serve(TestCertificates.leaf("svc.test").sha1().signedBy(CA)), "svc.test");
 
         assertThat(codes(report)).containsExactly(FindingCodes.WEAK_SIGNATURE);
         assertThat(report.leaf().signatureAlgorithm()).isEqualTo("SHA1withECDSA");
@@ -247,16 +264,23 @@ class JsseTlsProberIT {
     void twoBackendsPresentingDifferentLeavesAreInconsistent() throws IOException {
         Issued renewed = TestCertificates.leaf("svc.test").signedBy(CA);
         Issued old = TestCertificates.leaf("svc.test").signedBy(CA);
-        TlsTestServer first = TlsTestServer.builder().chain(renewed).bind("127.0.0.1").start();
+        TlsTestServer first =
+                TlsTestServer.builder().chain(renewed).bind("127.0.0.1").start();
         resources.add(first);
-        TlsTestServer second = TlsTestServer.builder().chain(old).bind("127.0.0.2").port(first.port()).start();
+        TlsTestServer second = TlsTestServer.builder()
+                .chain(old)
+                .bind("127.0.0.2")
+                .port(first.port())
+                .start();
         resources.add(second);
 
-        ProbeReport report = prober.probe(new ProbeRequest("127.0.0.1", first.port(), "svc.test", null,
-                List.of("127.0.0.2"), null, null));
+        ProbeReport report = prober.probe(
+                new ProbeRequest("127.0.0.1", first.port(), "svc.test", null, List.of("127.0.0.2"), null, null));
 
         assertThat(report.addresses()).extracting(AddressResult::address).containsExactly("127.0.0.1", "127.0.0.2");
-        assertThat(report.addresses()).extracting(result -> result.leaf().sha256()).containsExactly(renewed.sha256(), old.sha256());
+        assertThat(report.addresses())
+                .extracting(result -> result.leaf().sha256())
+                .containsExactly(renewed.sha256(), old.sha256());
         assertThat(codes(report)).containsExactly(FindingCodes.INCONSISTENT_BACKENDS);
         assertThat(report.findings().get(0).evidence().get("leafSha256ByAddress"))
                 .isEqualTo(Map.of("127.0.0.1", renewed.sha256(), "127.0.0.2", old.sha256()));
@@ -265,12 +289,17 @@ class JsseTlsProberIT {
     @Test
     void backendsPresentingTheSameLeafAreConsistent() {
         Issued leaf = TestCertificates.leaf("svc.test").signedBy(CA);
-        TlsTestServer first = TlsTestServer.builder().chain(leaf).bind("127.0.0.1").start();
+        TlsTestServer first =
+                TlsTestServer.builder().chain(leaf).bind("127.0.0.1").start();
         resources.add(first);
-        resources.add(TlsTestServer.builder().chain(leaf).bind("127.0.0.3").port(first.port()).start());
+        resources.add(TlsTestServer.builder()
+                .chain(leaf)
+                .bind("127.0.0.3")
+                .port(first.port())
+                .start());
 
-        ProbeReport report = prober.probe(new ProbeRequest("127.0.0.1", first.port(), "svc.test", null,
-                List.of("127.0.0.3"), null, null));
+        ProbeReport report = prober.probe(
+                new ProbeRequest("127.0.0.1", first.port(), "svc.test", null, List.of("127.0.0.3"), null, null));
 
         assertThat(report.addresses()).hasSize(2).allMatch(AddressResult::handshakeOk);
         assertThat(codes(report)).isEmpty();
@@ -306,8 +335,11 @@ class JsseTlsProberIT {
         });
         acceptor.setDaemon(true);
         acceptor.start();
-        JsseTlsProber impatient = ProberFixture.prober(clock, List.of(ROOT.certificate()),
-                properties -> properties.withTimeouts(properties.connectTimeout(), Duration.ofMillis(500), properties.revocationTimeout()));
+        JsseTlsProber impatient = ProberFixture.prober(
+                clock,
+                List.of(ROOT.certificate()),
+                properties -> properties.withTimeouts(
+                        properties.connectTimeout(), Duration.ofMillis(500), properties.revocationTimeout()));
 
         Instant start = Instant.now();
         ProbeReport report = impatient.probe(ProbeRequest.of("127.0.0.1", hung.getLocalPort(), "svc.test"));
@@ -321,7 +353,9 @@ class JsseTlsProberIT {
     void aTargetOutsideTheAllowlistIsRefusedBeforeAnyConnection() {
         Issued leaf = TestCertificates.leaf("svc.test").signedBy(CA);
         TlsTestServer server = serve(leaf);
-        JsseTlsProber strict = ProberFixture.prober(clock, List.of(ROOT.certificate()),
+        JsseTlsProber strict = ProberFixture.prober(
+                clock,
+                List.of(ROOT.certificate()),
                 properties -> properties.withAllowlist(List.of("10.0.0.0/8", "*.example.com")));
 
         assertThatThrownBy(() -> strict.probe(ProbeRequest.of("127.0.0.1", server.port(), "svc.test")))
@@ -332,10 +366,23 @@ class JsseTlsProberIT {
 
     @Test
     void theMetadataAddressIsRefusedInEverySpelling() {
-        for (String spelling : List.of("169.254.169.254", "2852039166", "0xA9FEA9FE", "0251.0376.0251.0376",
-                "0xa9.0xfe.0xa9.0xfe", "169.254.43518", "::ffff:169.254.169.254", "[::ffff:a9fe:a9fe]",
-                "169.254.169.254.", "１６９．２５４．１６９．２５４", "fd00:ec2::254", "100.100.100.200", "metadata.google.internal")) {
-            JsseTlsProber permissive = ProberFixture.prober(clock, List.of(ROOT.certificate()),
+        for (String spelling : List.of(
+                "169.254.169.254",
+                "2852039166",
+                "0xA9FEA9FE",
+                "0251.0376.0251.0376",
+                "0xa9.0xfe.0xa9.0xfe",
+                "169.254.43518",
+                "::ffff:169.254.169.254",
+                "[::ffff:a9fe:a9fe]",
+                "169.254.169.254.",
+                "１６９．２５４．１６９．２５４",
+                "fd00:ec2::254",
+                "100.100.100.200",
+                "metadata.google.internal")) {
+            JsseTlsProber permissive = ProberFixture.prober(
+                    clock,
+                    List.of(ROOT.certificate()),
                     properties -> properties.withAllowlist(List.of("0.0.0.0/0", "::/0", "*.internal")));
             assertThatThrownBy(() -> permissive.probe(ProbeRequest.of(spelling, 80, null)))
                     .as(spelling)

@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.crypto.TlsAgreement;
@@ -61,7 +60,8 @@ class ReusedX25519KeyShareTest {
     void oneUseMeansAFreshKeyPairForEveryHandshake() throws Exception {
         ReusedX25519KeyShare share = new ReusedX25519KeyShare(RANDOM, 1, MINUTE, now::get);
 
-        assertThat(share.agreement(CRYPTO).generateEphemeral()).isNotEqualTo(share.agreement(CRYPTO).generateEphemeral());
+        assertThat(share.agreement(CRYPTO).generateEphemeral())
+                .isNotEqualTo(share.agreement(CRYPTO).generateEphemeral());
     }
 
     @Test
@@ -89,7 +89,9 @@ class ReusedX25519KeyShareTest {
         client.generateEphemeral();
         client.receivePeerValue(new byte[X25519.POINT_SIZE]); // u = 0: every scalar gives the all-zero secret
 
-        assertThatThrownBy(client::calculateSecret).isInstanceOf(TlsFatalAlert.class).hasMessageContaining("handshake_failure");
+        assertThatThrownBy(client::calculateSecret)
+                .isInstanceOf(TlsFatalAlert.class)
+                .hasMessageContaining("handshake_failure");
     }
 
     @Test
@@ -107,7 +109,8 @@ class ReusedX25519KeyShareTest {
         try {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
-                results.add(pool.submit(() -> HexFormat.of().formatHex(share.agreement(CRYPTO).generateEphemeral())));
+                results.add(pool.submit(
+                        () -> HexFormat.of().formatHex(share.agreement(CRYPTO).generateEphemeral())));
             }
             Map<String, Integer> uses = new HashMap<>();
             for (Future<String> result : results) {

@@ -3,13 +3,11 @@ package io.certloop.probe.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.security.cert.CertificateException;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.certloop.support.TestCertificates;
 import io.certloop.support.TestCertificates.Issued;
+import java.security.cert.CertificateException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class SentCertificatesTest {
 
@@ -20,8 +18,10 @@ class SentCertificatesTest {
     void theSameBytesAreParsedAndDescribedOnce() throws Exception {
         SentCertificates certificates = new SentCertificates(8);
 
-        List<SentCertificates.Sent> first = certificates.parse(List.of(LEAF.certificate().getEncoded(), ROOT.certificate().getEncoded()));
-        List<SentCertificates.Sent> again = certificates.parse(List.of(LEAF.certificate().getEncoded(), ROOT.certificate().getEncoded()));
+        List<SentCertificates.Sent> first = certificates.parse(
+                List.of(LEAF.certificate().getEncoded(), ROOT.certificate().getEncoded()));
+        List<SentCertificates.Sent> again = certificates.parse(
+                List.of(LEAF.certificate().getEncoded(), ROOT.certificate().getEncoded()));
 
         assertThat(first).extracting(sent -> sent.details().sha256()).containsExactly(LEAF.sha256(), ROOT.sha256());
         assertThat(first.get(0).certificate()).isEqualTo(LEAF.certificate());

@@ -12,7 +12,8 @@ class LoginThrottleTest {
 
     private final MutableClock clock = new MutableClock();
     private final LoginThrottle throttle = new LoginThrottle(
-            new LoginThrottleProperties(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(15)), clock);
+            new LoginThrottleProperties(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(15)),
+            clock);
 
     @Test
     void theFirstFailuresAreFreeThenTheWaitDoublesFromTheBase() {
@@ -26,7 +27,9 @@ class LoginThrottleTest {
         assertThat(throttle.blocked("192.0.2.1")).contains(Duration.ofSeconds(2));
         throttle.failed("192.0.2.1");
         assertThat(throttle.blocked("192.0.2.1")).contains(Duration.ofSeconds(4));
-        assertThat(throttle.blocked("198.51.100.7")).as("another address is not affected").isEmpty();
+        assertThat(throttle.blocked("198.51.100.7"))
+                .as("another address is not affected")
+                .isEmpty();
     }
 
     @Test
@@ -36,7 +39,9 @@ class LoginThrottleTest {
         }
         assertThat(throttle.blocked("192.0.2.1")).contains(Duration.ofSeconds(60));
         clock.advance(Duration.ofSeconds(61));
-        assertThat(throttle.blocked("192.0.2.1")).as("a throttle, never a permanent lock").isEmpty();
+        assertThat(throttle.blocked("192.0.2.1"))
+                .as("a throttle, never a permanent lock")
+                .isEmpty();
     }
 
     @Test

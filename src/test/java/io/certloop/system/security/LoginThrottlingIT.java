@@ -23,11 +23,15 @@ class LoginThrottlingIT extends PostgresIntegrationTest {
         for (int i = 0; i < 11; i++) {
             statuses.add(wrong.get("/api/incidents").status());
         }
-        assertThat(statuses).as("refused every time, throttled after the free failures").allMatch(s -> s == 401 || s == 429)
+        assertThat(statuses)
+                .as("refused every time, throttled after the free failures")
+                .allMatch(s -> s == 401 || s == 429)
                 .contains(429);
         ApiClient right = ApiClient.as(port, "throttle-victim", "the-right-password");
         ApiClient.Response meanwhile = right.get("/api/incidents");
-        assertThat(meanwhile.status()).as("while the address waits, even the right password is not checked").isEqualTo(429);
+        assertThat(meanwhile.status())
+                .as("while the address waits, even the right password is not checked")
+                .isEqualTo(429);
         assertThat(meanwhile.body()).contains("retry after");
 
         Thread.sleep(3_500); // the configured window (production: up to a minute); failures are forgotten after it
