@@ -1,8 +1,8 @@
 package io.certloop.governance;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certloop.system.StoredDetail;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,7 +32,6 @@ class ExceptionRepository {
             "id, endpoint, finding_code, reason, compensating_controls, state, requested_by, "
                     + "requested_at, requested_expires_at, expires_at, decided_by, decided_at, decision_comment, ended_at, "
                     + "process_instance_id, updated_at";
-    private static final int DETAIL_LIMIT = 16000;
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -223,22 +222,11 @@ class ExceptionRepository {
     }
 
     private String write(Map<String, ?> detail) {
-        try {
-            String text = json.writeValueAsString(detail == null ? Map.of() : detail);
-            return text.length() > DETAIL_LIMIT
-                    ? json.writeValueAsString(Map.of("truncated", true, "text", text.substring(0, DETAIL_LIMIT - 200)))
-                    : text;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("exception history detail is not serializable as JSON", e);
-        }
+        return StoredDetail.write(json, detail, "exception history detail");
     }
 
     private JsonNode read(String text) {
-        try {
-            return json.readTree(text == null ? "{}" : text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt exception history detail: " + e.getOriginalMessage(), e);
-        }
+        return StoredDetail.read(json, text, "exception history detail");
     }
 
     private static Timestamp ts(Instant instant) {

@@ -1,12 +1,12 @@
 package io.certloop.incident;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certloop.audit.AuditChain;
 import io.certloop.audit.ChainEntry;
 import io.certloop.audit.ChainLink;
 import io.certloop.audit.StoredEntry;
+import io.certloop.system.StoredDetail;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,9 +38,8 @@ class IncidentRepository {
             + "response_sla, update_cadence, page_incident_commander, notify_executives_within, state, reason, "
             + "resolution, process_instance_id, opened_at, updated_at, resolved_at, closed_at";
     /** The detail column's size; longer evidence is cut and marked so. */
-    static final int DETAIL_LIMIT = 16000;
-
     private final JdbcTemplate jdbc;
+
     private final ObjectMapper json;
     private final DataFieldMaxValueIncrementer sequence;
     private final AuditChain chain;
@@ -291,24 +290,11 @@ class IncidentRepository {
     }
 
     private String write(Object detail) {
-        try {
-            String text = json.writeValueAsString(detail == null ? java.util.Map.of() : detail);
-            if (text.length() > DETAIL_LIMIT) {
-                return json.writeValueAsString(
-                        java.util.Map.of("truncated", true, "text", text.substring(0, DETAIL_LIMIT - 200)));
-            }
-            return text;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("timeline detail is not serializable as JSON", e);
-        }
+        return StoredDetail.write(json, detail, "timeline detail");
     }
 
     private JsonNode read(String text) {
-        try {
-            return json.readTree(text == null ? "{}" : text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt timeline detail: " + e.getOriginalMessage(), e);
-        }
+        return StoredDetail.read(json, text, "timeline detail");
     }
 
     private static Timestamp ts(Instant instant) {
