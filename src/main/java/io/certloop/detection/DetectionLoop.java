@@ -5,6 +5,7 @@ import io.certloop.inventory.InventoryService;
 import io.certloop.probe.ProbeProperties;
 import io.certloop.probe.guard.ProbeRefusedException;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,7 +21,8 @@ import org.springframework.stereotype.Component;
 /**
  * Detect: probes every inventory endpoint at a fixed delay with bounded concurrency, so expiry,
  * drift and half-deployed clusters are seen before users see them. Findings are announced by
- * {@link EndpointProbeService} (once per appearance). A cycle never overlaps the previous one.
+ * {@link EndpointProbeService} (once per appearance). A cycle never overlaps the previous one, on this node or
+ * on any other node sharing the database ({@link DetectionLock}).
  */
 @Component
 public class DetectionLoop {
@@ -30,16 +32,21 @@ public class DetectionLoop {
     private final InventoryService inventory;
     private final EndpointProbeService probes;
     private final ProbeProperties properties;
+    private final DetectionLock lock;
     private final ExecutorService workers;
     private final AtomicBoolean running = new AtomicBoolean();
 
     /** What one cycle did. */
-    public record CycleResult(int endpoints, int probed, int failed) {}
+    public record CycleResult(int endpoints, int probed, int failed) {
+        static final CycleResult SKIPPED = new CycleResult(0, 0, 0);
+    }
 
-    DetectionLoop(InventoryService inventory, EndpointProbeService probes, ProbeProperties properties) {
+    DetectionLoop(
+            InventoryService inventory, EndpointProbeService probes, ProbeProperties properties, DetectionLock lock) {
         this.inventory = inventory;
         this.probes = probes;
         this.properties = properties;
+        this.lock = lock;
         AtomicInteger counter = new AtomicInteger();
         this.workers =
                 Executors.newFixedThreadPool(Math.max(1, properties.detection().concurrency()), runnable -> {
@@ -54,15 +61,32 @@ public class DetectionLoop {
             fixedDelayString = "${certloop.probe.detection.interval:PT5M}")
     void scheduled() {
         if (properties.detection().enabled()) {
-            runOnce();
+            // Held until shortly before the next interval: another node whose timer fires meanwhile skips, so
+            // with several nodes every endpoint is still probed once per interval.
+            Duration interval = properties.detection().interval();
+            runLocked(interval.minus(interval.dividedBy(10)));
         }
     }
 
-    /** Probes the whole inventory once (skipped, with zeros, while another cycle runs). */
+    /**
+     * Probes the whole inventory once, unless a cycle is running here or on another node sharing the database
+     * (then skipped, with zeros).
+     */
     public CycleResult runOnce() {
+        return runLocked(Duration.ZERO);
+    }
+
+    private CycleResult runLocked(Duration heldAtLeast) {
+        return lock.runExclusively(heldAtLeast, this::cycle).orElseGet(() -> {
+            log.info("detection cycle skipped: another node is running one");
+            return CycleResult.SKIPPED;
+        });
+    }
+
+    private CycleResult cycle() {
         if (!running.compareAndSet(false, true)) {
             log.info("detection cycle skipped: the previous one is still running");
-            return new CycleResult(0, 0, 0);
+            return CycleResult.SKIPPED;
         }
         try {
             List<Endpoint> endpoints = inventory.list();
@@ -93,7 +117,7 @@ public class DetectionLoop {
             return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new CycleResult(0, 0, 0);
+            return CycleResult.SKIPPED;
         } finally {
             running.set(false);
         }
