@@ -121,15 +121,35 @@ class OutOfBoundsRunbookIT extends PostgresIntegrationTest {
                 .isNotEqualTo("resolved");
     }
 
-    @Test
-    void aDeploymentToTheDataDirectoryIsRefusedWritesNothingAndIsEscalatedToAPerson() throws Exception {
-        String name = endpoint();
+    /** Stores a key path in the data directory underneath the inventory's checks; returns that path. */
+    private Path plantKeyPathInTheDataDirectory(String name) {
         Path planted = dataDir().resolve("planted-" + System.nanoTime() + ".key");
         jdbc.update(
                 "UPDATE inventory_endpoint SET deployment = ? WHERE name = ?",
                 "{\"type\":\"files\",\"fullchainPath\":\"" + files.resolve("fullchain.pem") + "\",\"keyPath\":\""
                         + planted + "\",\"reloadAction\":\"noop\"}",
                 name);
+        return planted;
+    }
+
+    @Test
+    void aReplacementToTheDataDirectoryAnswers409NamingTheFieldAndWritesNothing() {
+        String name = endpoint();
+        Path planted = plantKeyPathInTheDataDirectory(name);
+
+        ApiClient.Response replaced = operator.post("/api/inventory/endpoints/" + name + "/replace", Map.of());
+
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(409);
+        assertThat(replaced.json().path("field").asText()).isEqualTo("deployment.keyPath");
+        assertThat(replaced.json().path("failure").asText()).isEqualTo("DEPLOYMENT_REFUSED");
+        assertThat(Files.exists(planted)).isFalse();
+        assertThat(TestFiles.names(files)).isEmpty();
+    }
+
+    @Test
+    void aDeploymentToTheDataDirectoryIsRefusedWritesNothingAndIsEscalatedToAPerson() throws Exception {
+        String name = endpoint();
+        Path planted = plantKeyPathInTheDataDirectory(name);
 
         String incidentId = openExpiryIncident(name);
 
