@@ -55,7 +55,7 @@ class DemoSetup {
         this.inventory = inventory;
         this.internalCa = internalCa;
         this.custody = custody;
-        this.directory = certloop.dataDir().resolve("demo").toAbsolutePath().normalize();
+        this.directory = DemoDirectory.of(certloop);
         this.port = demo.port();
         this.reloadAction = demo.reloadAction();
     }

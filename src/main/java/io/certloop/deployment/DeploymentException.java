@@ -23,6 +23,25 @@ public class DeploymentException extends RuntimeException {
     }
 
     /**
+     * The path lies outside the directories deployments may write to ({@link DeploymentPaths}): nothing was
+     * written. Retrying will not help until the inventory or the server configuration changes, so a runbook
+     * hands it to a person.
+     */
+    public static class PathRefused extends DeploymentException {
+        private final String field;
+
+        public PathRefused(String field, java.nio.file.Path path, String reason) {
+            super(field + " " + path + " " + reason);
+            this.field = field;
+        }
+
+        /** The refused target field, e.g. {@code target.keyPath}. */
+        public String field() {
+            return field;
+        }
+    }
+
+    /**
      * The named reload action is not configured on this server. Callers cannot supply commands,
      * only names; an unknown name is refused before any file is touched.
      */

@@ -2,6 +2,7 @@ package io.certloop.deployment;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxOutputBytes how much of a reload action's combined stdout/stderr is kept as evidence
  * @param stateDirectory where deployment manifests (paths and hashes, never key bytes) are kept
  * @param reloadPath the PATH given to reload actions; their environment is otherwise empty
+ * @param allowedDirectories the only directories deployments may write in (absolute; empty: file deployment is off,
+ *     the embedded demo's own directory aside); CertLoop's data directory is refused even when listed
  */
 @ConfigurationProperties("certloop.deployment")
 record DeploymentProperties(
@@ -26,10 +29,19 @@ record DeploymentProperties(
         @DefaultValue("data/deployments") Path stateDirectory,
 
         @DefaultValue("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-        String reloadPath) {
+        String reloadPath,
+
+        @DefaultValue List<Path> allowedDirectories) {
 
     DeploymentProperties {
         reloadActions = reloadActions == null ? Map.of() : Map.copyOf(reloadActions);
+        allowedDirectories = allowedDirectories == null ? List.of() : List.copyOf(allowedDirectories);
+        for (Path directory : allowedDirectories) {
+            if (!directory.isAbsolute()) {
+                throw new IllegalArgumentException(
+                        "certloop.deployment.allowed-directories must list absolute directories, was " + directory);
+            }
+        }
         if (reloadTimeout.isNegative() || reloadTimeout.isZero()) {
             throw new IllegalArgumentException("certloop.deployment.reload-timeout must be positive");
         }

@@ -39,13 +39,20 @@ final class FilesDeployer implements Deployer {
     private final ManifestStore manifests;
     private final ServiceAnswerWaiter waiter;
     private final Clock clock;
+    private final DeploymentPaths paths;
     private final Map<Path, Object> targetLocks = new ConcurrentHashMap<>();
 
-    FilesDeployer(ReloadActions reloadActions, ManifestStore manifests, ServiceAnswerWaiter waiter, Clock clock) {
+    FilesDeployer(
+            ReloadActions reloadActions,
+            ManifestStore manifests,
+            ServiceAnswerWaiter waiter,
+            Clock clock,
+            DeploymentPaths paths) {
         this.reloadActions = reloadActions;
         this.manifests = manifests;
         this.waiter = waiter;
         this.clock = clock;
+        this.paths = paths;
     }
 
     @Override
@@ -57,7 +64,7 @@ final class FilesDeployer implements Deployer {
     public DeploymentResult deploy(DeploymentRequest request) {
         String id = validId(request.idempotencyKey());
         DeploymentTarget target = request.target();
-        List<Planned> plan = plan(target, request.certificate(), request.key());
+        List<Planned> plan = plan(paths, target, request.certificate(), request.key());
         if (!reloadActions.exists(target.reloadAction())) {
             throw new DeploymentException.UnknownReloadAction(target.reloadAction());
         }
@@ -88,6 +95,12 @@ final class FilesDeployer implements Deployer {
         }
         if (!reloadActions.exists(manifest.reloadAction())) {
             throw new DeploymentException.UnknownReloadAction(manifest.reloadAction());
+        }
+        for (DeploymentManifest.Entry entry : manifest.files()) {
+            // the configuration may have changed since the deployment: a rollback writes nowhere a deployment may not
+            String field = "manifest." + entry.role().name().toLowerCase() + "Path";
+            paths.require(Path.of(entry.path()), field);
+            paths.require(AtomicFiles.previousOf(Path.of(entry.path())), field);
         }
         synchronized (lockFor(keyPathOf(manifest))) {
             Instant startedAt = clock.instant();
@@ -123,6 +136,11 @@ final class FilesDeployer implements Deployer {
                 for (DeploymentManifest.Entry entry : manifest.files()) {
                     Path path = Path.of(entry.path());
                     Path kept = AtomicFiles.previousOf(path);
+                    var refusal = paths.refusal(kept);
+                    if (refusal.isPresent()) {
+                        log.warn("deployment {} leaves {} in place: {}; delete it by hand", id, kept, refusal.get());
+                        continue;
+                    }
                     // while this deployment's content is live, whatever is kept beside it is an older version: this
                     // deployment's own backup, or an earlier attempt's when a redeploy wrote the same bytes again.
                     // A later deployment's content (not yet verified) keeps its backup; so does a rolled-back one.
@@ -302,7 +320,8 @@ final class FilesDeployer implements Deployer {
         return new DeploymentResult(id, operation, outcome, files, reload, check, startedAt, clock.instant());
     }
 
-    private static List<Planned> plan(DeploymentTarget target, CertificateMaterial material, KeyMaterialSource key) {
+    private static List<Planned> plan(
+            DeploymentPaths paths, DeploymentTarget target, CertificateMaterial material, KeyMaterialSource key) {
         if (target.keyPath() == null) {
             throw new DeploymentException.InvalidRequest("target.keyPath is required");
         }
@@ -332,6 +351,11 @@ final class FilesDeployer implements Deployer {
                 throw new DeploymentException.InvalidRequest(field + " must be absolute");
             }
             Path path = followSymlink(planned.path(), field);
+            // again at deploy time: the allowed directories or the file system may have changed since the
+            // inventory accepted the path. The file, what a certbot link points to, and the copy kept for rollback.
+            paths.require(planned.path(), field);
+            paths.require(path, field);
+            paths.require(AtomicFiles.previousOf(path), field);
             if (!seen.add(path.normalize())) {
                 throw new DeploymentException.InvalidRequest(field + " is used for two files");
             }

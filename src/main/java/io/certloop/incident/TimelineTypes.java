@@ -21,6 +21,9 @@ public final class TimelineTypes {
     public static final String CERTIFICATE_ISSUED = "certificate-issued";
     public static final String CERTIFICATE_REFUSED = "certificate-refused";
     public static final String DEPLOYMENT_RELEASED = "deployment-released";
+    /** The deployer refused a path outside the allowed directories: nothing was written, a person takes over. */
+    public static final String DEPLOYMENT_REFUSED = "deployment-refused";
+
     public static final String DEPLOYMENT_ROLLED_BACK = "deployment-rolled-back";
     public static final String DEPLOYMENT_VERIFIED = "deployment-verified";
     public static final String EXECUTIVES_BRIEFED = "executives-briefed";

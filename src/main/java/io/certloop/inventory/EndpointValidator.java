@@ -28,9 +28,14 @@ class EndpointValidator {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private final ReloadActionCatalog reloadActions;
+    private final DeploymentPathRules deploymentPaths;
+    private final IssuanceNameRules issuance;
 
-    EndpointValidator(ReloadActionCatalog reloadActions) {
+    EndpointValidator(
+            ReloadActionCatalog reloadActions, DeploymentPathRules deploymentPaths, IssuanceNameRules issuance) {
         this.reloadActions = reloadActions;
+        this.deploymentPaths = deploymentPaths;
+        this.issuance = issuance;
     }
 
     /** The endpoint, or the list of problems under {@code prefix} (for example {@code endpoints[3].}). */
@@ -75,6 +80,7 @@ class EndpointValidator {
             }
         }
         LinkedHashSet<String> expectedNames = new LinkedHashSet<>();
+        List<String> namesField = new ArrayList<>(); // the field each expected name came from
         List<String> requestedNames = request.expectedNames() == null ? List.of() : request.expectedNames();
         for (int i = 0; i < requestedNames.size(); i++) {
             String expected = lower(requestedNames.get(i));
@@ -82,12 +88,13 @@ class EndpointValidator {
                 errors.add(new FieldError(
                         prefix + "expectedNames[" + i + "]",
                         "must be a DNS name, a wildcard like *.example.com, or an IP address, was " + expected));
-            } else {
-                expectedNames.add(expected);
+            } else if (expectedNames.add(expected)) {
+                namesField.add(prefix + "expectedNames[" + i + "]");
             }
         }
         if (expectedNames.isEmpty() && (sni != null || host != null)) {
             expectedNames.add(sni != null ? sni : host);
+            namesField.add(prefix + (sni != null ? "sni" : "host"));
         }
         Integer tier = request.tier();
         if (tier == null) {
@@ -129,6 +136,8 @@ class EndpointValidator {
                             prefix + "profile",
                             "the emergency profile is issued only by the break-glass runbook "
                                     + "(POST /api/incidents/{id}/break-glass, approved by others); give the endpoint its standard profile"));
+        } else if (PROFILE.matcher(profile).matches()) {
+            issuableNames(profile, replacementPath, expectedNames, namesField, prefix, errors);
         }
         FileDeployment deployment = deployment(request.deployment(), prefix + "deployment", errors);
         String expectedSha256 = null;
@@ -161,6 +170,38 @@ class EndpointValidator {
                         null,
                         null),
                 List.of());
+    }
+
+    /**
+     * An endpoint CertLoop obtains certificates for (internal CA, ACME, admin-mediated) may expect only names its
+     * profile may issue for. A manual endpoint is watched, not issued for, and may expect any name: issuance for it
+     * (break-glass) is judged by the issuer, which refuses names outside the profile whatever the inventory says.
+     */
+    private void issuableNames(
+            String profile,
+            ReplacementPath replacementPath,
+            LinkedHashSet<String> expectedNames,
+            List<String> namesField,
+            String prefix,
+            List<FieldError> errors) {
+        if (!issuance.hasProfile(profile)) {
+            errors.add(new FieldError(
+                    prefix + "profile",
+                    "names no issuance profile configured on this server (certloop.issuance.profiles): " + profile));
+            return;
+        }
+        if (replacementPath == null || replacementPath == ReplacementPath.MANUAL) {
+            return;
+        }
+        int i = 0;
+        for (String name : expectedNames) {
+            String field = namesField.get(i++);
+            issuance.refusal(profile, name)
+                    .ifPresent(reason -> errors.add(new FieldError(
+                            field,
+                            reason + "; replacement path " + replacementPath.value()
+                                    + " issues only for the profile's domains")));
+        }
     }
 
     private static Owner owner(EndpointRequest.OwnerRequest owner, String field, List<FieldError> errors) {
@@ -213,7 +254,7 @@ class EndpointValidator {
         return new FileDeployment(FileDeployment.TYPE_FILES, certificate, chain, fullchain, key, reload);
     }
 
-    private static String path(String value, String field, List<FieldError> errors) {
+    private String path(String value, String field, List<FieldError> errors) {
         String path = trim(value);
         if (path == null) {
             return null;
@@ -222,6 +263,8 @@ class EndpointValidator {
                 || path.contains("\0")
                 || !Path.of(path).normalize().toString().equals(path)) {
             errors.add(new FieldError(field, "must be an absolute, normalized file path, was " + path));
+        } else {
+            deploymentPaths.refusal(path).ifPresent(reason -> errors.add(new FieldError(field, reason)));
         }
         return path;
     }

@@ -25,9 +25,14 @@ public class InventoryService {
     private final EndpointValidator validator;
     private final Clock clock;
 
-    InventoryService(EndpointRepository repository, ReloadActionCatalog reloadActions, Clock clock) {
+    InventoryService(
+            EndpointRepository repository,
+            ReloadActionCatalog reloadActions,
+            DeploymentPathRules deploymentPaths,
+            IssuanceNameRules issuance,
+            Clock clock) {
         this.repository = repository;
-        this.validator = new EndpointValidator(reloadActions);
+        this.validator = new EndpointValidator(reloadActions, deploymentPaths, issuance);
         this.clock = clock;
     }
 

@@ -74,7 +74,7 @@ public class AdminMediatedIssuer implements CertificateIssuer {
         if (existing.isPresent()) {
             return poll(existing.get().id());
         }
-        IssuanceProperties.Profile profile = properties.profile(request.profile());
+        IssuanceProperties.Profile profile = properties.permitted(request);
         KeyRef key = request.keyId() != null
                 ? custody.get(request.keyId())
                 : custody.generate(request.keySpec() != null ? request.keySpec() : profile.keyType());

@@ -1,5 +1,6 @@
 package io.certloop.remediation;
 
+import io.certloop.deployment.DeploymentException;
 import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.InventoryService;
 import io.certloop.issuance.CaUnavailableException;
@@ -74,6 +75,17 @@ class ReplacementController {
     ProblemDetail notRemediable(RemediationException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
         problem.setTitle("Endpoint cannot be replaced automatically");
+        return problem;
+    }
+
+    @ExceptionHandler(DeploymentException.PathRefused.class)
+    @ResponseStatus(HttpStatus.CONFLICT)
+    ProblemDetail deploymentRefused(DeploymentException.PathRefused e) {
+        ProblemDetail problem =
+                ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "Nothing was deployed: " + e.getMessage());
+        problem.setTitle("Deployment path refused");
+        problem.setProperty("field", e.field().replaceFirst("^target\\.", "deployment."));
+        problem.setProperty("failure", "DEPLOYMENT_REFUSED");
         return problem;
     }
 

@@ -2,6 +2,7 @@ package io.certloop.runbook;
 
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.deployment.DeploymentException;
 import io.certloop.deployment.DeploymentResult;
 import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.RemediationService;
@@ -37,18 +38,26 @@ class DeployCertificateDelegate extends RunbookDelegate {
         int attempt = intVariable(execution, DEPLOY_ATTEMPTS) + 1;
         String deploymentId = attemptId(deploymentKey(execution), attempt);
         DeploymentResult result;
-        if (execution.getVariable(DEPLOYMENT_KEY) != null) {
-            // break-glass deploys beside the incident's runbook with its own certificate (not yet read from a record)
-            result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
-        } else {
-            RunbookRecords.CertificateOfRecord certificate = records.certificate(
-                    incidentId(execution), null, string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256));
-            if (certificate.certificateId() == null) {
-                throw new IllegalStateException("incident " + incidentId(execution) + " has no certificate issued"
-                        + " through CertLoop to deploy (" + certificate.source() + ")");
+        try {
+            if (execution.getVariable(DEPLOYMENT_KEY) != null) {
+                // break-glass deploys beside the incident's runbook with its own certificate (not yet from a record)
+                result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
+            } else {
+                RunbookRecords.CertificateOfRecord certificate = records.certificate(
+                        incidentId(execution),
+                        null,
+                        string(execution, CERTIFICATE_ID),
+                        string(execution, ISSUED_SHA256));
+                if (certificate.certificateId() == null) {
+                    throw new IllegalStateException("incident " + incidentId(execution) + " has no certificate issued"
+                            + " through CertLoop to deploy (" + certificate.source() + ")");
+                }
+                result = remediation.deploy(
+                        records.endpoint(incidentId(execution)), certificate.certificateId(), deploymentId);
             }
-            result = remediation.deploy(
-                    records.endpoint(incidentId(execution)), certificate.certificateId(), deploymentId);
+        } catch (DeploymentException.PathRefused refused) {
+            refused(execution, attempt, deploymentId, refused);
+            return;
         }
         execution.setVariable(DEPLOY_ATTEMPTS, attempt);
         execution.setVariable(VERIFY_ATTEMPTS, 0);
@@ -72,5 +81,31 @@ class DeployCertificateDelegate extends RunbookDelegate {
             detail.put("reloadServedDeployments", result.reload().served());
         }
         incidents.record(incidentId(execution), TimelineTypes.CERTIFICATE_DEPLOYED, detail);
+    }
+
+    /**
+     * A path outside the allowed directories (the configuration changed since the inventory accepted it, or a link
+     * moved): nothing was written, and retrying cannot help. The step ends as a failed deployment, so the runbook's
+     * own failure path (rollback, which finds nothing to restore, then a person) takes over.
+     */
+    private void refused(
+            DelegateExecution execution, int attempt, String deploymentId, DeploymentException.PathRefused refused) {
+        execution.setVariable(DEPLOY_ATTEMPTS, attempt);
+        execution.setVariable(VERIFY_ATTEMPTS, 0);
+        execution.setVariable(DEPLOYMENT_ID, deploymentId);
+        execution.setVariable(DEPLOYMENT_SUCCEEDED, false);
+        execution.setVariable(DEPLOYMENT_OUTCOME, "REFUSED");
+        incidents.record(
+                incidentId(execution),
+                TimelineTypes.DEPLOYMENT_REFUSED,
+                Map.of(
+                        "deploymentId",
+                        deploymentId,
+                        "attempt",
+                        attempt,
+                        "field",
+                        refused.field(),
+                        "reason",
+                        String.valueOf(refused.getMessage())));
     }
 }

@@ -2,7 +2,9 @@ package io.certloop.runbook;
 
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.deployment.DeploymentException;
 import io.certloop.incident.TimelineTypes;
+import io.certloop.issuance.IssuanceRejectedException;
 import io.certloop.remediation.RemediationService;
 import io.certloop.remediation.ReplacementEvidence;
 import java.util.ArrayList;
@@ -44,7 +46,20 @@ class ReplaceAffectedEndpointDelegate extends RunbookDelegate {
             return;
         }
         // the key of this request is new: a fresh key is generated for every issuance without a key id
-        ReplacementEvidence evidence = remediation.replace(target, incidentId(execution) + ":replace:" + target);
+        ReplacementEvidence evidence;
+        try {
+            evidence = remediation.replace(target, incidentId(execution) + ":replace:" + target);
+        } catch (IssuanceRejectedException | DeploymentException.PathRefused refused) {
+            // a name outside the profile's domains, a path outside the allowed directories: no retry can help
+            needsHands(execution, target);
+            detail.put("replaced", false);
+            detail.put(
+                    "outcome",
+                    refused instanceof IssuanceRejectedException ? "ISSUANCE_REFUSED" : "DEPLOYMENT_REFUSED");
+            detail.put("reason", String.valueOf(refused.getMessage()));
+            incidents.record(incidentId(execution), TimelineTypes.ENDPOINT_REPLACED, detail);
+            return;
+        }
         detail.put("replaced", evidence.succeeded());
         detail.put("outcome", evidence.outcome());
         detail.put(

@@ -66,6 +66,12 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
                             result.outcome().name()));
         } catch (DeploymentException.NotFound e) {
             // that attempt failed before it wrote anything: nothing to restore
+        } catch (DeploymentException.PathRefused e) {
+            // its files are no longer where deployments may write: a person restores them, CertLoop writes nothing
+            incidents.record(
+                    incidentId(execution),
+                    TimelineTypes.DEPLOYMENT_REFUSED,
+                    Map.of("deploymentId", deploymentId, "field", e.field(), "reason", String.valueOf(e.getMessage())));
         }
     }
 }

@@ -71,7 +71,8 @@ class FilesDeployerNginxIT {
                         "certloop.deployment.reload-actions.test-slow=/bin/sleep 30",
                         "certloop.deployment.reload-timeout=" + reloadTimeout,
                         "certloop.deployment.answer-timeout=5s",
-                        "certloop.deployment.state-directory=" + dir.resolve("state"))
+                        "certloop.deployment.state-directory=" + dir.resolve("state"),
+                        "certloop.deployment.allowed-directories=" + dir.resolve("live"))
                 .run(context -> test.accept(context.getBean(Deployer.class)));
     }
 

@@ -62,7 +62,13 @@ class FilesDeployerTest {
                 4096,
                 "/usr/bin:/bin",
                 CLOCK);
-        return new FilesDeployer(actions, new ManifestStore(state), new ServiceAnswerWaiter(answerTimeout), CLOCK);
+        return new FilesDeployer(
+                actions, new ManifestStore(state), new ServiceAnswerWaiter(answerTimeout), CLOCK, paths());
+    }
+
+    /** Deployments may write anywhere in the test's directory but in the deployment state. */
+    private DeploymentPaths paths() {
+        return new DeploymentPaths(List.of(dir), List.of(state), List.of());
     }
 
     private DeploymentTarget certbotLayout(String reloadAction) {
@@ -410,7 +416,7 @@ class FilesDeployerTest {
         assertThatThrownBy(() -> deployer.rollback("dep-rel"))
                 .isInstanceOf(DeploymentException.Conflict.class)
                 .hasMessageContaining("released");
-        assertThat(new FilesDeployer(null, new ManifestStore(state), null, CLOCK).release("dep-rel"))
+        assertThat(new FilesDeployer(null, new ManifestStore(state), null, CLOCK, paths()).release("dep-rel"))
                 .as("the release is recorded in the manifest, so it survives a restart")
                 .isEmpty();
     }
@@ -596,5 +602,60 @@ class FilesDeployerTest {
 
         assertThat(read("privkey.pem")).isEqualTo(old.keyPem());
         assertThat(read("fullchain.pem")).isEqualTo(old.leafPem() + old.caPem());
+    }
+
+    /** The deployer as configured now, which may allow less than when the endpoint was accepted. */
+    private FilesDeployer deployerAllowing(Path... allowed) {
+        ReloadActions actions =
+                new ReloadActions(Map.of("ok", "/bin/true"), Duration.ofSeconds(5), 4096, "/usr/bin:/bin", CLOCK);
+        return new FilesDeployer(
+                actions,
+                new ManifestStore(state),
+                new ServiceAnswerWaiter(Duration.ofMillis(300)),
+                CLOCK,
+                new DeploymentPaths(List.of(allowed), List.of(state), List.of()));
+    }
+
+    @Test
+    void a_path_the_configuration_no_longer_allows_is_refused_at_deploy_time_and_nothing_is_written() throws Exception {
+        installOld();
+        FilesDeployer narrowed = deployerAllowing(Files.createDirectories(dir.resolve("elsewhere")));
+
+        assertThatThrownBy(() -> narrowed.deploy(request("dep-narrowed", certbotLayout("ok"), fresh)))
+                .isInstanceOf(DeploymentException.PathRefused.class)
+                .hasMessageContaining("target.certificatePath")
+                .hasMessageContaining("outside the directories deployments may write to");
+        assertThat(read("privkey.pem")).isEqualTo(old.keyPem());
+        assertThat(TestFiles.names(live))
+                .containsExactlyInAnyOrder("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem");
+        assertThatThrownBy(() -> narrowed.rollback("dep-narrowed"))
+                .as("no manifest either: there is nothing to roll back")
+                .isInstanceOf(DeploymentException.NotFound.class);
+    }
+
+    @Test
+    void a_linked_directory_that_leads_out_of_the_allowed_one_is_refused_at_deploy_time() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path allowed = Files.createDirectories(dir.resolve("allowed"));
+        Path escape = Files.createSymbolicLink(allowed.resolve("web"), outside);
+        DeploymentTarget target =
+                DeploymentTarget.fullchainAndKey(escape.resolve("fullchain.pem"), escape.resolve("key.pem"), "ok");
+
+        assertThatThrownBy(() -> deployerAllowing(allowed).deploy(request("dep-escape-dir", target, fresh)))
+                .isInstanceOf(DeploymentException.PathRefused.class)
+                .hasMessageContaining("resolves to " + outside.toRealPath().resolve("fullchain.pem"));
+        assertThat(TestFiles.names(outside)).isEmpty();
+    }
+
+    @Test
+    void a_rollback_the_configuration_no_longer_allows_is_refused_and_leaves_the_files_as_they_are() throws Exception {
+        installOld();
+        deployer.deploy(request("dep-then-narrowed", certbotLayout("ok"), fresh));
+
+        assertThatThrownBy(() -> deployerAllowing(Files.createDirectories(dir.resolve("elsewhere")))
+                        .rollback("dep-then-narrowed"))
+                .isInstanceOf(DeploymentException.PathRefused.class);
+        assertThat(read("privkey.pem")).isEqualTo(fresh.keyPem());
+        assertThat(read("privkey.pem" + AtomicFiles.PREVIOUS_SUFFIX)).isEqualTo(old.keyPem());
     }
 }

@@ -52,7 +52,7 @@ class BreakGlassIT extends PostgresIntegrationTest {
         admin.ensureUser("bea", "bea-pw", "pki-board");
         admin.ensureUser("aud", "aud-pw", "auditors");
         opal = ApiClient.as(port, "opal", "opal-pw");
-        certDir = Files.createDirectories(dataDir().resolve("break-glass-" + System.nanoTime()));
+        certDir = Files.createDirectories(deployDir().resolve("break-glass-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Old Root").selfSigned();
         expired = TestCertificates.leaf("localhost").sans("localhost").expired().signedBy(ca);
         expired.writeFullchainPem(certDir.resolve("fullchain.pem"));

@@ -65,7 +65,7 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
 
     private String applianceWithoutIntermediate() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
-        certDir = Files.createDirectories(dataDir().resolve("exception-" + System.nanoTime()));
+        certDir = Files.createDirectories(deployDir().resolve("exception-" + System.nanoTime()));
         TestCertificates.Issued leaf =
                 TestCertificates.leaf("localhost").sans("localhost").signedBy(INTERMEDIATE);
         // the appliance sends its leaf only

@@ -194,7 +194,7 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
     /** An endpoint nothing listens on: these runbooks only need its owners. */
     private String endpoint() {
         String name = "commanded-" + System.nanoTime();
-        Path dir = dataDir().resolve(name);
+        Path dir = deployDir().resolve(name);
         Map<String, Object> endpoint =
                 TestEndpoints.loopback(name, 9, dir.resolve("fullchain.pem"), dir.resolve("key.pem"), "noop");
         assertThat(operator.post("/api/inventory/endpoints", endpoint).status()).isEqualTo(201);

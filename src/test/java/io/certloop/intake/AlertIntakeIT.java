@@ -354,11 +354,11 @@ class AlertIntakeIT extends PostgresIntegrationTest {
                         "type",
                         "files",
                         "certificatePath",
-                        "/etc/ssl/x/cert.pem",
+                        deployDir().resolve("x/cert.pem").toString(),
                         "fullchainPath",
-                        "/etc/ssl/x/fullchain.pem",
+                        deployDir().resolve("x/fullchain.pem").toString(),
                         "keyPath",
-                        "/etc/ssl/x/key.pem",
+                        deployDir().resolve("x/key.pem").toString(),
                         "reloadAction",
                         "noop"));
         ApiClient.Response created = admin.post("/api/inventory/endpoints", request);

@@ -39,7 +39,7 @@ class AlertRepeatIT extends PostgresIntegrationTest {
     @BeforeEach
     void startNginx() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
-        certDir = Files.createDirectories(dataDir().resolve("repeat-" + System.nanoTime()));
+        certDir = Files.createDirectories(deployDir().resolve("repeat-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Repeat Root").selfSigned();
         expiring = TestCertificates.leaf("localhost")
                 .sans("localhost")

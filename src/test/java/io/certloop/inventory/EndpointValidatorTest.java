@@ -2,8 +2,10 @@ package io.certloop.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certloop.issuance.AllowedDomains;
 import io.certloop.system.FieldError;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class EndpointValidatorTest {
 
-    private final EndpointValidator validator = new EndpointValidator(Set.of("reload-nginx")::contains);
+    /** Deployments may write below /etc/ssl and /a only; the standard profile issues for example.test. */
+    private static final DeploymentPathRules PATHS = path -> path.startsWith("/etc/ssl/") || path.startsWith("/a/")
+            ? Optional.empty()
+            : Optional.of("is outside the directories deployments may write to");
+
+    private static final IssuanceNameRules NAMES = new IssuanceNameRules() {
+        @Override
+        public boolean hasProfile(String profile) {
+            return profile.equals("standard");
+        }
+
+        @Override
+        public Optional<String> refusal(String profile, String name) {
+            return AllowedDomains.of(List.of("example.test")).allows(name)
+                    ? Optional.empty()
+                    : Optional.of("'" + name + "' is outside the domains of issuance profile '" + profile + "'");
+        }
+    };
+
+    private final EndpointValidator validator = new EndpointValidator(Set.of("reload-nginx")::contains, PATHS, NAMES);
 
     private static EndpointRequest valid() {
         return new EndpointRequest(
@@ -90,6 +111,43 @@ class EndpointValidatorTest {
                         (UnaryOperator<EndpointRequest>) r -> copy(r, "expectedSha256", "abc"),
                         "expectedSha256"),
                 Arguments.of(
+                        "a key path outside the allowed directories",
+                        (UnaryOperator<EndpointRequest>) r -> copy(
+                                r,
+                                "deployment",
+                                new EndpointRequest.DeploymentRequest(
+                                        "files", null, null, "/a/full.pem", "/var/lib/certloop/key.pem", null)),
+                        "deployment.keyPath"),
+                Arguments.of(
+                        "a certificate path with '..' segments",
+                        (UnaryOperator<EndpointRequest>) r -> copy(
+                                r,
+                                "deployment",
+                                new EndpointRequest.DeploymentRequest(
+                                        "files", "/a/../etc/cert.pem", null, null, "/a/key.pem", null)),
+                        "deployment.certificatePath"),
+                Arguments.of(
+                        "an expected name outside the profile's domains",
+                        (UnaryOperator<EndpointRequest>)
+                                r -> copy(r, "expectedNames", List.of("www.example.test", "www.bank.example")),
+                        "expectedNames[1]"),
+                Arguments.of(
+                        "a name that only ends like an allowed domain",
+                        (UnaryOperator<EndpointRequest>) r -> copy(r, "expectedNames", List.of("badexample.test")),
+                        "expectedNames[0]"),
+                Arguments.of(
+                        "a wildcard above the allowed domain",
+                        (UnaryOperator<EndpointRequest>) r -> copy(r, "expectedNames", List.of("*.test")),
+                        "expectedNames[0]"),
+                Arguments.of(
+                        "a host outside the profile's domains when no names are given",
+                        (UnaryOperator<EndpointRequest>) r -> copy(r, "host", "www.bank.example"),
+                        "host"),
+                Arguments.of(
+                        "a profile the server does not configure",
+                        (UnaryOperator<EndpointRequest>) r -> copy(r, "profile", "gold"),
+                        "profile"),
+                Arguments.of(
                         "an unknown replacement path",
                         (UnaryOperator<EndpointRequest>) r -> copy(r, "replacementPath", "fax"),
                         "replacementPath"));
@@ -117,6 +175,22 @@ class EndpointValidatorTest {
     }
 
     @Test
+    void acceptsAWildcardWithinTheProfilesDomains() {
+        EndpointValidator.Result result =
+                validator.validate(copy(valid(), "expectedNames", List.of("*.example.test", "example.test")), "");
+        assertThat(result.errors()).isEmpty();
+    }
+
+    @Test
+    void aManualEndpointIsWatchedNotIssuedForAndMayExpectAnyName() {
+        EndpointRequest manual =
+                copy(copy(valid(), "replacementPath", "manual"), "expectedNames", List.of("partner.bank.example"));
+        EndpointValidator.Result result = validator.validate(manual, "");
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.endpoint().expectedNames()).containsExactly("partner.bank.example");
+    }
+
+    @Test
     void normalizesFingerprintsToLowerCaseHexWithoutSeparators() {
         String colons = "AB:".repeat(31) + "AB";
         Endpoint endpoint =
@@ -130,6 +204,11 @@ class EndpointValidatorTest {
         assertThat(result.errors()).extracting(FieldError::field).containsExactly("endpoints[4].port");
     }
 
+    @SuppressWarnings("unchecked")
+    private static List<String> castNames(Object value) {
+        return (List<String>) value;
+    }
+
     private static EndpointRequest copy(EndpointRequest r, String field, Object value) {
         return new EndpointRequest(
                 field.equals("name") ? (String) value : r.name(),
@@ -137,13 +216,13 @@ class EndpointValidatorTest {
                 field.equals("port") ? (Integer) value : r.port(),
                 r.sni(),
                 r.addresses(),
-                r.expectedNames(),
+                field.equals("expectedNames") ? castNames(value) : r.expectedNames(),
                 field.equals("tier") ? (Integer) value : r.tier(),
                 field.equals("environment") ? (String) value : r.environment(),
                 field.equals("serviceOwner") ? (EndpointRequest.OwnerRequest) value : r.serviceOwner(),
                 r.certificateOwner(),
                 field.equals("replacementPath") ? (String) value : r.replacementPath(),
-                r.profile(),
+                field.equals("profile") ? (String) value : r.profile(),
                 field.equals("deployment") ? (EndpointRequest.DeploymentRequest) value : r.deployment(),
                 field.equals("expectedSha256") ? (String) value : r.expectedSha256());
     }

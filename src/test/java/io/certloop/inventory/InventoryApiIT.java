@@ -121,14 +121,20 @@ class InventoryApiIT extends PostgresIntegrationTest {
                         "type",
                         "files",
                         "fullchainPath",
-                        "/etc/ssl/x.pem",
+                        deployDir().resolve("x.pem").toString(),
                         "keyPath",
-                        "/etc/ssl/x.key",
+                        deployDir().resolve("x.key").toString(),
                         "reloadAction",
                         "rm -rf /"));
         assertRejected(badReload, "deployment.reloadAction");
         Map<String, Object> noKey = endpoint("no-key");
-        noKey.put("deployment", Map.of("type", "files", "fullchainPath", "/etc/ssl/x.pem"));
+        noKey.put(
+                "deployment",
+                Map.of(
+                        "type",
+                        "files",
+                        "fullchainPath",
+                        deployDir().resolve("x.pem").toString()));
         assertRejected(noKey, "deployment.keyPath");
         assertRejected(with("port-text", "port", "https"), "port");
         assertRejected(with("typo", "teir", 1), "teir");
@@ -207,11 +213,11 @@ class InventoryApiIT extends PostgresIntegrationTest {
                         "type",
                         "files",
                         "certificatePath",
-                        "/etc/ssl/web/cert.pem",
+                        deployDir().resolve("web/cert.pem").toString(),
                         "fullchainPath",
-                        "/etc/ssl/web/fullchain.pem",
+                        deployDir().resolve("web/fullchain.pem").toString(),
                         "keyPath",
-                        "/etc/ssl/web/key.pem",
+                        deployDir().resolve("web/key.pem").toString(),
                         "reloadAction",
                         "noop"));
         return request;

@@ -40,7 +40,9 @@ class AdminMediatedIssuerTest {
         jdbc = TestDatabase.migrated();
         custody = CustodyFixtures.custody(jdbc, Clock.systemUTC());
         IssuanceProperties properties = new IssuanceProperties(
-                Map.of("standard", new IssuanceProperties.Profile(Duration.ofDays(90), KeySpec.EC_P256, List.of())),
+                Map.of(
+                        "standard",
+                        new IssuanceProperties.Profile(Duration.ofDays(90), KeySpec.EC_P256, List.of("corp.test"))),
                 Duration.ofSeconds(5));
         issuer = new AdminMediatedIssuer(
                 custody,

@@ -32,7 +32,7 @@ class ReplaceEndpointIT extends PostgresIntegrationTest {
     @BeforeEach
     void startNginx() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
-        certDir = Files.createDirectories(dataDir().resolve("certs-" + System.nanoTime()));
+        certDir = Files.createDirectories(deployDir().resolve("certs-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Old Test Root").selfSigned();
         oldLeaf = TestCertificates.leaf("localhost")
                 .sans("localhost")

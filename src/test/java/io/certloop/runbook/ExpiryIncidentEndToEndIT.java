@@ -37,7 +37,7 @@ class ExpiryIncidentEndToEndIT extends PostgresIntegrationTest {
     @BeforeEach
     void startNginx() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
-        certDir = Files.createDirectories(dataDir().resolve("e2e-" + System.nanoTime()));
+        certDir = Files.createDirectories(deployDir().resolve("e2e-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Legacy Root").selfSigned();
         expiring = TestCertificates.leaf("localhost")
                 .sans("localhost")

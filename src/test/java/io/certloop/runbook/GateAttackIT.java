@@ -43,7 +43,7 @@ class GateAttackIT extends PostgresIntegrationTest {
                 .expiringIn(Duration.ofDays(60))
                 .signedBy(ca);
         healthy = TlsTestServer.start(certificate.chainWithRoot(), certificate.privateKey());
-        files = Files.createDirectories(dataDir().resolve("gate-" + System.nanoTime()));
+        files = Files.createDirectories(deployDir().resolve("gate-" + System.nanoTime()));
     }
 
     @AfterEach

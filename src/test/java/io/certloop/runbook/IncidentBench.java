@@ -49,6 +49,7 @@ public final class IncidentBench {
                         .run(
                                 "--server.port=0",
                                 "--certloop.data-dir=" + dir.resolve("data"),
+                                "--certloop.deployment.allowed-directories=" + dir,
                                 "--certloop.admin.password=bench",
                                 "--certloop.demo.enabled=false",
                                 "--certloop.probe.detection.enabled=false",

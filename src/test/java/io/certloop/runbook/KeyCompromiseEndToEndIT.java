@@ -57,7 +57,7 @@ class KeyCompromiseEndToEndIT extends PostgresIntegrationTest {
     @BeforeEach
     void startNginx() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
-        certDir = Files.createDirectories(dataDir().resolve("compromise-" + System.nanoTime()));
+        certDir = Files.createDirectories(deployDir().resolve("compromise-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Bootstrap Root").selfSigned();
         TestCertificates.Issued bootstrap = TestCertificates.leaf("localhost")
                 .sans("localhost")

@@ -33,7 +33,7 @@ class MisIssuanceEndToEndIT extends PostgresIntegrationTest {
     @BeforeEach
     void startNginx() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
-        certDir = Files.createDirectories(dataDir().resolve("drift-" + System.nanoTime()));
+        certDir = Files.createDirectories(deployDir().resolve("drift-" + System.nanoTime()));
         TestCertificates.Issued root = TestCertificates.rootCa("Drift Root").selfSigned();
         TestCertificates.Issued ca =
                 TestCertificates.intermediate("Drift Issuing CA").signedBy(root);

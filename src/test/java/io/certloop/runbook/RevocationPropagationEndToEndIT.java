@@ -36,7 +36,7 @@ class RevocationPropagationEndToEndIT extends PostgresIntegrationTest {
     @BeforeEach
     void start() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
-        certDir = Files.createDirectories(dataDir().resolve("revoked-" + System.nanoTime()));
+        certDir = Files.createDirectories(deployDir().resolve("revoked-" + System.nanoTime()));
         TestCertificates.Issued root = TestCertificates.rootCa("Partner Root").selfSigned();
         TestCertificates.Issued intermediate =
                 TestCertificates.intermediate("Partner Issuing CA").signedBy(root);

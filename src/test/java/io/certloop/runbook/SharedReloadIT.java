@@ -47,7 +47,7 @@ class SharedReloadIT extends PostgresIntegrationTest {
     void everyListenerOfOneNginxAlertedAtOnceIsVerifiedWithNoPersonInvolved() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         String run = Long.toString(System.nanoTime(), 36);
-        Path certs = Files.createDirectories(dataDir().resolve("shared-" + run));
+        Path certs = Files.createDirectories(deployDir().resolve("shared-" + run));
         TestCertificates.Issued ca =
                 TestCertificates.rootCa("Shared Reload Legacy Root").selfSigned();
         NginxServer.Builder builder = NginxServer.builder(NGINX_PREFIX);

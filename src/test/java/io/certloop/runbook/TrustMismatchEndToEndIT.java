@@ -33,7 +33,7 @@ class TrustMismatchEndToEndIT extends PostgresIntegrationTest {
     @BeforeEach
     void startNginx() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
-        certDir = Files.createDirectories(dataDir().resolve("chain-" + System.nanoTime()));
+        certDir = Files.createDirectories(deployDir().resolve("chain-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Bootstrap Root").selfSigned();
         TestCertificates.Issued bootstrap = TestCertificates.leaf("localhost")
                 .sans("localhost")

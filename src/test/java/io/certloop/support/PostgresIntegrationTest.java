@@ -23,9 +23,18 @@ public abstract class PostgresIntegrationTest {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "it-admin-password";
 
-    private static final Path DATA_DIR = createDataDir();
+    private static final Path ROOT = createRoot();
+    /** CertLoop's data directory: deployments are refused there, whatever is allowed. */
+    private static final Path DATA_DIR = createDirectory(ROOT.resolve("data"));
+    /** The one directory deployments of these tests may write in ({@code certloop.deployment.allowed-directories}). */
+    private static final Path DEPLOY_DIR = createDirectory(ROOT.resolve("deploy"));
     /** nginx instances of these tests live here; the reload action {@code test-nginx} points at it. */
-    public static final Path NGINX_PREFIX = DATA_DIR.resolve("nginx");
+    public static final Path NGINX_PREFIX = ROOT.resolve("nginx");
+    /**
+     * The names the {@code standard} profile may issue for in these tests: {@code localhost}, the reserved
+     * {@code test} domain (and its subdomains) and the loopback address.
+     */
+    public static final String STANDARD_DOMAINS = "localhost,test,127.0.0.1";
 
     @LocalServerPort
     protected int port;
@@ -40,6 +49,8 @@ public abstract class PostgresIntegrationTest {
         registry.add("spring.datasource.password", () -> PostgresTestDatabase.PASSWORD);
         registry.add("certloop.admin.password", () -> ADMIN_PASSWORD);
         registry.add("certloop.data-dir", DATA_DIR::toString);
+        registry.add("certloop.deployment.allowed-directories", DEPLOY_DIR::toString);
+        registry.add("certloop.issuance.profiles.standard.allowed-domains", () -> STANDARD_DOMAINS);
         registry.add("certloop.deployment.reload-actions.noop", () -> "/bin/true");
         registry.add(
                 "certloop.deployment.reload-actions.test-nginx",
@@ -70,7 +81,7 @@ public abstract class PostgresIntegrationTest {
         registry.add("camunda.bpm.generic-properties.properties.loginDelayMaxTime", () -> "2");
     }
 
-    private static final Path PEBBLE_ROOT = DATA_DIR.resolve("pebble-root.pem");
+    private static final Path PEBBLE_ROOT = ROOT.resolve("pebble-root.pem");
     private static PebbleServer pebble;
     private static boolean pebbleTried;
 
@@ -100,13 +111,27 @@ public abstract class PostgresIntegrationTest {
         anonymous = ApiClient.anonymous(port);
     }
 
+    /** CertLoop's data directory (deployments are refused there). */
     protected static Path dataDir() {
         return DATA_DIR;
     }
 
-    private static Path createDataDir() {
+    /** Where tests put the files they let CertLoop deploy: the allowed directory. */
+    protected static Path deployDir() {
+        return DEPLOY_DIR;
+    }
+
+    private static Path createRoot() {
         try {
-            return Files.createTempDirectory("certloop-it-data");
+            return Files.createTempDirectory("certloop-it");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Path createDirectory(Path directory) {
+        try {
+            return Files.createDirectories(directory);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -103,13 +103,7 @@ public class AcmeIssuer implements CertificateIssuer {
         if (existing.isPresent() && existing.get().orderUrl() != null) {
             return poll(existing.get().id());
         }
-        IssuanceProperties.Profile profile = issuance.profile(request.profile());
-        for (String name : request.names()) {
-            if (!profile.allows(name)) {
-                throw new IssuanceRejectedException("profile '" + request.profile() + "' may not issue for '" + name
-                        + "'; allowed domains: " + profile.allowedDomains());
-            }
-        }
+        IssuanceProperties.Profile profile = issuance.permitted(request);
         StoredRequest stored = existing.orElseGet(() -> {
             KeyRef key = request.keyId() != null
                     ? custody.get(request.keyId())

@@ -71,16 +71,12 @@ public class InternalCaIssuer implements CertificateIssuer, TrustedRoots {
         if (existing.isPresent()) {
             return existing.get();
         }
-        IssuanceProperties.Profile profile = properties.profile(request.profile());
         for (String name : request.names()) {
             if (!DNS_NAME.matcher(name).matches() && !isIpLiteral(name)) {
                 throw new IssuanceRejectedException("'" + name + "' is not a valid DNS name or IP address");
             }
-            if (!profile.allows(name)) {
-                throw new IssuanceRejectedException("profile '" + request.profile() + "' may not issue for '" + name
-                        + "'; allowed domains: " + profile.allowedDomains());
-            }
         }
+        IssuanceProperties.Profile profile = properties.permitted(request);
         KeyRef key = request.keyId() != null
                 ? custody.get(request.keyId())
                 : custody.generate(request.keySpec() != null ? request.keySpec() : profile.keyType());

@@ -28,7 +28,9 @@ final class AcmeFixture {
                 directoryUrl, "ops@example.test", trustedCaFile, Duration.ofMillis(200), Duration.ofSeconds(5));
         issuance = new IssuanceProperties(
                 Map.of(
-                        "standard", new IssuanceProperties.Profile(Duration.ofDays(90), KeySpec.EC_P256, List.of()),
+                        "standard",
+                                new IssuanceProperties.Profile(
+                                        Duration.ofDays(90), KeySpec.EC_P256, List.of("example.test")),
                         "emergency",
                                 new IssuanceProperties.Profile(
                                         Duration.ofDays(7), KeySpec.EC_P256, List.of("example.test"))),

@@ -55,11 +55,15 @@ class InternalCaIssuerTest {
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final IssuanceProperties PROFILES = new IssuanceProperties(
             Map.of(
-                    "standard", new IssuanceProperties.Profile(Duration.ofDays(90), KeySpec.EC_P256, List.of()),
+                    "standard",
+                            new IssuanceProperties.Profile(
+                                    Duration.ofDays(90), KeySpec.EC_P256, List.of("example.test")),
                     "emergency",
                             new IssuanceProperties.Profile(
                                     Duration.ofDays(7), KeySpec.EC_P256, List.of("example.test")),
-                    "legacy", new IssuanceProperties.Profile(Duration.ofDays(30), KeySpec.RSA_3072, List.of())),
+                    "legacy",
+                            new IssuanceProperties.Profile(
+                                    Duration.ofDays(30), KeySpec.RSA_3072, List.of("example.test"))),
             Duration.ofSeconds(30));
 
     private JdbcTemplate jdbc;
