@@ -104,7 +104,7 @@ class RevocationIT {
             ProbeReport report = probe(leaf);
 
             assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
-            assertThat(report.revocation().detail()).contains("not signed by the issuer");
+            assertThat(report.revocation().reason()).isEqualTo(Revocation.BAD_SIGNATURE);
             assertThat(report.findings()).isEmpty();
         }
     }
@@ -150,8 +150,48 @@ class RevocationIT {
         ProbeReport report = probe(leaf);
 
         assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
-        assertThat(report.revocation().detail()).contains("127.0.0.1:1");
+        assertThat(report.revocation().reason()).isEqualTo(Revocation.FETCH_FAILED);
+        assertThat(report.revocation().detail()).isEqualTo("CRL http://127.0.0.1:1/ca.crl: fetch-failed");
         assertThat(report.findings()).isEmpty();
+    }
+
+    @Test
+    void aCrlOnALoopbackAddressOutsideTheAllowlistIsNeverRequested() {
+        // the probed server is on 127.0.0.1, the only allowlisted address; 127.0.0.2 stands for a host nobody allowed
+        JsseTlsProber strict = ProberFixture.prober(
+                clock, List.of(ROOT.certificate()), properties -> properties.withAllowlist(List.of("127.0.0.1/32")));
+        try (TestRevocationServer hidden = TestRevocationServer.start(CA, "127.0.0.2")) {
+            Issued leaf = TestCertificates.leaf("svc.test")
+                    .crl(hidden.crlUrl())
+                    .ocsp(hidden.ocspUrl())
+                    .signedBy(CA);
+            hidden.revoke(leaf.serial());
+            server = TlsTestServer.start(leaf);
+
+            ProbeReport report = strict.probe(ProbeRequest.of("127.0.0.1", server.port(), "svc.test"));
+
+            assertThat(report.reachable()).isTrue();
+            assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
+            assertThat(report.revocation().reason()).isEqualTo(Revocation.REFUSED_ADDRESS);
+            assertThat(report.revocation().detail())
+                    .isEqualTo("CRL " + hidden.crlUrl() + ": refused-address; OCSP " + hidden.ocspUrl()
+                            + ": refused-address");
+            assertThat(hidden.totalRequests())
+                    .as("requests the loopback server received")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void theSameCrlServedFromAnAllowlistedAddressIsFetched() {
+        // the control of the test above: the fixture's allowlist (127.0.0.0/8) holds 127.0.0.2
+        try (TestRevocationServer other = TestRevocationServer.start(CA, "127.0.0.2")) {
+            Issued leaf = TestCertificates.leaf("svc.test").crl(other.crlUrl()).signedBy(CA);
+            other.revoke(leaf.serial());
+
+            assertThat(probe(leaf).revocation().status()).isEqualTo(Revocation.Status.REVOKED);
+            assertThat(other.requests("/crl")).isEqualTo(1);
+        }
     }
 
     @Test
@@ -163,6 +203,7 @@ class RevocationIT {
         ProbeReport report = probe(leaf);
 
         assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
-        assertThat(report.revocation().detail()).contains("never probed");
+        assertThat(report.revocation().reason()).isEqualTo(Revocation.REFUSED_ADDRESS);
+        assertThat(report.revocation().detail()).doesNotContain("never probed");
     }
 }
