@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.certloop.probe.ProbeProperties;
 import io.certloop.probe.guard.InventoryTargets;
 import io.certloop.probe.guard.ProbeTargetGuard;
+import io.certloop.support.MutableClock;
 import io.certloop.support.TestCertificates;
 import io.certloop.support.TestCertificates.Issued;
 import java.io.IOException;
@@ -18,11 +19,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -49,23 +46,7 @@ class RevocationFetchLimitsTest {
     private final ProbeTargetGuard guard = new ProbeTargetGuard(
             ProbeProperties.defaults().withAllowlist(List.of("127.0.0.0/8")), InventoryTargets.none());
     private final RevocationFetcher fetcher = new RevocationFetcher(guard);
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.now());
     private final List<AutoCloseable> servers = new ArrayList<>();
 
     @AfterEach
@@ -260,11 +241,11 @@ class RevocationFetchLimitsTest {
                 DataSize.ofMegabytes(1), DataSize.ofKilobytes(64), Duration.ofMinutes(10), DataSize.ofMegabytes(8)));
 
         checker.check(leaf.certificate(), CA.certificate(), deadline(5));
-        now.set(now.get().plus(Duration.ofMinutes(9)));
+        clock.advance(Duration.ofMinutes(9));
         checker.check(leaf.certificate(), CA.certificate(), deadline(5));
         assertThat(http.count()).isEqualTo(1);
 
-        now.set(now.get().plus(Duration.ofMinutes(2))); // 11 minutes: past the max age, the CRL's nextUpdate is a day
+        clock.advance(Duration.ofMinutes(2)); // 11 minutes: past the max age, the CRL's nextUpdate is a day
         checker.check(leaf.certificate(), CA.certificate(), deadline(5));
         assertThat(http.count()).isEqualTo(2);
     }
@@ -376,7 +357,9 @@ class RevocationFetchLimitsTest {
                 sleep(delay);
                 byte[] body;
                 try {
-                    body = status == 200 ? TestCertificates.crl(CA, now.get()).getEncoded() : new byte[0];
+                    body = status == 200
+                            ? TestCertificates.crl(CA, clock.instant()).getEncoded()
+                            : new byte[0];
                 } catch (java.security.cert.CRLException e) {
                     throw new IOException(e);
                 }

@@ -8,16 +8,14 @@ import io.certloop.probe.ProbeReport;
 import io.certloop.probe.ProbeRequest;
 import io.certloop.probe.ProberFixture;
 import io.certloop.probe.tls.JsseTlsProber;
+import io.certloop.support.MutableClock;
 import io.certloop.support.TestCertificates;
 import io.certloop.support.TestCertificates.Issued;
 import io.certloop.support.TestRevocationServer;
 import io.certloop.support.TlsTestServer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,23 +28,7 @@ class RevocationIT {
             TestCertificates.intermediate("Revocation Test CA").signedBy(ROOT);
 
     private final TestRevocationServer revocation = TestRevocationServer.start(CA);
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.now());
     private final JsseTlsProber prober = ProberFixture.prober(clock, List.of(ROOT.certificate()));
     private TlsTestServer server;
 
@@ -136,7 +118,7 @@ class RevocationIT {
         assertThat(probe(second).revocation().status()).isEqualTo(Revocation.Status.GOOD);
         assertThat(revocation.requests("/crl")).isEqualTo(1);
 
-        now.set(now.get().plus(Duration.ofDays(2))); // past the CRL's nextUpdate (one day)
+        clock.advance(Duration.ofDays(2)); // past the CRL's nextUpdate (one day)
         assertThat(probe(second).revocation().status()).isEqualTo(Revocation.Status.GOOD);
         assertThat(revocation.requests("/crl")).isEqualTo(2);
     }
