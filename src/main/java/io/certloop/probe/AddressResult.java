@@ -52,6 +52,6 @@ public record AddressResult(
                 false,
                 null,
                 false,
-                Revocation.unknown("no handshake"));
+                Revocation.unknown(Revocation.NO_HANDSHAKE));
     }
 }

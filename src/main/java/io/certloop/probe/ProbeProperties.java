@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings under {@code certloop.probe}. Defaults are safe: nothing but inventory endpoints is an
@@ -16,7 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refuseLinkLocal    refuse link-local and cloud metadata addresses (keep true outside tests of the guard)
  * @param connectTimeout     how long a TCP connect may take
  * @param handshakeTimeout   how long the TLS handshake may take
- * @param revocationTimeout  timeout for one CRL or OCSP fetch
+ * @param revocationTimeout  what revocation fetches may add to a probe: its deadline is the connect and handshake
+ *                           timeouts of every address plus this, and every fetch waits at most what remains of it
  * @param revocationEnabled  check revocation (off for benchmarks and air-gapped estates)
  * @param bouncyCastleTls    handshake with BouncyCastle's TLS client and crypto (about twice as cheap per
  *                           handshake as JSSE on JDK 17's SunEC); false uses the JDK's JSSE. Only probe sockets
@@ -29,6 +31,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param trust              trust store additions
  * @param policy             what counts as a problem
  * @param detection          the detection loop over the inventory
+ * @param revocationFetch    size caps and cache of CRL and OCSP fetches
  */
 @ConfigurationProperties("certloop.probe")
 public record ProbeProperties(
@@ -44,7 +47,8 @@ public record ProbeProperties(
         @DefaultValue("64") int keyShareUses,
         @DefaultValue Trust trust,
         @DefaultValue Policy policy,
-        @DefaultValue Detection detection) {
+        @DefaultValue Detection detection,
+        @DefaultValue RevocationFetch revocationFetch) {
 
     public ProbeProperties {
         allowlist = allowlist == null ? List.of() : List.copyOf(allowlist);
@@ -58,6 +62,7 @@ public record ProbeProperties(
         trust = trust == null ? new Trust(null) : trust;
         policy = policy == null ? Policy.defaults() : policy;
         detection = detection == null ? Detection.defaults() : detection;
+        revocationFetch = revocationFetch == null ? RevocationFetch.defaults() : revocationFetch;
     }
 
     /** The defaults, as a server without any {@code certloop.probe} setting has them. */
@@ -73,6 +78,7 @@ public record ProbeProperties(
                 true,
                 4096,
                 64,
+                null,
                 null,
                 null,
                 null);
@@ -92,7 +98,8 @@ public record ProbeProperties(
                 keyShareUses,
                 trust,
                 policy,
-                detection);
+                detection,
+                revocationFetch);
     }
 
     public ProbeProperties withTimeouts(Duration connect, Duration handshake, Duration revocation) {
@@ -109,7 +116,8 @@ public record ProbeProperties(
                 keyShareUses,
                 trust,
                 policy,
-                detection);
+                detection,
+                revocationFetch);
     }
 
     public ProbeProperties withRevocationEnabled(boolean enabled) {
@@ -126,7 +134,8 @@ public record ProbeProperties(
                 keyShareUses,
                 trust,
                 policy,
-                detection);
+                detection,
+                revocationFetch);
     }
 
     public ProbeProperties withBouncyCastleTls(boolean enabled) {
@@ -143,7 +152,8 @@ public record ProbeProperties(
                 keyShareUses,
                 trust,
                 policy,
-                detection);
+                detection,
+                revocationFetch);
     }
 
     public ProbeProperties withCacheSize(int size) {
@@ -160,7 +170,57 @@ public record ProbeProperties(
                 keyShareUses,
                 trust,
                 policy,
-                detection);
+                detection,
+                revocationFetch);
+    }
+
+    public ProbeProperties withRevocationFetch(RevocationFetch fetch) {
+        return new ProbeProperties(
+                allowlist,
+                denylist,
+                refuseLinkLocal,
+                connectTimeout,
+                handshakeTimeout,
+                revocationTimeout,
+                revocationEnabled,
+                bouncyCastleTls,
+                cacheSize,
+                keyShareUses,
+                trust,
+                policy,
+                detection,
+                fetch);
+    }
+
+    /**
+     * Bounds on the CRLs and OCSP answers a probe fetches (their URLs come from the probed certificate, i.e. from
+     * whoever runs the probed server). At most two CRL and two OCSP URLs of a certificate are tried.
+     *
+     * @param crlMaxSize   largest CRL read; the read stops at this size and the status is UNKNOWN ({@code too-large})
+     * @param ocspMaxSize  largest OCSP response read
+     * @param cacheMaxAge  longest a fetched CRL or OCSP answer is reused; sooner when its nextUpdate comes first
+     * @param cacheMaxSize what the cached CRLs and OCSP answers may weigh together (their encoded sizes); the least
+     *                     recently used leave first
+     */
+    public record RevocationFetch(
+            @DefaultValue("10MB") DataSize crlMaxSize,
+            @DefaultValue("64KB") DataSize ocspMaxSize,
+            @DefaultValue("1h") Duration cacheMaxAge,
+            @DefaultValue("64MB") DataSize cacheMaxSize) {
+
+        public RevocationFetch {
+            if (crlMaxSize.toBytes() < 1 || crlMaxSize.toBytes() > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("certloop.probe.revocation-fetch.crl-max-size is out of range");
+            }
+            if (ocspMaxSize.toBytes() < 1 || ocspMaxSize.toBytes() > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("certloop.probe.revocation-fetch.ocsp-max-size is out of range");
+            }
+        }
+
+        public static RevocationFetch defaults() {
+            return new RevocationFetch(
+                    DataSize.ofMegabytes(10), DataSize.ofKilobytes(64), Duration.ofHours(1), DataSize.ofMegabytes(64));
+        }
     }
 
     /** @param extraRoots PEM files with extra roots (internal CAs), comma-separated in properties */

@@ -77,6 +77,9 @@ class ApiExceptionHandler {
     ProblemDetail forbidden(ForbiddenException e) {
         ProblemDetail problem = problem(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage());
         problem.setProperty("reason", e.reason());
+        if (e.field() != null) {
+            problem.setProperty("field", e.field());
+        }
         return problem;
     }
 

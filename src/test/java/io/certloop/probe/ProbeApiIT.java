@@ -1,5 +1,6 @@
 package io.certloop.probe;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -11,6 +12,8 @@ import io.certloop.support.TestCertificates.Issued;
 import io.certloop.support.TlsTestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -61,7 +64,8 @@ class ProbeApiIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("certloop.probe.allowlist", () -> "127.0.0.0/8,*.example.com");
+        // only 127.0.0.1: other loopback addresses stand for hosts nobody allowed
+        registry.add("certloop.probe.allowlist", () -> "127.0.0.1/32,*.example.com");
         registry.add("certloop.probe.trust.extra-roots", ROOT_PEM::toString);
         registry.add("certloop.probe.handshake-timeout", () -> "2s");
     }
@@ -146,7 +150,35 @@ class ProbeApiIT {
                         .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"host\":\"127.0.0.1\",\"port\":443,\"addresses\":[\"backend.example.com\"]}"))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.field").value("addresses"));
+                .andExpect(jsonPath("$.field").value("addresses[0]"));
+    }
+
+    @Test
+    void refusesAnExtraAddressOutsideTheAllowlistAndConnectsToNothing() throws Exception {
+        // listeners on the endpoint's own address and on a loopback address the allowlist does not hold, same port
+        try (ServerSocketChannel allowed = ServerSocketChannel.open();
+                ServerSocketChannel refused = ServerSocketChannel.open()) {
+            allowed.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = ((InetSocketAddress) allowed.getLocalAddress()).getPort();
+            refused.bind(new InetSocketAddress("127.0.0.3", port));
+            allowed.configureBlocking(false);
+            refused.configureBlocking(false);
+
+            mvc.perform(post("/api/probes")
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"host\":\"127.0.0.1\",\"port\":" + port
+                                    + ",\"addresses\":[\"127.0.0.1\",\"127.0.0.3\"]}"))
+                    .andExpect(status().isForbidden())
+                    .andExpect(jsonPath("$.field").value("addresses[1]"))
+                    .andExpect(jsonPath("$.reason").value(containsString("127.0.0.3")))
+                    .andExpect(jsonPath("$.reason").value(containsString("allowlist")));
+
+            // a connection the kernel completed would be waiting here, accepted or not
+            assertThat(refused.accept()).as("connection to the refused address").isNull();
+            assertThat(allowed.accept())
+                    .as("nothing of a refused request is probed")
+                    .isNull();
+        }
     }
 
     @Test

@@ -44,33 +44,49 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class TestRevocationServer implements AutoCloseable {
 
     private final HttpServer server;
+    private final String host;
     private final TestCertificates.Issued ca;
     private final Set<BigInteger> revoked = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
-    private TestRevocationServer(TestCertificates.Issued ca) throws IOException {
+    private TestRevocationServer(TestCertificates.Issued ca, String bindAddress) throws IOException {
         this.ca = ca;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.host = bindAddress;
+        server = HttpServer.create(new InetSocketAddress(bindAddress, 0), 0);
         server.createContext("/crl", this::crl);
         server.createContext("/ocsp", this::ocsp);
+        server.createContext("/", exchange -> {
+            requests.computeIfAbsent("/", key -> new AtomicInteger()).incrementAndGet();
+            respond(exchange, 404, "text/plain", new byte[0]);
+        });
         server.start();
     }
 
     /** Serves revocation data for {@code ca} (CRL and OCSP answers are signed with its key). */
     public static TestRevocationServer start(TestCertificates.Issued ca) {
+        return start(ca, "127.0.0.1");
+    }
+
+    /** The same on another local address (another loopback address, e.g. 127.0.0.2, stands for another host). */
+    public static TestRevocationServer start(TestCertificates.Issued ca, String bindAddress) {
         try {
-            return new TestRevocationServer(ca);
+            return new TestRevocationServer(ca, bindAddress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public String crlUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/crl/ca.crl";
+        return "http://" + host + ":" + server.getAddress().getPort() + "/crl/ca.crl";
     }
 
     public String ocspUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/ocsp";
+        return "http://" + host + ":" + server.getAddress().getPort() + "/ocsp";
+    }
+
+    /** Every request served, whatever its path. */
+    public int totalRequests() {
+        return requests.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
     public TestRevocationServer revoke(BigInteger serial) {

@@ -1,5 +1,7 @@
 package io.certloop.issuance.ca;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.certloop.custody.KeyCustody;
 import io.certloop.custody.KeyRef;
 import io.certloop.custody.KeySpec;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.DEROctetString;
@@ -78,6 +81,10 @@ class CertificateAuthority {
     static final String ISSUER = InternalCaIssuer.PATH;
     private static final Logger log = LoggerFactory.getLogger(CertificateAuthority.class);
     private static final Duration BACKDATE = Duration.ofMinutes(5);
+    /** Most certificates one OCSP request may ask about (RFC 6960 sets no limit; relying parties ask about one). */
+    static final int MAX_OCSP_CERT_IDS = 10;
+    /** Serials (and single-certificate answers) the OCSP responder remembers. */
+    private static final int OCSP_CACHE_ENTRIES = 10_000;
 
     /** The CA certificates and custody ids of their keys. */
     record Material(X509Certificate root, String rootKeyId, X509Certificate intermediate, String intermediateKeyId) {}
@@ -89,6 +96,8 @@ class CertificateAuthority {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private volatile Material material;
+    private final Cache<String, Optional<SerialStatus>> ocspStatuses;
+    private final Cache<String, byte[]> ocspAnswers;
 
     CertificateAuthority(
             JdbcTemplate jdbc, KeyCustody custody, IssuedCertificateStore store, PkiProperties pki, Clock clock) {
@@ -97,6 +106,14 @@ class CertificateAuthority {
         this.store = store;
         this.pki = pki;
         this.clock = clock;
+        this.ocspStatuses = Caffeine.newBuilder()
+                .maximumSize(OCSP_CACHE_ENTRIES)
+                .expireAfterWrite(pki.ocspCache())
+                .build();
+        this.ocspAnswers = Caffeine.newBuilder()
+                .maximumSize(OCSP_CACHE_ENTRIES)
+                .expireAfterWrite(pki.ocspCache())
+                .build();
     }
 
     /** Loads the CA, creating root and intermediate on first use. Safe when several nodes start at once. */
@@ -281,7 +298,12 @@ class CertificateAuthority {
 
     /**
      * Answers an OCSP request (DER) from the issued-certificates table: good, revoked (with time and
-     * reason) or unknown (not ours, or never issued). A malformed request gets MALFORMED_REQUEST.
+     * reason) or unknown (not ours, or never issued). A malformed request, or one asking about more than
+     * {@value #MAX_OCSP_CERT_IDS} certificates, gets MALFORMED_REQUEST.
+     *
+     * <p>Bounded work: what the table says about a serial is kept for {@code certloop.pki.ocsp-cache}, and so is
+     * the whole signed answer to a request about one certificate without a nonce (what relying parties send),
+     * so repeating a request costs neither a query nor a signature. {@link #forgetOcsp} drops both at revocation.
      */
     byte[] ocsp(byte[] requestDer) {
         try {
@@ -289,33 +311,66 @@ class CertificateAuthority {
             try {
                 request = new OCSPReq(requestDer);
             } catch (IOException | RuntimeException e) {
-                return new OCSPRespBuilder()
-                        .build(OCSPRespBuilder.MALFORMED_REQUEST, null)
-                        .getEncoded();
+                return malformedOcspRequest();
             }
-            Material ca = material();
-            X509CertificateHolder issuer = new JcaX509CertificateHolder(ca.intermediate());
-            DigestCalculatorProvider digests = new JcaDigestCalculatorProviderBuilder().build();
-            BasicOCSPRespBuilder builder =
-                    new JcaBasicOCSPRespBuilder(ca.intermediate().getPublicKey(), digests.get(CertificateID.HASH_SHA1));
-            Date thisUpdate = Date.from(clock.instant());
-            Date nextUpdate = Date.from(clock.instant().plus(pki.ocspValidity()));
-            for (Req single : request.getRequestList()) {
-                CertificateID id = single.getCertID();
-                builder.addResponse(id, status(id, issuer, digests), thisUpdate, nextUpdate, null);
+            Req[] singles = request.getRequestList();
+            if (singles.length == 0 || singles.length > MAX_OCSP_CERT_IDS) {
+                return malformedOcspRequest();
             }
             Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-            if (nonce != null) {
-                builder.setResponseExtensions(new Extensions(nonce));
+            if (singles.length == 1 && nonce == null) {
+                CertificateID id = singles[0].getCertID();
+                String key = serialKey(id.getSerialNumber()) + "|"
+                        + HexFormat.of().formatHex(id.toASN1Primitive().getEncoded());
+                byte[] cached = ocspAnswers.getIfPresent(key);
+                if (cached != null) {
+                    return cached;
+                }
+                byte[] answer = signOcsp(singles, null);
+                ocspAnswers.put(key, answer);
+                return answer;
             }
-            BasicOCSPResp basic = builder.build(
-                    custody.contentSigner(ca.intermediateKeyId()), new X509CertificateHolder[] {issuer}, thisUpdate);
-            return new OCSPRespBuilder()
-                    .build(OCSPRespBuilder.SUCCESSFUL, basic)
-                    .getEncoded();
+            return signOcsp(singles, nonce);
         } catch (OCSPException | OperatorCreationException | GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot answer an OCSP request", e);
         }
+    }
+
+    /** Revocation takes effect in the next OCSP answer about this serial (lower-case hex, no leading zeros). */
+    void forgetOcsp(String serialHex) {
+        ocspStatuses.invalidate(serialHex);
+        ocspAnswers.asMap().keySet().removeIf(key -> key.startsWith(serialHex + "|"));
+    }
+
+    private byte[] signOcsp(Req[] singles, Extension nonce)
+            throws OCSPException, OperatorCreationException, GeneralSecurityException, IOException {
+        Material ca = material();
+        X509CertificateHolder issuer = new JcaX509CertificateHolder(ca.intermediate());
+        DigestCalculatorProvider digests = new JcaDigestCalculatorProviderBuilder().build();
+        BasicOCSPRespBuilder builder =
+                new JcaBasicOCSPRespBuilder(ca.intermediate().getPublicKey(), digests.get(CertificateID.HASH_SHA1));
+        Date thisUpdate = Date.from(clock.instant());
+        Date nextUpdate = Date.from(clock.instant().plus(pki.ocspValidity()));
+        for (Req single : singles) {
+            CertificateID id = single.getCertID();
+            builder.addResponse(id, status(id, issuer, digests), thisUpdate, nextUpdate, null);
+        }
+        if (nonce != null) {
+            builder.setResponseExtensions(new Extensions(nonce));
+        }
+        BasicOCSPResp basic = builder.build(
+                custody.contentSigner(ca.intermediateKeyId()), new X509CertificateHolder[] {issuer}, thisUpdate);
+        return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
+    }
+
+    private static byte[] malformedOcspRequest() throws OCSPException, IOException {
+        return new OCSPRespBuilder()
+                .build(OCSPRespBuilder.MALFORMED_REQUEST, null)
+                .getEncoded();
+    }
+
+    private static String serialKey(BigInteger serial) {
+        return serial.toString(16);
     }
 
     private CertificateStatus status(CertificateID id, X509CertificateHolder issuer, DigestCalculatorProvider digests)
@@ -323,8 +378,8 @@ class CertificateAuthority {
         if (!id.matchesIssuer(issuer, digests)) {
             return new UnknownStatus();
         }
-        Optional<SerialStatus> status =
-                store.status(ISSUER, id.getSerialNumber().toString(16));
+        String serial = serialKey(id.getSerialNumber());
+        Optional<SerialStatus> status = ocspStatuses.get(serial, key -> store.status(ISSUER, key));
         if (status.isEmpty()) {
             return new UnknownStatus();
         }

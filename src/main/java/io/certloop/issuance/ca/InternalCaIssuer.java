@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The {@code internal-ca} replacement path: issues at once from CertLoop's own CA under a configured
@@ -109,6 +111,16 @@ public class InternalCaIssuer implements CertificateIssuer, TrustedRoots {
         String serial = serialHex.toLowerCase(java.util.Locale.ROOT).replaceFirst("^0+(?=.)", "");
         if (!store.revoke(PATH, serial, reason)) {
             throw new IssuanceRejectedException("the internal CA never issued serial " + serialHex);
+        }
+        ca.forgetOcsp(serial);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // an OCSP request between now and the commit would cache the old status again
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    ca.forgetOcsp(serial);
+                }
+            });
         }
         log.info("internal CA revoked serial {} ({})", serial, reason);
     }

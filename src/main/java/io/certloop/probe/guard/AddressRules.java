@@ -9,8 +9,10 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Address spellings and the addresses a probe must never reach. Attackers spell the metadata
@@ -45,6 +47,33 @@ public final class AddressRules {
     private static final List<byte[]> METADATA_BYTES = METADATA_ADDRESSES.stream()
             .map(AddressRules::literal)
             .map(InetAddress::getAddress)
+            .toList();
+
+    /**
+     * Ranges that are not the public internet, with what they are. A revocation URL comes from a
+     * certificate, i.e. from whoever runs the probed server, so it may reach these only when the
+     * operator allowlisted the address (RFC 6890 special-purpose registries, the ones that matter).
+     */
+    private static final List<Map.Entry<Cidr, String>> NON_PUBLIC = Stream.of(
+                    Map.entry("0.0.0.0/8", "unspecified"),
+                    Map.entry("10.0.0.0/8", "private"),
+                    Map.entry("100.64.0.0/10", "carrier-grade NAT"),
+                    Map.entry("127.0.0.0/8", "loopback"),
+                    Map.entry("169.254.0.0/16", "link-local"),
+                    Map.entry("172.16.0.0/12", "private"),
+                    Map.entry("192.0.0.0/24", "IETF protocol assignment"),
+                    Map.entry("192.168.0.0/16", "private"),
+                    Map.entry("198.18.0.0/15", "benchmarking"),
+                    Map.entry("224.0.0.0/4", "multicast"),
+                    Map.entry("240.0.0.0/4", "reserved"),
+                    Map.entry("::/128", "unspecified"),
+                    Map.entry("::1/128", "loopback"),
+                    Map.entry("100::/64", "discard-only"),
+                    Map.entry("fc00::/7", "unique-local"),
+                    Map.entry("fe80::/10", "link-local"),
+                    Map.entry("fec0::/10", "site-local"),
+                    Map.entry("ff00::/8", "multicast"))
+            .map(e -> Map.entry(Cidr.parse(e.getKey()).orElseThrow(), e.getValue()))
             .toList();
 
     private AddressRules() {}
@@ -166,6 +195,20 @@ public final class AddressRules {
             }
             if (candidate.isMulticastAddress()) {
                 return Optional.of("multicast address " + text + " is never probed");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What kind of non-public address this is (loopback, private, unique-local, link-local,
+     * unspecified, multicast, carrier-grade NAT, ...), or empty for a public address. Embedded IPv4
+     * addresses count as themselves.
+     */
+    static Optional<String> nonPublicKind(InetAddress address) {
+        for (Map.Entry<Cidr, String> range : NON_PUBLIC) {
+            if (range.getKey().contains(address)) {
+                return Optional.of(range.getValue());
             }
         }
         return Optional.empty();

@@ -11,4 +11,9 @@ public class ProbeRefusedException extends ForbiddenException {
     public ProbeRefusedException(String reason) {
         super("probe target refused: " + reason);
     }
+
+    /** A refusal of one part of the request, e.g. {@code addresses[1]}: nothing of the request is probed. */
+    public ProbeRefusedException(String field, String reason) {
+        super(field, "probe target refused: " + reason);
+    }
 }

@@ -77,10 +77,14 @@ public class ProbeTargetGuard {
     }
 
     /**
-     * Resolves the host once and checks every address (and every explicit address).
+     * Resolves the host once and checks every address, then every explicit address on its own.
+     * An explicit address is permitted only when it is one the host resolved to, one the inventory
+     * registers for this endpoint, or inside an allowlisted network: an allowed host never vouches
+     * for other addresses. A refused address refuses the whole request before anything is connected.
      *
      * @param explicitAddresses IP literals of further backends (any spelling is normalised)
-     * @throws ProbeRefusedException when the target or any of its addresses is not allowed
+     * @throws ProbeRefusedException when the target or any of its addresses is not allowed; for an explicit
+     *     address, its {@code field} is {@code addresses[i]}
      * @throws InvalidProbeRequestException when the host or an explicit address cannot be read
      */
     public Targets permit(String host, int port, List<String> explicitAddresses) {
@@ -102,33 +106,78 @@ public class ProbeTargetGuard {
                 resolutionError = "cannot resolve " + name;
             }
         }
-        for (String explicit : explicitAddresses) {
-            addresses.add(AddressRules.parseLiteral(AddressRules.normalizeHost(explicit))
-                    .orElseThrow(
-                            () -> new InvalidProbeRequestException("addresses", "not an IP literal: " + explicit)));
-        }
         for (InetAddress address : addresses) {
             check(address, name, hostAllowed);
+        }
+        Set<InetAddress> registered = inventoryEndpoint ? registeredAddresses(host, name, port) : Set.of();
+        Set<InetAddress> resolved = Set.copyOf(addresses);
+        for (int i = 0; i < explicitAddresses.size(); i++) {
+            String field = "addresses[" + i + "]";
+            String explicit = explicitAddresses.get(i);
+            InetAddress address = AddressRules.parseLiteral(AddressRules.normalizeHost(explicit))
+                    .orElseThrow(() -> new InvalidProbeRequestException(field, "not an IP literal: " + explicit));
+            Optional<String> forbidden = forbidden(address);
+            if (forbidden.isPresent()) {
+                throw new ProbeRefusedException(field, forbidden.get());
+            }
+            if (!resolved.contains(address) && !registered.contains(address) && !allowlisted(address)) {
+                throw new ProbeRefusedException(
+                        field,
+                        address.getHostAddress() + " is neither an address of " + name
+                                + ", nor registered for it in the inventory, nor in certloop.probe.allowlist");
+            }
+            addresses.add(address);
         }
         return new Targets(name, new ArrayList<>(addresses), resolutionError);
     }
 
+    private Set<InetAddress> registeredAddresses(String host, String name, int port) {
+        Set<InetAddress> registered = new LinkedHashSet<>();
+        List<String> listed = new ArrayList<>(inventory.registeredAddresses(host, port));
+        if (!name.equals(host)) {
+            listed.addAll(inventory.registeredAddresses(name, port));
+        }
+        for (String address : listed) {
+            AddressRules.parseLiteral(AddressRules.normalizeHost(address)).ifPresent(registered::add);
+        }
+        return registered;
+    }
+
     /**
-     * The address to fetch a CRL or OCSP answer from. Those URLs come from the certificate, i.e.
-     * from whoever runs the probed server, so the forbidden addresses apply (no allowlist: CAs
-     * publish them on the internet).
+     * The address to fetch a CRL or OCSP answer from, resolved once: the fetch connects to exactly
+     * this address. Those URLs come from the certificate, i.e. from whoever runs the probed server:
+     * the forbidden addresses never, and loopback, private, unique-local, link-local, unspecified,
+     * multicast, carrier-grade NAT and other special-purpose addresses only when inside an allowlisted
+     * network ({@code certloop.probe.allowlist} CIDRs; host patterns do not count here). The first
+     * resolved address that passes is used.
+     *
+     * @throws ProbeRefusedException when no resolved address may be fetched from (its message is for the log)
      */
     public InetAddress permitFetch(String host) throws UnknownHostException {
         String name = AddressRules.normalizeHost(host);
         refuseForbiddenName(name);
         Optional<InetAddress> literal = AddressRules.parseLiteral(name);
         InetAddress[] resolved = literal.isPresent() ? new InetAddress[] {literal.get()} : resolver.resolve(name);
+        String refusal = "no address for " + name;
         for (InetAddress address : resolved) {
-            forbidden(address).ifPresent(reason -> {
-                throw new ProbeRefusedException(reason);
-            });
+            Optional<String> forbidden = forbidden(address);
+            if (forbidden.isPresent()) {
+                refusal = forbidden.get();
+                continue;
+            }
+            Optional<String> kind = AddressRules.nonPublicKind(address);
+            if (kind.isPresent() && !allowlisted(address)) {
+                refusal = kind.get() + " address " + address.getHostAddress() + " (" + name
+                        + ") is not in certloop.probe.allowlist";
+                continue;
+            }
+            return address;
         }
-        return resolved[0];
+        throw new ProbeRefusedException(refusal);
+    }
+
+    private boolean allowlisted(InetAddress address) {
+        return allowedNetworks.stream().anyMatch(cidr -> cidr.contains(address));
     }
 
     private void check(InetAddress address, String name, boolean hostAllowed) {
@@ -138,7 +187,7 @@ public class ProbeTargetGuard {
         if (hostAllowed) {
             return;
         }
-        if (allowedNetworks.stream().noneMatch(cidr -> cidr.contains(address))) {
+        if (!allowlisted(address)) {
             throw new ProbeRefusedException(name + " (" + address.getHostAddress()
                     + ") is neither an inventory endpoint nor in certloop.probe.allowlist");
         }

@@ -11,6 +11,7 @@ import io.certloop.probe.guard.AddressRules;
 import io.certloop.probe.guard.ProbeTargetGuard;
 import io.certloop.probe.policy.FindingPolicy;
 import io.certloop.probe.policy.ProbeContext;
+import io.certloop.probe.revocation.Deadline;
 import io.certloop.probe.revocation.Revocation;
 import io.certloop.probe.revocation.RevocationChecker;
 import io.certloop.probe.revocation.RevocationFetcher;
@@ -66,6 +67,7 @@ public class JsseTlsProber implements TlsProber {
     private final Duration connectTimeout;
     private final Duration handshakeTimeout;
     private final boolean revocationEnabled;
+    private final Duration revocationTimeout;
     private final BcTlsHandshaker bouncyCastle;
     private final SSLSocketFactory sockets;
     private final ScheduledThreadPoolExecutor watchdog;
@@ -79,12 +81,13 @@ public class JsseTlsProber implements TlsProber {
         this.guard = guard;
         this.chains = new ChainEvaluator(anchors, properties.cacheSize());
         this.certificates = new SentCertificates(properties.cacheSize());
-        this.revocation = new RevocationChecker(new RevocationFetcher(guard, properties.revocationTimeout()), clock);
+        this.revocation = new RevocationChecker(new RevocationFetcher(guard), clock, properties.revocationFetch());
         this.policy = policy;
         this.clock = clock;
         this.connectTimeout = properties.connectTimeout();
         this.handshakeTimeout = properties.handshakeTimeout();
         this.revocationEnabled = properties.revocationEnabled();
+        this.revocationTimeout = properties.revocationTimeout();
         PerThreadSecureRandom random = new PerThreadSecureRandom();
         if (properties.bouncyCastleTls()) {
             bouncyCastle =
@@ -131,8 +134,13 @@ public class JsseTlsProber implements TlsProber {
 
         List<AddressResult> results = new ArrayList<>();
         Map<String, Revocation> revocationByLeaf = new HashMap<>();
+        // every handshake is bounded by its own timeouts; revocation fetches get what remains of the probe's deadline
+        Deadline deadline = Deadline.after(connectTimeout
+                .plus(handshakeTimeout)
+                .multipliedBy(Math.max(1, targets.addresses().size()))
+                .plus(revocationTimeout));
         for (InetAddress address : targets.addresses()) {
-            results.add(probeAddress(address, request.port(), sni, expectedNames, now, revocationByLeaf));
+            results.add(probeAddress(address, request.port(), sni, expectedNames, now, revocationByLeaf, deadline));
         }
         if (targets.addresses().isEmpty()) {
             results.add(AddressResult.failed(targets.host(), targets.resolutionError()));
@@ -153,7 +161,7 @@ public class JsseTlsProber implements TlsProber {
                         false,
                         false,
                         false,
-                        Revocation.unknown("no handshake"),
+                        Revocation.unknown(Revocation.NO_HANDSHAKE),
                         List.of(),
                         results)
                 : new ProbeReport(
@@ -182,7 +190,8 @@ public class JsseTlsProber implements TlsProber {
             String sni,
             List<String> expectedNames,
             Instant now,
-            Map<String, Revocation> revocationByLeaf) {
+            Map<String, Revocation> revocationByLeaf,
+            Deadline deadline) {
         Handshake handshake;
         try {
             handshake = handshake(address, port, sni);
@@ -206,8 +215,8 @@ public class JsseTlsProber implements TlsProber {
                 HostnameMatcher.unmatched(expectedNames, details.get(0).sans()).isEmpty();
         Revocation status = revocationEnabled
                 ? revocationByLeaf.computeIfAbsent(
-                        details.get(0).sha256(), key -> revocation.check(sent.get(0), verdict.leafIssuer()))
-                : Revocation.unknown("revocation checks disabled");
+                        details.get(0).sha256(), key -> revocation.check(sent.get(0), verdict.leafIssuer(), deadline))
+                : Revocation.unknown(Revocation.DISABLED);
         return new AddressResult(
                 address.getHostAddress(),
                 true,

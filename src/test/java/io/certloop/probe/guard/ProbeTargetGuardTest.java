@@ -148,7 +148,51 @@ class ProbeTargetGuardTest {
                                 .errors()
                                 .get(0)
                                 .field())
-                        .isEqualTo("addresses"));
+                        .isEqualTo("addresses[0]"));
+    }
+
+    @Test
+    void anAllowedHostDoesNotVouchForExtraAddressesOutsideTheAllowlist() {
+        ProbeTargetGuard guard = guard(
+                List.of("*.example.com", "10.0.0.0/8"),
+                Map.of("api.example.com", "203.0.113.5"),
+                InventoryTargets.none());
+
+        assertThatThrownBy(() -> guard.permit("api.example.com", 443, List.of("10.0.0.6", "192.168.1.1")))
+                .isInstanceOf(ProbeRefusedException.class)
+                .satisfies(e -> assertThat(((ProbeRefusedException) e).field()).isEqualTo("addresses[1]"))
+                .hasMessageContaining("192.168.1.1");
+        assertThat(guard.permit("api.example.com", 443, List.of("203.0.113.5")).addresses())
+                .extracting(InetAddress::getHostAddress)
+                .as("the host's own address needs no allowlist entry")
+                .containsExactly("203.0.113.5");
+    }
+
+    @Test
+    void anInventoryEndpointReachesItsRegisteredAddressesAndNothingElse() {
+        InventoryTargets inventory = new InventoryTargets() {
+            @Override
+            public boolean isInventoryEndpoint(String host, int port) {
+                return host.equals("shop.corp") && port == 443;
+            }
+
+            @Override
+            public List<String> registeredAddresses(String host, int port) {
+                return isInventoryEndpoint(host, port) ? List.of("10.9.0.1", "10.9.0.2") : List.of();
+            }
+        };
+        ProbeTargetGuard guard = guard(List.of(), Map.of("shop.corp", "10.9.0.1"), inventory);
+
+        assertThat(guard.permit("shop.corp", 443, List.of("10.9.0.2")).addresses())
+                .extracting(InetAddress::getHostAddress)
+                .containsExactly("10.9.0.1", "10.9.0.2");
+        // the attack: a caller adds addresses to an inventory endpoint's probe
+        assertThatThrownBy(() -> guard.permit("shop.corp", 443, List.of("10.9.0.2", "10.0.0.1", "192.168.1.1")))
+                .isInstanceOf(ProbeRefusedException.class)
+                .satisfies(e -> assertThat(((ProbeRefusedException) e).field()).isEqualTo("addresses[1]"));
+        assertThatThrownBy(() -> guard.permit("shop.corp", 8443, List.of("10.9.0.2")))
+                .as("another port is not the inventory endpoint")
+                .isInstanceOf(ProbeRefusedException.class);
     }
 
     @Test
@@ -174,6 +218,64 @@ class ProbeTargetGuardTest {
 
         assertThat(targets.addresses()).isEmpty();
         assertThat(targets.resolutionError()).contains("gone.example.com");
+    }
+
+    @ParameterizedTest(name = "a revocation fetch to {0} is refused unless allowlisted")
+    @ValueSource(
+            strings = {
+                "127.0.0.1",
+                "127.8.9.10",
+                "10.1.2.3",
+                "172.16.0.1",
+                "172.31.255.254",
+                "192.168.1.1",
+                "100.64.0.1",
+                "0.0.0.0",
+                "224.0.0.1",
+                "255.255.255.255",
+                "::1",
+                "::",
+                "fc00::1",
+                "fd12:3456::1",
+                "fe80::1",
+                "ff02::1",
+                "::ffff:127.0.0.1",
+                "::ffff:10.0.0.1",
+                "2002:c0a8:101::1",
+                "2130706433",
+                "0x7f.1"
+            })
+    void revocationFetchesRefuseNonPublicAddresses(String address) {
+        ProbeTargetGuard open = guard(List.of(), Map.of(), InventoryTargets.none());
+
+        assertThatThrownBy(() -> open.permitFetch(address)).isInstanceOf(ProbeRefusedException.class);
+    }
+
+    @Test
+    void revocationFetchesReachNonPublicAddressesOnlyInsideAnAllowlistedNetwork() throws Exception {
+        ProbeTargetGuard guard = guard(
+                List.of("127.0.0.1/32", "10.0.0.0/8", "*.corp"),
+                Map.of("crl.corp", "192.168.5.5", "ca.example", "10.1.1.1"),
+                InventoryTargets.none());
+
+        assertThat(guard.permitFetch("127.0.0.1").getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(guard.permitFetch("ca.example").getHostAddress()).isEqualTo("10.1.1.1");
+        assertThatThrownBy(() -> guard.permitFetch("127.0.0.2")).isInstanceOf(ProbeRefusedException.class);
+        assertThatThrownBy(() -> guard.permitFetch("crl.corp"))
+                .as("a host pattern is no address allowlist")
+                .isInstanceOf(ProbeRefusedException.class);
+    }
+
+    @Test
+    void aRevocationFetchConnectsToTheFirstPermittedAddressResolvedOnce() throws Exception {
+        int[] lookups = {0};
+        ProbeTargetGuard guard = new ProbeTargetGuard(ProbeProperties.defaults(), InventoryTargets.none(), host -> {
+            lookups[0]++;
+            return new InetAddress[] {InetAddress.getByName("10.0.0.1"), InetAddress.getByName("203.0.113.30")};
+        });
+
+        assertThat(guard.permitFetch("crl.ca.example").getHostAddress()).isEqualTo("203.0.113.30");
+        assertThat(lookups[0]).isEqualTo(1);
     }
 
     @Test

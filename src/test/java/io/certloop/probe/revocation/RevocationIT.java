@@ -8,16 +8,14 @@ import io.certloop.probe.ProbeReport;
 import io.certloop.probe.ProbeRequest;
 import io.certloop.probe.ProberFixture;
 import io.certloop.probe.tls.JsseTlsProber;
+import io.certloop.support.MutableClock;
 import io.certloop.support.TestCertificates;
 import io.certloop.support.TestCertificates.Issued;
 import io.certloop.support.TestRevocationServer;
 import io.certloop.support.TlsTestServer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,23 +28,7 @@ class RevocationIT {
             TestCertificates.intermediate("Revocation Test CA").signedBy(ROOT);
 
     private final TestRevocationServer revocation = TestRevocationServer.start(CA);
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.now());
     private final JsseTlsProber prober = ProberFixture.prober(clock, List.of(ROOT.certificate()));
     private TlsTestServer server;
 
@@ -104,7 +86,7 @@ class RevocationIT {
             ProbeReport report = probe(leaf);
 
             assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
-            assertThat(report.revocation().detail()).contains("not signed by the issuer");
+            assertThat(report.revocation().reason()).isEqualTo(Revocation.BAD_SIGNATURE);
             assertThat(report.findings()).isEmpty();
         }
     }
@@ -136,7 +118,7 @@ class RevocationIT {
         assertThat(probe(second).revocation().status()).isEqualTo(Revocation.Status.GOOD);
         assertThat(revocation.requests("/crl")).isEqualTo(1);
 
-        now.set(now.get().plus(Duration.ofDays(2))); // past the CRL's nextUpdate (one day)
+        clock.advance(Duration.ofDays(2)); // past the CRL's nextUpdate (one day)
         assertThat(probe(second).revocation().status()).isEqualTo(Revocation.Status.GOOD);
         assertThat(revocation.requests("/crl")).isEqualTo(2);
     }
@@ -150,8 +132,48 @@ class RevocationIT {
         ProbeReport report = probe(leaf);
 
         assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
-        assertThat(report.revocation().detail()).contains("127.0.0.1:1");
+        assertThat(report.revocation().reason()).isEqualTo(Revocation.FETCH_FAILED);
+        assertThat(report.revocation().detail()).isEqualTo("CRL http://127.0.0.1:1/ca.crl: fetch-failed");
         assertThat(report.findings()).isEmpty();
+    }
+
+    @Test
+    void aCrlOnALoopbackAddressOutsideTheAllowlistIsNeverRequested() {
+        // the probed server is on 127.0.0.1, the only allowlisted address; 127.0.0.2 stands for a host nobody allowed
+        JsseTlsProber strict = ProberFixture.prober(
+                clock, List.of(ROOT.certificate()), properties -> properties.withAllowlist(List.of("127.0.0.1/32")));
+        try (TestRevocationServer hidden = TestRevocationServer.start(CA, "127.0.0.2")) {
+            Issued leaf = TestCertificates.leaf("svc.test")
+                    .crl(hidden.crlUrl())
+                    .ocsp(hidden.ocspUrl())
+                    .signedBy(CA);
+            hidden.revoke(leaf.serial());
+            server = TlsTestServer.start(leaf);
+
+            ProbeReport report = strict.probe(ProbeRequest.of("127.0.0.1", server.port(), "svc.test"));
+
+            assertThat(report.reachable()).isTrue();
+            assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
+            assertThat(report.revocation().reason()).isEqualTo(Revocation.REFUSED_ADDRESS);
+            assertThat(report.revocation().detail())
+                    .isEqualTo("CRL " + hidden.crlUrl() + ": refused-address; OCSP " + hidden.ocspUrl()
+                            + ": refused-address");
+            assertThat(hidden.totalRequests())
+                    .as("requests the loopback server received")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void theSameCrlServedFromAnAllowlistedAddressIsFetched() {
+        // the control of the test above: the fixture's allowlist (127.0.0.0/8) holds 127.0.0.2
+        try (TestRevocationServer other = TestRevocationServer.start(CA, "127.0.0.2")) {
+            Issued leaf = TestCertificates.leaf("svc.test").crl(other.crlUrl()).signedBy(CA);
+            other.revoke(leaf.serial());
+
+            assertThat(probe(leaf).revocation().status()).isEqualTo(Revocation.Status.REVOKED);
+            assertThat(other.requests("/crl")).isEqualTo(1);
+        }
     }
 
     @Test
@@ -163,6 +185,7 @@ class RevocationIT {
         ProbeReport report = probe(leaf);
 
         assertThat(report.revocation().status()).isEqualTo(Revocation.Status.UNKNOWN);
-        assertThat(report.revocation().detail()).contains("never probed");
+        assertThat(report.revocation().reason()).isEqualTo(Revocation.REFUSED_ADDRESS);
+        assertThat(report.revocation().detail()).doesNotContain("never probed");
     }
 }
