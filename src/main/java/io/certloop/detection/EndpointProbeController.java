@@ -3,9 +3,12 @@ package io.certloop.detection;
 import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.InventoryService;
 import io.certloop.probe.ProbeReport;
+import io.certloop.system.Page;
+import io.certloop.system.Paging;
 import io.certloop.system.security.Groups;
 import io.certloop.system.security.RequiresGroup;
 import java.util.List;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,10 +23,12 @@ class EndpointProbeController {
 
     private final InventoryService inventory;
     private final EndpointProbeService probes;
+    private final Paging paging;
 
-    EndpointProbeController(InventoryService inventory, EndpointProbeService probes) {
+    EndpointProbeController(InventoryService inventory, EndpointProbeService probes, Paging paging) {
         this.inventory = inventory;
         this.probes = probes;
+        this.paging = paging;
     }
 
     @PostMapping("/probe")
@@ -33,10 +38,14 @@ class EndpointProbeController {
         return probes.probe(endpoint);
     }
 
-    /** Newest first; {@code limit} at most 500. */
+    /** Newest first; {@code limit} (default 20) and {@code offset} page it, a {@code Link} header names the next page. */
     @GetMapping("/probes")
-    List<ProbeHistoryRepository.Entry> history(@PathVariable String ref, @RequestParam(defaultValue = "20") int limit) {
+    ResponseEntity<List<ProbeHistoryRepository.Entry>> history(
+            @PathVariable String ref,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Integer offset) {
+        Page page = paging.of(limit, offset, 20);
         Endpoint endpoint = inventory.get(ref);
-        return probes.history(endpoint.id(), Math.max(1, Math.min(limit, 500)));
+        return page.answer(probes.history(endpoint.id(), page));
     }
 }

@@ -5,6 +5,7 @@ import io.certloop.probe.Finding;
 import io.certloop.probe.ProbeReport;
 import io.certloop.probe.ProbeRequest;
 import io.certloop.probe.TlsProber;
+import io.certloop.system.Page;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,8 +94,8 @@ public class EndpointProbeService {
         return history.openFindings(endpointId);
     }
 
-    List<ProbeHistoryRepository.Entry> history(long endpointId, int limit) {
-        return history.history(endpointId, limit);
+    List<ProbeHistoryRepository.Entry> history(long endpointId, Page page) {
+        return history.history(endpointId, page.offset(), page.fetch());
     }
 
     /** Forget metric series of endpoints that left the inventory. */

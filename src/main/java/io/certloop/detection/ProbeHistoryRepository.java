@@ -54,13 +54,15 @@ class ProbeHistoryRepository {
     }
 
     /** Newest first. */
-    List<Entry> history(long endpointId, int limit) {
+    List<Entry> history(long endpointId, int offset, int limit) {
         return jdbc.query(
                 "SELECT id, endpoint_id, endpoint_name, probed_at, reachable, leaf_sha256, leaf_not_after, "
-                        + "finding_codes, report FROM probe_result WHERE endpoint_id = ? ORDER BY probed_at DESC, id DESC",
+                        + "finding_codes, report FROM probe_result WHERE endpoint_id = ? ORDER BY probed_at DESC, id DESC"
+                        + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
                 preparedStatement -> {
                     preparedStatement.setLong(1, endpointId);
-                    preparedStatement.setMaxRows(limit);
+                    preparedStatement.setInt(2, offset);
+                    preparedStatement.setInt(3, limit);
                 },
                 (rs, row) -> new Entry(
                         rs.getLong("id"),

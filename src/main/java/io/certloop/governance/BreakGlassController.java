@@ -1,5 +1,7 @@
 package io.certloop.governance;
 
+import io.certloop.system.Page;
+import io.certloop.system.Paging;
 import io.certloop.system.security.Caller;
 import io.certloop.system.security.Groups;
 import io.certloop.system.security.RequiresGroup;
@@ -10,6 +12,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -20,9 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 class BreakGlassController {
 
     private final BreakGlassService breakGlass;
+    private final Paging paging;
 
-    BreakGlassController(BreakGlassService breakGlass) {
+    BreakGlassController(BreakGlassService breakGlass, Paging paging) {
         this.breakGlass = breakGlass;
+        this.paging = paging;
     }
 
     @PostMapping("/api/incidents/{id}/break-glass")
@@ -35,9 +40,14 @@ class BreakGlassController {
                 .body(record);
     }
 
+    /** Oldest first; {@code limit} (default 100) and {@code offset} page it. */
     @GetMapping("/api/incidents/{id}/break-glass")
-    List<BreakGlassRecord> list(@PathVariable String id) {
-        return breakGlass.forIncident(id);
+    ResponseEntity<List<BreakGlassRecord>> list(
+            @PathVariable String id,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Integer offset) {
+        Page page = paging.of(limit, offset);
+        return page.answer(page.slice(breakGlass.forIncident(id)));
     }
 
     record RequestJson(String reason) {}

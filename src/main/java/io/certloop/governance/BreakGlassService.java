@@ -6,6 +6,7 @@ import io.certloop.system.ConflictException;
 import io.certloop.system.ForbiddenException;
 import io.certloop.system.InvalidRequestException;
 import io.certloop.system.NotFoundException;
+import io.certloop.system.Text;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,6 +27,9 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class BreakGlassService {
+
+    /** Longest reason or decision comment a break-glass keeps (its columns and the runbook's variables). */
+    static final int MAX_TEXT = 4000;
 
     /** Timeline entry types on the incident. */
     public static final String REQUESTED = "break-glass-requested";
@@ -70,6 +74,7 @@ public class BreakGlassService {
         if (reason == null || reason.isBlank()) {
             throw new InvalidRequestException("reason", "is required: why the normal path is too slow or blocked");
         }
+        Text.requireLength("reason", reason.strip(), MAX_TEXT);
         Incident incident = incidents.get(incidentId);
         if (!incident.isOpen()) {
             throw new ConflictException("incident " + incidentId + " is "
@@ -151,6 +156,7 @@ public class BreakGlassService {
         if (comment == null || comment.isBlank()) {
             throw new InvalidRequestException("decisionComment", "is required: say why");
         }
+        Text.requireLength("decisionComment", comment.strip(), MAX_TEXT);
         Instant now = clock.instant();
         repository.addApproval(id, approver, approve, comment.strip(), now);
         int approvals = repository.countApprovals(id);

@@ -2,6 +2,8 @@ package io.certloop.governance;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.certloop.system.InvalidRequestException;
+import io.certloop.system.Page;
+import io.certloop.system.Paging;
 import io.certloop.system.security.Caller;
 import io.certloop.system.security.Groups;
 import io.certloop.system.security.RequiresGroup;
@@ -25,9 +27,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ExceptionController {
 
     private final ExceptionService exceptions;
+    private final Paging paging;
 
-    ExceptionController(ExceptionService exceptions) {
+    ExceptionController(ExceptionService exceptions, Paging paging) {
         this.exceptions = exceptions;
+        this.paging = paging;
     }
 
     @PostMapping
@@ -45,15 +49,20 @@ class ExceptionController {
                 .body(created);
     }
 
+    /** Newest first; {@code limit} (default 100) and {@code offset} page it, a {@code Link} header names the next page. */
     @GetMapping
-    List<ExceptionRecord> list(@RequestParam(required = false) String state) {
+    ResponseEntity<List<ExceptionRecord>> list(
+            @RequestParam(required = false) String state,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Integer offset) {
+        Page page = paging.of(limit, offset);
         ExceptionState filter = null;
         if (state != null && !state.isBlank()) {
             filter = ExceptionState.parse(state)
                     .orElseThrow(() -> new InvalidRequestException(
                             "state", "not a valid value: " + state + "; allowed: " + ExceptionState.allowed()));
         }
-        return exceptions.list(filter);
+        return page.answer(exceptions.list(filter, page));
     }
 
     @GetMapping("/{id}")

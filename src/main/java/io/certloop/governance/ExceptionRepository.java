@@ -106,15 +106,23 @@ class ExceptionRepository {
                 .findFirst();
     }
 
-    List<ExceptionRecord> list(ExceptionState state) {
+    /** Newest first, {@code limit} rows after skipping {@code offset}. */
+    List<ExceptionRecord> list(ExceptionState state, int offset, int limit) {
         if (state == null) {
             return jdbc.query(
-                    "SELECT " + COLUMNS + " FROM policy_exception ORDER BY requested_at DESC, id DESC", this::map);
+                    "SELECT " + COLUMNS + " FROM policy_exception ORDER BY requested_at DESC, id DESC"
+                            + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
+                    this::map,
+                    offset,
+                    limit);
         }
         return jdbc.query(
-                "SELECT " + COLUMNS + " FROM policy_exception WHERE state = ? ORDER BY requested_at DESC, id DESC",
+                "SELECT " + COLUMNS + " FROM policy_exception WHERE state = ? ORDER BY requested_at DESC, id DESC"
+                        + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
                 this::map,
-                state.value());
+                state.value(),
+                offset,
+                limit);
     }
 
     /** Active and unexpired exceptions of one endpoint. */

@@ -9,6 +9,8 @@ import io.certloop.system.FieldError;
 import io.certloop.system.ForbiddenException;
 import io.certloop.system.InvalidRequestException;
 import io.certloop.system.NotFoundException;
+import io.certloop.system.Page;
+import io.certloop.system.Text;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -37,6 +39,9 @@ public class ExceptionService {
 
     /** The actor CertLoop writes under when no person is behind a change (timers). */
     public static final String SYSTEM_ACTOR = "certloop";
+
+    /** Longest reason, compensating controls or decision comment an exception keeps (its columns and variables). */
+    static final int MAX_TEXT = 4000;
     /** Never excepted on a production endpoint: an expired or revoked certificate in production is an incident. */
     static final Set<String> NEVER_IN_PRODUCTION = Set.of(FindingCodes.EXPIRED, FindingCodes.REVOKED);
 
@@ -102,6 +107,18 @@ public class ExceptionService {
         if (blank(request.compensatingControls())) {
             errors.add(new FieldError("compensatingControls", "must name the controls that make up for the exception"));
         }
+        Text.checkLength(
+                errors,
+                "reason",
+                blank(request.reason()) ? null : request.reason().strip(),
+                MAX_TEXT);
+        Text.checkLength(
+                errors,
+                "compensatingControls",
+                blank(request.compensatingControls())
+                        ? null
+                        : request.compensatingControls().strip(),
+                MAX_TEXT);
         Instant expiresAt = null;
         if (blank(request.expiresAt())) {
             errors.add(new FieldError("expiresAt", "is required (an ISO-8601 instant such as 2026-12-31T00:00:00Z)"));
@@ -193,6 +210,7 @@ public class ExceptionService {
         if (blank(comment)) {
             throw new InvalidRequestException("decisionComment", "is required: say why");
         }
+        Text.requireLength("decisionComment", comment.strip(), MAX_TEXT);
         Instant expiresAt = current.requestedExpiresAt();
         if (approve && !blank(approvedExpiresAt)) {
             try {
@@ -264,6 +282,7 @@ public class ExceptionService {
      */
     @Transactional
     public ExceptionRecord revoke(String id, String revokedBy, String reason) {
+        Text.requireLength("reason", blank(reason) ? null : reason.strip(), MAX_TEXT);
         ExceptionRecord current = locked(id);
         if (current.state() != ExceptionState.ACTIVE) {
             throw new ConflictException(
@@ -308,8 +327,9 @@ public class ExceptionService {
     }
 
     /** Newest first; state may be null for all. */
-    public List<ExceptionRecord> list(ExceptionState state) {
-        return repository.list(state);
+    /** Newest first: {@link Page#fetch()} exceptions after the page's offset. */
+    public List<ExceptionRecord> list(ExceptionState state, Page page) {
+        return repository.list(state, page.offset(), page.fetch());
     }
 
     public List<ExceptionEvent> history(String id) {
@@ -329,11 +349,16 @@ public class ExceptionService {
         if (previous.isEmpty()) {
             return "none: first request for this finding on this endpoint";
         }
-        return previous.stream()
-                .map(e -> e.id() + ": " + e.state().value()
-                        + (e.decidedBy() == null ? "" : " by " + e.decidedBy() + " (" + e.decisionComment() + ")")
-                        + ", until " + e.expiresAt())
-                .collect(Collectors.joining("\n"));
+        // a process variable (the board's form shows it): a long history is cut to what a text variable holds
+        return Text.cut(
+                previous.stream()
+                        .map(e -> e.id() + ": " + e.state().value()
+                                + (e.decidedBy() == null
+                                        ? ""
+                                        : " by " + e.decidedBy() + " (" + e.decisionComment() + ")")
+                                + ", until " + e.expiresAt())
+                        .collect(Collectors.joining("\n")),
+                MAX_TEXT);
     }
 
     private ExceptionRecord locked(String id) {

@@ -2,6 +2,8 @@ package io.certloop.incident;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.certloop.system.InvalidRequestException;
+import io.certloop.system.Page;
+import io.certloop.system.Paging;
 import io.certloop.system.security.Caller;
 import io.certloop.system.security.Groups;
 import io.certloop.system.security.RequiresGroup;
@@ -23,20 +25,28 @@ import org.springframework.web.bind.annotation.RestController;
 class IncidentController {
 
     private final IncidentService incidents;
+    private final Paging paging;
 
-    IncidentController(IncidentService incidents) {
+    IncidentController(IncidentService incidents, Paging paging) {
         this.incidents = incidents;
+        this.paging = paging;
     }
 
+    /** Newest first; {@code limit} (default 100) and {@code offset} page it, a {@code Link} header names the next page. */
     @GetMapping
-    List<Incident> list(@RequestParam(required = false) String state, @RequestParam(required = false) String endpoint) {
+    ResponseEntity<List<Incident>> list(
+            @RequestParam(required = false) String state,
+            @RequestParam(required = false) String endpoint,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Integer offset) {
+        Page page = paging.of(limit, offset);
         IncidentState filter = null;
         if (state != null && !state.isBlank()) {
             filter = IncidentState.parse(state)
                     .orElseThrow(() -> new InvalidRequestException(
                             "state", "not a valid value: " + state + "; allowed: open, resolved, closed"));
         }
-        return incidents.list(filter, endpoint == null || endpoint.isBlank() ? null : endpoint);
+        return page.answer(incidents.list(filter, endpoint == null || endpoint.isBlank() ? null : endpoint, page));
     }
 
     @GetMapping("/{id}")

@@ -7,6 +7,7 @@ import io.certloop.audit.ChainEntry;
 import io.certloop.audit.ChainLink;
 import io.certloop.audit.StoredEntry;
 import io.certloop.system.StoredDetail;
+import io.certloop.system.Text;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -138,6 +139,11 @@ class IncidentRepository {
     }
 
     List<Incident> list(IncidentState state, String endpoint) {
+        return list(state, endpoint, 0, Integer.MAX_VALUE);
+    }
+
+    /** Newest first, {@code limit} rows after skipping {@code offset}. */
+    List<Incident> list(IncidentState state, String endpoint, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM incident WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (state != null) {
@@ -149,6 +155,11 @@ class IncidentRepository {
             args.add(endpoint);
         }
         sql.append(" ORDER BY opened_at DESC, id DESC");
+        if (limit < Integer.MAX_VALUE) {
+            sql.append(" OFFSET ? ROWS FETCH NEXT ? ROWS ONLY");
+            args.add(offset);
+            args.add(limit);
+        }
         return jdbc.query(sql.toString(), this::map, args.toArray());
     }
 
@@ -170,11 +181,14 @@ class IncidentRepository {
                 id);
     }
 
+    /** The resolution column: a runbook's summary longer than this is cut, never a failed job. */
+    private static final int MAX_RESOLUTION = 4000;
+
     void resolve(String id, String resolution, Instant now) {
         jdbc.update(
                 "UPDATE incident SET state = ?, resolution = ?, resolved_at = ?, updated_at = ?, open_key = NULL WHERE id = ?",
                 IncidentState.RESOLVED.value(),
-                resolution,
+                Text.cut(resolution, MAX_RESOLUTION),
                 ts(now),
                 ts(now),
                 id);
@@ -185,7 +199,7 @@ class IncidentRepository {
                 "UPDATE incident SET state = ?, resolution = COALESCE(?, resolution), closed_at = ?, updated_at = ?, "
                         + "open_key = NULL WHERE id = ?",
                 IncidentState.CLOSED.value(),
-                resolution,
+                Text.cut(resolution, MAX_RESOLUTION),
                 ts(now),
                 ts(now),
                 id);

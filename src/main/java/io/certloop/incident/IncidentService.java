@@ -6,6 +6,8 @@ import io.certloop.system.ConflictException;
 import io.certloop.system.FieldError;
 import io.certloop.system.InvalidRequestException;
 import io.certloop.system.NotFoundException;
+import io.certloop.system.Page;
+import io.certloop.system.Text;
 import io.certloop.system.security.CurrentUser;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,6 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class IncidentService {
+
+    /** Longest reason an incident keeps (its column); alert and probe text is cut to it before it arrives. */
+    public static final int MAX_REASON = 2000;
 
     /** The actor CertLoop writes under when no person is behind a change. */
     public static final String SYSTEM_ACTOR = "certloop";
@@ -104,6 +109,11 @@ public class IncidentService {
         if (request.reason() == null || request.reason().isBlank()) {
             errors.add(new FieldError("reason", "is required"));
         }
+        Text.checkLength(
+                errors,
+                "reason",
+                request.reason() == null ? null : request.reason().strip(),
+                MAX_REASON);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
@@ -350,6 +360,11 @@ public class IncidentService {
     /** Newest first; either filter may be null. */
     public List<Incident> list(IncidentState state, String endpoint) {
         return repository.list(state, endpoint);
+    }
+
+    /** Newest first: {@link Page#fetch()} incidents after the page's offset; either filter may be null. */
+    public List<Incident> list(IncidentState state, String endpoint, Page page) {
+        return repository.list(state, endpoint, page.offset(), page.fetch());
     }
 
     public List<TimelineEntry> timeline(String incidentId) {

@@ -2,6 +2,7 @@ package io.certloop.intake;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +37,19 @@ record AlertmanagerPayload(
             String fingerprint) {
 
         Alert {
-            annotations = annotations == null ? Map.of() : annotations;
+            // a label or annotation sent as null says nothing: dropped, so no null reaches maps that refuse one
+            labels = labels == null ? null : withoutNulls(labels);
+            annotations = annotations == null ? Map.of() : withoutNulls(annotations);
+        }
+
+        private static Map<String, String> withoutNulls(Map<String, String> values) {
+            Map<String, String> copy = new LinkedHashMap<>();
+            values.forEach((name, value) -> {
+                if (name != null && value != null) {
+                    copy.put(name, value);
+                }
+            });
+            return copy;
         }
 
         String alertname() {

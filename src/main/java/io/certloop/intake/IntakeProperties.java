@@ -18,13 +18,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Names are matched case-insensitively.
  *
  * @param alertnameCategories alert name → {@code category} or {@code category/subcategory}
+ * @param maxAlerts           the most alerts one Alertmanager notification may carry; a larger one is refused (400)
+ *                            before anything is written (set {@code max_alerts} in Alertmanager's webhook receiver)
  * @param reopenGrace         a probe finding that comes back within this time after its incident was resolved is
  *                            recorded on that incident instead of opening a new one
  */
 @ConfigurationProperties("certloop.intake")
 record IntakeProperties(
         Map<String, String> alertnameCategories,
-        @DefaultValue("PT10M") Duration reopenGrace) {
+        @DefaultValue("PT10M") Duration reopenGrace,
+        @DefaultValue("500") int maxAlerts) {
 
     static final Map<String, String> DEFAULT_ALERTNAME_CATEGORIES = Map.of(
             "SSLCertExpiringSoon", "expiry/expiring",
@@ -36,12 +39,20 @@ record IntakeProperties(
 
     /** Alert name mappings only, the default reopen grace (tests and examples). */
     IntakeProperties(Map<String, String> alertnameCategories) {
-        this(alertnameCategories, null);
+        this(alertnameCategories, null, 500);
+    }
+
+    /** Alert name mappings and reopen grace, the default alert count (tests). */
+    IntakeProperties(Map<String, String> alertnameCategories, Duration reopenGrace) {
+        this(alertnameCategories, reopenGrace, 500);
     }
 
     @ConstructorBinding
     IntakeProperties {
         reopenGrace = reopenGrace == null ? Duration.ofMinutes(10) : reopenGrace;
+        if (maxAlerts < 1) {
+            throw new IllegalArgumentException("certloop.intake.max-alerts must be at least 1, was " + maxAlerts);
+        }
         Map<String, String> merged = new HashMap<>();
         DEFAULT_ALERTNAME_CATEGORIES.forEach((name, category) -> merged.put(name.toLowerCase(Locale.ROOT), category));
         if (alertnameCategories != null) {

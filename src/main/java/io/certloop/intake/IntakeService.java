@@ -9,6 +9,7 @@ import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.InventoryService;
 import io.certloop.system.FieldError;
 import io.certloop.system.InvalidRequestException;
+import io.certloop.system.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,13 @@ public class IntakeService {
     static final String SUBCATEGORY_LABEL = "certloop_subcategory";
     static final String SOURCE_ALERTMANAGER = "alertmanager";
     static final String SOURCE_PROBE = "probe";
+
+    /** An alert's fingerprint is stored to recognise its repeats (incident_alert.fingerprint). */
+    static final int MAX_FINGERPRINT = 128;
+    /** No inventory endpoint has a longer name. */
+    static final int MAX_ENDPOINT_NAME = 128;
+
+    private static final int MAX_ALERTNAME = 200;
 
     private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
 
@@ -87,7 +95,7 @@ public class IntakeService {
                 } else if (!triage.containsKey(p.targetText() + "|" + alert.alertname())) {
                     events.publishEvent(new UnknownTargetAlerted(
                             p.targetText(),
-                            alert.alertname(),
+                            Text.cut(alert.alertname(), MAX_ALERTNAME),
                             summary(alert),
                             Map.copyOf(alert.labels()),
                             Map.copyOf(alert.annotations())));
@@ -218,8 +226,9 @@ public class IntakeService {
             }
         }
         Object message = detail == null ? null : detail.get("message");
-        String reason =
-                "Probe finding " + findingCode + " on " + endpointName + (message != null ? ": " + message : "");
+        String reason = Text.cut(
+                "Probe finding " + findingCode + " on " + endpointName + (message != null ? ": " + message : ""),
+                IncidentService.MAX_REASON);
         return Optional.of(incidents.open(new OpenIncident(
                 endpointName,
                 category.get().category(),
@@ -263,6 +272,14 @@ public class IntakeService {
             errors.add(new FieldError("alerts", "is required"));
             throw new InvalidRequestException(errors);
         }
+        if (payload.alerts().size() > properties.maxAlerts()) {
+            errors.add(new FieldError(
+                    "alerts",
+                    "has " + payload.alerts().size() + " alerts; at most " + properties.maxAlerts()
+                            + " per notification (certloop.intake.max-alerts; Alertmanager's max_alerts in the"
+                            + " webhook receiver keeps under it)"));
+            throw new InvalidRequestException(errors);
+        }
         List<PlannedAlert> planned = new ArrayList<>();
         for (int i = 0; i < payload.alerts().size(); i++) {
             String at = "alerts[" + i + "]";
@@ -279,7 +296,18 @@ public class IntakeService {
                 errors.add(new FieldError(at + ".labels", "is required"));
                 continue;
             }
+            if (alert.fingerprint() != null && alert.fingerprint().strip().length() > MAX_FINGERPRINT) {
+                errors.add(new FieldError(
+                        at + ".fingerprint",
+                        "must be at most " + MAX_FINGERPRINT + " characters (Alertmanager's are 16 hex digits)"));
+            }
             String endpointName = blankToNull(alert.labels().get(ENDPOINT_LABEL));
+            if (endpointName != null && endpointName.length() > MAX_ENDPOINT_NAME) {
+                errors.add(new FieldError(
+                        at + ".labels." + ENDPOINT_LABEL,
+                        "must be at most " + MAX_ENDPOINT_NAME + " characters (an inventory endpoint's name)"));
+                continue;
+            }
             Target target = null;
             if (endpointName == null) {
                 String label = alert.labels().containsKey("instance") ? "instance" : "target";
@@ -342,7 +370,10 @@ public class IntakeService {
     private static String reason(AlertmanagerPayload.Alert alert, PlannedAlert p) {
         String text = firstNonBlank(
                 alert.annotations().get("summary"), alert.annotations().get("description"));
-        return "Alert " + alert.alertname() + " firing for " + p.targetText() + (text != null ? ": " + text : "");
+        // annotations are free text of any length: the reason keeps what fits, the timeline's evidence the rest
+        return Text.cut(
+                "Alert " + alert.alertname() + " firing for " + p.targetText() + (text != null ? ": " + text : ""),
+                IncidentService.MAX_REASON);
     }
 
     static String summary(AlertmanagerPayload.Alert alert) {

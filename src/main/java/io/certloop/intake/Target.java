@@ -49,7 +49,9 @@ record Target(String host, int port) {
         } else {
             host = s;
         }
-        if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+        // 240: what a DNS name may be (253) as far as the triage runbook's business key (TRIAGE-host:port, at most
+        // 255 characters) holds it
+        if (host.isBlank() || host.length() > 240 || host.chars().anyMatch(Character::isWhitespace)) {
             return Optional.empty();
         }
         int number = DEFAULT_PORT;

@@ -36,6 +36,15 @@ class EndpointRepository {
         return jdbc.query("SELECT " + COLUMNS + " FROM inventory_endpoint ORDER BY name", rowMapper);
     }
 
+    /** One page, by name: {@code limit} rows after skipping {@code offset}. */
+    List<Endpoint> findAll(int offset, int limit) {
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM inventory_endpoint ORDER BY name OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
+                rowMapper,
+                offset,
+                limit);
+    }
+
     Optional<Endpoint> findById(long id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM inventory_endpoint WHERE id = ?", rowMapper, id).stream()
                 .findFirst();

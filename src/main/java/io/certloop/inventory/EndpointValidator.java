@@ -3,9 +3,11 @@ package io.certloop.inventory;
 import io.certloop.system.FieldError;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +29,11 @@ class EndpointValidator {
     private static final Pattern PROFILE = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
+    private static final int MAX_ADDRESSES = 32;
+    private static final int MAX_EXPECTED_NAMES = 100;
+    private static final int MAX_EXPECTED_NAMES_CHARS = 7900;
+    private static final int MAX_PATH = 900;
+
     private final ReloadActionCatalog reloadActions;
     private final DeploymentPathRules deploymentPaths;
     private final IssuanceNameRules issuance;
@@ -46,6 +53,7 @@ class EndpointValidator {
                     prefix.isEmpty() ? "body" : prefix.substring(0, prefix.length() - 1), "is required"));
             return new Result(null, errors);
         }
+        sizes(request, prefix, errors);
         String name = trim(request.name());
         if (name == null) {
             errors.add(new FieldError(prefix + "name", "is required"));
@@ -311,6 +319,41 @@ class EndpointValidator {
     private static String lower(String value) {
         String trimmed = trim(value);
         return trimmed == null ? null : trimmed.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * What fits the inventory's columns (addresses 4000 characters, expected names 8000, the deployment's four
+     * paths 4000), checked before anything else so an over-long list or path is named, never a failed write.
+     */
+    private static void sizes(EndpointRequest request, String prefix, List<FieldError> errors) {
+        if (request.addresses() != null && request.addresses().size() > MAX_ADDRESSES) {
+            errors.add(new FieldError(prefix + "addresses", "must list at most " + MAX_ADDRESSES + " addresses"));
+        }
+        List<String> names = request.expectedNames() == null ? List.of() : request.expectedNames();
+        if (names.size() > MAX_EXPECTED_NAMES) {
+            errors.add(new FieldError(prefix + "expectedNames", "must list at most " + MAX_EXPECTED_NAMES + " names"));
+        } else if (names.stream()
+                        .mapToInt(n -> n == null ? 0 : n.strip().length() + 3)
+                        .sum()
+                > MAX_EXPECTED_NAMES_CHARS) {
+            errors.add(new FieldError(
+                    prefix + "expectedNames",
+                    "must together have at most " + MAX_EXPECTED_NAMES_CHARS + " characters"));
+        }
+        EndpointRequest.DeploymentRequest deployment = request.deployment();
+        if (deployment != null) {
+            Map<String, String> paths = new LinkedHashMap<>();
+            paths.put("certificatePath", deployment.certificatePath());
+            paths.put("chainPath", deployment.chainPath());
+            paths.put("fullchainPath", deployment.fullchainPath());
+            paths.put("keyPath", deployment.keyPath());
+            paths.forEach((field, path) -> {
+                if (path != null && path.strip().length() > MAX_PATH) {
+                    errors.add(new FieldError(
+                            prefix + "deployment." + field, "must be at most " + MAX_PATH + " characters"));
+                }
+            });
+        }
     }
 
     record Result(Endpoint endpoint, List<FieldError> errors) {}

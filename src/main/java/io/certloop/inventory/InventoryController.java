@@ -1,5 +1,7 @@
 package io.certloop.inventory;
 
+import io.certloop.system.Page;
+import io.certloop.system.Paging;
 import io.certloop.system.security.Groups;
 import io.certloop.system.security.RequiresGroup;
 import java.net.URI;
@@ -24,15 +26,20 @@ class InventoryController {
 
     private final InventoryService inventory;
     private final InventoryDocumentReader documents;
+    private final Paging paging;
 
-    InventoryController(InventoryService inventory, InventoryDocumentReader documents) {
+    InventoryController(InventoryService inventory, InventoryDocumentReader documents, Paging paging) {
         this.inventory = inventory;
         this.documents = documents;
+        this.paging = paging;
     }
 
+    /** By name; {@code limit} (default 100) and {@code offset} page it, a {@code Link} header names the next page. */
     @GetMapping("/endpoints")
-    List<Endpoint> list() {
-        return inventory.list();
+    ResponseEntity<List<Endpoint>> list(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+        Page page = paging.of(limit, offset);
+        return page.answer(inventory.list(page));
     }
 
     @GetMapping("/endpoints/{ref}")
@@ -64,7 +71,7 @@ class InventoryController {
     /** The whole inventory as a YAML (or JSON) document {@code endpoints: [...]}, upserted by name. */
     @PostMapping(
             value = "/import",
-            consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain", "application/json"})
+            consumes = {"application/yaml", "application/x-yaml", "text/yaml", "application/json"})
     @RequiresGroup(Groups.OPERATORS)
     InventoryService.ImportResult importDocument(
             @RequestBody String document, @RequestParam(defaultValue = "false") boolean prune) {

@@ -3,6 +3,7 @@ package io.certloop.inventory;
 import io.certloop.system.FieldError;
 import io.certloop.system.InvalidRequestException;
 import io.certloop.system.NotFoundException;
+import io.certloop.system.Page;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +39,11 @@ public class InventoryService {
 
     public List<Endpoint> list() {
         return repository.findAll();
+    }
+
+    /** By name: {@link Page#fetch()} endpoints after the page's offset. */
+    public List<Endpoint> list(Page page) {
+        return repository.findAll(page.offset(), page.fetch());
     }
 
     /** By numeric id or by name. */

@@ -1,5 +1,6 @@
 package io.certloop.issuance;
 
+import io.certloop.system.Text;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Arrays;
@@ -103,7 +104,7 @@ public class IssuanceRequestStore {
     public void update(String id, String state, String orderUrl, String failure) {
         jdbc.update("""
                 UPDATE issuance_request SET state = ?, order_url = COALESCE(?, order_url), failure = ?, updated_at = ?
-                WHERE id = ?""", state, orderUrl, failure, Timestamp.from(clock.instant()), id);
+                WHERE id = ?""", state, orderUrl, Text.cut(failure, 2000), Timestamp.from(clock.instant()), id);
     }
 
     public void complete(String id, String certificateId) {

@@ -1,6 +1,9 @@
 package io.certloop.notify;
 
+import io.certloop.system.Page;
+import io.certloop.system.Paging;
 import java.util.List;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -10,13 +13,20 @@ import org.springframework.web.bind.annotation.RestController;
 class NotificationController {
 
     private final Notifier notifier;
+    private final Paging paging;
 
-    NotificationController(Notifier notifier) {
+    NotificationController(Notifier notifier, Paging paging) {
         this.notifier = notifier;
+        this.paging = paging;
     }
 
+    /** Newest first; {@code limit} (default 100) and {@code offset} page it, a {@code Link} header names the next page. */
     @GetMapping("/api/notifications")
-    List<OutboxEntry> list(@RequestParam(required = false) String incidentId) {
-        return notifier.outbox(incidentId == null || incidentId.isBlank() ? null : incidentId);
+    ResponseEntity<List<OutboxEntry>> list(
+            @RequestParam(required = false) String incidentId,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Integer offset) {
+        Page page = paging.of(limit, offset);
+        return page.answer(notifier.outbox(incidentId == null || incidentId.isBlank() ? null : incidentId, page));
     }
 }

@@ -3,6 +3,7 @@ package io.certloop.notify;
 import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.InventoryService;
 import io.certloop.inventory.Owner;
+import io.certloop.system.Page;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -127,6 +128,11 @@ public class Notifier {
     /** Outbox entries, newest first; {@code incidentId} may be null for all. */
     public List<OutboxEntry> outbox(String incidentId) {
         return outbox.list(incidentId);
+    }
+
+    /** Newest first: {@link Page#fetch()} entries after the page's offset. */
+    public List<OutboxEntry> outbox(String incidentId, Page page) {
+        return outbox.list(incidentId, page.offset(), page.fetch());
     }
 
     /** Service owner and certificate owner mail addresses, whichever are known, without duplicates. */

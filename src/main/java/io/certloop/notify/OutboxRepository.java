@@ -38,6 +38,11 @@ class OutboxRepository {
     }
 
     List<OutboxEntry> list(String incidentId) {
+        return list(incidentId, 0, Integer.MAX_VALUE);
+    }
+
+    /** Newest first, {@code limit} rows after skipping {@code offset}. */
+    List<OutboxEntry> list(String incidentId, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM notification_outbox");
         List<Object> args = new ArrayList<>();
         if (incidentId != null) {
@@ -45,6 +50,11 @@ class OutboxRepository {
             args.add(incidentId);
         }
         sql.append(" ORDER BY id DESC");
+        if (limit < Integer.MAX_VALUE) {
+            sql.append(" OFFSET ? ROWS FETCH NEXT ? ROWS ONLY");
+            args.add(offset);
+            args.add(limit);
+        }
         return jdbc.query(sql.toString(), this::map, args.toArray());
     }
 

@@ -11,9 +11,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.ServletRequestBindingException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -27,6 +29,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    private static final int MAX_FIELD = 200;
+    private static final int MAX_MESSAGE = 500;
 
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
@@ -56,6 +60,20 @@ class ApiExceptionHandler {
                         + e.getSupportedMediaTypes());
         problem.setTitle("Unsupported media type");
         return problem;
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ProblemDetail notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return problem(
+                HttpStatus.NOT_ACCEPTABLE,
+                "Not acceptable",
+                "This route answers " + e.getSupportedMediaTypes() + " (errors as application/problem+json)");
+    }
+
+    /** A missing header, path variable or other binding of the request: the client's mistake. */
+    @ExceptionHandler(ServletRequestBindingException.class)
+    ProblemDetail binding(ServletRequestBindingException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", Text.cut(e.getMessage(), MAX_MESSAGE));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
@@ -104,7 +122,11 @@ class ApiExceptionHandler {
      * The one shape of a 400: {@code errors} lists every offending field with its message, and
      * {@code field} names the first, for callers that fix one thing at a time.
      */
-    static ProblemDetail invalid(List<FieldError> errors) {
+    static ProblemDetail invalid(List<FieldError> given) {
+        // a hostile request must not come back whole inside its own error: field names and messages are cut
+        List<FieldError> errors = given.stream()
+                .map(e -> new FieldError(Text.cut(e.field(), MAX_FIELD), Text.cut(e.message(), MAX_MESSAGE)))
+                .toList();
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
                 HttpStatus.BAD_REQUEST,
                 String.join("; ", errors.stream().map(FieldError::toString).toList()));

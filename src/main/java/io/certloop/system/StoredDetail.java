@@ -20,9 +20,18 @@ public final class StoredDetail {
     public static String write(ObjectMapper json, Object detail, String what) {
         try {
             String text = json.writeValueAsString(detail == null ? Map.of() : detail);
-            return text.length() > LIMIT
-                    ? json.writeValueAsString(Map.of("truncated", true, "text", text.substring(0, LIMIT - 200)))
-                    : text;
+            if (text.length() <= LIMIT) {
+                return text;
+            }
+            // the cut JSON is escaped once more inside "text" (quotes and backslashes double): cut until it fits
+            int keep = LIMIT - 200;
+            String wrapped;
+            do {
+                wrapped = json.writeValueAsString(Map.of("truncated", true, "text", Text.cut(text, keep)));
+                // escaping at most doubles the cut text: shrink in proportion, with a margin so each round gains
+                keep = (int) ((long) keep * (LIMIT - 64) / wrapped.length());
+            } while (wrapped.length() > LIMIT);
+            return wrapped;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(what + " is not serializable as JSON", e);
         }

@@ -216,7 +216,7 @@ class FindingAnnouncementTest {
         nextFindings.set(List.of());
         service.probe(endpoint);
 
-        List<ProbeHistoryRepository.Entry> history = service.history(7L, 10);
+        List<ProbeHistoryRepository.Entry> history = service.history(7L, new io.certloop.system.Page(10, 0));
 
         assertThat(history).hasSize(2);
         assertThat(history.get(0).findingCodes()).isEmpty();

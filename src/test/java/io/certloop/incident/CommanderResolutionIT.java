@@ -56,7 +56,8 @@ class CommanderResolutionIT extends PostgresIntegrationTest {
             assertThat(incident.path("processInstanceId").asText()).as(id).isNotBlank();
         }
         // the whole estate of this server, not only what this test opened
-        for (JsonNode incident : admin.get("/api/incidents?state=open").json()) {
+        for (JsonNode incident :
+                admin.get("/api/incidents?state=open&limit=1000").json()) {
             String id = incident.path("id").asText();
             JsonNode instances =
                     admin.get("/engine-rest/process-instance?businessKey=" + id).json();

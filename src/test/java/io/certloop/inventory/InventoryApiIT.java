@@ -70,7 +70,7 @@ class InventoryApiIT extends PostgresIntegrationTest {
         assertThat(body.path("deployment").path("type").asText()).isEqualTo("files");
         assertThat(body.path("certificateOwner").isNull()).isTrue();
 
-        JsonNode listed = auditor.get("/api/inventory/endpoints").json();
+        JsonNode listed = auditor.get("/api/inventory/endpoints?limit=1000").json();
         assertThat(listed.findValuesAsText("name")).contains("web-frontend");
         JsonNode byName = auditor.get("/api/inventory/endpoints/web-frontend").json();
         assertThat(byName.path("id").asLong()).isEqualTo(body.path("id").asLong());
@@ -141,7 +141,7 @@ class InventoryApiIT extends PostgresIntegrationTest {
 
         operator.post("/api/inventory/endpoints", endpoint("taken"));
         assertRejected(endpoint("taken"), "name");
-        assertThat(admin.get("/api/inventory/endpoints").json().findValuesAsText("name"))
+        assertThat(admin.get("/api/inventory/endpoints?limit=1000").json().findValuesAsText("name"))
                 .doesNotContain("bad-port", "bad-tier", "bad-env", "bad-email", "bad-reload", "no-key");
     }
 

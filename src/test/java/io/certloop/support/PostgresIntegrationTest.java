@@ -66,6 +66,8 @@ public abstract class PostgresIntegrationTest {
                         "-s",
                         "reload"));
         registry.add("certloop.deployment.reload-actions.fail", () -> "/bin/false");
+        // a reload that prints far more than any record holds (OverlongFieldsIT)
+        registry.add("certloop.deployment.reload-actions.noisy", () -> "/usr/bin/head -c 100000 /dev/zero");
         registry.add("certloop.probe.allowlist", () -> "127.0.0.0/8");
         // tests drive detection themselves; a scheduled cycle would open incidents on other tests' endpoints
         registry.add("certloop.probe.detection.enabled", () -> "false");
