@@ -10,6 +10,13 @@ import java.util.Map;
 interface BreakGlassLog {
 
     /**
+     * What the break-glass of this process instance is about, from its record.
+     *
+     * @throws io.certloop.system.NotFoundException the process instance has no break-glass record
+     */
+    About about(String processInstanceId);
+
+    /**
      * One approver's decision, as the authenticated user.
      *
      * @throws io.certloop.system.ForbiddenException      the requester, or someone who already approved
@@ -29,4 +36,15 @@ interface BreakGlassLog {
      * @param reviewDueAt set once approved: the board's review is due then
      */
     record Decided(String state, int approvals, int approvalsNeeded, Instant reviewDueAt) {}
+
+    /** The record's facts a step acts on: never a process variable. */
+    record About(
+            String id,
+            String incidentId,
+            String endpoint,
+            String severity,
+            String reason,
+            String requestedBy,
+            Instant reviewDueAt,
+            String emergencySha256) {}
 }

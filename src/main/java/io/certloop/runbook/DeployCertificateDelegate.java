@@ -35,12 +35,21 @@ class DeployCertificateDelegate extends RunbookDelegate {
     @Override
     void run(DelegateExecution execution) {
         int attempt = intVariable(execution, DEPLOY_ATTEMPTS) + 1;
-        String deploymentId = attemptId(deploymentKey(execution), attempt);
+        String kind = breakGlassKind(execution);
         DeploymentResult result;
-        if (execution.getVariable(DEPLOYMENT_KEY) != null) {
-            // break-glass deploys beside the incident's runbook with its own certificate (not yet read from a record)
-            result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
+        if (kind != null) {
+            // break-glass deploys beside the incident's runbook, under its own ids, what its record's issuance issued
+            String processInstanceId = execution.getProcessInstanceId();
+            RunbookRecords.CertificateOfRecord certificate =
+                    records.breakGlassCertificate(processInstanceId, incidentId(execution), kind);
+            String deploymentId = attemptId(
+                    RunbookRecords.breakGlassDeploymentKey(
+                            records.breakGlass(processInstanceId).id(), kind),
+                    attempt);
+            result = remediation.deploy(
+                    records.endpoint(incidentId(execution)), certificate.certificateId(), deploymentId);
         } else {
+            String deploymentId = attemptId(incidentId(execution), attempt);
             RunbookRecords.CertificateOfRecord certificate = records.certificate(
                     incidentId(execution), null, string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256));
             if (certificate.certificateId() == null) {

@@ -25,10 +25,12 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
 
     private final RemediationService remediation;
     private final IncidentLog incidents;
+    private final RunbookRecords records;
 
-    RollbackDeploymentDelegate(RemediationService remediation, IncidentLog incidents) {
+    RollbackDeploymentDelegate(RemediationService remediation, IncidentLog incidents, RunbookRecords records) {
         this.remediation = remediation;
         this.incidents = incidents;
+        this.records = records;
     }
 
     @Override
@@ -36,10 +38,15 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
         String last = string(execution, DEPLOYMENT_ID);
         if (last != null) {
             int attempts = intVariable(execution, DEPLOY_ATTEMPTS);
+            String kind = breakGlassKind(execution);
+            String deploymentKey = kind == null
+                    ? incidentId(execution)
+                    : RunbookRecords.breakGlassDeploymentKey(
+                            records.breakGlass(execution.getProcessInstanceId()).id(), kind);
             List<String> attemptIds = new ArrayList<>();
             if (attempts < NO_MORE_DEPLOYS) {
                 for (int attempt = attempts; attempt >= 1; attempt--) {
-                    attemptIds.add(DeployCertificateDelegate.attemptId(deploymentKey(execution), attempt));
+                    attemptIds.add(DeployCertificateDelegate.attemptId(deploymentKey, attempt));
                 }
             }
             if (!attemptIds.contains(last)) {

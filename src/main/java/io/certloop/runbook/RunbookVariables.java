@@ -148,8 +148,6 @@ final class RunbookVariables {
 
     static final String STANDARD_REPLACEMENT_AT = "standardReplacementAt";
     static final String EMERGENCY_SHA256 = "emergencySha256";
-    /** Deployment attempts are named after this instead of the incident id (break-glass deploys beside the incident's runbook). */
-    static final String DEPLOYMENT_KEY = "deploymentKey";
     /** The PKI board's review form. */
     static final String WHY_NORMAL_PATH_FAILED = "whyNormalPathFailed";
 

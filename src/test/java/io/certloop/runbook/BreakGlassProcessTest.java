@@ -69,23 +69,24 @@ class BreakGlassProcessTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new RunbookFixture();
+        records = new FakeBreakGlassLog(1);
+        fixture = new RunbookFixture(records);
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         runtime = engine.getRuntimeService();
         tasks = engine.getTaskService();
         management = engine.getManagementService();
         identity = engine.getIdentityService();
-        records = new FakeBreakGlassLog(1);
         notified = new ArrayList<>();
         Mocks.register("fourEyesListener", new FourEyesListener(pid -> Optional.of(REQUESTER)));
         Mocks.register("recordBreakGlassDecisionListener", new RecordBreakGlassDecisionListener(records));
         Mocks.register("recordBreakGlassReviewListener", new RecordBreakGlassReviewListener(records));
         Mocks.register(
                 "issueProfileCertificateDelegate",
-                new IssueProfileCertificateDelegate(fixture.remediation, fixture.incidents));
+                new IssueProfileCertificateDelegate(fixture.remediation, fixture.incidents, fixture.records));
         Mocks.register(
                 "recordBreakGlassReplacementDelegate",
-                new RecordBreakGlassReplacementDelegate(fixture.remediation, records, fixture.incidents));
+                new RecordBreakGlassReplacementDelegate(
+                        fixture.remediation, records, fixture.incidents, fixture.records));
         Mocks.register(
                 "notifyBreakGlassDelegate",
                 new NotifyBreakGlassDelegate(
@@ -93,12 +94,17 @@ class BreakGlassProcessTest {
                             notified.add(kind + ":" + audience);
                             return List.of();
                         },
-                        fixture.incidents));
+                        fixture.incidents,
+                        records));
         when(fixture.remediation.beginIssuance(eq("web"), anyString(), eq("emergency")))
                 .thenReturn(new IssuanceStep.Issued("cert-e", certificate("cert-e", EMERGENCY, Duration.ofDays(7))));
         when(fixture.remediation.endpointProfile("web")).thenReturn("standard");
         when(fixture.remediation.beginIssuance(eq("web"), anyString(), eq("standard")))
                 .thenReturn(new IssuanceStep.Issued("cert-s", certificate("cert-s", STANDARD, Duration.ofDays(90))));
+        when(fixture.remediation.issuedUnder("web", BREAK_GLASS + ":issue:emergency"))
+                .thenReturn(Optional.of(certificate("cert-e", EMERGENCY, Duration.ofDays(7))));
+        when(fixture.remediation.issuedUnder("web", BREAK_GLASS + ":issue:endpoint"))
+                .thenReturn(Optional.of(certificate("cert-s", STANDARD, Duration.ofDays(90))));
         when(fixture.remediation.certificate("cert-e"))
                 .thenReturn(certificate("cert-e", EMERGENCY, Duration.ofDays(7)));
         when(fixture.remediation.certificate("cert-s"))
@@ -191,6 +197,34 @@ class BreakGlassProcessTest {
                         "second ACME CA"));
         assertThat(records.reviewer).isEqualTo("bea");
         assertThat(instance).isEnded().hasPassed("breakGlassClosed");
+    }
+
+    @Test
+    void variablesNamingAnotherEndpointOrCertificateChangeNothing() {
+        ProcessInstance instance = start();
+        approve(instance, "alice");
+        RunbookFixture.run(management, instance, "issueEmergencyCertificate");
+        // what an administrator (the only one who may) could set: the steps read the records instead
+        runtime.setVariable(instance.getId(), "endpoint", "elsewhere");
+        runtime.setVariable(instance.getId(), "certificateId", "cert-forged");
+        runtime.setVariable(instance.getId(), "issuedSha256", "f".repeat(64));
+        runtime.setVariable(instance.getId(), "breakGlassId", "BG-2026-999999");
+        runThrough(instance, "deployEmergencyCertificate", "verifyEmergencyCertificate", "recordEmergencyReplacement");
+        verify(fixture.remediation).deploy("web", "cert-e", BREAK_GLASS + "-emergency-deploy-1");
+        verify(fixture.remediation, never()).deploy(eq("elsewhere"), anyString(), anyString());
+        verify(fixture.remediation).verify("web", EMERGENCY);
+        verify(fixture.remediation).expect("web", EMERGENCY);
+        assertThat(records.emergency).isEqualTo(EMERGENCY);
+    }
+
+    @Test
+    void aStepOfAProcessWithoutABreakGlassRecordFailsInsteadOfReadingVariables() {
+        records.missing = true;
+        ProcessInstance instance = start();
+        approve(instance, "alice");
+        assertThatThrownBy(() -> RunbookFixture.run(management, instance, "issueEmergencyCertificate"))
+                .hasMessageContaining("no break-glass record");
+        verify(fixture.remediation, never()).beginIssuance(anyString(), anyString(), anyString());
     }
 
     @Test
@@ -302,7 +336,6 @@ class BreakGlassProcessTest {
         variables.put("approvals", 0);
         variables.put("replacementPath", "internal-ca");
         variables.put("whatWillBeIssued", "emergency");
-        variables.put("deploymentKey", BREAK_GLASS + "-emergency");
         variables.put("issueAttempts", 0);
         variables.put("deployAttempts", 0);
         variables.put("verifyAttempts", 0);
@@ -358,9 +391,27 @@ class BreakGlassProcessTest {
         String emergency;
         String standard;
         String reviewer;
+        boolean missing;
 
         FakeBreakGlassLog(int needed) {
             this.needed = needed;
+        }
+
+        @Override
+        public About about(String processInstanceId) {
+            if (missing) {
+                throw new io.certloop.system.NotFoundException(
+                        "no break-glass record for process instance " + processInstanceId);
+            }
+            return new About(
+                    BREAK_GLASS,
+                    INCIDENT,
+                    "web",
+                    "SEV1",
+                    "ACME CA down, certificate expired",
+                    REQUESTER,
+                    reviewDue,
+                    emergency);
         }
 
         @Override

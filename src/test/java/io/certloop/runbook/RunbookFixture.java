@@ -25,7 +25,14 @@ final class RunbookFixture {
     final RecordingIncidentLog incidents = new RecordingIncidentLog();
     final List<String> notifications = new ArrayList<>();
 
+    final RunbookRecords records;
+
     RunbookFixture() {
+        this(new NoBreakGlass());
+    }
+
+    /** With the break-glass record a break-glass process test plays. */
+    RunbookFixture(BreakGlassLog breakGlass) {
         OwnerNotifications notifier = new OwnerNotifications() {
             @Override
             public void send(String incidentId, String endpoint, String kind, String subject, String body) {
@@ -42,7 +49,7 @@ final class RunbookFixture {
                 notifications.add("executives:" + kind);
             }
         };
-        RunbookRecords records = new RunbookRecords(incidents, remediation);
+        records = new RunbookRecords(incidents, remediation, breakGlass);
         Mocks.reset();
         Mocks.register("confirmCauseDelegate", new ConfirmCauseDelegate(remediation, incidents, records));
         Mocks.register("identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents));
@@ -57,7 +64,7 @@ final class RunbookFixture {
                 new AcceptAdministratorCertificateDelegate(remediation, incidents));
         Mocks.register("deployCertificateDelegate", new DeployCertificateDelegate(remediation, incidents, records));
         Mocks.register("verifyDeploymentDelegate", new VerifyDeploymentDelegate(remediation, incidents, records));
-        Mocks.register("rollbackDeploymentDelegate", new RollbackDeploymentDelegate(remediation, incidents));
+        Mocks.register("rollbackDeploymentDelegate", new RollbackDeploymentDelegate(remediation, incidents, records));
         Mocks.register("recordResolutionDelegate", new RecordResolutionDelegate(remediation, incidents, records));
         Mocks.register("closeIncidentDelegate", new CloseIncidentDelegate(incidents));
         Mocks.register(
@@ -104,6 +111,36 @@ final class RunbookFixture {
                             .toList());
         }
         management.executeJob(job.getId());
+    }
+
+    /** The incident runbooks have no break-glass record: a step that asks for one fails, as in production. */
+    static final class NoBreakGlass implements BreakGlassLog {
+
+        @Override
+        public About about(String processInstanceId) {
+            throw new io.certloop.system.NotFoundException(
+                    "no break-glass record for process instance " + processInstanceId);
+        }
+
+        @Override
+        public Decided decide(String processInstanceId, String approver, boolean approve, String comment) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void emergencyVerified(String processInstanceId, String sha256, java.time.Instant notAfter) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void standardVerified(String processInstanceId, String sha256) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void reviewed(String processInstanceId, String reviewer, Map<String, Object> review) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** Timeline and state as the runbook reported them. */
