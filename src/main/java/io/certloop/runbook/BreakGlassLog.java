@@ -17,6 +17,16 @@ interface BreakGlassLog {
     About about(String processInstanceId);
 
     /**
+     * Asks for a break-glass on the incident, as {@code requestedBy} (four eyes then applies to them), exactly as
+     * {@code POST /api/incidents/{id}/break-glass} does; its process starts in this transaction.
+     *
+     * @return the break-glass id
+     * @throws io.certloop.system.InvalidRequestException naming {@code reason}
+     * @throws io.certloop.system.ConflictException       the incident is not open, or a break-glass is running
+     */
+    String request(String incidentId, String reason, String requestedBy);
+
+    /**
      * One approver's decision, as the authenticated user.
      *
      * @throws io.certloop.system.ForbiddenException      the requester, or someone who already approved

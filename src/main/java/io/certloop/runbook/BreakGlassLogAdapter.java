@@ -35,6 +35,11 @@ class BreakGlassLogAdapter implements BreakGlassLog {
     }
 
     @Override
+    public String request(String incidentId, String reason, String requestedBy) {
+        return breakGlass.request(incidentId, reason, requestedBy).id();
+    }
+
+    @Override
     public Decided decide(String processInstanceId, String approver, boolean approve, String comment) {
         BreakGlassService.Decision decision = breakGlass.decide(id(processInstanceId), approver, approve, comment);
         return new Decided(

@@ -2,6 +2,7 @@ package io.certloop.runbook;
 
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.issuance.IssuanceException;
 import io.certloop.remediation.RemediationService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
@@ -31,7 +32,24 @@ class IssueProfileCertificateDelegate extends RunbookDelegate {
         BreakGlassLog.About breakGlass = records.breakGlass(execution.getProcessInstanceId());
         String endpoint = records.endpoint(incidentId(execution));
         String key = RunbookRecords.breakGlassIssuanceKey(breakGlass.id(), kind);
-        String profile = RunbookRecords.EMERGENCY.equals(kind) ? kind : remediation.endpointProfile(endpoint);
-        IssuanceSteps.apply(execution, remediation.beginIssuance(endpoint, key, profile), incidents, now());
+        if (RunbookRecords.EMERGENCY.equals(kind)) {
+            IssuanceSteps.apply(execution, remediation.beginIssuance(endpoint, key, kind), incidents, now());
+            return;
+        }
+        // the standard replacement: a CA failure goes to a person (the model catches it); a retry they ask for
+        // starts a fresh request under the same key prefix, so later steps still find it in the issuance record
+        int attempts = intVariable(execution, ISSUE_ATTEMPTS);
+        try {
+            IssuanceSteps.apply(
+                    execution,
+                    remediation.beginIssuance(
+                            endpoint,
+                            attempts == 0 ? key : key + ":" + attempts,
+                            remediation.endpointProfile(endpoint)),
+                    incidents,
+                    now());
+        } catch (IssuanceException e) {
+            throw IssuanceSteps.caFailure(execution, e, incidents);
+        }
     }
 }

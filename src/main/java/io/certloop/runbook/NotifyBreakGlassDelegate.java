@@ -60,5 +60,9 @@ class NotifyBreakGlassDelegate extends RunbookDelegate {
                 subject,
                 body);
         incidents.record(incidentId, kind, java.util.Map.of("breakGlassId", about.id()));
+        if (REJECTED.equals(kind)) {
+            // back to the incident's runbook, if it waits for this break-glass
+            RunbookMessages.tell(execution.getProcessEngineServices(), RunbookMessages.BREAK_GLASS_ENDED, incidentId);
+        }
     }
 }

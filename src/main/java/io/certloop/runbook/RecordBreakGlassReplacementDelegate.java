@@ -61,6 +61,8 @@ class RecordBreakGlassReplacementDelegate extends RunbookDelegate {
                     incidentId,
                     "break-glass: the emergency certificate " + sha256 + " is verified live (valid until "
                             + certificate.notAfter() + ")");
+            // the incident's runbook, if it waits for this break-glass, moves on to its review
+            RunbookMessages.tell(execution.getProcessEngineServices(), RunbookMessages.BREAK_GLASS_ENDED, incidentId);
             Instant replaceAt = standardReplacementAt(certificate.notBefore(), certificate.notAfter());
             Instant now = now();
             execution.setVariable(STANDARD_REPLACEMENT_AT, Date.from(replaceAt.isBefore(now) ? now : replaceAt));

@@ -58,6 +58,11 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
         }
         execution.setVariable(DEPLOY_ATTEMPTS, NO_MORE_DEPLOYS);
         execution.setVariable(VERIFY_ATTEMPTS, 0);
+        if (RunbookRecords.EMERGENCY.equals(breakGlassKind(execution))) {
+            // the emergency replacement failed: the incident's runbook, if it waits for this break-glass, continues
+            RunbookMessages.tell(
+                    execution.getProcessEngineServices(), RunbookMessages.BREAK_GLASS_ENDED, incidentId(execution));
+        }
     }
 
     private void rollBack(DelegateExecution execution, String deploymentId) {

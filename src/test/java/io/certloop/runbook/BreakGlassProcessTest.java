@@ -10,6 +10,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.certloop.deployment.DeploymentResult;
+import io.certloop.incident.TimelineTypes;
+import io.certloop.issuance.CaUnavailableException;
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.remediation.Verification;
@@ -80,6 +82,9 @@ class BreakGlassProcessTest {
         Mocks.register("fourEyesListener", new FourEyesListener(pid -> Optional.of(REQUESTER)));
         Mocks.register("recordBreakGlassDecisionListener", new RecordBreakGlassDecisionListener(records));
         Mocks.register("recordBreakGlassReviewListener", new RecordBreakGlassReviewListener(records));
+        Mocks.register(
+                "recordStandardReplacementFailedListener",
+                new RecordStandardReplacementFailedListener(fixture.incidents, records));
         Mocks.register(
                 "issueProfileCertificateDelegate",
                 new IssueProfileCertificateDelegate(fixture.remediation, fixture.incidents, fixture.records));
@@ -228,6 +233,65 @@ class BreakGlassProcessTest {
     }
 
     @Test
+    void aFailedStandardReplacementAsksTheIncidentCommandersWithTheEvidenceAndMayBeRetried() {
+        when(fixture.remediation.verify("web", STANDARD)).thenReturn(verification(false, STANDARD));
+        ProcessInstance instance = approvedUpToTheStandardIssuance();
+        runThrough(
+                instance,
+                "deployStandardCertificate",
+                "verifyStandardCertificate",
+                "waitBeforeReverifyStandard",
+                "verifyStandardCertificate",
+                "waitBeforeReverifyStandard",
+                "verifyStandardCertificate",
+                "rollbackStandardCertificate");
+
+        assertThat(instance).isWaitingAt("handleFailedStandardReplacement", "reviewBreakGlass");
+        Task failed = task(instance, "handleFailedStandardReplacement");
+        assertThat(failed).hasCandidateGroup("incident-commanders");
+        verify(fixture.remediation).rollback(BREAK_GLASS + "-standard-deploy-1");
+        assertThat(fixture.incidents.last.get(TimelineTypes.BREAK_GLASS_STANDARD_REPLACEMENT_FAILED))
+                .containsEntry("breakGlassId", BREAK_GLASS)
+                .containsEntry("emergencySha256", EMERGENCY)
+                .containsEntry("verificationSummary", runtime.getVariable(instance.getId(), "verificationSummary"));
+        assertThat(records.standard).isNull();
+
+        when(fixture.remediation.verify("web", STANDARD)).thenReturn(verification(true, STANDARD));
+        identity.setAuthentication("iris", List.of("incident-commanders"));
+        tasks.complete(
+                failed.getId(),
+                Map.of("standardReplacementDecision", "retry", "standardReplacementNotes", "fixed the reload"));
+        identity.clearAuthentication();
+        runThrough(
+                instance,
+                "issueStandardCertificate",
+                "deployStandardCertificate",
+                "verifyStandardCertificate",
+                "recordStandardReplacement");
+        assertThat(records.standard).isEqualTo(STANDARD);
+        assertThat(instance).isWaitingAt("reviewBreakGlass");
+    }
+
+    @Test
+    void aCaFailureOnTheStandardReplacementGoesToAPersonNotToASilentEnd() {
+        when(fixture.remediation.beginIssuance(eq("web"), anyString(), eq("standard")))
+                .thenThrow(new CaUnavailableException("connection refused", null));
+        ProcessInstance instance = approvedUpToTheStandardIssuance();
+        assertThat(instance).isWaitingAt("handleFailedStandardReplacement", "reviewBreakGlass");
+        assertThat(fixture.incidents.last.get(TimelineTypes.BREAK_GLASS_STANDARD_REPLACEMENT_FAILED))
+                .extracting(detail -> detail.get("caFailureReason"))
+                .asString()
+                .contains("connection refused");
+
+        identity.setAuthentication("iris", List.of("incident-commanders"));
+        tasks.complete(
+                task(instance, "handleFailedStandardReplacement").getId(),
+                Map.of("standardReplacementDecision", "handled", "standardReplacementNotes", "renewed through ACME"));
+        identity.clearAuthentication();
+        assertThat(instance).isWaitingAt("reviewBreakGlass").hasPassed("replacementEnded");
+    }
+
+    @Test
     void aSeverityThatNeedsTwoApproversWaitsForASecondDistinctOne() {
         records = new FakeBreakGlassLog(2);
         Mocks.register("recordBreakGlassDecisionListener", new RecordBreakGlassDecisionListener(records));
@@ -310,6 +374,21 @@ class BreakGlassProcessTest {
                         task(instance, "reviewBreakGlass").getId(), Map.of("whyNormalPathFailed", "ACME down")))
                 .hasMessageContaining("emergencyProfileHeld");
         assertThat(records.reviewer).isNull();
+    }
+
+    /** Approved, the emergency certificate live, and the standard replacement's issuance run. */
+    private ProcessInstance approvedUpToTheStandardIssuance() {
+        ProcessInstance instance = start();
+        approve(instance, "alice");
+        runThrough(
+                instance,
+                "issueEmergencyCertificate",
+                "deployEmergencyCertificate",
+                "verifyEmergencyCertificate",
+                "recordEmergencyReplacement",
+                "standardReplacementDue",
+                "issueStandardCertificate");
+        return instance;
     }
 
     private void approve(ProcessInstance instance, String approver) {
@@ -412,6 +491,11 @@ class BreakGlassProcessTest {
                     REQUESTER,
                     reviewDue,
                     emergency);
+        }
+
+        @Override
+        public String request(String incidentId, String reason, String requestedBy) {
+            throw new UnsupportedOperationException("the break-glass process does not ask for another");
         }
 
         @Override

@@ -27,6 +27,9 @@ final class RunbookFixture {
 
     final RunbookRecords records;
 
+    /** Break-glass requests the incident runbooks made (incident, reason, requester), when no record is given. */
+    final List<String> breakGlassRequests;
+
     RunbookFixture() {
         this(new NoBreakGlass());
     }
@@ -50,6 +53,7 @@ final class RunbookFixture {
             }
         };
         records = new RunbookRecords(incidents, remediation, breakGlass);
+        breakGlassRequests = breakGlass instanceof NoBreakGlass none ? none.requests : new ArrayList<>();
         Mocks.reset();
         Mocks.register("confirmCauseDelegate", new ConfirmCauseDelegate(remediation, incidents, records));
         Mocks.register("identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents));
@@ -88,6 +92,9 @@ final class RunbookFixture {
         Mocks.register("inspectMisIssuanceDelegate", new InspectMisIssuanceDelegate(remediation, incidents));
         Mocks.register("revokeMisIssuedDelegate", new RevokeMisIssuedDelegate(remediation, incidents));
         Mocks.register("recordTaskOutcomeListener", new RecordTaskOutcomeListener());
+        Mocks.register("requestBreakGlassListener", new RequestBreakGlassListener(breakGlass));
+        Mocks.register("checkIncidentOpenDelegate", new CheckIncidentOpenDelegate(incidents));
+        Mocks.register("checkCloseGuardsDelegate", new CheckCloseGuardsDelegate(incidents));
     }
 
     /** Runs the async continuation or timer waiting at this activity. */
@@ -113,8 +120,22 @@ final class RunbookFixture {
         management.executeJob(job.getId());
     }
 
-    /** The incident runbooks have no break-glass record: a step that asks for one fails, as in production. */
+    /**
+     * The incident runbooks have no break-glass record: a step that asks for one fails, as in production. A
+     * request (an incident commander's Tasklist decision) is remembered; a blank reason is refused as the service does.
+     */
     static final class NoBreakGlass implements BreakGlassLog {
+
+        final List<String> requests = new ArrayList<>();
+
+        @Override
+        public String request(String incidentId, String reason, String requestedBy) {
+            if (reason == null || reason.isBlank()) {
+                throw new io.certloop.system.InvalidRequestException("reason", "is required");
+            }
+            requests.add(incidentId + ":" + reason + ":" + requestedBy);
+            return "BG-2026-000042";
+        }
 
         @Override
         public About about(String processInstanceId) {
@@ -152,6 +173,8 @@ final class RunbookFixture {
         final Set<String> closed = ConcurrentHashMap.newKeySet();
         /** Every incident of these tests is about this inventory endpoint. */
         String endpoint = "web";
+        /** What a close guard says (a break-glass awaiting the board's review), or null. */
+        volatile String closeBlockedBecause;
 
         @Override
         public void record(String incidentId, String type, Map<String, Object> detail) {
@@ -173,6 +196,11 @@ final class RunbookFixture {
         @Override
         public String endpointOf(String incidentId) {
             return endpoint;
+        }
+
+        @Override
+        public java.util.Optional<String> closeBlockedBecause(String incidentId) {
+            return java.util.Optional.ofNullable(closeBlockedBecause);
         }
 
         @Override
