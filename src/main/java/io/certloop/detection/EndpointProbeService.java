@@ -19,6 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Probes one inventory endpoint with its expectations (names, fingerprint, tier, extra backend
@@ -35,6 +38,7 @@ public class EndpointProbeService {
     private final ApplicationEventPublisher events;
     private final ProbeMetrics metrics;
     private final FindingSuppressions suppressions;
+    private final TransactionOperations transactions;
     private final Clock clock;
     private volatile boolean metricsLoaded;
 
@@ -44,12 +48,14 @@ public class EndpointProbeService {
             ApplicationEventPublisher events,
             ProbeMetrics metrics,
             FindingSuppressions suppressions,
+            PlatformTransactionManager transactions,
             Clock clock) {
         this.prober = prober;
         this.history = history;
         this.events = events;
         this.metrics = metrics;
         this.suppressions = suppressions;
+        this.transactions = new TransactionTemplate(transactions);
         this.clock = clock;
     }
 
@@ -136,10 +142,8 @@ public class EndpointProbeService {
                 .collect(Collectors.toMap(Finding::code, Function.identity(), (a, b) -> a));
         String leaf = report.leaf() == null ? null : report.leaf().sha256();
         for (Finding finding : current.values()) {
-            if (!open.contains(finding.code()) && history.open(endpoint.id(), finding, now)) {
-                log.info("finding {} raised on endpoint {}: {}", finding.code(), endpoint.name(), finding.detail());
-                events.publishEvent(
-                        new EndpointFindingRaised(endpoint.id(), endpoint.name(), endpoint.tier(), finding, leaf, now));
+            if (!open.contains(finding.code())) {
+                announce(endpoint, finding, leaf, now);
             }
         }
         for (String code : open) {
@@ -149,6 +153,33 @@ public class EndpointProbeService {
             }
         }
         metrics.openFindings(endpoint.id(), current.keySet());
+    }
+
+    /**
+     * A finding is recorded as standing (announced) only in the transaction that opened or updated its incident:
+     * the listeners of {@link EndpointFindingRaised} (intake, and the runbook it starts) join it. When they fail,
+     * neither is kept, and the next cycle, finding it not standing, announces it again. Another node that recorded
+     * it first wins: nothing is announced twice.
+     */
+    private void announce(Endpoint endpoint, Finding finding, String leaf, Instant now) {
+        try {
+            transactions.executeWithoutResult(status -> {
+                if (!history.open(endpoint.id(), finding, now)) {
+                    status.setRollbackOnly();
+                    return;
+                }
+                log.info("finding {} raised on endpoint {}: {}", finding.code(), endpoint.name(), finding.detail());
+                events.publishEvent(
+                        new EndpointFindingRaised(endpoint.id(), endpoint.name(), endpoint.tier(), finding, leaf, now));
+            });
+        } catch (RuntimeException e) {
+            log.error(
+                    "finding {} on endpoint {} could not open or update its incident; not recorded as announced,"
+                            + " the next detection cycle tries again",
+                    finding.code(),
+                    endpoint.name(),
+                    e);
+        }
     }
 
     private void loadOpenFindings() {

@@ -403,10 +403,22 @@ public class IncidentService {
 
     /** A {@link CloseGuard} (an unreviewed break-glass) keeps an incident from closing, by any path. */
     private void refuseWhileGuarded(String incidentId) {
+        closeBlockedBecause(incidentId).ifPresent(reason -> {
+            throw new ConflictException("incident " + incidentId + " cannot close yet: " + reason);
+        });
+    }
+
+    /**
+     * Why the incident may not close yet (the first {@link CloseGuard} that objects), so a runbook can wait
+     * instead of failing at its close step; empty when it may close.
+     */
+    public Optional<String> closeBlockedBecause(String incidentId) {
         for (CloseGuard guard : closeGuards) {
-            guard.closeBlockedBecause(incidentId).ifPresent(reason -> {
-                throw new ConflictException("incident " + incidentId + " cannot close yet: " + reason);
-            });
+            Optional<String> reason = guard.closeBlockedBecause(incidentId);
+            if (reason.isPresent()) {
+                return reason;
+            }
         }
+        return Optional.empty();
     }
 }

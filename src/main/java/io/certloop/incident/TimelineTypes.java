@@ -33,6 +33,11 @@ public final class TimelineTypes {
     public static final String BREAK_GLASS_EMERGENCY_CERTIFICATE_REPLACED =
             "break-glass-emergency-certificate-replaced";
     public static final String NO_RUNBOOK = "no-runbook";
+    /** The runbook waits to close: a close guard (an unreviewed break-glass) objects; detail names why. */
+    public static final String CLOSE_WAITING = "close-waiting";
+    /** The standard replacement of a break-glass's emergency certificate failed; a person decides. */
+    public static final String BREAK_GLASS_STANDARD_REPLACEMENT_FAILED = "break-glass-standard-replacement-failed";
+
     public static final String OWNER_RECORDED = "owner-recorded";
     public static final String OWNERSHIP_IDENTIFIED = "ownership-identified";
     public static final String POST_INCIDENT_REVIEW = "post-incident-review";

@@ -10,6 +10,23 @@ import java.util.Map;
 interface BreakGlassLog {
 
     /**
+     * What the break-glass of this process instance is about, from its record.
+     *
+     * @throws io.certloop.system.NotFoundException the process instance has no break-glass record
+     */
+    About about(String processInstanceId);
+
+    /**
+     * Asks for a break-glass on the incident, as {@code requestedBy} (four eyes then applies to them), exactly as
+     * {@code POST /api/incidents/{id}/break-glass} does; its process starts in this transaction.
+     *
+     * @return the break-glass id
+     * @throws io.certloop.system.InvalidRequestException naming {@code reason}
+     * @throws io.certloop.system.ConflictException       the incident is not open, or a break-glass is running
+     */
+    String request(String incidentId, String reason, String requestedBy);
+
+    /**
      * One approver's decision, as the authenticated user.
      *
      * @throws io.certloop.system.ForbiddenException      the requester, or someone who already approved
@@ -29,4 +46,15 @@ interface BreakGlassLog {
      * @param reviewDueAt set once approved: the board's review is due then
      */
     record Decided(String state, int approvals, int approvalsNeeded, Instant reviewDueAt) {}
+
+    /** The record's facts a step acts on: never a process variable. */
+    record About(
+            String id,
+            String incidentId,
+            String endpoint,
+            String severity,
+            String reason,
+            String requestedBy,
+            Instant reviewDueAt,
+            String emergencySha256) {}
 }

@@ -18,6 +18,28 @@ class BreakGlassLogAdapter implements BreakGlassLog {
     }
 
     @Override
+    public About about(String processInstanceId) {
+        BreakGlassRecord record = breakGlass
+                .findByProcessInstance(processInstanceId)
+                .orElseThrow(
+                        () -> new NotFoundException("no break-glass record for process instance " + processInstanceId));
+        return new About(
+                record.id(),
+                record.incidentId(),
+                record.endpoint(),
+                record.severity(),
+                record.reason(),
+                record.requestedBy(),
+                record.reviewDueAt(),
+                record.emergencySha256());
+    }
+
+    @Override
+    public String request(String incidentId, String reason, String requestedBy) {
+        return breakGlass.request(incidentId, reason, requestedBy).id();
+    }
+
+    @Override
     public Decided decide(String processInstanceId, String approver, boolean approve, String comment) {
         BreakGlassService.Decision decision = breakGlass.decide(id(processInstanceId), approver, approve, comment);
         return new Decided(

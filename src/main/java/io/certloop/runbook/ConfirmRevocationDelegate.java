@@ -24,7 +24,7 @@ class ConfirmRevocationDelegate extends RunbookDelegate {
 
     @Override
     void run(DelegateExecution execution) {
-        RevocationEvidence evidence = remediation.revocationStatus(endpoint(execution));
+        RevocationEvidence evidence = remediation.revocationStatus(endpointOfIncident(execution, incidents));
         String text =
                 evidence.status() + " from " + evidence.source() + (evidence.url() == null ? "" : " " + evidence.url())
                         + (evidence.revokedAt() == null ? "" : ", revoked at " + evidence.revokedAt()) + ": "

@@ -36,25 +36,30 @@ class DeployCertificateDelegate extends RunbookDelegate {
     @Override
     void run(DelegateExecution execution) {
         int attempt = intVariable(execution, DEPLOY_ATTEMPTS) + 1;
-        String deploymentId = attemptId(deploymentKey(execution), attempt);
+        String kind = breakGlassKind(execution);
+        String deploymentId;
+        RunbookRecords.CertificateOfRecord certificate;
+        if (kind != null) {
+            // break-glass deploys beside the incident's runbook, under its own ids, what its record's issuance issued
+            String processInstanceId = execution.getProcessInstanceId();
+            certificate = records.breakGlassCertificate(processInstanceId, incidentId(execution), kind);
+            deploymentId = attemptId(
+                    RunbookRecords.breakGlassDeploymentKey(
+                            records.breakGlass(processInstanceId).id(), kind),
+                    attempt);
+        } else {
+            deploymentId = attemptId(incidentId(execution), attempt);
+            certificate = records.certificate(
+                    incidentId(execution), null, string(execution, CERTIFICATE_ID), string(execution, ISSUED_SHA256));
+            if (certificate.certificateId() == null) {
+                throw new IllegalStateException("incident " + incidentId(execution) + " has no certificate issued"
+                        + " through CertLoop to deploy (" + certificate.source() + ")");
+            }
+        }
         DeploymentResult result;
         try {
-            if (execution.getVariable(DEPLOYMENT_KEY) != null) {
-                // break-glass deploys beside the incident's runbook with its own certificate (not yet from a record)
-                result = remediation.deploy(endpoint(execution), string(execution, CERTIFICATE_ID), deploymentId);
-            } else {
-                RunbookRecords.CertificateOfRecord certificate = records.certificate(
-                        incidentId(execution),
-                        null,
-                        string(execution, CERTIFICATE_ID),
-                        string(execution, ISSUED_SHA256));
-                if (certificate.certificateId() == null) {
-                    throw new IllegalStateException("incident " + incidentId(execution) + " has no certificate issued"
-                            + " through CertLoop to deploy (" + certificate.source() + ")");
-                }
-                result = remediation.deploy(
-                        records.endpoint(incidentId(execution)), certificate.certificateId(), deploymentId);
-            }
+            result = remediation.deploy(
+                    records.endpoint(incidentId(execution)), certificate.certificateId(), deploymentId);
         } catch (DeploymentException.PathRefused refused) {
             refused(execution, attempt, deploymentId, refused);
             return;

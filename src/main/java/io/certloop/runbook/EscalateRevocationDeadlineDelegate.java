@@ -29,12 +29,12 @@ class EscalateRevocationDeadlineDelegate extends RunbookDelegate {
         if (execution.getVariable(REVOKED_AT) != null || !incidents.stillOpen(incidentId)) {
             return;
         }
-        String subject = "[" + incidentId + "] Key compromise on " + endpoint(execution)
+        String subject = "[" + incidentId + "] Key compromise on " + endpointOfIncident(execution, incidents)
                 + ": certificates not revoked yet, 4 hours left of the 24 the Baseline Requirements allow";
         String body = "Incident " + incidentId + " (key-compromise/" + string(execution, SUBCATEGORY) + ")\n"
                 + "Serials to revoke: " + string(execution, COMPROMISED_SERIALS) + "\n";
         notifications.pageIncidentCommanders(incidentId, "escalated", subject, body);
-        notifications.send(incidentId, endpoint(execution), "escalated", subject, body);
+        notifications.send(incidentId, endpointOfIncident(execution, incidents), "escalated", subject, body);
         incidents.record(incidentId, TimelineTypes.REVOCATION_DEADLINE_NEAR, Map.of("revoked", false));
     }
 }

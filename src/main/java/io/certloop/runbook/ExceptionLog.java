@@ -11,6 +11,13 @@ import java.util.List;
 interface ExceptionLog {
 
     /**
+     * What the exception is about, from its record.
+     *
+     * @throws io.certloop.system.NotFoundException no such exception
+     */
+    About about(String exceptionId);
+
+    /**
      * Records the board's decision as {@code decidedBy}.
      *
      * @throws io.certloop.system.ForbiddenException      four eyes (the requester decides)
@@ -30,4 +37,7 @@ interface ExceptionLog {
             return "active".equals(state);
         }
     }
+
+    /** The record's facts a step acts on: never a process variable. */
+    record About(String endpoint, String findingCode, String requestedBy, String reason, String compensatingControls) {}
 }

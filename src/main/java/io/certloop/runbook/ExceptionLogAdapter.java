@@ -16,6 +16,17 @@ class ExceptionLogAdapter implements ExceptionLog {
     }
 
     @Override
+    public About about(String exceptionId) {
+        ExceptionRecord record = exceptions.get(exceptionId);
+        return new About(
+                record.endpoint(),
+                record.findingCode(),
+                record.requestedBy(),
+                record.reason(),
+                record.compensatingControls());
+    }
+
+    @Override
     public Decided decide(
             String exceptionId, String decidedBy, boolean approve, String comment, String approvedExpiresAt) {
         ExceptionRecord decided = exceptions.decide(exceptionId, decidedBy, approve, comment, approvedExpiresAt);

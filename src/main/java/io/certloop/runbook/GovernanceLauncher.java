@@ -154,7 +154,6 @@ class GovernanceLauncher {
                         + ") for " + String.join(", ", endpoint.expectedNames())
                         + " through " + path + ", deployed to " + endpoint.name()
                         + " and verified live; replaced by a standard certificate before half its validity has passed.");
-        variables.put(DEPLOYMENT_KEY, request.id() + "-emergency");
         variables.put(ISSUE_ATTEMPTS, 0);
         variables.put(DEPLOY_ATTEMPTS, 0);
         variables.put(VERIFY_ATTEMPTS, 0);

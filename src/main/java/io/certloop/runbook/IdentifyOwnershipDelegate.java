@@ -25,7 +25,7 @@ class IdentifyOwnershipDelegate extends RunbookDelegate {
 
     @Override
     void run(DelegateExecution execution) {
-        Endpoint endpoint = inventory.get(endpointOfRecord(execution, incidents));
+        Endpoint endpoint = inventory.get(endpointOfIncident(execution, incidents));
         Owner service = endpoint.serviceOwner();
         Owner certificate = endpoint.certificateOwner();
         boolean known =

@@ -1,6 +1,7 @@
 package io.certloop.runbook;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the runbooks tell the incident record: timeline entries, resolution and closure. A port so
@@ -29,4 +30,7 @@ interface IncidentLog {
 
     /** True while the incident still needs action (not resolved, not closed). */
     boolean stillOpen(String incidentId);
+
+    /** Why the incident may not close yet (a break-glass the PKI board has not reviewed); empty when it may. */
+    Optional<String> closeBlockedBecause(String incidentId);
 }

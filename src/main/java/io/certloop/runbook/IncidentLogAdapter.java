@@ -4,6 +4,7 @@ import io.certloop.incident.Incident;
 import io.certloop.incident.IncidentService;
 import io.certloop.incident.TimelineTypes;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /** The runbooks' incident log is CertLoop's own incident record and its append-only timeline. */
@@ -45,6 +46,11 @@ class IncidentLogAdapter implements IncidentLog {
     @Override
     public String endpointOf(String incidentId) {
         return incidents.get(incidentId).endpoint();
+    }
+
+    @Override
+    public Optional<String> closeBlockedBecause(String incidentId) {
+        return incidents.closeBlockedBecause(incidentId);
     }
 
     @Override

@@ -27,7 +27,7 @@ class InspectChainDelegate extends RunbookDelegate {
 
     @Override
     void run(DelegateExecution execution) {
-        ChainInspection inspection = remediation.inspectChain(endpoint(execution));
+        ChainInspection inspection = remediation.inspectChain(endpointOfIncident(execution, incidents));
         execution.setVariable(CHAIN_COMPLETE, inspection.chainComplete());
         execution.setVariable(CHAIN_HELD, inspection.held());
         execution.setVariable(PRESENTED_SHA256, inspection.presentedSha256());

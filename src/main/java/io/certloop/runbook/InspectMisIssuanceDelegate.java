@@ -24,7 +24,7 @@ class InspectMisIssuanceDelegate extends RunbookDelegate {
 
     @Override
     void run(DelegateExecution execution) {
-        MisIssuance misIssuance = remediation.misIssuance(endpoint(execution));
+        MisIssuance misIssuance = remediation.misIssuance(endpointOfIncident(execution, incidents));
         execution.setVariable(PRESENTED_SHA256, misIssuance.presentedSha256());
         execution.setVariable(
                 MIS_ISSUED_SERIAL, misIssuance.internalSerial() == null ? "" : misIssuance.internalSerial());

@@ -27,7 +27,7 @@ class MapKeyExposureDelegate extends RunbookDelegate {
 
     @Override
     void run(DelegateExecution execution) {
-        KeyExposure exposure = remediation.keyExposure(endpoint(execution));
+        KeyExposure exposure = remediation.keyExposure(endpointOfIncident(execution, incidents));
         execution.setVariable(COMPROMISED_KEY_ID, exposure.keyId());
         execution.setVariable(PRESENTED_SHA256, exposure.presentedSha256());
         execution.setVariable(COMPROMISED_SERIALS, RunbookLists.join(exposure.serials()));

@@ -17,27 +17,31 @@ class NotifyBreakGlassDelegate extends RunbookDelegate {
 
     private final GovernanceNotifications notifications;
     private final IncidentLog incidents;
+    private final BreakGlassLog breakGlass;
 
-    NotifyBreakGlassDelegate(GovernanceNotifications notifications, IncidentLog incidents) {
+    NotifyBreakGlassDelegate(GovernanceNotifications notifications, IncidentLog incidents, BreakGlassLog breakGlass) {
         this.notifications = notifications;
         this.incidents = incidents;
+        this.breakGlass = breakGlass;
     }
 
     @Override
     void run(DelegateExecution execution) {
         String kind = string(execution, NOTIFICATION_KIND);
         String incidentId = incidentId(execution);
-        String endpoint = endpoint(execution);
+        // who asked, why and where come from the break-glass record, never from variables
+        BreakGlassLog.About about = breakGlass.about(execution.getProcessInstanceId());
+        String endpoint = endpointOfIncident(execution, incidents);
         String subject = "[" + incidentId + "] "
                 + switch (kind) {
                     case REJECTED -> "Break-glass rejected for " + endpoint + ": the incident's runbook continues";
                     case REVIEW_OVERDUE ->
-                        "Break-glass review overdue for " + endpoint + " (due " + string(execution, REVIEW_DUE) + ")";
+                        "Break-glass review overdue for " + endpoint + " (due " + about.reviewDueAt() + ")";
                     default -> throw new IllegalArgumentException("unknown break-glass notification kind " + kind);
                 };
-        String body = "Break-glass " + string(execution, BREAK_GLASS_ID) + " on incident " + incidentId + " ("
-                + string(execution, SEVERITY) + "), endpoint " + endpoint + "\n"
-                + "Requested by " + string(execution, REQUESTER) + ": " + string(execution, REASON) + "\n"
+        String body = "Break-glass " + about.id() + " on incident " + incidentId + " ("
+                + about.severity() + "), endpoint " + endpoint + "\n"
+                + "Requested by " + about.requestedBy() + ": " + about.reason() + "\n"
                 + (execution.getVariable(DECISION_COMMENT) == null
                         ? ""
                         : "Last decision: " + string(execution, DECISION_COMMENT) + "\n")
@@ -48,13 +52,17 @@ class NotifyBreakGlassDelegate extends RunbookDelegate {
         notifications.send(
                 incidentId,
                 endpoint,
-                string(execution, REQUESTER),
+                about.requestedBy(),
                 REVIEW_OVERDUE.equals(kind)
                         ? GovernanceNotifications.Audience.BOARD_AND_EXECUTIVES
                         : GovernanceNotifications.Audience.OWNERS,
                 kind,
                 subject,
                 body);
-        incidents.record(incidentId, kind, java.util.Map.of("breakGlassId", string(execution, BREAK_GLASS_ID)));
+        incidents.record(incidentId, kind, java.util.Map.of("breakGlassId", about.id()));
+        if (REJECTED.equals(kind)) {
+            // back to the incident's runbook, if it waits for this break-glass
+            RunbookMessages.tell(execution.getProcessEngineServices(), RunbookMessages.BREAK_GLASS_ENDED, incidentId);
+        }
     }
 }

@@ -32,8 +32,10 @@ class NotifyExceptionDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         String kind = string(execution, NOTIFICATION_KIND);
         String id = execution.getProcessBusinessKey();
-        String endpoint = endpoint(execution);
-        String finding = string(execution, FINDING_CODE);
+        // what, where and who asked come from the exception record, never from variables
+        ExceptionLog.About about = exceptions.about(id);
+        String endpoint = about.endpoint();
+        String finding = about.findingCode();
         String what = finding + " on " + endpoint;
         String subject = "[" + id + "] "
                 + switch (kind) {
@@ -45,9 +47,9 @@ class NotifyExceptionDelegate extends RunbookDelegate {
                     default -> throw new IllegalArgumentException("unknown exception notification kind " + kind);
                 };
         String body = "Exception " + id + " for finding " + finding + " on endpoint " + endpoint + "\n"
-                + "Requested by: " + string(execution, REQUESTER) + "\n"
-                + "Reason: " + string(execution, REASON) + "\n"
-                + "Compensating controls: " + string(execution, COMPENSATING_CONTROLS) + "\n"
+                + "Requested by: " + about.requestedBy() + "\n"
+                + "Reason: " + about.reason() + "\n"
+                + "Compensating controls: " + about.compensatingControls() + "\n"
                 + (execution.getVariable(DECISION_COMMENT) == null
                         ? ""
                         : "Board's comment: " + string(execution, DECISION_COMMENT) + "\n")
@@ -61,8 +63,7 @@ class NotifyExceptionDelegate extends RunbookDelegate {
             case APPROVED -> GovernanceNotifications.Audience.OWNERS;
             default -> GovernanceNotifications.Audience.OWNERS_AND_BOARD;
         };
-        List<String> recipients =
-                notifications.send(id, endpoint, string(execution, REQUESTER), audience, kind, subject, body);
+        List<String> recipients = notifications.send(id, endpoint, about.requestedBy(), audience, kind, subject, body);
         if (REMINDER.equals(kind)) {
             exceptions.reminded(id, recipients);
         }

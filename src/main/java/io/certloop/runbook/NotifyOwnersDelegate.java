@@ -31,7 +31,7 @@ class NotifyOwnersDelegate extends RunbookDelegate {
         if ((Kinds.ESCALATED.equals(kind) || Kinds.STATUS_UPDATE.equals(kind)) && !incidents.stillOpen(incidentId)) {
             return; // resolved meanwhile: no escalation, no noise
         }
-        String endpoint = endpointOfRecord(execution, incidents);
+        String endpoint = endpointOfIncident(execution, incidents);
         String subject = "[" + incidentId + "] "
                 + switch (kind) {
                     case Kinds.OPENED -> "Certificate incident opened for " + endpoint;

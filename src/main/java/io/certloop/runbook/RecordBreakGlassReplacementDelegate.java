@@ -20,18 +20,20 @@ import org.springframework.stereotype.Component;
 @Component("recordBreakGlassReplacementDelegate")
 class RecordBreakGlassReplacementDelegate extends RunbookDelegate {
 
-    static final String EMERGENCY = "emergency";
-    static final String STANDARD = "standard";
+    static final String EMERGENCY = RunbookRecords.EMERGENCY;
+    static final String STANDARD = RunbookRecords.STANDARD;
 
     private final RemediationService remediation;
     private final BreakGlassLog breakGlass;
     private final IncidentLog incidents;
+    private final RunbookRecords records;
 
     RecordBreakGlassReplacementDelegate(
-            RemediationService remediation, BreakGlassLog breakGlass, IncidentLog incidents) {
+            RemediationService remediation, BreakGlassLog breakGlass, IncidentLog incidents, RunbookRecords records) {
         this.remediation = remediation;
         this.breakGlass = breakGlass;
         this.incidents = incidents;
+        this.records = records;
     }
 
     /** Two fifths into the certificate's validity: well before half of it has passed. */
@@ -42,36 +44,42 @@ class RecordBreakGlassReplacementDelegate extends RunbookDelegate {
 
     @Override
     void run(DelegateExecution execution) {
-        String sha256 = string(execution, ISSUED_SHA256);
-        IssuedCertificate certificate = remediation.certificate(string(execution, CERTIFICATE_ID));
-        remediation.expect(endpoint(execution), sha256);
+        String incidentId = incidentId(execution);
+        String kind = breakGlassKind(execution);
+        RunbookRecords.CertificateOfRecord verified =
+                records.breakGlassCertificate(execution.getProcessInstanceId(), incidentId, kind);
+        String sha256 = verified.sha256();
+        IssuedCertificate certificate = remediation.certificate(verified.certificateId());
+        remediation.expect(records.endpoint(incidentId), sha256);
         String deploymentId = string(execution, DEPLOYMENT_ID);
         if (deploymentId != null) {
             remediation.release(deploymentId);
         }
-        if (EMERGENCY.equals(string(execution, REPLACEMENT_KIND))) {
+        if (EMERGENCY.equals(kind)) {
             breakGlass.emergencyVerified(execution.getProcessInstanceId(), sha256, certificate.notAfter());
             incidents.resolved(
-                    incidentId(execution),
+                    incidentId,
                     "break-glass: the emergency certificate " + sha256 + " is verified live (valid until "
                             + certificate.notAfter() + ")");
+            // the incident's runbook, if it waits for this break-glass, moves on to its review
+            RunbookMessages.tell(execution.getProcessEngineServices(), RunbookMessages.BREAK_GLASS_ENDED, incidentId);
             Instant replaceAt = standardReplacementAt(certificate.notBefore(), certificate.notAfter());
             Instant now = now();
             execution.setVariable(STANDARD_REPLACEMENT_AT, Date.from(replaceAt.isBefore(now) ? now : replaceAt));
             execution.setVariable(EMERGENCY_SHA256, sha256);
-            // the standard replacement deploys under its own ids, from its first attempt
-            execution.setVariable(DEPLOYMENT_KEY, string(execution, BREAK_GLASS_ID) + "-standard");
+            // the standard replacement deploys under its own ids (its replacement kind), from its first attempt
             execution.setVariable(DEPLOY_ATTEMPTS, 0);
             execution.setVariable(VERIFY_ATTEMPTS, 0);
             execution.setVariable(DEPLOYMENT_ID, null);
         } else {
             breakGlass.standardVerified(execution.getProcessInstanceId(), sha256);
             incidents.record(
-                    incidentId(execution),
+                    incidentId,
                     TimelineTypes.BREAK_GLASS_EMERGENCY_CERTIFICATE_REPLACED,
                     Map.of(
                             "emergencySha256",
-                            String.valueOf(execution.getVariable(EMERGENCY_SHA256)),
+                            String.valueOf(records.breakGlass(execution.getProcessInstanceId())
+                                    .emergencySha256()),
                             "standardSha256",
                             sha256,
                             "notAfter",

@@ -40,5 +40,10 @@ class RecordBreakGlassReviewListener implements TaskListener {
             review.put(field, value.toString());
         }
         breakGlass.reviewed(task.getProcessInstanceId(), reviewer, review);
+        // a runbook waiting to close the incident checks again
+        RunbookMessages.tell(
+                task.getProcessEngineServices(),
+                RunbookMessages.BREAK_GLASS_REVIEWED,
+                task.getExecution().getProcessBusinessKey());
     }
 }

@@ -27,7 +27,7 @@ class RecordOwnerDelegate extends RunbookDelegate {
         Owner service = owner(string(execution, SERVICE_OWNER_TEAM), string(execution, SERVICE_OWNER_EMAIL));
         Owner certificate =
                 owner(string(execution, CERTIFICATE_OWNER_TEAM), string(execution, CERTIFICATE_OWNER_EMAIL));
-        inventory.recordOwners(endpointOfRecord(execution, incidents), service, certificate);
+        inventory.recordOwners(endpointOfIncident(execution, incidents), service, certificate);
         execution.setVariable(OWNERS_KNOWN, true);
         Map<String, Object> detail = new HashMap<>();
         detail.put("serviceOwner", service == null ? "unchanged" : service.team() + " <" + service.email() + ">");

@@ -25,10 +25,12 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
 
     private final RemediationService remediation;
     private final IncidentLog incidents;
+    private final RunbookRecords records;
 
-    RollbackDeploymentDelegate(RemediationService remediation, IncidentLog incidents) {
+    RollbackDeploymentDelegate(RemediationService remediation, IncidentLog incidents, RunbookRecords records) {
         this.remediation = remediation;
         this.incidents = incidents;
+        this.records = records;
     }
 
     @Override
@@ -36,10 +38,15 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
         String last = string(execution, DEPLOYMENT_ID);
         if (last != null) {
             int attempts = intVariable(execution, DEPLOY_ATTEMPTS);
+            String kind = breakGlassKind(execution);
+            String deploymentKey = kind == null
+                    ? incidentId(execution)
+                    : RunbookRecords.breakGlassDeploymentKey(
+                            records.breakGlass(execution.getProcessInstanceId()).id(), kind);
             List<String> attemptIds = new ArrayList<>();
             if (attempts < NO_MORE_DEPLOYS) {
                 for (int attempt = attempts; attempt >= 1; attempt--) {
-                    attemptIds.add(DeployCertificateDelegate.attemptId(deploymentKey(execution), attempt));
+                    attemptIds.add(DeployCertificateDelegate.attemptId(deploymentKey, attempt));
                 }
             }
             if (!attemptIds.contains(last)) {
@@ -51,6 +58,11 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
         }
         execution.setVariable(DEPLOY_ATTEMPTS, NO_MORE_DEPLOYS);
         execution.setVariable(VERIFY_ATTEMPTS, 0);
+        if (RunbookRecords.EMERGENCY.equals(breakGlassKind(execution))) {
+            // the emergency replacement failed: the incident's runbook, if it waits for this break-glass, continues
+            RunbookMessages.tell(
+                    execution.getProcessEngineServices(), RunbookMessages.BREAK_GLASS_ENDED, incidentId(execution));
+        }
     }
 
     private void rollBack(DelegateExecution execution, String deploymentId) {

@@ -44,26 +44,20 @@ abstract class RunbookDelegate implements JavaDelegate {
     }
 
     /**
-     * What deployment attempts are named after: the incident id, unless the process names its own key
-     * ({@code deploymentKey}: break-glass deploys beside the incident's runbook and must not reuse its ids).
+     * The endpoint the incident record names. A process whose business key names no incident fails here, loudly:
+     * no step falls back to an {@code endpoint} variable, which a person could have set.
      */
-    static String deploymentKey(DelegateExecution execution) {
-        Object key = execution.getVariable(RunbookVariables.DEPLOYMENT_KEY);
-        return key == null ? incidentId(execution) : key.toString();
-    }
-
-    /** The endpoint variable; steps that gate on it read the incident record instead (RunbookRecords). */
-    static String endpoint(DelegateExecution execution) {
-        return (String) execution.getVariable(RunbookVariables.ENDPOINT);
+    static String endpointOfIncident(DelegateExecution execution, IncidentLog incidents) {
+        return incidents.endpointOf(incidentId(execution));
     }
 
     /**
-     * The endpoint from the incident record; a process about another record (an exception review) has no incident
-     * as its business key and names its endpoint in the variables CertLoop started it with.
+     * Which replacement of a break-glass this step belongs to ({@code emergency} or {@code standard}), from the
+     * BPMN input parameter {@code replacementKind} of the activity itself; null in the incident runbooks.
      */
-    static String endpointOfRecord(DelegateExecution execution, IncidentLog incidents) {
-        String incidentId = incidentId(execution);
-        return incidents.exists(incidentId) ? incidents.endpointOf(incidentId) : endpoint(execution);
+    static String breakGlassKind(DelegateExecution execution) {
+        Object kind = execution.getVariableLocal(RunbookVariables.REPLACEMENT_KIND);
+        return kind == null ? null : kind.toString();
     }
 
     static int intVariable(DelegateExecution execution, String name) {

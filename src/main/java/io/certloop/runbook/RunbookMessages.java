@@ -6,6 +6,7 @@ import io.certloop.incident.IncidentService;
 import io.certloop.incident.TimelineTypes;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngineServices;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.MessageCorrelationResult;
 import org.slf4j.Logger;
@@ -25,6 +26,12 @@ class RunbookMessages {
     static final String INCIDENT_RESOLVED = "incidentResolved";
 
     static final String INCIDENT_CLOSED = "incidentClosed";
+
+    /** A break-glass an incident's runbook asked for ended its emergency part (rejected, verified or rolled back). */
+    static final String BREAK_GLASS_ENDED = "breakGlassEnded";
+
+    /** The PKI board reviewed a break-glass: a runbook waiting to close checks its close guards again. */
+    static final String BREAK_GLASS_REVIEWED = "breakGlassReviewed";
 
     private static final Logger log = LoggerFactory.getLogger(RunbookMessages.class);
 
@@ -66,6 +73,23 @@ class RunbookMessages {
                 TimelineTypes.RUNBOOK_NOTIFIED,
                 event.actor(),
                 Map.of("message", INCIDENT_CLOSED, "processInstances", count));
+    }
+
+    /**
+     * Tells the incident's runbooks waiting for this message, from inside another process's step or listener, as
+     * CertLoop (the person completing the step's task need not be allowed to move the other instance). No
+     * runbook waiting is fine: the message is for whoever waits for it now.
+     */
+    static int tell(ProcessEngineServices engine, String message, String incidentId) {
+        int count = AsCertLoop.call(
+                        engine.getIdentityService(),
+                        () -> engine.getRuntimeService()
+                                .createMessageCorrelation(message)
+                                .processInstanceBusinessKey(incidentId)
+                                .correlateAllWithResult())
+                .size();
+        log.info("Incident {}: message {} reached {} runbook instance(s)", incidentId, message, count);
+        return count;
     }
 
     private int correlate(String message, String incidentId, Map<String, Object> variables) {

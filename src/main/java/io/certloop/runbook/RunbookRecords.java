@@ -28,12 +28,19 @@ class RunbookRecords {
     /** The certificate a step deploys or expects; {@code certificateId} is null when CertLoop did not issue it. */
     record CertificateOfRecord(String certificateId, String sha256, String source) {}
 
+    /** A break-glass step's replacement kinds and the issuance profile each issues from. */
+    static final String EMERGENCY = "emergency";
+
+    static final String STANDARD = "standard";
+
     private final IncidentLog incidents;
     private final RemediationService remediation;
+    private final BreakGlassLog breakGlass;
 
-    RunbookRecords(IncidentLog incidents, RemediationService remediation) {
+    RunbookRecords(IncidentLog incidents, RemediationService remediation, BreakGlassLog breakGlass) {
         this.incidents = incidents;
         this.remediation = remediation;
+        this.breakGlass = breakGlass;
     }
 
     /** Idempotency keys of an incident's issuances: this prefix and the attempt number. */
@@ -43,6 +50,45 @@ class RunbookRecords {
 
     String endpoint(String incidentId) {
         return incidents.endpointOf(incidentId);
+    }
+
+    /** The break-glass record of this process instance; a process without one fails. */
+    BreakGlassLog.About breakGlass(String processInstanceId) {
+        return breakGlass.about(processInstanceId);
+    }
+
+    /**
+     * The idempotency key a break-glass issues a replacement of this kind under: the record's id and the profile
+     * ({@code emergency}, or {@code endpoint} for the endpoint's own).
+     */
+    static String breakGlassIssuanceKey(String breakGlassId, String kind) {
+        return breakGlassId + ":issue:" + (EMERGENCY.equals(kind) ? EMERGENCY : "endpoint");
+    }
+
+    /** What a break-glass replacement's deployment attempts are named after: never the incident runbook's ids. */
+    static String breakGlassDeploymentKey(String breakGlassId, String kind) {
+        return breakGlassId + "-" + kind;
+    }
+
+    /**
+     * The certificate a break-glass issued for this replacement, from the issuance record: the newest issued for
+     * the incident's endpoint under the break-glass record's key. Nothing issued yet fails loudly.
+     */
+    CertificateOfRecord breakGlassCertificate(String processInstanceId, String incidentId, String kind) {
+        if (!EMERGENCY.equals(kind) && !STANDARD.equals(kind)) {
+            throw new IllegalArgumentException("unknown break-glass replacement kind " + kind);
+        }
+        BreakGlassLog.About about = breakGlass(processInstanceId);
+        String endpoint = endpoint(incidentId);
+        if (!about.incidentId().equals(incidentId) || !about.endpoint().equals(endpoint)) {
+            throw new IllegalStateException("break-glass " + about.id() + " is about incident " + about.incidentId()
+                    + " on " + about.endpoint() + ", not " + incidentId + " on " + endpoint);
+        }
+        IssuedCertificate issued = remediation
+                .issuedUnder(endpoint, breakGlassIssuanceKey(about.id(), kind))
+                .orElseThrow(() -> new IllegalStateException(
+                        "break-glass " + about.id() + " has issued no " + kind + " certificate for " + endpoint));
+        return new CertificateOfRecord(issued.id(), issued.sha256(), ISSUED_FOR_INCIDENT);
     }
 
     /**

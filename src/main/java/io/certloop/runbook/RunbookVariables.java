@@ -147,9 +147,22 @@ final class RunbookVariables {
     static final String REPLACEMENT_KIND = "replacementKind";
 
     static final String STANDARD_REPLACEMENT_AT = "standardReplacementAt";
+    /** The incident commander's reason when a runbook task's decision is break-glass (forms declare it). */
+    static final String BREAK_GLASS_REASON = "breakGlassReason";
+    /** The decision of the escalation task: reverify (the default) or break-glass. */
+    static final String ESCALATION_DECISION = "escalationDecision";
+    /** Which task asked for a break-glass, so the runbook returns there if it ends without resolving. */
+    static final String BREAK_GLASS_FROM = "breakGlassFrom";
+    /** Whether the incident is still open after its break-glass ended (read from the incident record). */
+    static final String INCIDENT_OPEN = "incidentOpen";
+    /** A close guard objects (read from the records by the step before closing) and why. */
+    static final String CLOSE_BLOCKED = "closeBlocked";
+
+    static final String CLOSE_BLOCKED_BECAUSE = "closeBlockedBecause";
+    /** A person's decision after a failed standard replacement: retry or handled. */
+    static final String STANDARD_REPLACEMENT_DECISION = "standardReplacementDecision";
+
     static final String EMERGENCY_SHA256 = "emergencySha256";
-    /** Deployment attempts are named after this instead of the incident id (break-glass deploys beside the incident's runbook). */
-    static final String DEPLOYMENT_KEY = "deploymentKey";
     /** The PKI board's review form. */
     static final String WHY_NORMAL_PATH_FAILED = "whyNormalPathFailed";
 

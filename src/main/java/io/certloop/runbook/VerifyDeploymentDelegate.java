@@ -27,11 +27,14 @@ class VerifyDeploymentDelegate extends RunbookDelegate {
     @Override
     void run(DelegateExecution execution) {
         String incidentId = incidentId(execution);
-        RunbookRecords.CertificateOfRecord expected = records.certificate(
-                incidentId,
-                string(execution, DECLARED_SHA256),
-                string(execution, CERTIFICATE_ID),
-                string(execution, ISSUED_SHA256));
+        String kind = breakGlassKind(execution);
+        RunbookRecords.CertificateOfRecord expected = kind != null
+                ? records.breakGlassCertificate(execution.getProcessInstanceId(), incidentId, kind)
+                : records.certificate(
+                        incidentId,
+                        string(execution, DECLARED_SHA256),
+                        string(execution, CERTIFICATE_ID),
+                        string(execution, ISSUED_SHA256));
         Verification verification = remediation.verify(records.endpoint(incidentId), expected.sha256());
         execution.setVariable(VERIFY_ATTEMPTS, intVariable(execution, VERIFY_ATTEMPTS) + 1);
         execution.setVariable(VERIFIED, verification.passed());

@@ -25,6 +25,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * Findings are announced once when they appear, not every cycle, and again after they cleared;
@@ -41,6 +42,26 @@ class FindingAnnouncementTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private EndpointProbeService service;
     private JdbcTemplate jdbc;
+    private DataSourceTransactionManager transactions;
+    /** The listener of a raised finding (intake opening the incident) fails this many more times. */
+    private int failuresToOpen;
+
+    /** Intake as a listener: it writes in the announcing transaction, and may fail after writing. */
+    private void publish(Object event) {
+        if (event instanceof EndpointFindingRaised raised) {
+            jdbc.update(
+                    "INSERT INTO probe_open_finding (endpoint_id, code, opened_at, detail) VALUES (?, ?, ?, ?)",
+                    999L,
+                    "INCIDENT-WRITE-" + raised.finding().code() + "-" + events.size(),
+                    java.sql.Timestamp.from(NOW),
+                    "what intake wrote before it failed");
+            if (failuresToOpen > 0) {
+                failuresToOpen--;
+                throw new IllegalStateException("could not open the incident");
+            }
+        }
+        events.add(event);
+    }
 
     private final Endpoint endpoint = new Endpoint(
             7L,
@@ -72,15 +93,17 @@ class FindingAnnouncementTest {
                 .load()
                 .migrate();
         jdbc = new JdbcTemplate(dataSource);
+        transactions = new DataSourceTransactionManager(dataSource);
         ObjectMapper json =
                 new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         ProbeHistoryRepository history = new ProbeHistoryRepository(jdbc, json);
         service = new EndpointProbeService(
                 request -> report(nextFindings.get()),
                 history,
-                events::add,
+                this::publish,
                 new ProbeMetrics(registry, clock),
                 name -> suppressed.get(),
+                transactions,
                 clock);
     }
 
@@ -144,6 +167,30 @@ class FindingAnnouncementTest {
     }
 
     @Test
+    void aFindingWhoseIncidentCouldNotBeOpenedIsNotRecordedAsAnnouncedAndTheNextCycleOpensIt() {
+        failuresToOpen = 1;
+        nextFindings.set(List.of(FindingCodes.EXPIRED, FindingCodes.CHAIN_INCOMPLETE));
+        service.probe(endpoint);
+
+        // the failing one rolled back with what its listener wrote; the other one is unaffected
+        assertThat(raised()).hasSize(1);
+        String failed = raised().contains(FindingCodes.EXPIRED) ? FindingCodes.CHAIN_INCOMPLETE : FindingCodes.EXPIRED;
+        assertThat(service.openFindings(endpoint.id())).doesNotContain(failed).hasSize(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM probe_open_finding WHERE endpoint_id = 999", Integer.class))
+                .as("the listener's own write rolled back with the failed announcement")
+                .isEqualTo(1);
+
+        service.probe(endpoint);
+        assertThat(raised()).containsExactlyInAnyOrder(FindingCodes.EXPIRED, FindingCodes.CHAIN_INCOMPLETE);
+        assertThat(service.openFindings(endpoint.id()))
+                .containsExactlyInAnyOrder(FindingCodes.EXPIRED, FindingCodes.CHAIN_INCOMPLETE);
+
+        service.probe(endpoint);
+        assertThat(raised()).as("announced once each, no more").hasSize(2);
+    }
+
+    @Test
     void aClearedFindingIsAnnouncedAsClearedAndCanBeRaisedAgain() {
         nextFindings.set(List.of(FindingCodes.FINGERPRINT_MISMATCH));
         service.probe(endpoint);
@@ -202,6 +249,7 @@ class FindingAnnouncementTest {
                 events::add,
                 new ProbeMetrics(new SimpleMeterRegistry(), clock),
                 name -> Map.of(),
+                transactions,
                 clock);
 
         restarted.probe(endpoint);

@@ -10,6 +10,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.certloop.deployment.DeploymentResult;
+import io.certloop.incident.TimelineTypes;
+import io.certloop.issuance.CaUnavailableException;
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.remediation.Verification;
@@ -69,23 +71,27 @@ class BreakGlassProcessTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new RunbookFixture();
+        records = new FakeBreakGlassLog(1);
+        fixture = new RunbookFixture(records);
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         runtime = engine.getRuntimeService();
         tasks = engine.getTaskService();
         management = engine.getManagementService();
         identity = engine.getIdentityService();
-        records = new FakeBreakGlassLog(1);
         notified = new ArrayList<>();
         Mocks.register("fourEyesListener", new FourEyesListener(pid -> Optional.of(REQUESTER)));
         Mocks.register("recordBreakGlassDecisionListener", new RecordBreakGlassDecisionListener(records));
         Mocks.register("recordBreakGlassReviewListener", new RecordBreakGlassReviewListener(records));
         Mocks.register(
+                "recordStandardReplacementFailedListener",
+                new RecordStandardReplacementFailedListener(fixture.incidents, records));
+        Mocks.register(
                 "issueProfileCertificateDelegate",
-                new IssueProfileCertificateDelegate(fixture.remediation, fixture.incidents));
+                new IssueProfileCertificateDelegate(fixture.remediation, fixture.incidents, fixture.records));
         Mocks.register(
                 "recordBreakGlassReplacementDelegate",
-                new RecordBreakGlassReplacementDelegate(fixture.remediation, records, fixture.incidents));
+                new RecordBreakGlassReplacementDelegate(
+                        fixture.remediation, records, fixture.incidents, fixture.records));
         Mocks.register(
                 "notifyBreakGlassDelegate",
                 new NotifyBreakGlassDelegate(
@@ -93,12 +99,17 @@ class BreakGlassProcessTest {
                             notified.add(kind + ":" + audience);
                             return List.of();
                         },
-                        fixture.incidents));
+                        fixture.incidents,
+                        records));
         when(fixture.remediation.beginIssuance(eq("web"), anyString(), eq("emergency")))
                 .thenReturn(new IssuanceStep.Issued("cert-e", certificate("cert-e", EMERGENCY, Duration.ofDays(7))));
         when(fixture.remediation.endpointProfile("web")).thenReturn("standard");
         when(fixture.remediation.beginIssuance(eq("web"), anyString(), eq("standard")))
                 .thenReturn(new IssuanceStep.Issued("cert-s", certificate("cert-s", STANDARD, Duration.ofDays(90))));
+        when(fixture.remediation.issuedUnder("web", BREAK_GLASS + ":issue:emergency"))
+                .thenReturn(Optional.of(certificate("cert-e", EMERGENCY, Duration.ofDays(7))));
+        when(fixture.remediation.issuedUnder("web", BREAK_GLASS + ":issue:endpoint"))
+                .thenReturn(Optional.of(certificate("cert-s", STANDARD, Duration.ofDays(90))));
         when(fixture.remediation.certificate("cert-e"))
                 .thenReturn(certificate("cert-e", EMERGENCY, Duration.ofDays(7)));
         when(fixture.remediation.certificate("cert-s"))
@@ -194,6 +205,93 @@ class BreakGlassProcessTest {
     }
 
     @Test
+    void variablesNamingAnotherEndpointOrCertificateChangeNothing() {
+        ProcessInstance instance = start();
+        approve(instance, "alice");
+        RunbookFixture.run(management, instance, "issueEmergencyCertificate");
+        // what an administrator (the only one who may) could set: the steps read the records instead
+        runtime.setVariable(instance.getId(), "endpoint", "elsewhere");
+        runtime.setVariable(instance.getId(), "certificateId", "cert-forged");
+        runtime.setVariable(instance.getId(), "issuedSha256", "f".repeat(64));
+        runtime.setVariable(instance.getId(), "breakGlassId", "BG-2026-999999");
+        runThrough(instance, "deployEmergencyCertificate", "verifyEmergencyCertificate", "recordEmergencyReplacement");
+        verify(fixture.remediation).deploy("web", "cert-e", BREAK_GLASS + "-emergency-deploy-1");
+        verify(fixture.remediation, never()).deploy(eq("elsewhere"), anyString(), anyString());
+        verify(fixture.remediation).verify("web", EMERGENCY);
+        verify(fixture.remediation).expect("web", EMERGENCY);
+        assertThat(records.emergency).isEqualTo(EMERGENCY);
+    }
+
+    @Test
+    void aStepOfAProcessWithoutABreakGlassRecordFailsInsteadOfReadingVariables() {
+        records.missing = true;
+        ProcessInstance instance = start();
+        approve(instance, "alice");
+        assertThatThrownBy(() -> RunbookFixture.run(management, instance, "issueEmergencyCertificate"))
+                .hasMessageContaining("no break-glass record");
+        verify(fixture.remediation, never()).beginIssuance(anyString(), anyString(), anyString());
+    }
+
+    @Test
+    void aFailedStandardReplacementAsksTheIncidentCommandersWithTheEvidenceAndMayBeRetried() {
+        when(fixture.remediation.verify("web", STANDARD)).thenReturn(verification(false, STANDARD));
+        ProcessInstance instance = approvedUpToTheStandardIssuance();
+        runThrough(
+                instance,
+                "deployStandardCertificate",
+                "verifyStandardCertificate",
+                "waitBeforeReverifyStandard",
+                "verifyStandardCertificate",
+                "waitBeforeReverifyStandard",
+                "verifyStandardCertificate",
+                "rollbackStandardCertificate");
+
+        assertThat(instance).isWaitingAt("handleFailedStandardReplacement", "reviewBreakGlass");
+        Task failed = task(instance, "handleFailedStandardReplacement");
+        assertThat(failed).hasCandidateGroup("incident-commanders");
+        verify(fixture.remediation).rollback(BREAK_GLASS + "-standard-deploy-1");
+        assertThat(fixture.incidents.last.get(TimelineTypes.BREAK_GLASS_STANDARD_REPLACEMENT_FAILED))
+                .containsEntry("breakGlassId", BREAK_GLASS)
+                .containsEntry("emergencySha256", EMERGENCY)
+                .containsEntry("verificationSummary", runtime.getVariable(instance.getId(), "verificationSummary"));
+        assertThat(records.standard).isNull();
+
+        when(fixture.remediation.verify("web", STANDARD)).thenReturn(verification(true, STANDARD));
+        identity.setAuthentication("iris", List.of("incident-commanders"));
+        tasks.complete(
+                failed.getId(),
+                Map.of("standardReplacementDecision", "retry", "standardReplacementNotes", "fixed the reload"));
+        identity.clearAuthentication();
+        runThrough(
+                instance,
+                "issueStandardCertificate",
+                "deployStandardCertificate",
+                "verifyStandardCertificate",
+                "recordStandardReplacement");
+        assertThat(records.standard).isEqualTo(STANDARD);
+        assertThat(instance).isWaitingAt("reviewBreakGlass");
+    }
+
+    @Test
+    void aCaFailureOnTheStandardReplacementGoesToAPersonNotToASilentEnd() {
+        when(fixture.remediation.beginIssuance(eq("web"), anyString(), eq("standard")))
+                .thenThrow(new CaUnavailableException("connection refused", null));
+        ProcessInstance instance = approvedUpToTheStandardIssuance();
+        assertThat(instance).isWaitingAt("handleFailedStandardReplacement", "reviewBreakGlass");
+        assertThat(fixture.incidents.last.get(TimelineTypes.BREAK_GLASS_STANDARD_REPLACEMENT_FAILED))
+                .extracting(detail -> detail.get("caFailureReason"))
+                .asString()
+                .contains("connection refused");
+
+        identity.setAuthentication("iris", List.of("incident-commanders"));
+        tasks.complete(
+                task(instance, "handleFailedStandardReplacement").getId(),
+                Map.of("standardReplacementDecision", "handled", "standardReplacementNotes", "renewed through ACME"));
+        identity.clearAuthentication();
+        assertThat(instance).isWaitingAt("reviewBreakGlass").hasPassed("replacementEnded");
+    }
+
+    @Test
     void aSeverityThatNeedsTwoApproversWaitsForASecondDistinctOne() {
         records = new FakeBreakGlassLog(2);
         Mocks.register("recordBreakGlassDecisionListener", new RecordBreakGlassDecisionListener(records));
@@ -278,6 +376,21 @@ class BreakGlassProcessTest {
         assertThat(records.reviewer).isNull();
     }
 
+    /** Approved, the emergency certificate live, and the standard replacement's issuance run. */
+    private ProcessInstance approvedUpToTheStandardIssuance() {
+        ProcessInstance instance = start();
+        approve(instance, "alice");
+        runThrough(
+                instance,
+                "issueEmergencyCertificate",
+                "deployEmergencyCertificate",
+                "verifyEmergencyCertificate",
+                "recordEmergencyReplacement",
+                "standardReplacementDue",
+                "issueStandardCertificate");
+        return instance;
+    }
+
     private void approve(ProcessInstance instance, String approver) {
         identity.setAuthentication(approver, List.of("approvers"));
         tasks.complete(task(instance, "approveBreakGlass").getId(), decision("approve", "outage, ACME down"));
@@ -302,7 +415,6 @@ class BreakGlassProcessTest {
         variables.put("approvals", 0);
         variables.put("replacementPath", "internal-ca");
         variables.put("whatWillBeIssued", "emergency");
-        variables.put("deploymentKey", BREAK_GLASS + "-emergency");
         variables.put("issueAttempts", 0);
         variables.put("deployAttempts", 0);
         variables.put("verifyAttempts", 0);
@@ -358,9 +470,32 @@ class BreakGlassProcessTest {
         String emergency;
         String standard;
         String reviewer;
+        boolean missing;
 
         FakeBreakGlassLog(int needed) {
             this.needed = needed;
+        }
+
+        @Override
+        public About about(String processInstanceId) {
+            if (missing) {
+                throw new io.certloop.system.NotFoundException(
+                        "no break-glass record for process instance " + processInstanceId);
+            }
+            return new About(
+                    BREAK_GLASS,
+                    INCIDENT,
+                    "web",
+                    "SEV1",
+                    "ACME CA down, certificate expired",
+                    REQUESTER,
+                    reviewDue,
+                    emergency);
+        }
+
+        @Override
+        public String request(String incidentId, String reason, String requestedBy) {
+            throw new UnsupportedOperationException("the break-glass process does not ask for another");
         }
 
         @Override

@@ -52,17 +52,8 @@ class CrashRecoveryAppIT {
     @Test
     void aServerKilledMidRunbookIsReplacedAndTheIncidentCompletesWithOneCertificate() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
-        TestCertificates.Issued ca = TestCertificates.rootCa("Crash Root").selfSigned();
-        TestCertificates.Issued expiring = TestCertificates.leaf("localhost")
-                .sans("localhost")
-                .expiringIn(Duration.ofDays(1))
-                .signedBy(ca);
-        Path certs = Files.createDirectories(dir.resolve("certs"));
-        expiring.writeFullchainPem(certs.resolve("fullchain.pem"));
-        expiring.writeKeyPem(certs.resolve("key.pem"));
-        nginx = NginxServer.builder(dir.resolve("nginx"))
-                .site("web", certs.resolve("fullchain.pem"), certs.resolve("key.pem"))
-                .start();
+        TestCertificates.Issued expiring = nginxPresentingAnExpiringCertificate("Crash Root");
+        Path certs = dir.resolve("certs");
 
         // the reload action announces itself, then takes its time: the window in which we kill the server
         Path marker = dir.resolve("reload-started");
@@ -72,22 +63,14 @@ class CrashRecoveryAppIT {
 
         int port = PebbleServer.freePort();
         String database = PostgresTestDatabase.url();
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                classpath(),
-                "io.certloop.CertLoopApplication",
-                "--spring.profiles.active=postgres",
-                "--spring.datasource.url=" + database,
-                "--spring.datasource.username=" + PostgresTestDatabase.USER,
-                "--spring.datasource.password=" + PostgresTestDatabase.PASSWORD,
-                "--server.port=" + port,
-                "--certloop.data-dir=" + dir.resolve("data"),
-                "--certloop.deployment.allowed-directories=" + certs,
-                "--certloop.admin.password=crash-admin",
+        List<String> command = onPostgres(
+                port,
+                "crash-admin",
                 "--certloop.deployment.reload-actions.slow-nginx=" + slowReload,
-                "--certloop.probe.allowlist=127.0.0.0/8",
-                "--certloop.probe.detection.enabled=false",
+                // reloads bounded to 5 s: the job lock (raised to the slowest step, 2 x 5 s + 1 s + 10 s) lets the
+                // second server take the dead one's jobs over within half a minute
+                "--certloop.deployment.reload-timeout=5s",
+                "--certloop.deployment.answer-timeout=1s",
                 "--camunda.bpm.job-execution.lock-time-in-millis=5000");
 
         Process first = start(command, "first");
@@ -141,17 +124,8 @@ class CrashRecoveryAppIT {
     @Test
     void onTheEmbeddedDefaultAnAlertAnswered202SurvivesASigkillRightAfterAndTheIncidentCompletes() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
-        TestCertificates.Issued ca = TestCertificates.rootCa("Crash H2 Root").selfSigned();
-        TestCertificates.Issued expiring = TestCertificates.leaf("localhost")
-                .sans("localhost")
-                .expiringIn(Duration.ofDays(1))
-                .signedBy(ca);
-        Path certs = Files.createDirectories(dir.resolve("certs"));
-        expiring.writeFullchainPem(certs.resolve("fullchain.pem"));
-        expiring.writeKeyPem(certs.resolve("key.pem"));
-        nginx = NginxServer.builder(dir.resolve("nginx"))
-                .site("web", certs.resolve("fullchain.pem"), certs.resolve("key.pem"))
-                .start();
+        TestCertificates.Issued expiring = nginxPresentingAnExpiringCertificate("Crash H2 Root");
+        Path certs = dir.resolve("certs");
 
         int port = PebbleServer.freePort();
         // no profile: the embedded default, H2 under the data directory, as bin/run starts it
@@ -168,6 +142,10 @@ class CrashRecoveryAppIT {
                 "--certloop.deployment.reload-actions.test-nginx=" + nginx.reloadCommand(),
                 "--certloop.probe.allowlist=127.0.0.0/8",
                 "--certloop.probe.detection.enabled=false",
+                // reloads bounded to 5 s: the job lock (raised to the slowest step, 2 x 5 s + 1 s + 10 s) lets the
+                // second server take the dead one's jobs over within half a minute
+                "--certloop.deployment.reload-timeout=5s",
+                "--certloop.deployment.answer-timeout=1s",
                 "--camunda.bpm.job-execution.lock-time-in-millis=5000");
 
         Process first = start(command, "first");
@@ -209,6 +187,103 @@ class CrashRecoveryAppIT {
         assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("web"), expected, Duration.ofSeconds(5))
                         .leafSha256())
                 .isEqualTo(expected);
+    }
+
+    /**
+     * Jobs never run twice at once (issue 10, item 9): the configured job lock (3 s) is shorter than the reload (8 s),
+     * which under the old rule let the job executor take the deploy job again mid-reload and reload a second time.
+     * The server raises the lock to the slowest step its configuration allows, and the reload runs exactly once.
+     */
+    @Test
+    void aReloadThatOutlastsTheConfiguredJobLockRunsOnceBecauseTheLockIsRaisedToTheSlowestStep() throws Exception {
+        assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
+        nginxPresentingAnExpiringCertificate("Lock Root");
+        Path certs = dir.resolve("certs");
+        // every run of the reload action leaves a line, then it takes longer than the configured job lock
+        Path reloads = dir.resolve("reloads.log");
+        Path slowReload = dir.resolve("slow-reload.sh");
+        Files.writeString(
+                slowReload, "#!/bin/sh\necho reload >> " + reloads + "\nsleep 8\nexec " + nginx.reloadCommand() + "\n");
+        Files.setPosixFilePermissions(slowReload, PosixFilePermissions.fromString("rwx------"));
+
+        int port = PebbleServer.freePort();
+        String name = "lock-web-" + System.nanoTime();
+        List<String> command = onPostgres(
+                port,
+                "lock-admin",
+                "--certloop.deployment.reload-actions.slow-nginx=" + slowReload,
+                "--certloop.deployment.reload-timeout=12s",
+                "--certloop.deployment.answer-timeout=1s",
+                "--camunda.bpm.job-execution.lock-time-in-millis=3000");
+        start(command, "first");
+        ApiClient admin = ApiClient.as(port, "admin", "lock-admin");
+        awaitUp(port);
+        assertThat(Files.readString(dir.resolve("first.log")))
+                .as("the start-up log says the lock was raised and why")
+                .contains("lock-time-in-millis=3000 is shorter than the slowest step", "raised to 35000");
+
+        Map<String, Object> endpoint = TestEndpoints.loopback(
+                name, nginx.port("web"), certs.resolve("fullchain.pem"), certs.resolve("key.pem"), "slow-nginx");
+        assertThat(admin.post("/api/inventory/endpoints", endpoint).status()).isEqualTo(201);
+        ApiClient.Response opened = admin.post(
+                "/api/incidents",
+                Map.of(
+                        "endpoint",
+                        name,
+                        "category",
+                        "expiry",
+                        "subcategory",
+                        "expiring",
+                        "reason",
+                        "certificate expires tomorrow"));
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+        String incidentId = opened.json().path("id").asText();
+        JsonNode resolved = Await.until(Duration.ofSeconds(120), () -> {
+            JsonNode incident = admin.get("/api/incidents/" + incidentId).json();
+            return "resolved".equals(incident.path("state").asText()) ? incident : null;
+        });
+        assertThat(resolved.toString()).contains("deployment-verified");
+        Thread.sleep(5_000); // a job taken over mid-reload would have reloaded again by now
+        assertThat(Files.readAllLines(reloads))
+                .as("the reload action ran exactly once")
+                .hasSize(1);
+    }
+
+    /** The server as a process of its own on the test PostgreSQL, detection off, with these extra arguments. */
+    private List<String> onPostgres(int port, String adminPassword, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classpath(),
+                "io.certloop.CertLoopApplication",
+                "--spring.profiles.active=postgres",
+                "--spring.datasource.url=" + PostgresTestDatabase.url(),
+                "--spring.datasource.username=" + PostgresTestDatabase.USER,
+                "--spring.datasource.password=" + PostgresTestDatabase.PASSWORD,
+                "--server.port=" + port,
+                "--certloop.data-dir=" + dir.resolve("data"),
+                "--certloop.deployment.allowed-directories=" + dir.resolve("certs"),
+                "--certloop.admin.password=" + adminPassword,
+                "--certloop.probe.allowlist=127.0.0.0/8",
+                "--certloop.probe.detection.enabled=false"));
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    /** nginx (site {@code web}) presenting a certificate that expires tomorrow, from files under {@code certs}. */
+    private TestCertificates.Issued nginxPresentingAnExpiringCertificate(String rootName) throws Exception {
+        TestCertificates.Issued ca = TestCertificates.rootCa(rootName).selfSigned();
+        TestCertificates.Issued expiring = TestCertificates.leaf("localhost")
+                .sans("localhost")
+                .expiringIn(Duration.ofDays(1))
+                .signedBy(ca);
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        expiring.writeFullchainPem(certs.resolve("fullchain.pem"));
+        expiring.writeKeyPem(certs.resolve("key.pem"));
+        nginx = NginxServer.builder(dir.resolve("nginx"))
+                .site("web", certs.resolve("fullchain.pem"), certs.resolve("key.pem"))
+                .start();
+        return expiring;
     }
 
     private Process start(List<String> command, String name) throws Exception {

@@ -55,6 +55,7 @@ class ExceptionReviewProcessTest {
     IdentityService identity;
     FakeExceptionLog exceptions;
     List<String> notified;
+    List<String> addressed;
     String requesterOnRecord;
 
     @BeforeEach
@@ -66,6 +67,7 @@ class ExceptionReviewProcessTest {
         identity = engine.getIdentityService();
         exceptions = new FakeExceptionLog();
         notified = new ArrayList<>();
+        addressed = new ArrayList<>();
         requesterOnRecord = REQUESTER;
         Mocks.reset();
         Mocks.register("fourEyesListener", new FourEyesListener(pid -> Optional.ofNullable(requesterOnRecord)));
@@ -80,6 +82,7 @@ class ExceptionReviewProcessTest {
                 new NotifyExceptionDelegate(
                         (reference, endpoint, requester, audience, kind, subject, body) -> {
                             notified.add(kind + ":" + audience);
+                            addressed.add(endpoint + ":" + requester);
                             return List.of(requester + "@example.test");
                         },
                         exceptions));
@@ -203,6 +206,17 @@ class ExceptionReviewProcessTest {
     }
 
     @Test
+    void notificationsNameTheRecordsEndpointAndRequesterNotTheVariables() {
+        ProcessInstance instance = start();
+        runtime.setVariable(instance.getId(), "endpoint", "someone-elses-endpoint");
+        runtime.setVariable(instance.getId(), "requester", "mallory");
+        identity.setAuthentication("bob", List.of("pki-board"));
+        tasks.complete(task(instance).getId(), decision("reject", "replace the appliance instead"));
+        RunbookFixture.run(management, instance, "notifyExceptionRejected");
+        assertThat(addressed).containsExactly("legacy-appliance:" + REQUESTER);
+    }
+
+    @Test
     void aDecisionThatIsNeitherApproveNorRejectIsRefused() {
         ProcessInstance instance = start();
         identity.setAuthentication("bob", List.of("pki-board"));
@@ -281,6 +295,16 @@ class ExceptionReviewProcessTest {
             }
             decisions.add(decidedBy + ":" + (approve ? "approve" : "reject") + ":" + comment);
             return new Decided(approve ? "active" : "rejected", until);
+        }
+
+        @Override
+        public About about(String exceptionId) {
+            return new About(
+                    "legacy-appliance",
+                    "CHAIN_INCOMPLETE",
+                    REQUESTER,
+                    "the appliance cannot send an intermediate",
+                    "clients pin the intermediate");
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.certloop.runbook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
@@ -13,6 +14,7 @@ import static org.mockito.Mockito.when;
 
 import io.certloop.deployment.DeploymentResult;
 import io.certloop.deployment.ReloadResult;
+import io.certloop.incident.TimelineTypes;
 import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.Environment;
 import io.certloop.inventory.FileDeployment;
@@ -30,9 +32,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,17 +102,7 @@ class ExpiryIncidentProcessTest {
 
     @Test
     void theHappyPathReissuesDeploysVerifiesAndWaitsForTheReview() {
-        ProcessInstance instance = start();
-        runThrough(
-                instance,
-                "confirmCause",
-                "identifyOwnership",
-                "notifyOwners",
-                "issueCertificate",
-                "deployCertificate",
-                "verifyDeployment",
-                "recordResolution",
-                "notifyResolved");
+        ProcessInstance instance = resolvedByTheRunbook();
 
         assertThat(instance).isWaitingAt("reviewIncident");
         assertThat(task()).hasCandidateGroup("incident-commanders");
@@ -134,6 +128,7 @@ class ExpiryIncidentProcessTest {
                         "issuance 1s",
                         "operatingModelChange",
                         "monitor all endpoints"));
+        RunbookFixture.run(management, instance, "checkCloseGuards");
         RunbookFixture.run(management, instance, "closeIncident");
         RunbookFixture.run(management, instance, "notifyClosed");
         assertThat(fixture.notifications).containsExactly("opened", "resolved", "closed");
@@ -148,10 +143,128 @@ class ExpiryIncidentProcessTest {
                         "verifyDeployment",
                         "recordResolution",
                         "reviewIncident",
+                        "checkCloseGuards",
                         "closeIncident",
                         "incidentClosed");
         assertThat(fixture.incidents.closed).contains(INCIDENT);
         assertThat(fixture.incidents.last.get("closed")).containsEntry("rootCause", "renewal-failed-silently");
+    }
+
+    @Test
+    void anUnreviewedBreakGlassMakesTheRunbookWaitToCloseInsteadOfFailingUntilTheBoardReviews() {
+        ProcessInstance instance = resolvedByTheRunbook();
+        reviewWhileABreakGlassReviewIsPending(instance);
+        RunbookFixture.run(management, instance, "checkCloseGuards");
+
+        assertThat(instance).isWaitingAt("awaitBreakGlassReview");
+        assertThat(fixture.incidents.closed).isEmpty();
+        assertThat(management
+                        .createJobQuery()
+                        .processInstanceId(instance.getId())
+                        .withException()
+                        .count())
+                .as("no failed job: nothing red in Cockpit")
+                .isZero();
+        assertThat(fixture.incidents.last.get(TimelineTypes.CLOSE_WAITING))
+                .containsEntry("reason", fixture.incidents.closeBlockedBecause);
+
+        // the hourly re-check finds it still blocked and waits again, without a second timeline entry
+        RunbookFixture.run(management, instance, "recheckCloseGuards");
+        RunbookFixture.run(management, instance, "checkCloseGuards");
+        assertThat(instance).isWaitingAt("awaitBreakGlassReview");
+        assertThat(fixture.incidents.types).containsOnlyOnce(TimelineTypes.CLOSE_WAITING);
+
+        // the board reviews: the break-glass process tells the runbook, which closes
+        boardReviewed();
+        runThrough(instance, "checkCloseGuards", "closeIncident", "notifyClosed");
+        assertThat(instance).isEnded().hasPassed("breakGlassReviewed", "incidentClosed");
+        assertThat(fixture.incidents.closed).contains(INCIDENT);
+    }
+
+    @Test
+    void afterACommandersResolutionTheRunbookAlsoWaitsForTheBoardsReviewBeforeClosing() {
+        ProcessInstance instance = start();
+        runtime.createMessageCorrelation(RunbookMessages.INCIDENT_RESOLVED)
+                .processInstanceBusinessKey(INCIDENT)
+                .setVariable("resolvedBy", "iris")
+                .setVariable("resolutionReason", "the break-glass certificate is live")
+                .correlate();
+        RunbookFixture.run(management, instance, "notifyResolvedByCommander");
+        reviewWhileABreakGlassReviewIsPending(instance);
+        RunbookFixture.run(management, instance, "checkCloseGuardsAfterReview");
+        assertThat(instance).isWaitingAt("awaitBreakGlassReviewAfterReview");
+        assertThat(fixture.incidents.closed).isEmpty();
+
+        boardReviewed();
+        runThrough(instance, "checkCloseGuardsAfterReview", "closeReviewedIncident", "notifyClosedAfterReview");
+        assertThat(instance).isEnded().hasPassed("reviewedAfterCommanderResolution");
+        assertThat(fixture.incidents.closed).contains(INCIDENT);
+    }
+
+    @Test
+    void theIncidentCommanderMayBreakTheGlassFromTheCaFailureTaskAndTheRunbookResumesAtTheReview() {
+        when(fixture.remediation.beginIssuance(eq("web"), anyString()))
+                .thenThrow(new CaUnavailableException("503", null));
+        ProcessInstance instance = start();
+        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate");
+        assertThat(instance).isWaitingAt("handleCaFailure");
+
+        IdentityService identity = engine.getIdentityService();
+        identity.setAuthentication("iris", List.of("incident-commanders"));
+        try {
+            Task decision = task();
+            assertThatThrownBy(() -> complete(decision, Map.of("caDecision", "break-glass")))
+                    .hasMessageContaining("breakGlassReason");
+            assertThat(instance).isWaitingAt("handleCaFailure");
+            assertThat(fixture.breakGlassRequests).isEmpty();
+
+            complete(task(), Map.of("caDecision", "break-glass", "breakGlassReason", "the CA is down for hours"));
+        } finally {
+            identity.clearAuthentication();
+        }
+        assertThat(fixture.breakGlassRequests)
+                .as("asked as the person who completed the task, so four eyes applies to them")
+                .containsExactly(INCIDENT + ":the CA is down for hours:iris");
+        assertThat(instance).isWaitingAt("awaitBreakGlass");
+
+        // the emergency certificate is verified live: the break-glass resolved the incident and tells the runbook
+        fixture.incidents.resolved.add(INCIDENT);
+        runtime.createMessageCorrelation(RunbookMessages.BREAK_GLASS_ENDED)
+                .processInstanceBusinessKey(INCIDENT)
+                .correlateAll();
+        runThrough(instance, "checkBreakGlassOutcome", "notifyResolved");
+        assertThat(instance).isWaitingAt("reviewIncident").hasNotPassed("replaceManually", "recordResolution");
+    }
+
+    @Test
+    void aBreakGlassThatEndsWithoutResolvingReturnsToTheEscalationItWasAskedFrom() {
+        ProcessInstance instance = aFailedReloadRolledBack();
+        assertThat(instance).isWaitingAt("escalateFailedReplacement");
+        IdentityService identity = engine.getIdentityService();
+        identity.setAuthentication("iris", List.of("incident-commanders"));
+        try {
+            complete(
+                    task(),
+                    Map.of(
+                            "escalationDecision",
+                            "break-glass",
+                            "breakGlassReason",
+                            "reloads fail, the outage cannot wait",
+                            "escalationNotes",
+                            "asked for break-glass"));
+        } finally {
+            identity.clearAuthentication();
+        }
+        assertThat(fixture.breakGlassRequests).hasSize(1);
+        assertThat(instance).isWaitingAt("awaitBreakGlass");
+
+        // rejected (or rolled back): the incident is still open, back to the commander's task
+        runtime.createMessageCorrelation(RunbookMessages.BREAK_GLASS_ENDED)
+                .processInstanceBusinessKey(INCIDENT)
+                .correlateAll();
+        RunbookFixture.run(management, instance, "checkBreakGlassOutcome");
+        assertThat(instance).isWaitingAt("escalateFailedReplacement");
+        verify(fixture.remediation, never()).verify(anyString(), anyString());
     }
 
     @Test
@@ -301,17 +414,7 @@ class ExpiryIncidentProcessTest {
 
     @Test
     void aFailedReloadIsRolledBackAtOnce() {
-        when(fixture.remediation.deploy(eq("web"), eq("cert-1"), anyString()))
-                .thenAnswer(call -> deployment(call.getArgument(2), DeploymentResult.Outcome.RELOAD_FAILED));
-        ProcessInstance instance = start();
-        runThrough(
-                instance,
-                "confirmCause",
-                "identifyOwnership",
-                "notifyOwners",
-                "issueCertificate",
-                "deployCertificate",
-                "rollbackDeployment");
+        ProcessInstance instance = aFailedReloadRolledBack();
         assertThat(instance).isWaitingAt("escalateFailedReplacement");
         verify(fixture.remediation).rollback(INCIDENT + "-deploy-1");
     }
@@ -440,6 +543,62 @@ class ExpiryIncidentProcessTest {
         variables.put("responseSla", "PT15M");
         variables.put("updateCadence", "PT30M");
         return runtime.startProcessInstanceByKey("expiry-incident", INCIDENT, variables);
+    }
+
+    /** The automated path end to end: issued, deployed, verified live, resolved; the review waits. */
+    private ProcessInstance resolvedByTheRunbook() {
+        ProcessInstance instance = start();
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "recordResolution",
+                "notifyResolved");
+        return instance;
+    }
+
+    /** The reload fails: rolled back at once, the incident commanders are asked. */
+    private ProcessInstance aFailedReloadRolledBack() {
+        when(fixture.remediation.deploy(eq("web"), eq("cert-1"), anyString()))
+                .thenAnswer(call -> deployment(call.getArgument(2), DeploymentResult.Outcome.RELOAD_FAILED));
+        ProcessInstance instance = start();
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "deployCertificate",
+                "rollbackDeployment");
+        return instance;
+    }
+
+    /** The post-incident review is completed while a break-glass still awaits the PKI board's review. */
+    private void reviewWhileABreakGlassReviewIsPending(ProcessInstance instance) {
+        fixture.incidents.closeBlockedBecause = "break-glass BG-2026-000001 awaits the PKI board's review";
+        complete(
+                task(instance),
+                Map.of(
+                        "rootCause",
+                        "ca-outage",
+                        "detectionGap",
+                        "none",
+                        "timeSpent",
+                        "n/a",
+                        "operatingModelChange",
+                        "a second CA"));
+    }
+
+    /** The board completes its review: the break-glass process tells the incident's runbook. */
+    private void boardReviewed() {
+        fixture.incidents.closeBlockedBecause = null;
+        runtime.createMessageCorrelation(RunbookMessages.BREAK_GLASS_REVIEWED)
+                .processInstanceBusinessKey(INCIDENT)
+                .correlateAll();
     }
 
     private void runThrough(ProcessInstance instance, String... activities) {

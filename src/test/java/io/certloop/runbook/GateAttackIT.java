@@ -28,6 +28,8 @@ class GateAttackIT extends PostgresIntegrationTest {
 
     private static final String OPERATOR = "gate-operator";
     private static final String OPERATOR_PASSWORD = "gate-operator-pw";
+    private static final String BG_APPROVER = "gate-bg-approver-";
+    private static final String BG_APPROVER_PASSWORD = "gate-bg-approver-pw";
 
     private TestCertificates.Issued certificate;
     private TlsTestServer healthy;
@@ -160,6 +162,111 @@ class GateAttackIT extends PostgresIntegrationTest {
             return "closed".equals(current.path("state").asText()) ? current : null;
         });
         assertThat(closed.toString()).contains("investigation-verified", deadName);
+    }
+
+    /**
+     * The same attack on break-glass: an approver completes {@code approveBreakGlass} naming another endpoint. The
+     * completion is refused and the task stays open; even variables an administrator sets are not what the steps
+     * read: the emergency certificate is issued for and deployed to the endpoint of the incident record.
+     */
+    @Test
+    void anApproverNamingAnotherEndpointIsRefusedAndBreakGlassDeploysToTheRecordsEndpoint() throws Exception {
+        admin.ensureUser(BG_APPROVER + "1", BG_APPROVER_PASSWORD, "approvers");
+        admin.ensureUser(BG_APPROVER + "2", BG_APPROVER_PASSWORD, "approvers");
+        ApiClient operator = ApiClient.as(port, OPERATOR, OPERATOR_PASSWORD);
+        String healthyName = "gate-bg-healthy-" + System.nanoTime();
+        String deadName = "gate-bg-dead-" + System.nanoTime();
+        assertThat(operator.post("/api/inventory/endpoints", endpoint(healthyName, healthy.port()))
+                        .status())
+                .isEqualTo(201);
+        assertThat(operator.post("/api/inventory/endpoints", endpoint(deadName, freePort()))
+                        .status())
+                .isEqualTo(201);
+        ApiClient.Response opened = operator.post(
+                "/api/incidents",
+                Map.of(
+                        "endpoint",
+                        deadName,
+                        "category",
+                        "expiry",
+                        "reason",
+                        "the dead endpoint's certificate expired"));
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+        String incidentId = opened.json().path("id").asText();
+        ApiClient.Response requested =
+                operator.post("/api/incidents/" + incidentId + "/break-glass", Map.of("reason", "the CA path is down"));
+        assertThat(requested.status()).as(requested.body()).isEqualTo(202);
+        String processInstanceId = requested.json().path("processInstanceId").asText();
+        int needed = requested.json().path("approvalsNeeded").asInt();
+
+        ApiClient approver = ApiClient.as(port, BG_APPROVER + "1", BG_APPROVER_PASSWORD);
+        String taskId = breakGlassApproval(processInstanceId);
+        Map<String, Object> attack = Map.of(
+                "variables",
+                Map.of(
+                        "breakGlassDecision", Map.of("value", "approve"),
+                        "decisionComment", Map.of("value", "go"),
+                        "endpoint", Map.of("value", healthyName)));
+        ApiClient.Response completed = approver.post("/engine-rest/task/" + taskId + "/complete", attack);
+        assertThat(completed.status()).as(completed.body()).isEqualTo(400);
+        assertThat(completed.body()).contains("does not declare endpoint");
+        assertThat(approver.post("/engine-rest/task/" + taskId + "/submit-form", attack)
+                        .status())
+                .isEqualTo(400);
+        assertThat(approver.get("/engine-rest/task/" + taskId).status())
+                .as("the approval stays open")
+                .isEqualTo(200);
+        assertThat(operator.get("/api/incidents/" + incidentId + "/break-glass")
+                        .json()
+                        .get(0)
+                        .path("state")
+                        .asText())
+                .isEqualTo("pending");
+
+        // variables only an administrator may set are still not what the steps read
+        assertThat(admin.put(
+                                "/engine-rest/process-instance/" + processInstanceId + "/variables/endpoint",
+                                Map.of("value", healthyName))
+                        .status())
+                .isEqualTo(204);
+        assertThat(admin.put(
+                                "/engine-rest/process-instance/" + processInstanceId + "/variables/certificateId",
+                                Map.of("value", "forged-certificate"))
+                        .status())
+                .isEqualTo(204);
+        for (int i = 1; i <= needed; i++) {
+            ApiClient next = ApiClient.as(port, BG_APPROVER + i, BG_APPROVER_PASSWORD);
+            ApiClient.Response approved = next.post(
+                    "/engine-rest/task/" + breakGlassApproval(processInstanceId) + "/complete",
+                    Map.of(
+                            "variables",
+                            Map.of(
+                                    "breakGlassDecision", Map.of("value", "approve"),
+                                    "decisionComment", Map.of("value", "outage confirmed"))));
+            assertThat(approved.status()).as(approved.body()).isEqualTo(204);
+        }
+        Await.until(Duration.ofSeconds(60), () -> {
+            JsonNode deployed = admin.get("/engine-rest/history/activity-instance?processInstanceId="
+                            + processInstanceId + "&activityId=deployEmergencyCertificate&finished=true")
+                    .json();
+            return deployed.isArray() && !deployed.isEmpty() ? deployed : null;
+        });
+        String timeline = operator.get("/api/incidents/" + incidentId).body();
+        assertThat(timeline)
+                .as("the emergency certificate went to the incident's endpoint")
+                .contains(deadName + "-fullchain.pem")
+                .doesNotContain(healthyName + "-fullchain.pem")
+                .doesNotContain("forged-certificate");
+    }
+
+    private String breakGlassApproval(String processInstanceId) throws InterruptedException {
+        JsonNode task = Await.until(Duration.ofSeconds(10), () -> {
+            JsonNode tasks = admin.get("/engine-rest/task?processInstanceId=" + processInstanceId
+                            + "&taskDefinitionKey=approveBreakGlass")
+                    .json();
+            return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
+        });
+        return task.path("id").asText();
     }
 
     private Map<String, Object> endpoint(String name, int endpointPort) {

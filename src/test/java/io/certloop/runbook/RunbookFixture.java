@@ -25,7 +25,17 @@ final class RunbookFixture {
     final RecordingIncidentLog incidents = new RecordingIncidentLog();
     final List<String> notifications = new ArrayList<>();
 
+    final RunbookRecords records;
+
+    /** Break-glass requests the incident runbooks made (incident, reason, requester), when no record is given. */
+    final List<String> breakGlassRequests;
+
     RunbookFixture() {
+        this(new NoBreakGlass());
+    }
+
+    /** With the break-glass record a break-glass process test plays. */
+    RunbookFixture(BreakGlassLog breakGlass) {
         OwnerNotifications notifier = new OwnerNotifications() {
             @Override
             public void send(String incidentId, String endpoint, String kind, String subject, String body) {
@@ -42,7 +52,8 @@ final class RunbookFixture {
                 notifications.add("executives:" + kind);
             }
         };
-        RunbookRecords records = new RunbookRecords(incidents, remediation);
+        records = new RunbookRecords(incidents, remediation, breakGlass);
+        breakGlassRequests = breakGlass instanceof NoBreakGlass none ? none.requests : new ArrayList<>();
         Mocks.reset();
         Mocks.register("confirmCauseDelegate", new ConfirmCauseDelegate(remediation, incidents, records));
         Mocks.register("identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents));
@@ -57,7 +68,7 @@ final class RunbookFixture {
                 new AcceptAdministratorCertificateDelegate(remediation, incidents));
         Mocks.register("deployCertificateDelegate", new DeployCertificateDelegate(remediation, incidents, records));
         Mocks.register("verifyDeploymentDelegate", new VerifyDeploymentDelegate(remediation, incidents, records));
-        Mocks.register("rollbackDeploymentDelegate", new RollbackDeploymentDelegate(remediation, incidents));
+        Mocks.register("rollbackDeploymentDelegate", new RollbackDeploymentDelegate(remediation, incidents, records));
         Mocks.register("recordResolutionDelegate", new RecordResolutionDelegate(remediation, incidents, records));
         Mocks.register("closeIncidentDelegate", new CloseIncidentDelegate(incidents));
         Mocks.register(
@@ -81,6 +92,9 @@ final class RunbookFixture {
         Mocks.register("inspectMisIssuanceDelegate", new InspectMisIssuanceDelegate(remediation, incidents));
         Mocks.register("revokeMisIssuedDelegate", new RevokeMisIssuedDelegate(remediation, incidents));
         Mocks.register("recordTaskOutcomeListener", new RecordTaskOutcomeListener());
+        Mocks.register("requestBreakGlassListener", new RequestBreakGlassListener(breakGlass));
+        Mocks.register("checkIncidentOpenDelegate", new CheckIncidentOpenDelegate(incidents));
+        Mocks.register("checkCloseGuardsDelegate", new CheckCloseGuardsDelegate(incidents));
     }
 
     /** Runs the async continuation or timer waiting at this activity. */
@@ -106,6 +120,50 @@ final class RunbookFixture {
         management.executeJob(job.getId());
     }
 
+    /**
+     * The incident runbooks have no break-glass record: a step that asks for one fails, as in production. A
+     * request (an incident commander's Tasklist decision) is remembered; a blank reason is refused as the service does.
+     */
+    static final class NoBreakGlass implements BreakGlassLog {
+
+        final List<String> requests = new ArrayList<>();
+
+        @Override
+        public String request(String incidentId, String reason, String requestedBy) {
+            if (reason == null || reason.isBlank()) {
+                throw new io.certloop.system.InvalidRequestException("reason", "is required");
+            }
+            requests.add(incidentId + ":" + reason + ":" + requestedBy);
+            return "BG-2026-000042";
+        }
+
+        @Override
+        public About about(String processInstanceId) {
+            throw new io.certloop.system.NotFoundException(
+                    "no break-glass record for process instance " + processInstanceId);
+        }
+
+        @Override
+        public Decided decide(String processInstanceId, String approver, boolean approve, String comment) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void emergencyVerified(String processInstanceId, String sha256, java.time.Instant notAfter) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void standardVerified(String processInstanceId, String sha256) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void reviewed(String processInstanceId, String reviewer, Map<String, Object> review) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
     /** Timeline and state as the runbook reported them. */
     static final class RecordingIncidentLog implements IncidentLog {
 
@@ -115,6 +173,8 @@ final class RunbookFixture {
         final Set<String> closed = ConcurrentHashMap.newKeySet();
         /** Every incident of these tests is about this inventory endpoint. */
         String endpoint = "web";
+        /** What a close guard says (a break-glass awaiting the board's review), or null. */
+        volatile String closeBlockedBecause;
 
         @Override
         public void record(String incidentId, String type, Map<String, Object> detail) {
@@ -136,6 +196,11 @@ final class RunbookFixture {
         @Override
         public String endpointOf(String incidentId) {
             return endpoint;
+        }
+
+        @Override
+        public java.util.Optional<String> closeBlockedBecause(String incidentId) {
+            return java.util.Optional.ofNullable(closeBlockedBecause);
         }
 
         @Override
