@@ -86,9 +86,7 @@ class FindingAnnouncementIT extends PostgresIntegrationTest {
 
         jdbc.update("DELETE FROM it_refuse_incident WHERE endpoint = ?", name);
         probe(id);
-        JsonNode incidents = incidentsFor(name);
-        assertThat(incidents).as("the next cycle opened it").hasSize(1);
-        assertThat(incidents.get(0).path("category").asText()).isEqualTo("expiry");
+        assertThat(incidentsFor(name)).as("the next detection opened it").hasSize(1);
         assertThat(standing(id)).contains("EXPIRED");
 
         probe(id);
@@ -106,7 +104,9 @@ class FindingAnnouncementIT extends PostgresIntegrationTest {
         JsonNode items = all.isArray() ? all : all.path("items");
         List<JsonNode> matching = new java.util.ArrayList<>();
         items.forEach(incident -> {
-            if (endpoint.equals(incident.path("endpoint").asText())) {
+            // the untrusted test root opens a trust-mismatch incident too: this test follows the expiry one
+            if (endpoint.equals(incident.path("endpoint").asText())
+                    && "expiry".equals(incident.path("category").asText())) {
                 matching.add(incident);
             }
         });

@@ -210,13 +210,13 @@ class CrashRecoveryAppIT {
         String name = "lock-web-" + System.nanoTime();
         List<String> command = onPostgres(
                 port,
-                "lock-admin",
+                "crash-admin",
                 "--certloop.deployment.reload-actions.slow-nginx=" + slowReload,
                 "--certloop.deployment.reload-timeout=12s",
                 "--certloop.deployment.answer-timeout=1s",
                 "--camunda.bpm.job-execution.lock-time-in-millis=3000");
         start(command, "first");
-        ApiClient admin = ApiClient.as(port, "admin", "lock-admin");
+        ApiClient admin = ApiClient.as(port, "admin", "crash-admin");
         awaitUp(port);
         assertThat(Files.readString(dir.resolve("first.log")))
                 .as("the start-up log says the lock was raised and why")
