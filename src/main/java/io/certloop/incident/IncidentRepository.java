@@ -27,7 +27,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Incidents in table {@code incident}, their evidence in {@code incident_timeline} (append-only:
- * this class has no update or delete for it). {@code open_key} is {@code endpoint|category} while
+ * this class has no update or delete for it, but for storing the hashes of rows written before chaining). {@code open_key} is {@code endpoint|category} while
  * the incident is open and NULL afterwards; its unique index makes "one open incident per
  * endpoint and category" hold even when two nodes race.
  */
@@ -215,6 +215,15 @@ class IncidentRepository {
                 text,
                 link.previousHash(),
                 link.hash());
+    }
+
+    /** The hashes of a row written before timelines were chained (the one-time backfill). */
+    void relink(long entryId, ChainLink link) {
+        jdbc.update(
+                "UPDATE incident_timeline SET prev_hash = ?, entry_hash = ? WHERE id = ?",
+                link.previousHash(),
+                link.hash(),
+                entryId);
     }
 
     /** The chain name of incident timelines. */

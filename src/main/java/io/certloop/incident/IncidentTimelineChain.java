@@ -1,5 +1,6 @@
 package io.certloop.incident;
 
+import io.certloop.audit.ChainLink;
 import io.certloop.audit.ChainSource;
 import io.certloop.audit.StoredEntry;
 import java.util.function.Consumer;
@@ -28,5 +29,10 @@ class IncidentTimelineChain implements ChainSource {
     @Override
     public void forEachEntry(String chainId, Consumer<StoredEntry> consumer) {
         repository.forEachChained(chainId, consumer);
+    }
+
+    @Override
+    public void relink(String ref, ChainLink link) {
+        repository.relink(Long.parseLong(ref), link);
     }
 }
