@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.ApiClient;
-import io.certloop.support.Await;
 import io.certloop.support.HeadlessChromium;
 import io.certloop.support.PostgresIntegrationTest;
 import java.net.CookieManager;
@@ -12,12 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,19 +44,9 @@ class IncidentPagesIT extends PostgresIntegrationTest {
         assertThat(HeadlessChromium.installed())
                 .as("Chromium drives this test: bin/install-peers chromium")
                 .isTrue();
-        String endpoint = endpoint();
-        ApiClient.Response opened = operator.post(
-                "/api/incidents",
-                Map.of("endpoint", endpoint, "category", "expiry", "reason", XSS + " users report errors"));
-        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
-        String id = opened.json().path("id").asText();
-        JsonNode task = Await.until(Duration.ofSeconds(60), () -> {
-            JsonNode tasks = commander
-                    .get("/engine-rest/task?processInstanceBusinessKey=" + id
-                            + "&taskDefinitionKey=reviewNotCertificateIncident")
-                    .json();
-            return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
-        });
+        String endpoint = ReviewedIncidents.endpoint(admin, "pages");
+        String id = ReviewedIncidents.open(operator, endpoint, XSS + " users report errors");
+        JsonNode task = ReviewedIncidents.reviewTask(commander, id);
         String processInstanceId = task.path("processInstanceId").asText();
         String base = "http://127.0.0.1:" + port;
 
@@ -97,25 +82,7 @@ class IncidentPagesIT extends PostgresIntegrationTest {
             assertThat(page.path("evidenceJson").asText()).isEqualTo(base + "/incidents/" + id + "/evidence.json");
             assertThat(page.path("evidenceHtml").asText()).isEqualTo(base + "/incidents/" + id + "/evidence.html");
 
-            ApiClient.Response completed = commander.post(
-                    "/engine-rest/task/" + task.path("id").asText() + "/complete",
-                    Map.of(
-                            "variables",
-                            Map.of(
-                                    "notCertificateCause",
-                                    Map.of("value", "service-down-other-cause"),
-                                    "reviewNotes",
-                                    Map.of("value", "load balancer was down"))));
-            assertThat(completed.status()).as(completed.body()).isEqualTo(204);
-            Await.until(
-                    Duration.ofSeconds(30),
-                    () -> "closed"
-                                    .equals(admin.get("/api/incidents/" + id)
-                                            .json()
-                                            .path("state")
-                                            .asText())
-                            ? true
-                            : null);
+            ReviewedIncidents.completeReview(commander, admin, id, task, "load balancer was down");
 
             browser.navigate(base + "/incidents/" + id);
             browser.awaitLoaded("/incidents/" + id);
@@ -223,22 +190,5 @@ class IncidentPagesIT extends PostgresIntegrationTest {
         }
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode();
-    }
-
-    private String endpoint() {
-        String name = "pages-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> request = new HashMap<>();
-        request.put("name", name);
-        // nothing listens on port 9 of loopback: the runbook finds no certificate problem and asks a commander
-        request.put("host", "127.0.0.1");
-        request.put("port", 9);
-        request.put("tier", 2);
-        request.put("environment", "production");
-        request.put("replacementPath", "manual");
-        request.put("profile", "standard");
-        request.put("serviceOwner", Map.of("team", "web", "email", "web@example.test"));
-        var created = admin.post("/api/inventory/endpoints", request);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return name;
     }
 }

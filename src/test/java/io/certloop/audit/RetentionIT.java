@@ -10,8 +10,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ProcessEngineConfiguration;
@@ -209,47 +207,10 @@ class RetentionIT extends PostgresIntegrationTest {
 
     /** An incident a person closed: opened by an operator, nothing listens, the commander reviews it. */
     private String closedIncident() throws Exception {
-        String endpoint = "retention-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> request = new HashMap<>();
-        request.put("name", endpoint);
-        request.put("host", "127.0.0.1");
-        request.put("port", 9);
-        request.put("tier", 2);
-        request.put("environment", "production");
-        request.put("replacementPath", "manual");
-        request.put("profile", "standard");
-        request.put("serviceOwner", Map.of("team", "web", "email", "web@example.test"));
-        assertThat(admin.post("/api/inventory/endpoints", request).status()).isEqualTo(201);
-        ApiClient.Response opened = operator.post(
-                "/api/incidents", Map.of("endpoint", endpoint, "category", "expiry", "reason", "retention test"));
-        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
-        String id = opened.json().path("id").asText();
-        JsonNode task = Await.until(Duration.ofSeconds(60), () -> {
-            JsonNode tasks = commander
-                    .get("/engine-rest/task?processInstanceBusinessKey=" + id
-                            + "&taskDefinitionKey=reviewNotCertificateIncident")
-                    .json();
-            return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
-        });
-        ApiClient.Response completed = commander.post(
-                "/engine-rest/task/" + task.path("id").asText() + "/complete",
-                Map.of(
-                        "variables",
-                        Map.of(
-                                "notCertificateCause",
-                                Map.of("value", "service-down-other-cause"),
-                                "reviewNotes",
-                                Map.of("value", "retention"))));
-        assertThat(completed.status()).as(completed.body()).isEqualTo(204);
-        Await.until(
-                Duration.ofSeconds(30),
-                () -> "closed"
-                                .equals(admin.get("/api/incidents/" + id)
-                                        .json()
-                                        .path("state")
-                                        .asText())
-                        ? true
-                        : null);
+        String endpoint = ReviewedIncidents.endpoint(admin, "retention");
+        String id = ReviewedIncidents.open(operator, endpoint, "retention test");
+        JsonNode task = ReviewedIncidents.reviewTask(commander, id);
+        ReviewedIncidents.completeReview(commander, admin, id, task, "retention");
         // the process instance ends right after the incident closes
         Await.until(
                 Duration.ofSeconds(30),
