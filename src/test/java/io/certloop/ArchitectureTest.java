@@ -59,6 +59,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void incidentsKnowNothingOfTheAuditThatReadsThem() {
+        // audit reads incidents and seals their timelines through incident's TimelineSeal port: no cycle
+        noClasses()
+                .that()
+                .resideInAPackage("io.certloop.incident..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.certloop.audit..")
+                .check(MAIN);
+    }
+
+    @Test
     void configurationIsBoundByConfigurationPropertiesNeverByValue() {
         noClasses()
                 .should()

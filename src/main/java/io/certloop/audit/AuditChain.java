@@ -75,6 +75,22 @@ public class AuditChain {
     }
 
     /**
+     * Empties a chain's head (locked until the transaction ends) so that its entries can be chained again from the
+     * genesis: only for the one-time backfill of entries written before chaining ({@link ChainBackfill}).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void restart(String chain, String chainId) {
+        lockHead(chain, chainId);
+        jdbc.update(
+                "UPDATE audit_chain_head SET entries = 0, head_hash = ?, mac = '', key_id = '', updated_at = ? "
+                        + "WHERE chain = ? AND chain_id = ?",
+                ChainEntry.GENESIS,
+                Timestamp.from(clock.instant()),
+                chain,
+                chainId);
+    }
+
+    /**
      * Locks the head row (an empty head has 0 entries); a chain's first append creates it under a savepoint, and when another
      * transaction created it first (duplicate key) waits for and locks theirs.
      */

@@ -17,4 +17,10 @@ public interface ChainSource {
 
     /** Entries of one chain id in append order. */
     void forEachEntry(String chainId, Consumer<StoredEntry> consumer);
+
+    /**
+     * Stores the hashes of an entry written before its table was chained ({@link ChainBackfill}, once per chain
+     * listed at migration time); never called for an entry that was chained when written.
+     */
+    void relink(String ref, ChainLink link);
 }

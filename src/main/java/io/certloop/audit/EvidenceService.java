@@ -66,6 +66,7 @@ public class EvidenceService {
         document.put("incident", incident);
         document.put("verification", verifier.verify("incident", incidentId));
         document.put("timeline", timeline);
+        document.put("processHistory", processHistory(incident.processInstanceId()));
         document.put("activityHistory", history.activities(incident.processInstanceId()));
         document.put("severityDecision", severityDecision(incident, timeline));
         document.put("probeEvidence", probeEvidence(incident, timeline, from, to));
@@ -77,6 +78,23 @@ public class EvidenceService {
                         .toList());
         document.put("notifications", notifications(incidentId));
         return document;
+    }
+
+    /** Whether the engine still holds the runbook's history; the rest of the document never depends on it. */
+    private Map<String, Object> processHistory(String processInstanceId) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("processInstanceId", processInstanceId);
+        boolean available = history.available(processInstanceId);
+        state.put("available", available);
+        if (!available) {
+            state.put(
+                    "note",
+                    processInstanceId == null
+                            ? "no runbook was attached to this incident"
+                            : "the process engine no longer holds this runbook's history (removed by its history"
+                                    + " cleanup); the timeline above is CertLoop's own record of every step");
+        }
+        return state;
     }
 
     private static Map<String, Object> severityDecision(Incident incident, List<TimelineEntry> timeline) {

@@ -2,10 +2,6 @@ package io.certloop.incident;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.certloop.audit.AuditChain;
-import io.certloop.audit.ChainEntry;
-import io.certloop.audit.ChainLink;
-import io.certloop.audit.StoredEntry;
 import io.certloop.system.StoredDetail;
 import io.certloop.system.Text;
 import java.sql.DatabaseMetaData;
@@ -28,7 +24,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Incidents in table {@code incident}, their evidence in {@code incident_timeline} (append-only:
- * this class has no update or delete for it). {@code open_key} is {@code endpoint|category} while
+ * this class has no update or delete for it, but for storing the hashes of rows written before chaining). {@code open_key} is {@code endpoint|category} while
  * the incident is open and NULL afterwards; its unique index makes "one open incident per
  * endpoint and category" hold even when two nodes race.
  */
@@ -43,12 +39,12 @@ class IncidentRepository {
 
     private final ObjectMapper json;
     private final DataFieldMaxValueIncrementer sequence;
-    private final AuditChain chain;
+    private final TimelineSeal seal;
 
-    IncidentRepository(JdbcTemplate jdbc, ObjectMapper json, DataSource dataSource, AuditChain chain) {
+    IncidentRepository(JdbcTemplate jdbc, ObjectMapper json, DataSource dataSource, TimelineSeal seal) {
         this.jdbc = jdbc;
         this.json = json;
-        this.chain = chain;
+        this.seal = seal;
         this.sequence = sequence(dataSource);
     }
 
@@ -212,13 +208,14 @@ class IncidentRepository {
     /**
      * Appends an entry and joins it to the incident's hash chain. The incident row is locked first
      * (until the transaction ends), so concurrent appends to one incident queue up in one order and
-     * the chain never forks; the chain's head row is locked by {@link AuditChain#extend} as well.
+     * the chain never forks; the chain's head is locked by the {@link TimelineSeal} as well.
      */
     void append(String incidentId, Instant at, String type, String actor, Object detail) {
         jdbc.query("SELECT id FROM incident WHERE id = ? FOR UPDATE", rs -> null, incidentId);
-        Instant stored = ChainEntry.storable(at);
+        // stored times are cut to microseconds (what PostgreSQL keeps): the sealed entry and the row must agree
+        Instant stored = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         String text = write(detail);
-        ChainLink link = chain.extend(new ChainEntry(CHAIN, incidentId, stored, type, actor, text));
+        TimelineSeal.Seal link = seal.seal(incidentId, stored, type, actor, text);
         jdbc.update(
                 "INSERT INTO incident_timeline (incident_id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -231,8 +228,11 @@ class IncidentRepository {
                 link.hash());
     }
 
-    /** The chain name of incident timelines. */
-    static final String CHAIN = "incident";
+    /** The hashes of a row written before timelines were chained (the one-time backfill). */
+    void relink(long entryId, String previousHash, String hash) {
+        jdbc.update(
+                "UPDATE incident_timeline SET prev_hash = ?, entry_hash = ? WHERE id = ?", previousHash, hash, entryId);
+    }
 
     List<TimelineEntry> timeline(String incidentId) {
         return jdbc.query(
@@ -250,19 +250,17 @@ class IncidentRepository {
     }
 
     /** Streams chained entries (one incident, or all ordered by incident) for verification. */
-    void forEachChained(String incidentId, java.util.function.Consumer<StoredEntry> consumer) {
+    void forEachChained(String incidentId, java.util.function.Consumer<ChainedTimelineEntry> consumer) {
         String sql =
                 "SELECT id, incident_id, occurred_at, entry_type, actor, detail, prev_hash, entry_hash FROM incident_timeline"
                         + (incidentId == null ? "" : " WHERE incident_id = ?") + " ORDER BY incident_id, id";
-        org.springframework.jdbc.core.RowCallbackHandler handler = rs -> consumer.accept(new StoredEntry(
-                rs.getString("id"),
-                new ChainEntry(
-                        CHAIN,
-                        rs.getString("incident_id"),
-                        rs.getTimestamp("occurred_at").toInstant(),
-                        rs.getString("entry_type"),
-                        rs.getString("actor"),
-                        rs.getString("detail")),
+        org.springframework.jdbc.core.RowCallbackHandler handler = rs -> consumer.accept(new ChainedTimelineEntry(
+                rs.getLong("id"),
+                rs.getString("incident_id"),
+                rs.getTimestamp("occurred_at").toInstant(),
+                rs.getString("entry_type"),
+                rs.getString("actor"),
+                rs.getString("detail"),
                 rs.getString("prev_hash"),
                 rs.getString("entry_hash")));
         if (incidentId == null) {

@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.ApiClient;
-import io.certloop.support.Await;
 import io.certloop.support.PostgresIntegrationTest;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,39 +37,10 @@ class EvidenceIT extends PostgresIntegrationTest {
 
     @Test
     void theTimelineNamesThePeopleAndTheEvidenceIsOneVerifiedDocument() throws Exception {
-        String endpoint = endpoint();
-        ApiClient.Response opened = operator.post(
-                "/api/incidents",
-                Map.of("endpoint", endpoint, "category", "expiry", "reason", "users report certificate errors"));
-        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
-        String id = opened.json().path("id").asText();
-
-        JsonNode task = Await.until(Duration.ofSeconds(60), () -> {
-            JsonNode tasks = commander
-                    .get("/engine-rest/task?processInstanceBusinessKey=" + id
-                            + "&taskDefinitionKey=reviewNotCertificateIncident")
-                    .json();
-            return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
-        });
-        ApiClient.Response completed = commander.post(
-                "/engine-rest/task/" + task.path("id").asText() + "/complete",
-                Map.of(
-                        "variables",
-                        Map.of(
-                                "notCertificateCause",
-                                Map.of("value", "service-down-other-cause"),
-                                "reviewNotes",
-                                Map.of("value", "load balancer was down"))));
-        assertThat(completed.status()).as(completed.body()).isEqualTo(204);
-        Await.until(
-                Duration.ofSeconds(30),
-                () -> "closed"
-                                .equals(admin.get("/api/incidents/" + id)
-                                        .json()
-                                        .path("state")
-                                        .asText())
-                        ? true
-                        : null);
+        String endpoint = ReviewedIncidents.endpoint(admin, "evidence");
+        String id = ReviewedIncidents.open(operator, endpoint, "users report certificate errors");
+        JsonNode task = ReviewedIncidents.reviewTask(commander, id);
+        ReviewedIncidents.completeReview(commander, admin, id, task, "load balancer was down");
 
         ApiClient.Response response = auditor.get("/api/incidents/" + id + "/evidence");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
@@ -127,6 +93,22 @@ class EvidenceIT extends PostgresIntegrationTest {
                 .contains(id, "iris", "olivia", "load balancer was down", "verified")
                 .doesNotContain("<script", "src=", "<link", "http://", "https://");
 
+        // the bulk export for the day: this incident's row names the same people
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String tomorrow =
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        ApiClient.Response csv = auditor.get("/api/audit/incidents?from=" + today + "&to=" + tomorrow + "&format=csv");
+        assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+        List<List<String>> records = IncidentExportIT.parseCsv(csv.body());
+        List<String> header = records.get(0);
+        List<String> row =
+                records.stream().filter(r -> r.get(0).equals(id)).findFirst().orElseThrow();
+        assertThat(row.get(header.indexOf("openedBy"))).isEqualTo("olivia");
+        assertThat(row.get(header.indexOf("reviewers"))).isEqualTo("iris");
+        assertThat(row.get(header.indexOf("state"))).isEqualTo("closed");
+        assertThat(row.get(header.indexOf("processInstanceId")))
+                .isEqualTo(evidence.path("incident").path("processInstanceId").asText());
+
         assertThat(operator.get("/api/incidents/" + id + "/evidence").status()).isEqualTo(403);
         assertThat(commander.get("/api/incidents/" + id + "/evidence.html").status())
                 .isEqualTo(403);
@@ -144,22 +126,5 @@ class EvidenceIT extends PostgresIntegrationTest {
             }
         }
         throw new AssertionError("no " + type + " entry in " + timeline);
-    }
-
-    private String endpoint() {
-        String name = "evidence-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> request = new HashMap<>();
-        request.put("name", name);
-        // nothing listens on port 9 of loopback: the live probe finds no certificate problem to fix
-        request.put("host", "127.0.0.1");
-        request.put("port", 9);
-        request.put("tier", 2);
-        request.put("environment", "production");
-        request.put("replacementPath", "manual");
-        request.put("profile", "standard");
-        request.put("serviceOwner", Map.of("team", "web", "email", "web@example.test"));
-        var created = admin.post("/api/inventory/endpoints", request);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return name;
     }
 }

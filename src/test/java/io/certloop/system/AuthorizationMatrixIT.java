@@ -57,6 +57,8 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
     static final Set<Who> COCKPIT = EnumSet.of(Who.OPERATOR, Who.COMMANDER, Who.PKI_BOARD, Who.AUDITOR, Who.ADMIN);
     static final Set<Who> OPERATORS = EnumSet.of(Who.OPERATOR, Who.ADMIN);
     static final Set<Who> ADMIN_ONLY = EnumSet.of(Who.ADMIN);
+    static final Set<Who> AUDITORS = EnumSet.of(Who.AUDITOR, Who.ADMIN);
+    static final Set<Who> EVIDENCE = EnumSet.of(Who.AUDITOR, Who.PKI_BOARD, Who.ADMIN);
     static final Set<Who> EVERYONE = EnumSet.allOf(Who.class);
 
     /** What the engine fixture provides to paths and bodies. */
@@ -167,6 +169,23 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
         read("GET /api/incidents/{id}", "/api/incidents/INC-1999-000000", 404);
         write("POST /api/incidents", "POST", "/api/incidents", Map.of(), OPERATORS, 400);
         read("GET /api/notifications", "/api/notifications", 200);
+        // the audit API: auditors (and administrators); evidence also for the PKI board
+        write("GET /api/audit/verify", "GET", "/api/audit/verify", null, AUDITORS, 200);
+        write("GET /api/audit/incidents", "GET", "/api/audit/incidents", null, AUDITORS, 400);
+        write(
+                "GET /api/incidents/{id}/evidence",
+                "GET",
+                "/api/incidents/INC-1999-000000/evidence",
+                null,
+                EVIDENCE,
+                404);
+        write(
+                "GET /api/incidents/{id}/evidence.html",
+                "GET",
+                "/api/incidents/INC-1999-000000/evidence.html",
+                null,
+                EVIDENCE,
+                404);
     }
 
     private void actuatorAndPki() {
@@ -391,7 +410,59 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
                 }
             }
         }
+        // CertLoop's pages: the same login (the form of /incidents/login); 303 to it without one
+        Map<String, Set<Who>> pages = new LinkedHashMap<>();
+        pages.put("/incidents", PEOPLE);
+        pages.put("/incidents/INC-1999-000000", PEOPLE);
+        pages.put("/incidents/INC-1999-000000/evidence.json", EVIDENCE);
+        pages.put("/incidents/INC-1999-000000/evidence.html", EVIDENCE);
+        for (Map.Entry<String, Set<Who>> page : pages.entrySet()) {
+            for (Who who : Who.values()) {
+                int status = pageStatus(who, page.getKey());
+                boolean allowed = page.getValue().contains(who);
+                boolean holds =
+                        allowed ? status == 200 || status == 404 : who == Who.ANONYMOUS ? status == 303 : status == 403;
+                if (!holds) {
+                    wrong.add("page " + page.getKey() + " as " + who + ": expected " + (allowed ? "allowed" : "refused")
+                            + ", got " + status);
+                }
+            }
+        }
         return wrong;
+    }
+
+    /** Logs in on the pages' form (unless anonymous) and answers the status of {@code path}, redirects not followed. */
+    private int pageStatus(Who who, String path) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .cookieHandler(new java.net.CookieManager())
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                .build();
+        String base = "http://127.0.0.1:" + port;
+        try {
+            if (who != Who.ANONYMOUS) {
+                int login = http.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/incidents/login"))
+                                        .header("Content-Type", "application/x-www-form-urlencoded")
+                                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=" + who.user()
+                                                + "&password=" + who.password() + "&next=/incidents"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+                if (login != 303) {
+                    return login;
+                }
+            }
+            return http.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void read(String name, String path, int status) {

@@ -40,7 +40,8 @@ class ApiSecurityConfig implements WebMvcConfigurer {
         FilterRegistrationBean<LoginThrottleFilter> registration =
                 new FilterRegistrationBean<>(new LoginThrottleFilter(throttle));
         registration.setName("certloopLoginThrottle");
-        registration.addUrlPatterns("/api/*", "/actuator/*", "/engine-rest/*", "/camunda/api/admin/auth/user/*");
+        registration.addUrlPatterns(
+                "/api/*", "/actuator/*", "/engine-rest/*", "/camunda/api/admin/auth/user/*", "/incidents/login");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
         return registration;
     }

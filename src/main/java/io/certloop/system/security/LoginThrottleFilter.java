@@ -9,7 +9,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Every way to present a password (HTTP Basic on /api, /actuator and /engine-rest, the webapps' login form)
+ * Every way to present a password (HTTP Basic on /api, /actuator and /engine-rest, the webapps' login form, the
+ * login of CertLoop's pages)
  * passes here first: an address that is waiting gets 429 with {@code Retry-After} and its password is not even
  * checked (so the user's own failure count does not move); a 401 answer to credentials counts as a failure.
  */
@@ -54,7 +55,7 @@ class LoginThrottleFilter extends org.springframework.web.filter.OncePerRequestF
         }
         String path = request.getRequestURI().substring(request.getContextPath().length());
         return "POST".equals(request.getMethod())
-                && path.startsWith("/camunda/api/admin/auth/user/")
-                && path.contains("/login/");
+                && (path.equals("/incidents/login")
+                        || path.startsWith("/camunda/api/admin/auth/user/") && path.contains("/login/"));
     }
 }
