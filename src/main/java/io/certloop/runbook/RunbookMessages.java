@@ -4,8 +4,11 @@ import io.certloop.incident.IncidentClosedByCommander;
 import io.certloop.incident.IncidentResolvedByCommander;
 import io.certloop.incident.IncidentService;
 import io.certloop.incident.TimelineTypes;
+import io.certloop.system.ConflictException;
+import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.MessageCorrelationResult;
 import org.slf4j.Logger;
@@ -25,6 +28,12 @@ class RunbookMessages {
     static final String INCIDENT_RESOLVED = "incidentResolved";
 
     static final String INCIDENT_CLOSED = "incidentClosed";
+
+    /** A runbook waiting on an issuer's outage resumes: the issuer answers again (correlated by the issuer). */
+    static final String ISSUER_RECOVERED = "issuerRecovered";
+
+    /** A runbook waiting on an issuer's outage issues through its configured fallback: an approver decided so. */
+    static final String FALLBACK_ISSUER_APPROVED = "fallbackIssuerApproved";
 
     private static final Logger log = LoggerFactory.getLogger(RunbookMessages.class);
 
@@ -68,13 +77,30 @@ class RunbookMessages {
                 Map.of("message", INCIDENT_CLOSED, "processInstances", count));
     }
 
+    /**
+     * A job of the runbook that runs at the same moment (a probe, a deployment) changes the same executions: the
+     * engine refuses the second writer with an optimistic locking failure. When that is us, the person's decision
+     * is rolled back with the message (nothing half-done: the incident stays as it was, its runbook running) and
+     * they are asked to try again (409), instead of a 500.
+     */
     private int correlate(String message, String incidentId, Map<String, Object> variables) {
-        var results = AsCertLoop.call(
-                identity,
-                () -> runtime.createMessageCorrelation(message)
-                        .processInstanceBusinessKey(incidentId)
-                        .setVariables(variables)
-                        .correlateAllWithResult());
+        List<MessageCorrelationResult> results;
+        try {
+            results = AsCertLoop.call(
+                    identity,
+                    () -> runtime.createMessageCorrelation(message)
+                            .processInstanceBusinessKey(incidentId)
+                            .setVariables(variables)
+                            .correlateAllWithResult());
+        } catch (OptimisticLockingException e) {
+            log.info(
+                    "Incident {}: message {} collided with a running step of its runbook: {}",
+                    incidentId,
+                    message,
+                    e.getMessage());
+            throw new ConflictException("incident " + incidentId + " is being worked on by its runbook right now"
+                    + " (a step was running); nothing was changed, try again in a moment");
+        }
         log.info(
                 "Incident {}: message {} reached {} runbook instance(s) {}",
                 incidentId,
