@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
 /** Tables {@code issuer_health}, {@code ca_outage} and {@code ca_outage_waiter} (V50). */
@@ -91,18 +92,15 @@ class CaOutageRepository {
                 incidentId);
     }
 
+    private static final String OUTAGE_COLUMNS =
+            "o.incident_id, o.issuer, o.recovered_at, o.fallback_requested_by, o.fallback_approved_by";
+
+    private static final RowMapper<Outage> OUTAGE = (rs, row) ->
+            new Outage(rs.getString(1), rs.getString(2), instant(rs.getTimestamp(3)), rs.getString(4), rs.getString(5));
+
     Optional<Outage> outage(String incidentId) {
         return jdbc
-                .query(
-                        "SELECT incident_id, issuer, recovered_at, fallback_requested_by, fallback_approved_by"
-                                + " FROM ca_outage WHERE incident_id = ?",
-                        (rs, row) -> new Outage(
-                                rs.getString(1),
-                                rs.getString(2),
-                                instant(rs.getTimestamp(3)),
-                                rs.getString(4),
-                                rs.getString(5)),
-                        incidentId)
+                .query("SELECT " + OUTAGE_COLUMNS + " FROM ca_outage o WHERE o.incident_id = ?", OUTAGE, incidentId)
                 .stream()
                 .findFirst();
     }
@@ -168,15 +166,10 @@ class CaOutageRepository {
     Optional<Outage> outageWaitedOnBy(String waitingIncidentId) {
         return jdbc
                 .query(
-                        "SELECT o.incident_id, o.issuer, o.recovered_at, o.fallback_requested_by, o.fallback_approved_by"
+                        "SELECT " + OUTAGE_COLUMNS
                                 + " FROM ca_outage o JOIN ca_outage_waiter w ON w.outage_incident_id = o.incident_id"
                                 + " WHERE w.waiting_incident_id = ? ORDER BY w.linked_at DESC FETCH FIRST 1 ROWS ONLY",
-                        (rs, row) -> new Outage(
-                                rs.getString(1),
-                                rs.getString(2),
-                                instant(rs.getTimestamp(3)),
-                                rs.getString(4),
-                                rs.getString(5)),
+                        OUTAGE,
                         waitingIncidentId)
                 .stream()
                 .findFirst();

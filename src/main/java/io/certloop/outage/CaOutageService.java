@@ -247,6 +247,40 @@ public class CaOutageService {
         return new Recovery(issuer, waiting);
     }
 
+    /**
+     * A person resolved or closed the outage (the commander's API): the issuer's record no longer points at it, and
+     * the runbooks still waiting on it are named so they are released (they try the issuer again; failing, they
+     * count towards a fresh outage). Empty for an incident that is no issuer's outage.
+     */
+    @Transactional
+    public Optional<Recovery> endedByPerson(String outageIncidentId) {
+        Optional<String> issuer = issuerOf(outageIncidentId);
+        if (issuer.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        repository.lock(issuer.get());
+        List<String> waiting = repository.waiters(outageIncidentId).stream()
+                .filter(w -> w.resumedAt() == null)
+                .map(CaOutageRepository.Waiter::waitingIncidentId)
+                .toList();
+        repository.outageEnded(issuer.get(), outageIncidentId, now);
+        repository.resumed(outageIncidentId, now);
+        for (String incident : waiting) {
+            incidents.record(
+                    incident,
+                    TimelineTypes.RUNBOOKS_RESUMED,
+                    Map.of(
+                            "outageIncident",
+                            outageIncidentId,
+                            "issuer",
+                            issuer.get(),
+                            "by",
+                            "a person ended the outage"));
+        }
+        return Optional.of(new Recovery(issuer.get(), waiting));
+    }
+
     /** The incidents that wait or waited on the outage. */
     public List<String> waitingOn(String outageIncidentId) {
         return repository.waiters(outageIncidentId).stream()

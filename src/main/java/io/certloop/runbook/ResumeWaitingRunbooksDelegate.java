@@ -5,10 +5,9 @@ import static io.certloop.runbook.RunbookVariables.*;
 import io.certloop.incident.TimelineTypes;
 import io.certloop.outage.CaOutageService;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.runtime.MessageCorrelationResult;
-import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,22 +30,15 @@ class ResumeWaitingRunbooksDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         String incidentId = incidentId(execution);
         CaOutageService.Recovery recovery = outages.recovered(incidentId);
-        var resumed = execution
-                .getProcessEngineServices()
-                .getRuntimeService()
-                .createMessageCorrelation(RunbookMessages.ISSUER_RECOVERED)
-                .processInstanceVariableEquals(WAITING_ON_ISSUER, recovery.issuer())
-                .setVariable(WAITING_ON_ISSUER, null)
-                .correlateAllWithResult();
+        List<String> resumed = WaitingRunbooks.wake(
+                execution.getProcessEngineServices().getRuntimeService(),
+                RunbookMessages.ISSUER_RECOVERED,
+                recovery.issuer(),
+                false);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("message", RunbookMessages.ISSUER_RECOVERED);
         detail.put("issuer", recovery.issuer());
-        detail.put(
-                "runbooks",
-                resumed.stream()
-                        .map(MessageCorrelationResult::getProcessInstance)
-                        .map(ProcessInstance::getBusinessKey)
-                        .toList());
+        detail.put("runbooks", resumed);
         incidents.record(incidentId, TimelineTypes.RUNBOOKS_RESUMED, detail);
         execution.setVariable(RESOLUTION_REASON, "issuer " + recovery.issuer() + " answers again");
     }

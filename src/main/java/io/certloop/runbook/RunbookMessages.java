@@ -4,6 +4,7 @@ import io.certloop.incident.IncidentClosedByCommander;
 import io.certloop.incident.IncidentResolvedByCommander;
 import io.certloop.incident.IncidentService;
 import io.certloop.incident.TimelineTypes;
+import io.certloop.outage.CaOutageService;
 import io.certloop.system.ConflictException;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +41,14 @@ class RunbookMessages {
     private final RuntimeService runtime;
     private final IdentityService identity;
     private final IncidentService incidents;
+    private final CaOutageService outages;
 
-    RunbookMessages(RuntimeService runtime, IdentityService identity, IncidentService incidents) {
+    RunbookMessages(
+            RuntimeService runtime, IdentityService identity, IncidentService incidents, CaOutageService outages) {
         this.runtime = runtime;
         this.identity = identity;
         this.incidents = incidents;
+        this.outages = outages;
     }
 
     @EventListener
@@ -62,6 +66,7 @@ class RunbookMessages {
                 TimelineTypes.RUNBOOK_NOTIFIED,
                 event.actor(),
                 Map.of("message", INCIDENT_RESOLVED, "processInstances", count));
+        releaseWaitingOn(event.incidentId());
     }
 
     @EventListener
@@ -75,6 +80,24 @@ class RunbookMessages {
                 TimelineTypes.RUNBOOK_NOTIFIED,
                 event.actor(),
                 Map.of("message", INCIDENT_CLOSED, "processInstances", count));
+        releaseWaitingOn(event.incidentId());
+    }
+
+    /**
+     * A person ended an issuer's ca-outage: the runbooks waiting on it must not wait for a recovery nobody will
+     * announce any more. They get {@code issuerRecovered} and try the issuer again (failing, they count towards a
+     * fresh outage).
+     */
+    private void releaseWaitingOn(String incidentId) {
+        outages.endedByPerson(incidentId).ifPresent(recovery -> {
+            try {
+                AsCertLoop.call(
+                        identity, () -> WaitingRunbooks.wake(runtime, ISSUER_RECOVERED, recovery.issuer(), false));
+            } catch (OptimisticLockingException e) {
+                throw new ConflictException("a runbook waiting on incident " + incidentId
+                        + " was moving at the same moment; nothing was changed, try again in a moment");
+            }
+        });
     }
 
     /**

@@ -5,10 +5,9 @@ import static io.certloop.runbook.RunbookVariables.*;
 import io.certloop.incident.TimelineTypes;
 import io.certloop.outage.CaOutageService;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.runtime.MessageCorrelationResult;
-import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,23 +30,15 @@ class UseFallbackIssuerDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         String incidentId = incidentId(execution);
         String issuer = outages.issuerOf(incidentId).orElseThrow();
-        var rerouted = execution
-                .getProcessEngineServices()
-                .getRuntimeService()
-                .createMessageCorrelation(RunbookMessages.FALLBACK_ISSUER_APPROVED)
-                .processInstanceVariableEquals(WAITING_ON_ISSUER, issuer)
-                .processInstanceVariableEquals(FALLBACK_AVAILABLE, true)
-                .setVariable(WAITING_ON_ISSUER, null)
-                .correlateAllWithResult();
+        List<String> rerouted = WaitingRunbooks.wake(
+                execution.getProcessEngineServices().getRuntimeService(),
+                RunbookMessages.FALLBACK_ISSUER_APPROVED,
+                issuer,
+                true);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("message", RunbookMessages.FALLBACK_ISSUER_APPROVED);
         detail.put("issuer", issuer);
-        detail.put(
-                "runbooks",
-                rerouted.stream()
-                        .map(MessageCorrelationResult::getProcessInstance)
-                        .map(ProcessInstance::getBusinessKey)
-                        .toList());
+        detail.put("runbooks", rerouted);
         incidents.record(incidentId, TimelineTypes.RUNBOOKS_RESUMED, detail);
     }
 }

@@ -8,7 +8,6 @@ import io.certloop.support.Await;
 import io.certloop.support.PostgresIntegrationTest;
 import io.certloop.support.PostgresTestDatabase;
 import io.certloop.support.TestEndpoints;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -53,8 +52,8 @@ class ResolveCollisionIT extends PostgresIntegrationTest {
     private void assertCollisionIsAConflict(String action, String stateAfterRetry) throws Exception {
         String id = open();
         JsonNode task = Await.until(Duration.ofSeconds(30), () -> {
-            JsonNode tasks = admin.get("/engine-rest/task?processInstanceBusinessKey=" + id
-                            + "&taskDefinitionKey=handleCaOutage")
+            JsonNode tasks = admin.get(
+                            "/engine-rest/task?processInstanceBusinessKey=" + id + "&taskDefinitionKey=handleCaOutage")
                     .json();
             return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
         });
@@ -64,17 +63,17 @@ class ResolveCollisionIT extends PostgresIntegrationTest {
         try (Connection job = DriverManager.getConnection(
                 PostgresTestDatabase.url(), PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD)) {
             job.setAutoCommit(false);
-            try (PreparedStatement lock =
-                    job.prepareStatement("SELECT id_ FROM act_ru_execution WHERE proc_inst_id_ = ? FOR NO KEY UPDATE")) {
+            try (PreparedStatement lock = job.prepareStatement(
+                    "SELECT id_ FROM act_ru_execution WHERE proc_inst_id_ = ? FOR NO KEY UPDATE")) {
                 lock.setString(1, processInstanceId);
                 lock.executeQuery().close();
             }
-            CompletableFuture<ApiClient.Response> request = CompletableFuture.supplyAsync(() -> commander.post(
-                    "/api/incidents/" + id + "/" + action, Map.of("reason", "fixed by the vendor")));
+            CompletableFuture<ApiClient.Response> request = CompletableFuture.supplyAsync(() ->
+                    commander.post("/api/incidents/" + id + "/" + action, Map.of("reason", "fixed by the vendor")));
             // the engine's write of the runbook waits on the rows this "job" holds
             Await.until(Duration.ofSeconds(20), () -> blockedOnExecutions(job) ? Boolean.TRUE : null);
-            try (PreparedStatement step = job.prepareStatement(
-                    "UPDATE act_ru_execution SET rev_ = rev_ + 1 WHERE proc_inst_id_ = ?")) {
+            try (PreparedStatement step =
+                    job.prepareStatement("UPDATE act_ru_execution SET rev_ = rev_ + 1 WHERE proc_inst_id_ = ?")) {
                 step.setString(1, processInstanceId);
                 step.executeUpdate();
             }
@@ -113,11 +112,9 @@ class ResolveCollisionIT extends PostgresIntegrationTest {
 
     private String open() {
         String name = "collision-" + System.nanoTime();
-        Path dir = dataDir().resolve(name);
         assertThat(operator.post(
                                 "/api/inventory/endpoints",
-                                TestEndpoints.loopback(
-                                        name, 9, dir.resolve("fullchain.pem"), dir.resolve("key.pem"), "noop"))
+                                TestEndpoints.nothingListening(name, dataDir().resolve(name)))
                         .status())
                 .isEqualTo(201);
         ApiClient.Response response = operator.post(
