@@ -46,12 +46,7 @@ class StartupCatchUpIT extends PostgresIntegrationTest {
         assertThat(opened.status()).as(opened.body()).isEqualTo(201);
         String id = opened.json().path("id").asText();
         // let the runbook reach its person's task first: no step of it runs while it is deleted
-        Await.until(Duration.ofSeconds(30), () -> admin.get(
-                                "/engine-rest/task?processInstanceBusinessKey=" + id + "&taskDefinitionKey=handleCaOutage")
-                        .json()
-                        .isEmpty()
-                ? null
-                : Boolean.TRUE);
+        Await.until(Duration.ofSeconds(30), () -> waitsForAPerson(id) ? Boolean.TRUE : null);
         String processInstanceId = instances(id).get(0).path("id").asText();
         // the runbook is gone (an administrator deleted it, a node crashed before the fix of the past)
         runtime.deleteProcessInstance(processInstanceId, "test: an orphan", true, true);
@@ -87,6 +82,11 @@ class StartupCatchUpIT extends PostgresIntegrationTest {
         assertThat(restarts).isEqualTo(1);
         assertThat(incident.path("processInstanceId").asText())
                 .isEqualTo(instances(id).get(0).path("id").asText());
+    }
+
+    private boolean waitsForAPerson(String id) {
+        String tasks = "/engine-rest/task?taskDefinitionKey=handleCaOutage&processInstanceBusinessKey=" + id;
+        return !admin.get(tasks).json().isEmpty();
     }
 
     private JsonNode instancesJson(String id) {
