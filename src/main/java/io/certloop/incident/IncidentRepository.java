@@ -71,7 +71,12 @@ class IncidentRepository {
         return endpoint + "|" + category;
     }
 
-    void insert(Incident i) {
+    /** The open key of the one {@code ca-outage} incident an issuer may have open, whichever endpoint tripped it. */
+    static String issuerKey(String issuer) {
+        return "issuer:" + issuer + "|" + Taxonomy.CA_OUTAGE;
+    }
+
+    void insert(Incident i, String openKey) {
         Severity s = i.severity();
         jdbc.update(
                 "INSERT INTO incident (" + COLUMNS
@@ -97,7 +102,7 @@ class IncidentRepository {
                 ts(i.updatedAt()),
                 ts(i.resolvedAt()),
                 ts(i.closedAt()),
-                i.isOpen() ? openKey(i.endpoint(), i.category()) : null);
+                i.isOpen() ? openKey : null);
     }
 
     Optional<Incident> findById(String id) {
@@ -112,12 +117,11 @@ class IncidentRepository {
     }
 
     Optional<Incident> findOpen(String endpoint, String category) {
-        return jdbc
-                .query(
-                        "SELECT " + COLUMNS + " FROM incident WHERE open_key = ?",
-                        this::map,
-                        openKey(endpoint, category))
-                .stream()
+        return findOpenByKey(openKey(endpoint, category));
+    }
+
+    Optional<Incident> findOpenByKey(String openKey) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM incident WHERE open_key = ?", this::map, openKey).stream()
                 .findFirst();
     }
 

@@ -80,6 +80,23 @@ public class IncidentService {
      */
     @Transactional
     public Opening open(OpenIncident request) {
+        return open(request, null);
+    }
+
+    /**
+     * Opens the one {@code ca-outage} incident of an issuer (a replacement path such as {@code acme}), or adds the
+     * request to the one already open for it, whichever endpoint's failures tripped it: the endpoint of the
+     * request gives the severity and the owners, the issuer gives the deduplication.
+     */
+    @Transactional
+    public Opening openForIssuer(String issuer, OpenIncident request) {
+        if (!Taxonomy.CA_OUTAGE.equals(request.category())) {
+            throw new IllegalArgumentException("only ca-outage incidents are opened per issuer");
+        }
+        return open(request, IncidentRepository.issuerKey(issuer));
+    }
+
+    private Opening open(OpenIncident request, String issuerKey) {
         List<FieldError> errors = new ArrayList<>();
         Endpoint endpoint = null;
         if (request.endpoint() == null || request.endpoint().isBlank()) {
@@ -118,7 +135,9 @@ public class IncidentService {
             throw new InvalidRequestException(errors);
         }
 
-        Optional<Incident> existing = repository.findOpen(endpoint.name(), request.category());
+        String openKey =
+                issuerKey != null ? issuerKey : IncidentRepository.openKey(endpoint.name(), request.category());
+        Optional<Incident> existing = repository.findOpenByKey(openKey);
         if (existing.isPresent()) {
             return repeated(existing.get(), request);
         }
@@ -144,9 +163,9 @@ public class IncidentService {
                 now,
                 null,
                 null);
-        if (!insertUnlessAnotherIsOpen(incident)) {
+        if (!insertUnlessAnotherIsOpen(incident, openKey)) {
             Incident winner = repository
-                    .findOpen(endpoint.name(), request.category())
+                    .findOpenByKey(openKey)
                     .orElseThrow(() -> new ConflictException("an incident for " + request.endpoint() + " and "
                             + request.category() + " changed concurrently; try again"));
             return repeated(winner, request);
@@ -184,9 +203,9 @@ public class IncidentService {
      * first, the unique {@code open_key} refuses ours, and only the savepoint is rolled back
      * (PostgreSQL would otherwise abort the whole transaction).
      */
-    private boolean insertUnlessAnotherIsOpen(Incident incident) {
+    private boolean insertUnlessAnotherIsOpen(Incident incident, String openKey) {
         try {
-            savepoint.executeWithoutResult(status -> repository.insert(incident));
+            savepoint.executeWithoutResult(status -> repository.insert(incident, openKey));
             return true;
         } catch (DuplicateKeyException raced) {
             return false;
@@ -335,6 +354,15 @@ public class IncidentService {
         repository.append(incidentId, now, TimelineTypes.CLOSED, actor(actor), summaryDetail(summary));
         log.info("Closed incident {} for endpoint {}: {}", incidentId, incident.endpoint(), summary);
         return get(incidentId);
+    }
+
+    /**
+     * Locks the incident's row until the caller's transaction ends and answers whether it is still open: nodes
+     * starting together queue on the row, so only the first starts a missing runbook and the next sees it running.
+     */
+    @Transactional
+    public boolean lockIfOpen(String incidentId) {
+        return repository.lock(incidentId).map(Incident::isOpen).orElse(false);
     }
 
     public Optional<Incident> findOpen(String endpoint, String category) {

@@ -37,6 +37,11 @@ public final class Taxonomy {
     public static final String AGAINST_POLICY = "against-policy";
     public static final String CA_ERROR = "ca-error";
 
+    /** A public (ACME) CA does not answer. */
+    public static final String PUBLIC_CA_DOWN = "public-ca-down";
+    /** CertLoop's internal CA does not answer. */
+    public static final String INTERNAL_CA_DOWN = "internal-ca-down";
+
     private static final Map<String, List<String>> SUBCATEGORIES = subcategories();
 
     private Taxonomy() {}
@@ -53,7 +58,7 @@ public final class Taxonomy {
                 List.of(ROOT_MISSING, INTERMEDIATE_NOT_SENT, "trust-store-incomplete", "client-distrust"));
         map.put(MIS_ISSUANCE, List.of("against-policy", "ca-error", "shadow-pki"));
         map.put(KEY_COMPROMISE, List.of("confirmed", "suspected", "preventive-rotation"));
-        map.put(CA_OUTAGE, List.of("public-ca-down", "internal-ca-down", "ca-slow"));
+        map.put(CA_OUTAGE, List.of(PUBLIC_CA_DOWN, INTERNAL_CA_DOWN, "ca-slow"));
         return Map.copyOf(map);
     }
 

@@ -67,5 +67,18 @@ public final class TimelineTypes {
     /** A probe finding came back within the reopen grace after the incident was resolved. */
     public static final String FINDING_RETURNED = "finding-returned";
 
+    /** A waiting runbook: its issuer is down and it waits on that issuer's ca-outage incident (named in detail). */
+    public static final String WAITING_ON_CA_OUTAGE = "waiting-on-ca-outage";
+    /** A ca-outage incident: a runbook (named in detail) waits on it. */
+    public static final String RUNBOOK_WAITING = "runbook-waiting";
+    /** A ca-outage incident: the issuer answered its health check again. */
+    public static final String ISSUER_RECOVERED = "issuer-recovered";
+    /** A waiting runbook (or the ca-outage incident): the runbooks that waited were resumed. */
+    public static final String RUNBOOKS_RESUMED = "runbooks-resumed";
+    /** An incident commander asked to use the configured fallback issuer while the issuer is down. */
+    public static final String FALLBACK_REQUESTED = "fallback-requested";
+    /** An approver decided on the fallback issuer (approved or declined, in detail). */
+    public static final String FALLBACK_DECIDED = "fallback-decided";
+
     private TimelineTypes() {}
 }

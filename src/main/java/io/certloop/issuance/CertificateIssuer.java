@@ -19,4 +19,10 @@ public interface CertificateIssuer {
 
     /** Issues within the configured deadline, or throws (timeout is a {@link CaUnavailableException}). */
     IssuedCertificate issue(IssueRequest request);
+
+    /**
+     * One bounded question to the CA: does it answer now? Issues nothing. Throws
+     * {@link CaUnavailableException} when it does not; an issuer that is CertLoop itself always answers.
+     */
+    default void checkAvailable() {}
 }

@@ -32,6 +32,8 @@ public record Notification(String incidentId, String kind, List<String> recipien
         public static final String RESOLVED_BY_PERSON = "resolved-by-person";
 
         public static final String CLOSED_BY_COMMANDER = "closed-by-commander";
+        /** A ca-outage resolved by the issuer's health check: it answers again, the runbooks it held resume. */
+        public static final String ISSUER_RECOVERED = "issuer-recovered";
 
         private Kinds() {}
     }

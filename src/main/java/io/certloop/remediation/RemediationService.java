@@ -114,6 +114,16 @@ public class RemediationService {
     }
 
     /**
+     * As {@link #beginIssuance(String, String)}, through another issuer than the endpoint's own path: the fallback
+     * issuer configuration names for its profile, during an outage of its own, once an approver decided so.
+     */
+    public IssuanceStep beginIssuanceThrough(String endpointName, String idempotencyKey, String issuerPath) {
+        Endpoint endpoint = inventory.get(endpointName);
+        return issuers.forPath(issuerPath)
+                .begin(IssueRequest.of(endpoint.name(), endpoint.expectedNames(), endpoint.profile(), idempotencyKey));
+    }
+
+    /**
      * Where a certificate from {@code profile} comes from: the endpoint's own automated path; the internal CA when a
      * profile is named (break-glass) and the endpoint's path needs a person, which is exactly when break-glass is
      * wanted (the emergency profile's allowed domains constrain what it may name).

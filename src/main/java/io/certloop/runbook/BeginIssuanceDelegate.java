@@ -3,19 +3,24 @@ package io.certloop.runbook;
 import static io.certloop.runbook.RunbookVariables.*;
 
 import io.certloop.incident.TimelineTypes;
+import io.certloop.issuance.CaUnavailableException;
 import io.certloop.issuance.IssuanceException;
 import io.certloop.issuance.IssuanceStep;
+import io.certloop.outage.CaOutageService;
 import io.certloop.remediation.RemediationService;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
+import java.util.Optional;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
 /**
- * Step 4: starts issuance through the endpoint's replacement path. The idempotency key is the
- * incident and the attempt, so a retried job resumes the same order instead of minting again.
+ * Step 4: starts issuance through the endpoint's replacement path, or through the fallback issuer configuration
+ * names for its profile when the outage it waits on has an approver's decision for it (read from the outage
+ * record). The idempotency key is the incident and the attempt, so a retried job resumes the same order instead
+ * of minting again. An issuer that answers has its failures forgotten.
  */
 @Component("beginIssuanceDelegate")
 class BeginIssuanceDelegate extends RunbookDelegate {
@@ -23,20 +28,32 @@ class BeginIssuanceDelegate extends RunbookDelegate {
     private final RemediationService remediation;
     private final IncidentLog incidents;
     private final RunbookRecords records;
+    private final CaOutageService outages;
 
-    BeginIssuanceDelegate(RemediationService remediation, IncidentLog incidents, RunbookRecords records) {
+    BeginIssuanceDelegate(
+            RemediationService remediation, IncidentLog incidents, RunbookRecords records, CaOutageService outages) {
         this.remediation = remediation;
         this.incidents = incidents;
         this.records = records;
+        this.outages = outages;
     }
 
     @Override
     void run(DelegateExecution execution) {
         String incidentId = incidentId(execution);
+        String endpoint = records.endpoint(incidentId);
         String key = RunbookRecords.issuanceKeyPrefix(incidentId) + intVariable(execution, ISSUE_ATTEMPTS);
+        Optional<String> fallback = outages.approvedFallbackFor(incidentId);
+        String path = fallback.orElseGet(() -> remediation.issuancePath(endpoint, null));
+        execution.setVariable(ISSUANCE_PATH, path);
         try {
-            IssuanceSteps.apply(
-                    execution, remediation.beginIssuance(records.endpoint(incidentId), key), incidents, now());
+            IssuanceStep step = fallback.isPresent()
+                    ? remediation.beginIssuanceThrough(endpoint, key, path)
+                    : remediation.beginIssuance(endpoint, key);
+            IssuanceSteps.apply(execution, step, incidents, now());
+            if (path != null) {
+                outages.issuanceSucceeded(path);
+            }
         } catch (IssuanceException e) {
             throw IssuanceSteps.caFailure(execution, e, incidents);
         }
@@ -83,6 +100,12 @@ final class IssuanceSteps {
 
     static BpmnError caFailure(DelegateExecution execution, IssuanceException e, IncidentLog incidents) {
         execution.setVariable(CA_FAILURE_REASON, e.getClass().getSimpleName() + ": " + e.getMessage());
+        execution.setVariable(CA_UNAVAILABLE, e instanceof CaUnavailableException);
+        execution.setVariable(
+                CA_RETRY_HINT,
+                e instanceof CaUnavailableException unavailable
+                        ? unavailable.retryAfter().map(Instant::toString).orElse(null)
+                        : null);
         // a retry after this failure starts a fresh request instead of resuming the failed one
         execution.setVariable(ISSUE_ATTEMPTS, RunbookDelegate.intVariable(execution, ISSUE_ATTEMPTS) + 1);
         incidents.record(

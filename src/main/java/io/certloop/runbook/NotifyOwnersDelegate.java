@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells both owners where the incident stands. The kind comes from the task's input parameter
- * {@code notificationKind} (opened, escalated, status-update, resolved, resolved-by-person, closed,
- * closed-by-commander).
+ * {@code notificationKind} (opened, escalated, status-update, resolved, resolved-by-person, issuer-recovered,
+ * closed, closed-by-commander).
  */
 @Component("notifyOwnersDelegate")
 class NotifyOwnersDelegate extends RunbookDelegate {
@@ -40,6 +40,8 @@ class NotifyOwnersDelegate extends RunbookDelegate {
                     case Kinds.RESOLVED -> "Resolved: " + endpoint + " presents the new certificate";
                     case Kinds.RESOLVED_BY_PERSON ->
                         "Resolved by " + string(execution, RESOLVED_BY) + ": incident on " + endpoint;
+                    case Kinds.ISSUER_RECOVERED ->
+                        "Resolved: issuer " + string(execution, ISSUER) + " answers again; waiting runbooks resumed";
                     case Kinds.CLOSED -> "Closed: incident on " + endpoint;
                     case Kinds.CLOSED_BY_COMMANDER ->
                         "Closed by " + string(execution, CLOSED_BY) + ": incident on " + endpoint;
@@ -93,7 +95,8 @@ class NotifyOwnersDelegate extends RunbookDelegate {
         if (executivesWithin != null
                 && (Kinds.OPENED.equals(kind)
                         || Kinds.RESOLVED.equals(kind)
-                        || Kinds.RESOLVED_BY_PERSON.equals(kind))) {
+                        || Kinds.RESOLVED_BY_PERSON.equals(kind)
+                        || Kinds.ISSUER_RECOVERED.equals(kind))) {
             notifications.briefExecutives(
                     incidentId,
                     kind,

@@ -24,12 +24,17 @@ class PollIssuanceDelegate extends RunbookDelegate {
         try {
             IssuanceSteps.apply(
                     execution,
-                    remediation.pollIssuance(
-                            string(execution, REPLACEMENT_PATH), string(execution, ISSUANCE_REQUEST_ID)),
+                    remediation.pollIssuance(path(execution), string(execution, ISSUANCE_REQUEST_ID)),
                     incidents,
                     now());
         } catch (IssuanceException e) {
             throw IssuanceSteps.caFailure(execution, e, incidents);
         }
+    }
+
+    /** The issuer the request was placed with: an approved fallback, else the replacement path. */
+    private static String path(DelegateExecution execution) {
+        String used = string(execution, ISSUANCE_PATH);
+        return used != null ? used : string(execution, REPLACEMENT_PATH);
     }
 }

@@ -81,7 +81,8 @@ class RunbookLauncher {
             }
             try {
                 transaction.executeWithoutResult(status -> {
-                    if (incidents.find(incident.id()).map(Incident::isOpen).orElse(false) && !running(incident)) {
+                    // the row lock makes a second node starting at the same time wait here, then see the runbook
+                    if (incidents.lockIfOpen(incident.id()) && !running(incident)) {
                         incidents.record(
                                 incident.id(),
                                 TimelineTypes.RUNBOOK_RESTARTED,

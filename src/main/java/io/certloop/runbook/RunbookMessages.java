@@ -4,9 +4,13 @@ import io.certloop.incident.IncidentClosedByCommander;
 import io.certloop.incident.IncidentResolvedByCommander;
 import io.certloop.incident.IncidentService;
 import io.certloop.incident.TimelineTypes;
+import io.certloop.outage.CaOutageService;
+import io.certloop.system.ConflictException;
+import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngineServices;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.MessageCorrelationResult;
 import org.slf4j.Logger;
@@ -32,17 +36,25 @@ class RunbookMessages {
 
     /** The PKI board reviewed a break-glass: a runbook waiting to close checks its close guards again. */
     static final String BREAK_GLASS_REVIEWED = "breakGlassReviewed";
+    /** A runbook waiting on an issuer's outage resumes: the issuer answers again (correlated by the issuer). */
+    static final String ISSUER_RECOVERED = "issuerRecovered";
+
+    /** A runbook waiting on an issuer's outage issues through its configured fallback: an approver decided so. */
+    static final String FALLBACK_ISSUER_APPROVED = "fallbackIssuerApproved";
 
     private static final Logger log = LoggerFactory.getLogger(RunbookMessages.class);
 
     private final RuntimeService runtime;
     private final IdentityService identity;
     private final IncidentService incidents;
+    private final CaOutageService outages;
 
-    RunbookMessages(RuntimeService runtime, IdentityService identity, IncidentService incidents) {
+    RunbookMessages(
+            RuntimeService runtime, IdentityService identity, IncidentService incidents, CaOutageService outages) {
         this.runtime = runtime;
         this.identity = identity;
         this.incidents = incidents;
+        this.outages = outages;
     }
 
     @EventListener
@@ -60,6 +72,7 @@ class RunbookMessages {
                 TimelineTypes.RUNBOOK_NOTIFIED,
                 event.actor(),
                 Map.of("message", INCIDENT_RESOLVED, "processInstances", count));
+        releaseWaitingOn(event.incidentId());
     }
 
     @EventListener
@@ -73,6 +86,7 @@ class RunbookMessages {
                 TimelineTypes.RUNBOOK_NOTIFIED,
                 event.actor(),
                 Map.of("message", INCIDENT_CLOSED, "processInstances", count));
+        releaseWaitingOn(event.incidentId());
     }
 
     /**
@@ -92,13 +106,46 @@ class RunbookMessages {
         return count;
     }
 
+     * A person ended an issuer's ca-outage: the runbooks waiting on it must not wait for a recovery nobody will
+     * announce any more. They get {@code issuerRecovered} and try the issuer again (failing, they count towards a
+     * fresh outage).
+     */
+    private void releaseWaitingOn(String incidentId) {
+        outages.endedByPerson(incidentId).ifPresent(recovery -> {
+            try {
+                AsCertLoop.call(
+                        identity, () -> WaitingRunbooks.wake(runtime, ISSUER_RECOVERED, recovery.issuer(), false));
+            } catch (OptimisticLockingException e) {
+                throw new ConflictException("a runbook waiting on incident " + incidentId
+                        + " was moving at the same moment; nothing was changed, try again in a moment");
+            }
+        });
+    }
+
+    /**
+     * A job of the runbook that runs at the same moment (a probe, a deployment) changes the same executions: the
+     * engine refuses the second writer with an optimistic locking failure. When that is us, the person's decision
+     * is rolled back with the message (nothing half-done: the incident stays as it was, its runbook running) and
+     * they are asked to try again (409), instead of a 500.
+     */
     private int correlate(String message, String incidentId, Map<String, Object> variables) {
-        var results = AsCertLoop.call(
-                identity,
-                () -> runtime.createMessageCorrelation(message)
-                        .processInstanceBusinessKey(incidentId)
-                        .setVariables(variables)
-                        .correlateAllWithResult());
+        List<MessageCorrelationResult> results;
+        try {
+            results = AsCertLoop.call(
+                    identity,
+                    () -> runtime.createMessageCorrelation(message)
+                            .processInstanceBusinessKey(incidentId)
+                            .setVariables(variables)
+                            .correlateAllWithResult());
+        } catch (OptimisticLockingException e) {
+            log.info(
+                    "Incident {}: message {} collided with a running step of its runbook: {}",
+                    incidentId,
+                    message,
+                    e.getMessage());
+            throw new ConflictException("incident " + incidentId + " is being worked on by its runbook right now"
+                    + " (a step was running); nothing was changed, try again in a moment");
+        }
         log.info(
                 "Incident {}: message {} reached {} runbook instance(s) {}",
                 incidentId,

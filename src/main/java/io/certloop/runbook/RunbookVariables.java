@@ -43,6 +43,35 @@ final class RunbookVariables {
     static final String REFUSAL_REASON = "refusalReason";
     static final String CA_FAILURE_REASON = "caFailureReason";
     static final String CA_DECISION = "caDecision";
+    /** True when the CA did not answer (an outage), false when it answered and refused (a person decides). */
+    static final String CA_UNAVAILABLE = "caUnavailable";
+    /** When the CA asked to be tried again (ISO-8601 instant), if it said. */
+    static final String CA_RETRY_HINT = "caRetryHint";
+    /** ISO-8601 duration before the issuer is tried again while no outage is open for it. */
+    static final String CA_RETRY_AFTER = "caRetryAfter";
+    /** The issuer (replacement path) the last issuance went through: the endpoint's own or an approved fallback. */
+    static final String ISSUANCE_PATH = "issuancePath";
+    /**
+     * The issuer this runbook waits on while its ca-outage is open; set by CertLoop from the outage record, the
+     * key the messages {@code issuerRecovered} and {@code fallbackIssuerApproved} are correlated by.
+     */
+    static final String WAITING_ON_ISSUER = "waitingOnIssuer";
+    /** The ca-outage incident this runbook waits on (null when none). */
+    static final String CA_OUTAGE_INCIDENT = "caOutageIncident";
+    /** Configuration names a fallback issuer for this endpoint's profile. */
+    static final String FALLBACK_AVAILABLE = "fallbackAvailable";
+    /** ca-outage: the issuer the incident is about, from its record (null for one opened by hand). */
+    static final String ISSUER = "issuer";
+    /** ca-outage: some profile names a fallback issuer, so asking for one can help. */
+    static final String FALLBACK_CONFIGURED = "fallbackConfigured";
+    /** ca-outage: the issuer answered the last health check. */
+    static final String ISSUER_ANSWERS = "issuerAnswers";
+    /** ca-outage: ISO-8601 duration between health checks. */
+    static final String HEALTH_CHECK_INTERVAL = "healthCheckInterval";
+    /** ca-outage: the incident commander asks to use the configured fallback issuers. */
+    static final String FALLBACK_REQUESTED = "fallbackRequested";
+    /** ca-outage: the approver's decision on the fallback. */
+    static final String FALLBACK_APPROVED = "fallbackApproved";
 
     static final String AUTOMATED_DEPLOYMENT = "automatedDeployment";
     static final String DEPLOY_ATTEMPTS = "deployAttempts";

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -104,6 +105,17 @@ class ApiExceptionHandler {
     @ExceptionHandler(ConflictException.class)
     ProblemDetail conflict(ConflictException e) {
         return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
+    }
+
+    /** Two writers on the same rows (a lock not granted, a deadlock broken by the database): nothing was kept. */
+    @ExceptionHandler(ConcurrencyFailureException.class)
+    ProblemDetail concurrentChange(ConcurrencyFailureException e) {
+        log.info("Concurrent change refused: {}", e.getMessage());
+        return problem(
+                HttpStatus.CONFLICT,
+                "Conflict",
+                "the record was being changed by another request or a running step at the same moment;"
+                        + " nothing was changed, try again in a moment");
     }
 
     @ExceptionHandler(Exception.class)

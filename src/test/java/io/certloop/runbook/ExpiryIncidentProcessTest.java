@@ -6,7 +6,9 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.contains;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -22,8 +24,10 @@ import io.certloop.inventory.Owner;
 import io.certloop.inventory.ReplacementPath;
 import io.certloop.issuance.CaUnavailableException;
 import io.certloop.issuance.CertificateRefusedException;
+import io.certloop.issuance.IssuanceRejectedException;
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssuedCertificate;
+import io.certloop.outage.CaOutageService;
 import io.certloop.remediation.Confirmation;
 import io.certloop.remediation.Verification;
 import java.time.Duration;
@@ -56,6 +60,7 @@ class ExpiryIncidentProcessTest {
     static final String INCIDENT = "INC-2026-000042";
     static final String ISSUED = "a".repeat(64);
     static final String OLD = "b".repeat(64);
+    static final String OUTAGE = "INC-2026-000099";
 
     RunbookFixture fixture;
     RuntimeService runtime;
@@ -82,6 +87,7 @@ class ExpiryIncidentProcessTest {
                 ReplacementPath.INTERNAL_CA,
                 new Owner("web", "web@example.test"),
                 new Owner("pki", "pki@example.test"));
+        when(fixture.remediation.issuancePath("web", null)).thenReturn("internal-ca");
         when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(issued());
         // the issuance record: what the CA issued under this incident's idempotency keys
         when(fixture.remediation.issuedUnder("web", INCIDENT + ":issue:")).thenReturn(Optional.of(certificate()));
@@ -420,32 +426,159 @@ class ExpiryIncidentProcessTest {
     }
 
     @Test
-    void aCaOutageGoesToTheIncidentCommanderWhoMayRetry() {
+    void aRefusalGoesToTheIncidentCommanderWhoMayRetry() {
         when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:0"))
-                .thenThrow(new CaUnavailableException("connection refused", null));
+                .thenThrow(new IssuanceRejectedException("rejectedIdentifier: www.example.test"));
         when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:1")).thenReturn(issued());
         ProcessInstance instance = start();
-        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate");
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "recordIssuerFailure");
 
         assertThat(instance).isWaitingAt("handleCaFailure");
         assertThat(task()).hasCandidateGroup("incident-commanders");
         assertThat(runtime.getVariable(instance.getId(), "caFailureReason"))
                 .asString()
-                .contains("connection refused");
+                .contains("rejectedIdentifier");
+        verify(fixture.outages).issuanceFailed(eq(INCIDENT), eq("internal-ca"), anyString(), eq(false), isNull());
         complete(task(), Map.of("caDecision", "retry"));
         runThrough(instance, "issueCertificate", "deployCertificate", "verifyDeployment");
         assertThat(instance).hasPassedInOrder("handleCaFailure", "issueCertificate", "deployCertificate");
     }
 
     @Test
-    void aCaOutageCanBeHandedToAManualReplacement() {
+    void aRefusalCanBeHandedToAManualReplacement() {
         when(fixture.remediation.beginIssuance(eq("web"), anyString()))
-                .thenThrow(new CaUnavailableException("503", null));
+                .thenThrow(new IssuanceRejectedException("policy"));
         ProcessInstance instance = start();
-        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate");
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "recordIssuerFailure");
         assertThat(instance).isWaitingAt("handleCaFailure");
         complete(task(), Map.of("caDecision", "manual"));
         assertThat(instance).isWaitingAt("replaceManually");
+    }
+
+    @Test
+    void anIssuerThatDoesNotAnswerBelowTheThresholdIsTriedAgainAfterATimerWithNobodyInvolved() {
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:0"))
+                .thenThrow(new CaUnavailableException("connection refused", null));
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:1")).thenReturn(issued());
+        ProcessInstance instance = start();
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "recordIssuerFailure");
+
+        assertThat(instance).isWaitingAt("waitBeforeIssuanceRetry");
+        verify(fixture.outages)
+                .issuanceFailed(eq(INCIDENT), eq("internal-ca"), contains("connection refused"), eq(true), isNull());
+        assertThat(task()).as("nobody is asked while the issuer may come back").isNull();
+        runThrough(instance, "waitBeforeIssuanceRetry", "issueCertificate", "deployCertificate", "verifyDeployment");
+        assertThat(instance)
+                .hasPassedInOrder(
+                        "recordIssuerFailure", "waitBeforeIssuanceRetry", "issueCertificate", "deployCertificate");
+        verify(fixture.outages).issuanceSucceeded("internal-ca");
+    }
+
+    @Test
+    void aRunbookWhoseIssuerIsDownWaitsOnTheOutageWithoutPollingAndResumesOnTheMessage() {
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:0"))
+                .thenThrow(new CaUnavailableException("connection refused", null));
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:1")).thenReturn(issued());
+        when(fixture.outages.issuanceFailed(eq(INCIDENT), eq("internal-ca"), anyString(), eq(true), isNull()))
+                .thenReturn(new CaOutageService.FailureOutcome("internal-ca", 3, OUTAGE, Duration.ofSeconds(1), false));
+        ProcessInstance instance = start();
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "recordIssuerFailure");
+
+        assertThat(instance).isWaitingAt("waitForIssuer");
+        assertThat(runtime.getVariable(instance.getId(), "waitingOnIssuer")).isEqualTo("internal-ca");
+        assertThat(runtime.getVariable(instance.getId(), "caOutageIncident")).isEqualTo(OUTAGE);
+        assertThat(management.createJobQuery().processInstanceId(instance.getId()).list().stream()
+                        .map(job -> management
+                                .createJobDefinitionQuery()
+                                .jobDefinitionId(job.getJobDefinitionId())
+                                .singleResult()
+                                .getActivityId())
+                        .toList())
+                .as("no polling while it waits: only the SLA and cadence timers")
+                .containsExactlyInAnyOrder("responseSlaPassed", "updateDue");
+        assertThat(task()).isNull();
+
+        assertThat(runtime.createMessageCorrelation(RunbookMessages.ISSUER_RECOVERED)
+                        .processInstanceVariableEquals("waitingOnIssuer", "acme")
+                        .correlateAllWithResult())
+                .as("another issuer's recovery does not wake it")
+                .isEmpty();
+        assertThat(runtime.createMessageCorrelation(RunbookMessages.FALLBACK_ISSUER_APPROVED)
+                        .processInstanceVariableEquals("waitingOnIssuer", "internal-ca")
+                        .processInstanceVariableEquals("fallbackAvailable", true)
+                        .correlateAllWithResult())
+                .as("no fallback is configured for its profile: an approved fallback does not reroute it")
+                .isEmpty();
+        assertThat(runtime.createMessageCorrelation(RunbookMessages.ISSUER_RECOVERED)
+                        .processInstanceVariableEquals("waitingOnIssuer", "internal-ca")
+                        .setVariable("waitingOnIssuer", null)
+                        .correlateAllWithResult())
+                .hasSize(1);
+
+        runThrough(instance, "issueCertificate", "deployCertificate", "verifyDeployment", "recordResolution");
+        assertThat(instance)
+                .hasPassedInOrder("waitForIssuer", "issuerRecovered", "issueCertificate", "deployCertificate");
+        verify(fixture.remediation).beginIssuance("web", INCIDENT + ":issue:1");
+        assertThat(fixture.incidents.resolved).contains(INCIDENT);
+    }
+
+    @Test
+    void anApprovedFallbackReroutesTheWaitingRunbookThroughTheConfiguredIssuer() {
+        endpoint(ReplacementPath.ACME, new Owner("web", "web@example.test"), new Owner("pki", "pki@example.test"));
+        when(fixture.remediation.issuancePath("web", null)).thenReturn("acme");
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:0"))
+                .thenThrow(new CaUnavailableException("connection refused", null));
+        when(fixture.outages.issuanceFailed(eq(INCIDENT), eq("acme"), anyString(), eq(true), isNull()))
+                .thenReturn(new CaOutageService.FailureOutcome("acme", 3, OUTAGE, Duration.ofSeconds(1), true));
+        when(fixture.remediation.beginIssuanceThrough("web", INCIDENT + ":issue:1", "internal-ca"))
+                .thenReturn(issued());
+        ProcessInstance instance = start();
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "recordIssuerFailure");
+        assertThat(instance).isWaitingAt("waitForIssuer");
+
+        // the approval is on the outage record; the message only wakes the runbook
+        when(fixture.outages.approvedFallbackFor(INCIDENT)).thenReturn(Optional.of("internal-ca"));
+        assertThat(runtime.createMessageCorrelation(RunbookMessages.FALLBACK_ISSUER_APPROVED)
+                        .processInstanceVariableEquals("waitingOnIssuer", "acme")
+                        .processInstanceVariableEquals("fallbackAvailable", true)
+                        .correlateAllWithResult())
+                .hasSize(1);
+        runThrough(instance, "issueCertificate", "deployCertificate", "verifyDeployment");
+
+        assertThat(instance).hasPassedInOrder("fallbackIssuerApproved", "issueCertificate", "deployCertificate");
+        verify(fixture.remediation).beginIssuanceThrough("web", INCIDENT + ":issue:1", "internal-ca");
+        assertThat(runtime.getVariable(instance.getId(), "issuancePath")).isEqualTo("internal-ca");
+        verify(fixture.outages).issuanceSucceeded("internal-ca");
     }
 
     @Test

@@ -1,9 +1,15 @@
 package io.certloop.runbook;
 
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import io.certloop.inventory.InventoryService;
+import io.certloop.outage.CaOutageService;
 import io.certloop.remediation.RemediationService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +28,17 @@ final class RunbookFixture {
 
     final RemediationService remediation = mock(RemediationService.class);
     final InventoryService inventory = mock(InventoryService.class);
+    /** Issuer failures and outages; by default every failure is below the threshold (retry after a second). */
+    final CaOutageService outages = mock(CaOutageService.class);
+
     final RecordingIncidentLog incidents = new RecordingIncidentLog();
     final List<String> notifications = new ArrayList<>();
+    /** Who asked for what a four-eyes task decides, by process instance (the records' answer). */
+    final Map<String, String> requesterByProcess = new ConcurrentHashMap<>();
+
+    private java.util.Optional<String> requester(String processInstanceId) {
+        return java.util.Optional.ofNullable(requesterByProcess.get(processInstanceId));
+    }
 
     final RunbookRecords records;
 
@@ -54,6 +69,10 @@ final class RunbookFixture {
         };
         records = new RunbookRecords(incidents, remediation, breakGlass);
         breakGlassRequests = breakGlass instanceof NoBreakGlass none ? none.requests : new ArrayList<>();
+        when(outages.issuanceFailed(anyString(), any(), any(), anyBoolean(), any()))
+                .thenAnswer(call ->
+                        new CaOutageService.FailureOutcome(call.getArgument(1), 1, null, Duration.ofSeconds(1), false));
+        when(outages.healthCheckInterval()).thenReturn(Duration.ofSeconds(30));
         Mocks.reset();
         Mocks.register("confirmCauseDelegate", new ConfirmCauseDelegate(remediation, incidents, records));
         Mocks.register("identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents));
@@ -61,7 +80,7 @@ final class RunbookFixture {
         Mocks.register("notifyOwnersDelegate", new NotifyOwnersDelegate(notifier, incidents));
         Mocks.register(
                 "escalateRevocationDeadlineDelegate", new EscalateRevocationDeadlineDelegate(notifier, incidents));
-        Mocks.register("beginIssuanceDelegate", new BeginIssuanceDelegate(remediation, incidents, records));
+        Mocks.register("beginIssuanceDelegate", new BeginIssuanceDelegate(remediation, incidents, records, outages));
         Mocks.register("pollIssuanceDelegate", new PollIssuanceDelegate(remediation, incidents));
         Mocks.register(
                 "acceptAdministratorCertificateDelegate",
@@ -95,6 +114,13 @@ final class RunbookFixture {
         Mocks.register("requestBreakGlassListener", new RequestBreakGlassListener(breakGlass));
         Mocks.register("checkIncidentOpenDelegate", new CheckIncidentOpenDelegate(incidents));
         Mocks.register("checkCloseGuardsDelegate", new CheckCloseGuardsDelegate(incidents));
+        Mocks.register("recordIssuerFailureDelegate", new RecordIssuerFailureDelegate(outages));
+        Mocks.register("identifyIssuerDelegate", new IdentifyIssuerDelegate(outages));
+        Mocks.register("checkIssuerHealthDelegate", new CheckIssuerHealthDelegate(outages));
+        Mocks.register("resumeWaitingRunbooksDelegate", new ResumeWaitingRunbooksDelegate(outages, incidents));
+        Mocks.register("useFallbackIssuerDelegate", new UseFallbackIssuerDelegate(outages, incidents));
+        Mocks.register("fallbackDecisionListener", new FallbackDecisionListener(outages));
+        Mocks.register("fourEyesListener", new FourEyesListener(this::requester));
     }
 
     /** Runs the async continuation or timer waiting at this activity. */

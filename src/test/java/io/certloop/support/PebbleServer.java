@@ -106,7 +106,17 @@ public final class PebbleServer implements AutoCloseable {
 
     /** The ACME directory URL. */
     public String directoryUrl() {
+        return directoryUrl(port);
+    }
+
+    /** The ACME directory URL through something listening on {@code port} in front of pebble (a {@link TcpRelay}). */
+    public static String directoryUrl(int port) {
         return "https://localhost:" + port + "/dir";
+    }
+
+    /** The port pebble's ACME server listens on. */
+    public int port() {
+        return port;
     }
 
     /** PEM file of the CA that signed pebble's HTTPS certificate. */

@@ -71,12 +71,20 @@ public abstract class PostgresIntegrationTest {
         registry.add("certloop.probe.allowlist", () -> "127.0.0.0/8");
         // tests drive detection themselves; a scheduled cycle would open incidents on other tests' endpoints
         registry.add("certloop.probe.detection.enabled", () -> "false");
-        registry.add("certloop.issuance.acme.directory-url", () -> pebble() == null ? "" : pebble().directoryUrl());
+        // through a relay a test can stop, so "the CA is down" needs no pebble restart (which would lose its state)
+        registry.add(
+                "certloop.issuance.acme.directory-url",
+                () -> pebble() == null
+                        ? ""
+                        : PebbleServer.directoryUrl(pebbleDoor().port()));
         registry.add(
                 "certloop.issuance.acme.trusted-ca-file",
                 () -> pebble() == null ? "" : pebble().caFile().toString());
         registry.add("certloop.probe.trust.extra-roots", () -> pebble() == null ? "" : PEBBLE_ROOT.toString());
         registry.add("certloop.remediation.verify-within", () -> "PT3S");
+        // an issuer counts as down after 3 failures a second apart and is asked again every 2 s (CaOutageEndToEndIT)
+        registry.add("certloop.issuance.outage.retry-after", () -> "PT1S");
+        registry.add("certloop.issuance.outage.health-check-interval", () -> "PT2S");
         // login throttling with short waits (LoginThrottlingIT): failed logins never block other tests for long
         registry.add("certloop.security.login.delay-max", () -> "PT2S");
         registry.add("certloop.security.login.forget-after", () -> "PT3S");
@@ -86,6 +94,18 @@ public abstract class PostgresIntegrationTest {
     private static final Path PEBBLE_ROOT = ROOT.resolve("pebble-root.pem");
     private static PebbleServer pebble;
     private static boolean pebbleTried;
+    private static TcpRelay pebbleDoor;
+
+    /**
+     * What CertLoop reaches pebble through: {@link TcpRelay#refuse()} makes the ACME CA refuse connections (down),
+     * {@link TcpRelay#accept()} brings it back with its accounts and root intact. Null without pebble.
+     */
+    protected static synchronized TcpRelay pebbleDoor() {
+        if (pebbleDoor == null && pebble() != null) {
+            pebbleDoor = TcpRelay.to(pebble().port());
+        }
+        return pebbleDoor;
+    }
 
     /**
      * One pebble (ACME test server, accepting every challenge) for the shared context, started on

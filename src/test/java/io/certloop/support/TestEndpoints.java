@@ -40,4 +40,9 @@ public final class TestEndpoints {
                         reloadAction));
         return endpoint;
     }
+
+    /** An endpoint nothing listens on (port 9), for runbooks that only need its record and owners. */
+    public static Map<String, Object> nothingListening(String name, Path dir) {
+        return loopback(name, 9, dir.resolve("fullchain.pem"), dir.resolve("key.pem"), "noop");
+    }
 }

@@ -258,6 +258,13 @@ public class AcmeIssuer implements CertificateIssuer {
         return problem.map(p -> p.getType() + " " + p.getDetail().orElse("")).orElse("no details");
     }
 
+    /** Fetches the ACME directory (a fresh session, so nothing cached answers for the CA). */
+    @Override
+    public void checkAvailable() {
+        String directory = directoryUrl();
+        call("fetch the directory " + directory, () -> session(directory).getMetadata());
+    }
+
     /** Logs in with the stored account, creating the account (key in custody) on first use. */
     private Login login() throws AcmeException {
         String directory = directoryUrl();
