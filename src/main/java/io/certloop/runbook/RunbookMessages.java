@@ -9,8 +9,8 @@ import io.certloop.system.ConflictException;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.ProcessEngineServices;
 import org.camunda.bpm.engine.OptimisticLockingException;
+import org.camunda.bpm.engine.ProcessEngineServices;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.MessageCorrelationResult;
 import org.slf4j.Logger;
@@ -106,6 +106,7 @@ class RunbookMessages {
         return count;
     }
 
+    /**
      * A person ended an issuer's ca-outage: the runbooks waiting on it must not wait for a recovery nobody will
      * announce any more. They get {@code issuerRecovered} and try the issuer again (failing, they count towards a
      * fresh outage).

@@ -147,7 +147,8 @@ class OverlongFieldsIT extends PostgresIntegrationTest {
     @Test
     void aReloadThatPrintsMoreThanTheTimelineHoldsIsCutAndTheRunbookGoesOn() throws Exception {
         String name = "overlong-reload-" + System.nanoTime();
-        Path dir = Files.createDirectories(deployDir().resolve("overlong-" + System.nanoTime()).resolve("tls"));
+        Path dir = Files.createDirectories(
+                deployDir().resolve("overlong-" + System.nanoTime()).resolve("tls"));
         TestCertificates.Issued expiring = TestCertificates.leaf("localhost")
                 .sans("localhost")
                 .expiringIn(Duration.ofDays(1))
