@@ -6,8 +6,8 @@ import io.certloop.audit.AuditChain;
 import io.certloop.audit.ChainEntry;
 import io.certloop.audit.ChainLink;
 import io.certloop.audit.StoredEntry;
+import io.certloop.system.Sequences;
 import io.certloop.system.StoredDetail;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,18 +15,13 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.jdbc.support.incrementer.DataFieldMaxValueIncrementer;
-import org.springframework.jdbc.support.incrementer.H2SequenceMaxValueIncrementer;
-import org.springframework.jdbc.support.incrementer.PostgresSequenceMaxValueIncrementer;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -55,20 +50,7 @@ class RotationRepository {
         this.jdbc = jdbc;
         this.json = json;
         this.chain = chain;
-        this.sequence = sequence(dataSource);
-    }
-
-    private static DataFieldMaxValueIncrementer sequence(DataSource dataSource) {
-        String product;
-        try {
-            product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
-        } catch (MetaDataAccessException e) {
-            throw new IllegalStateException("cannot tell which database holds rotations", e);
-        }
-        if (product != null && product.toLowerCase(Locale.ROOT).contains("postgres")) {
-            return new PostgresSequenceMaxValueIncrementer(dataSource, "rotation_seq");
-        }
-        return new H2SequenceMaxValueIncrementer(dataSource, "rotation_seq");
+        this.sequence = Sequences.of(dataSource, "rotation_seq");
     }
 
     /** {@code ROT-<year>-<sequence>}, zero-padded to six digits. */

@@ -2,13 +2,8 @@ package io.certloop.runbook;
 
 import static io.certloop.runbook.RunbookVariables.*;
 
-import io.certloop.system.ConflictException;
-import io.certloop.system.FieldError;
-import io.certloop.system.InvalidRequestException;
-import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
-import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,21 +21,11 @@ class RecordRotationHaltDecisionListener implements TaskListener {
 
     @Override
     public void notify(DelegateTask task) {
-        Object decision = task.getVariable(HALT_DECISION);
-        Object comment = task.getVariable(DECISION_COMMENT);
-        String recorded;
-        try {
-            recorded = rotations.resolveHalt(
-                    task.getExecution().getProcessBusinessKey(),
-                    decision == null ? null : decision.toString(),
-                    decider(task),
-                    comment == null ? null : comment.toString());
-        } catch (InvalidRequestException e) {
-            FieldError first = e.errors().get(0);
-            throw new FormFieldValidationException(first.field(), e.getMessage());
-        } catch (ConflictException e) {
-            throw new ProcessEngineException(e.getMessage(), e);
-        }
+        String recorded = RecordedDecisions.recorded(() -> rotations.resolveHalt(
+                task.getExecution().getProcessBusinessKey(),
+                RecordedDecisions.text(task, HALT_DECISION),
+                decider(task),
+                RecordedDecisions.text(task, DECISION_COMMENT)));
         task.setVariable(HALT_DECISION, recorded);
     }
 

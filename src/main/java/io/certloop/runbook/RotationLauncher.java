@@ -9,7 +9,6 @@ import io.certloop.rotation.RotationService;
 import java.util.HashMap;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
@@ -62,30 +61,17 @@ class RotationLauncher {
     /** A job of the rotation (its timer) may hold the execution: retried on the engine's optimistic-locking conflict. */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void rotationResumed(RotationResumed resumed) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                AsCertLoop.call(
-                        identity,
-                        () -> runtime.createMessageCorrelation(ROTATION_RESUMED_MESSAGE)
-                                .processInstanceBusinessKey(resumed.rotationId())
-                                .correlateAllWithResult());
-                return;
-            } catch (OptimisticLockingException e) {
-                if (attempt == 5) {
-                    log.warn(
-                            "Rotation {} is resumed, but its runbook could not be told after {} attempts; it sees the"
-                                    + " record at its next look",
-                            resumed.rotationId(),
-                            attempt);
-                    return;
-                }
-                try {
-                    Thread.sleep(100L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        boolean told = ConflictRetries.run(() -> AsCertLoop.call(
+                identity,
+                () -> runtime.createMessageCorrelation(ROTATION_RESUMED_MESSAGE)
+                        .processInstanceBusinessKey(resumed.rotationId())
+                        .correlateAllWithResult()));
+        if (!told) {
+            log.warn(
+                    "Rotation {} is resumed, but its runbook could not be told after {} attempts; it sees the record"
+                            + " at its next look",
+                    resumed.rotationId(),
+                    ConflictRetries.ATTEMPTS);
         }
     }
 }
