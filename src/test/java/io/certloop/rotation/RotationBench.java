@@ -62,7 +62,7 @@ public final class RotationBench {
         sampler.setDaemon(true);
         List<String> extra = new ArrayList<>(List.of(
                 "--spring.profiles.active=postgres",
-                "--spring.datasource.url=" + PostgresTestDatabase.url(),
+                "--spring.datasource.url=" + benchDatabase(),
                 "--spring.datasource.username=" + PostgresTestDatabase.USER,
                 "--spring.datasource.password=" + PostgresTestDatabase.PASSWORD,
                 "--server.port=0",
@@ -190,6 +190,21 @@ public final class RotationBench {
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * A fresh database of its own, named so that test JVMs (which drop leftover {@code certloop_it_*} databases) leave
+     * it alone while the bench prepares its listeners.
+     */
+    private static String benchDatabase() throws java.sql.SQLException {
+        String base = PostgresTestDatabase.BASE_URL;
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(
+                        base, PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD);
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS certloop_bench_rotation");
+            statement.execute("CREATE DATABASE certloop_bench_rotation");
+        }
+        return base.substring(0, base.lastIndexOf('/') + 1) + "certloop_bench_rotation";
     }
 
     private static String awaitTask(ApiClient api, String rotationId) throws InterruptedException {
