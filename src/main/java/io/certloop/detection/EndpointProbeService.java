@@ -100,6 +100,26 @@ public class EndpointProbeService {
         return history.openFindings(endpointId);
     }
 
+    /** What the endpoint presented at its latest recorded probe with a handshake; empty when none was recorded. */
+    public java.util.Optional<LastProbe> lastProbe(long endpointId) {
+        return history.history(endpointId, 0, 1).stream()
+                .filter(ProbeHistoryRepository.Entry::reachable)
+                .findFirst()
+                .map(entry -> {
+                    var chain = entry.report().path("chain");
+                    var leaf = chain.path(0);
+                    var issuer = chain.path(1);
+                    return new LastProbe(
+                            entry.leafSha256(),
+                            leaf.path("issuer").isTextual()
+                                    ? leaf.path("issuer").asText()
+                                    : null,
+                            issuer.path("sha256").isTextual()
+                                    ? issuer.path("sha256").asText()
+                                    : null);
+                });
+    }
+
     List<ProbeHistoryRepository.Entry> history(long endpointId, Page page) {
         return history.history(endpointId, page.offset(), page.fetch());
     }

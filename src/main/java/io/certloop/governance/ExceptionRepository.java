@@ -2,23 +2,18 @@ package io.certloop.governance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certloop.system.Sequences;
 import io.certloop.system.StoredDetail;
-import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.jdbc.support.incrementer.DataFieldMaxValueIncrementer;
-import org.springframework.jdbc.support.incrementer.H2SequenceMaxValueIncrementer;
-import org.springframework.jdbc.support.incrementer.PostgresSequenceMaxValueIncrementer;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -40,20 +35,7 @@ class ExceptionRepository {
     ExceptionRepository(JdbcTemplate jdbc, ObjectMapper json, DataSource dataSource) {
         this.jdbc = jdbc;
         this.json = json;
-        this.sequence = sequence(dataSource);
-    }
-
-    private static DataFieldMaxValueIncrementer sequence(DataSource dataSource) {
-        String product;
-        try {
-            product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
-        } catch (MetaDataAccessException e) {
-            throw new IllegalStateException("cannot tell which database holds exceptions", e);
-        }
-        if (product != null && product.toLowerCase(Locale.ROOT).contains("postgres")) {
-            return new PostgresSequenceMaxValueIncrementer(dataSource, "policy_exception_seq");
-        }
-        return new H2SequenceMaxValueIncrementer(dataSource, "policy_exception_seq");
+        this.sequence = Sequences.of(dataSource, "policy_exception_seq");
     }
 
     /** {@code EXC-<year>-<sequence>}, zero-padded to six digits. */

@@ -2,9 +2,9 @@ package io.certloop.incident;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certloop.system.Sequences;
 import io.certloop.system.StoredDetail;
 import io.certloop.system.Text;
-import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -15,11 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.jdbc.support.incrementer.DataFieldMaxValueIncrementer;
-import org.springframework.jdbc.support.incrementer.H2SequenceMaxValueIncrementer;
-import org.springframework.jdbc.support.incrementer.PostgresSequenceMaxValueIncrementer;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -45,23 +41,10 @@ class IncidentRepository {
         this.jdbc = jdbc;
         this.json = json;
         this.seal = seal;
-        this.sequence = sequence(dataSource);
+        this.sequence = Sequences.of(dataSource, "incident_seq");
     }
 
     /** A database sequence: safe with several nodes, portable through Spring's incrementers. */
-    private static DataFieldMaxValueIncrementer sequence(DataSource dataSource) {
-        String product;
-        try {
-            product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
-        } catch (MetaDataAccessException e) {
-            throw new IllegalStateException("cannot tell which database holds incidents", e);
-        }
-        if (product != null && product.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
-            return new PostgresSequenceMaxValueIncrementer(dataSource, "incident_seq");
-        }
-        return new H2SequenceMaxValueIncrementer(dataSource, "incident_seq");
-    }
-
     /** {@code INC-<year>-<sequence>}, the sequence zero-padded to six digits (it keeps counting across years). */
     String nextId(int year) {
         return String.format("INC-%d-%06d", year, sequence.nextLongValue());

@@ -453,6 +453,15 @@ public class RemediationService {
      * the issued fingerprint.
      */
     public ReplacementEvidence replace(String endpointName, String idempotencyKey, Duration verifyWithin) {
+        return replace(endpointName, idempotencyKey, verifyWithin, null);
+    }
+
+    /**
+     * As {@link #replace(String, String, Duration)}, issuing from {@code profile} (null: the endpoint's own). A mass
+     * rotation names one when its certificates must change profile (a new key type, a shorter validity).
+     */
+    public ReplacementEvidence replace(
+            String endpointName, String idempotencyKey, Duration verifyWithin, String profile) {
         Endpoint endpoint = inventory.get(endpointName);
         if (!endpoint.replacementPath().automated()) {
             throw new RemediationException("endpoint " + endpointName + " has replacement path "
@@ -463,7 +472,11 @@ public class RemediationService {
         }
         Instant start = clock.instant();
         IssuedCertificate issued = issuers.forPath(endpoint.replacementPath().value())
-                .issue(IssueRequest.of(endpoint.name(), endpoint.expectedNames(), endpoint.profile(), idempotencyKey));
+                .issue(IssueRequest.of(
+                        endpoint.name(),
+                        endpoint.expectedNames(),
+                        profile == null ? endpoint.profile() : profile,
+                        idempotencyKey));
         Instant issuedAt = clock.instant();
         ReplacementEvidence.Issued issuedEvidence = new ReplacementEvidence.Issued(
                 issued.id(),
@@ -532,7 +545,12 @@ public class RemediationService {
      * the runbooks replacing several endpoints (key compromise, revocation) call it once per endpoint.
      */
     public ReplacementEvidence replace(String endpointName, String idempotencyKey) {
-        return replace(endpointName, idempotencyKey, verifyWithin);
+        return replace(endpointName, idempotencyKey, verifyWithin, null);
+    }
+
+    /** {@link #replace(String, String)} from the named issuance profile (null: the endpoint's own). */
+    public ReplacementEvidence replace(String endpointName, String idempotencyKey, String profile) {
+        return replace(endpointName, idempotencyKey, verifyWithin, profile);
     }
 
     /** Deployment ids allow letters, digits, '.', '_' and '-' only. */

@@ -16,7 +16,6 @@ import io.certloop.remediation.RemediationService;
 import java.util.HashMap;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
@@ -99,32 +98,18 @@ class GovernanceLauncher {
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void exceptionRevoked(ExceptionRevoked revoked) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                AsCertLoop.call(
-                        identity,
-                        () -> runtime.createMessageCorrelation(EXCEPTION_REVOKED_MESSAGE)
-                                .processInstanceBusinessKey(revoked.exception().id())
-                                .setVariable(REVOKED_BY, revoked.revokedBy())
-                                .correlateAllWithResult());
-                return;
-            } catch (OptimisticLockingException e) {
-                if (attempt == 5) {
-                    log.error(
-                            "Exception {} is revoked, but its review process could not be told after {} attempts; "
-                                    + "it ends at its expiry timer instead",
-                            revoked.exception().id(),
-                            attempt,
-                            e);
-                    return;
-                }
-                try {
-                    Thread.sleep(100L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        boolean told = ConflictRetries.run(() -> AsCertLoop.call(
+                identity,
+                () -> runtime.createMessageCorrelation(EXCEPTION_REVOKED_MESSAGE)
+                        .processInstanceBusinessKey(revoked.exception().id())
+                        .setVariable(REVOKED_BY, revoked.revokedBy())
+                        .correlateAllWithResult()));
+        if (!told) {
+            log.error(
+                    "Exception {} is revoked, but its review process could not be told after {} attempts; "
+                            + "it ends at its expiry timer instead",
+                    revoked.exception().id(),
+                    ConflictRetries.ATTEMPTS);
         }
     }
 

@@ -198,5 +198,27 @@ final class RunbookVariables {
     static final String EMERGENCY_PROFILE_HELD = "emergencyProfileHeld";
     static final String OPERATING_CHANGES = "operatingChanges";
 
+    /** Mass rotation ({@code mass-rotation}); the rotation record decides, these route the gateways and fill forms. */
+    static final String ROTATION_ID = "rotationId";
+
+    static final String APPROVAL_REQUIRED = "approvalRequired";
+    static final String ENDPOINT_COUNT = "endpointCount";
+    static final String WAVES = "waves";
+    /** The wave running (0 = canary) and what the runbook does next: rotate, paused or done. */
+    static final String WAVE = "wave";
+
+    static final String WAVE_STEP = "waveStep";
+    /** The multi-instance element: one endpoint of the wave. */
+    static final String ROTATION_ENDPOINT = "rotationEndpoint";
+
+    static final String WAVE_HALTED = "waveHalted";
+    static final String WAVE_SUMMARY = "waveSummary";
+    /** The approver's form (approve or reject) and, from the record, whether the rotation runs. */
+    static final String ROTATION_DECISION = "rotationDecision";
+
+    static final String ROTATION_APPROVED = "rotationApproved";
+    /** The incident commanders' answer to a halted wave: continue, retry or abort. */
+    static final String HALT_DECISION = "haltDecision";
+
     private RunbookVariables() {}
 }

@@ -186,6 +186,24 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
                 null,
                 EVIDENCE,
                 404);
+        EnumSet<Who> rotators = EnumSet.of(Who.OPERATOR, Who.COMMANDER, Who.ADMIN);
+        write("POST /api/rotations", "POST", "/api/rotations", Map.of(), rotators, 400);
+        read("GET /api/rotations", "/api/rotations", 200);
+        read("GET /api/rotations/{id}", "/api/rotations/ROT-1999-000000", 404);
+        write(
+                "POST /api/rotations/{id}/pause",
+                "POST",
+                "/api/rotations/ROT-1999-000000/pause",
+                Map.of(),
+                rotators,
+                404);
+        write(
+                "POST /api/rotations/{id}/resume",
+                "POST",
+                "/api/rotations/ROT-1999-000000/resume",
+                Map.of(),
+                rotators,
+                404);
     }
 
     private void actuatorAndPki() {
