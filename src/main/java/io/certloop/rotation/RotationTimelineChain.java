@@ -1,5 +1,6 @@
 package io.certloop.rotation;
 
+import io.certloop.audit.ChainLink;
 import io.certloop.audit.ChainSource;
 import io.certloop.audit.StoredEntry;
 import java.util.function.Consumer;
@@ -28,5 +29,12 @@ class RotationTimelineChain implements ChainSource {
     @Override
     public void forEachEntry(String chainId, Consumer<StoredEntry> consumer) {
         repository.forEachChained(chainId, consumer);
+    }
+
+    /** Rotation timelines were chained from their first entry: no row of theirs is ever listed for a backfill. */
+    @Override
+    public void relink(String ref, ChainLink link) {
+        throw new IllegalStateException(
+                "rotation timelines are chained when written; nothing to backfill (" + ref + ")");
     }
 }
