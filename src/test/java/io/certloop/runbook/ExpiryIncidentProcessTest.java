@@ -210,9 +210,15 @@ class ExpiryIncidentProcessTest {
     @Test
     void theIncidentCommanderMayBreakTheGlassFromTheCaFailureTaskAndTheRunbookResumesAtTheReview() {
         when(fixture.remediation.beginIssuance(eq("web"), anyString()))
-                .thenThrow(new CaUnavailableException("503", null));
+                .thenThrow(new IssuanceRejectedException("the CA refuses: account suspended"));
         ProcessInstance instance = start();
-        runThrough(instance, "confirmCause", "identifyOwnership", "notifyOwners", "issueCertificate");
+        runThrough(
+                instance,
+                "confirmCause",
+                "identifyOwnership",
+                "notifyOwners",
+                "issueCertificate",
+                "recordIssuerFailure");
         assertThat(instance).isWaitingAt("handleCaFailure");
 
         IdentityService identity = engine.getIdentityService();
