@@ -114,7 +114,7 @@ class ResolveCollisionIT extends PostgresIntegrationTest {
         String name = "collision-" + System.nanoTime();
         assertThat(operator.post(
                                 "/api/inventory/endpoints",
-                                TestEndpoints.nothingListening(name, dataDir().resolve(name)))
+                                TestEndpoints.nothingListening(name, deployDir().resolve(name)))
                         .status())
                 .isEqualTo(201);
         ApiClient.Response response = operator.post(

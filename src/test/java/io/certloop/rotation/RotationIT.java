@@ -49,7 +49,7 @@ class RotationIT extends PostgresIntegrationTest {
         admin.ensureUser(AUDITOR, AUDITOR + "-pw", "auditors");
         ApiClient operator = ApiClient.as(port, OPERATOR, OPERATOR + "-pw");
         String run = Long.toString(System.nanoTime(), 36);
-        Path certs = Files.createDirectories(dataDir().resolve("rotation-" + run));
+        Path certs = Files.createDirectories(deployDir().resolve("rotation-" + run));
         TestCertificates.Issued legacy =
                 TestCertificates.rootCa("Rotation Distrusted Root").selfSigned();
         NginxServer.Builder builder = NginxServer.builder(NGINX_PREFIX);

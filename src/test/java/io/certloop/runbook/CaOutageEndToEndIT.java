@@ -40,7 +40,7 @@ class CaOutageEndToEndIT extends PostgresIntegrationTest {
     void startNginx() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         assumeTrue(pebble() != null, "Debian pebble is required (bin/test installs it)");
-        certDir = Files.createDirectories(dataDir().resolve("ca-outage-" + System.nanoTime()));
+        certDir = Files.createDirectories(deployDir().resolve("ca-outage-" + System.nanoTime()));
         TestCertificates.Issued ca = TestCertificates.rootCa("Legacy Root").selfSigned();
         expiring = TestCertificates.leaf("localhost")
                 .sans("localhost")

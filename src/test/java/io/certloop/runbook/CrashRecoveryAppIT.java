@@ -208,7 +208,9 @@ class CrashRecoveryAppIT {
 
         int port = PebbleServer.freePort();
         String name = "lock-web-" + System.nanoTime();
+        // a database of its own: the other PostgreSQL test's server has another data directory (other sealing keys)
         List<String> command = onPostgres(
+                PostgresTestDatabase.another(),
                 port,
                 "crash-admin",
                 "--certloop.deployment.reload-actions.slow-nginx=" + slowReload,
@@ -251,13 +253,17 @@ class CrashRecoveryAppIT {
 
     /** The server as a process of its own on the test PostgreSQL, detection off, with these extra arguments. */
     private List<String> onPostgres(int port, String adminPassword, String... arguments) {
+        return onPostgres(PostgresTestDatabase.url(), port, adminPassword, arguments);
+    }
+
+    private List<String> onPostgres(String database, int port, String adminPassword, String... arguments) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 classpath(),
                 "io.certloop.CertLoopApplication",
                 "--spring.profiles.active=postgres",
-                "--spring.datasource.url=" + PostgresTestDatabase.url(),
+                "--spring.datasource.url=" + database,
                 "--spring.datasource.username=" + PostgresTestDatabase.USER,
                 "--spring.datasource.password=" + PostgresTestDatabase.PASSWORD,
                 "--server.port=" + port,

@@ -107,7 +107,7 @@ class OutOfBoundsRunbookIT extends PostgresIntegrationTest {
         String incidentId = openExpiryIncident(name);
 
         JsonNode task = awaitTask(incidentId, "handleCaFailure");
-        assertThat(task.path("name").asText()).isEqualTo("CA failure: retry or go manual");
+        assertThat(task.path("name").asText()).isEqualTo("CA failure: retry, go manual or break the glass");
         assertThat(certificatesIssuedFor(name)).as("no certificate issued").isZero();
         assertThat(TestFiles.names(files)).as("nothing deployed").isEmpty();
         String timeline = admin.get("/api/incidents/" + incidentId).body();

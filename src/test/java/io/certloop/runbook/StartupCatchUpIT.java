@@ -38,7 +38,7 @@ class StartupCatchUpIT extends PostgresIntegrationTest {
         String name = "catch-up-" + System.nanoTime();
         assertThat(operator.post(
                                 "/api/inventory/endpoints",
-                                TestEndpoints.nothingListening(name, dataDir().resolve(name)))
+                                TestEndpoints.nothingListening(name, deployDir().resolve(name)))
                         .status())
                 .isEqualTo(201);
         ApiClient.Response opened =

@@ -46,6 +46,24 @@ public final class PostgresTestDatabase {
         return url;
     }
 
+    /**
+     * One more fresh database beside this JVM's, for a server that must not share rows with the others (its data
+     * directory, and so the keys that seal its secrets, are its own); dropped with the leftovers of a later run.
+     */
+    public static String another() {
+        String name = "certloop_it_" + Long.toHexString(System.currentTimeMillis()) + "_"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+        try (Connection connection = DriverManager.getConnection(BASE_URL, USER, PASSWORD);
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a database at " + BASE_URL + ": " + e.getMessage(), e);
+        }
+        int slash = BASE_URL.lastIndexOf('/');
+        int query = BASE_URL.indexOf('?', slash);
+        return BASE_URL.substring(0, slash + 1) + name + (query < 0 ? "" : BASE_URL.substring(query));
+    }
+
     /** Databases of earlier runs; one still in use (another JVM) is refused by PostgreSQL and kept. */
     private static void dropLeftovers(Statement statement) throws SQLException {
         java.util.List<String> names = new java.util.ArrayList<>();
