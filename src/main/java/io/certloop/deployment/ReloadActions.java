@@ -4,13 +4,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -24,21 +29,50 @@ import org.slf4j.LoggerFactory;
  * secrets such as {@code CERTLOOP_MASTER_KEY} never reach the child. Everything outside server
  * configuration refers to an action by name; the inventory validator uses {@link #exists(String)}
  * to refuse names that are not configured.
+ *
+ * <p><b>A reload outlives the server that started it.</b> When the JVM is killed (SIGKILL, OOM killer) its reload
+ * child keeps running, and nothing in the dead JVM bounds or awaits it any more. With a lock directory every run is
+ * therefore started as {@code flock -o <lock-dir>/<action>.lock timeout -k 1 <reload-timeout + 2 s> <command>}:
+ * the lock is held by the child's own {@code flock} process (not by the JVM, whose locks die with it), so a run
+ * left behind by a killed server still holds it and the next run of that action, by any server on this machine,
+ * waits for it (within its own reload timeout) instead of racing it; and {@code timeout} ends a left-behind run
+ * that hangs, as the living server would have. {@code -o}: the command does not inherit the lock, so a daemon
+ * it starts cannot keep it. Without {@code flock} and {@code timeout} on the reload {@code PATH} the guard is off
+ * (logged once at start-up).
  */
 public class ReloadActions {
 
     private static final Logger log = LoggerFactory.getLogger(ReloadActions.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Duration OUTPUT_DRAIN_WAIT = Duration.ofSeconds(2);
+    /** A left-behind run bounds itself a little later than the living server would, so the server's bound wins. */
+    private static final Duration SELF_BOUND_MARGIN = Duration.ofSeconds(2);
 
     private final Map<String, List<String>> commands;
     private final Duration timeout;
     private final int maxOutputBytes;
     private final String path;
     private final Clock clock;
+    /** {@code flock} and {@code timeout} and the directory of the lock files; empty: runs are not guarded. */
+    private final Optional<Guard> guard;
+
     private final SharedReloads shared = new SharedReloads(this);
 
+    /** Unguarded: for callers that own the only server on this machine for the lifetime of the runs (tests). */
     ReloadActions(Map<String, String> configured, Duration timeout, int maxOutputBytes, String path, Clock clock) {
+        this(configured, timeout, maxOutputBytes, path, clock, null);
+    }
+
+    /**
+     * @param lockDirectory where the per-action lock files live (created if missing); null: runs are not guarded
+     */
+    ReloadActions(
+            Map<String, String> configured,
+            Duration timeout,
+            int maxOutputBytes,
+            String path,
+            Clock clock,
+            Path lockDirectory) {
         Map<String, List<String>> parsed = new LinkedHashMap<>();
         configured.forEach((name, line) -> parsed.put(validName(name), split(name, line)));
         this.commands = Map.copyOf(parsed);
@@ -46,6 +80,7 @@ public class ReloadActions {
         this.maxOutputBytes = maxOutputBytes;
         this.path = path;
         this.clock = clock;
+        this.guard = lockDirectory == null ? Optional.empty() : Guard.find(path, lockDirectory);
     }
 
     ReloadActions(DeploymentProperties properties, Clock clock) {
@@ -54,7 +89,8 @@ public class ReloadActions {
                 properties.reloadTimeout(),
                 properties.maxOutputBytes(),
                 properties.reloadPath(),
-                clock);
+                clock,
+                properties.stateDirectory().resolve("reload-locks"));
     }
 
     /** The configured action names. */
@@ -84,7 +120,10 @@ public class ReloadActions {
         if (command == null) {
             throw new DeploymentException.UnknownReloadAction(name);
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        guard.map(g -> g.wrap(name, command, timeout.plus(SELF_BOUND_MARGIN)))
+                                .orElse(command))
+                .redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().put("PATH", path);
         builder.environment().put("LANG", "C.UTF-8");
@@ -144,6 +183,52 @@ public class ReloadActions {
             process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * util-linux {@code flock} and coreutils {@code timeout}, found on the reload {@code PATH}, and the lock directory.
+     */
+    private record Guard(Path flock, Path timeout, Path lockDirectory) {
+
+        static Optional<Guard> find(String path, Path lockDirectory) {
+            Optional<Path> flock = onPath(path, "flock");
+            Optional<Path> timeout = onPath(path, "timeout");
+            if (flock.isEmpty() || timeout.isEmpty()) {
+                log.warn(
+                        "flock or timeout not found on the reload PATH {}: a reload left running by a killed server is"
+                                + " not waited for by the next run of its action",
+                        path);
+                return Optional.empty();
+            }
+            try {
+                Files.createDirectories(lockDirectory);
+            } catch (IOException e) {
+                throw new DeploymentException.Storage("cannot create the reload lock directory " + lockDirectory, e);
+            }
+            return Optional.of(new Guard(flock.get(), timeout.get(), lockDirectory.toAbsolutePath()));
+        }
+
+        private static Optional<Path> onPath(String path, String program) {
+            return Arrays.stream(path.split(":"))
+                    .filter(directory -> !directory.isBlank())
+                    .map(directory -> Path.of(directory, program))
+                    .filter(Files::isExecutable)
+                    .findFirst();
+        }
+
+        /** The command under the action's lock (held by the child's flock, released when it ends), self-bounded. */
+        List<String> wrap(String action, List<String> command, Duration selfBound) {
+            List<String> wrapped = new ArrayList<>(List.of(
+                    flock.toString(),
+                    "-o",
+                    lockDirectory.resolve(action + ".lock").toString(),
+                    timeout.toString(),
+                    "-k",
+                    "1",
+                    String.format(Locale.ROOT, "%.3f", selfBound.toMillis() / 1000.0)));
+            wrapped.addAll(command);
+            return wrapped;
         }
     }
 

@@ -3,12 +3,16 @@ package io.certloop.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.certloop.support.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +104,75 @@ class ReloadActionsTest {
         assertThat(result.succeeded()).isTrue();
         assertThat(result.outputTruncated()).isTrue();
         assertThat(result.output()).hasSize(300).startsWith("1\n2\n3\n");
+    }
+
+    /**
+     * A server killed mid-reload leaves its reload running; the next server (another instance over the same lock
+     * directory, as after a restart) must wait for it, not reload alongside it. The lock is held by the child's own
+     * flock process, so it is the same whether the first run's server is alive or dead.
+     */
+    @Test
+    void a_run_left_by_another_server_holds_the_action_and_the_next_run_waits_for_it(@TempDir Path dir)
+            throws Exception {
+        Path log = dir.resolve("runs.log");
+        Path script = dir.resolve("slow.sh");
+        Files.writeString(
+                script,
+                "echo \"start $(date +%s%N)\" >> " + log + "\nsleep 1.5\necho \"end $(date +%s%N)\" >> " + log + "\n");
+        Map<String, String> configured = Map.of("slow", "/bin/sh " + script);
+        CompletableFuture<ReloadResult> left = leftRunning(configured, "slow", dir, log);
+        ReloadResult next = guarded(configured, Duration.ofSeconds(10), dir.resolve("locks"))
+                .run("slow");
+
+        assertThat(left.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+        assertThat(next.succeeded()).isTrue();
+        assertThat(next.command())
+                .as("the evidence names the configured command")
+                .containsExactly("/bin/sh", script.toString());
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(4);
+        assertThat(lines.stream().map(l -> l.split(" ")[0]).toList())
+                .as("the runs never overlap: %s", lines)
+                .containsExactly("start", "end", "start", "end");
+    }
+
+    @Test
+    void a_run_waiting_for_a_left_run_longer_than_its_timeout_times_out(@TempDir Path dir) throws Exception {
+        Path started = dir.resolve("started");
+        Path script = dir.resolve("hang.sh");
+        Files.writeString(script, "touch " + started + "\nsleep 3\n");
+        Map<String, String> configured = Map.of("hang", "/bin/sh " + script);
+        CompletableFuture<ReloadResult> left = leftRunning(configured, "hang", dir, started);
+        Files.delete(started);
+        ReloadResult next = guarded(configured, Duration.ofMillis(700), dir.resolve("locks"))
+                .run("hang");
+
+        assertThat(next.timedOut()).as("bounded by its own reload timeout").isTrue();
+        assertThat(started).as("the waiting run never started its command").doesNotExist();
+        assertThat(left.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+    }
+
+    @Test
+    void a_guarded_run_gives_the_child_the_same_environment(@TempDir Path dir) {
+        ReloadActions actions = guarded(Map.of("env", "/usr/bin/env"), Duration.ofSeconds(5), dir.resolve("locks"));
+
+        ReloadResult result = actions.run("env");
+
+        assertThat(result.output().lines()).containsExactlyInAnyOrder("PATH=" + PATH, "LANG=C.UTF-8");
+        assertThat(dir.resolve("locks").resolve("env.lock")).exists();
+    }
+
+    /** A run of the action by another instance over the same locks, once it has left {@code sign}. */
+    private static CompletableFuture<ReloadResult> leftRunning(
+            Map<String, String> configured, String action, Path dir, Path sign) throws InterruptedException {
+        ReloadActions before = guarded(configured, Duration.ofSeconds(10), dir.resolve("locks"));
+        CompletableFuture<ReloadResult> left = CompletableFuture.supplyAsync(() -> before.run(action));
+        Await.until(Duration.ofSeconds(10), () -> Files.exists(sign) ? Boolean.TRUE : null);
+        return left;
+    }
+
+    private static ReloadActions guarded(Map<String, String> configured, Duration timeout, Path locks) {
+        return new ReloadActions(configured, timeout, 4096, PATH, Clock.systemUTC(), locks);
     }
 
     @Test
