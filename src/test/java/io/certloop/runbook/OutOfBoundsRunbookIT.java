@@ -67,19 +67,7 @@ class OutOfBoundsRunbookIT extends PostgresIntegrationTest {
     }
 
     private String openExpiryIncident(String name) {
-        ApiClient.Response opened = operator.post(
-                "/api/incidents",
-                Map.of(
-                        "endpoint",
-                        name,
-                        "category",
-                        "expiry",
-                        "subcategory",
-                        "expiring",
-                        "reason",
-                        "certificate expires tomorrow"));
-        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
-        return opened.json().path("id").asText();
+        return operator.openExpiryIncident(name);
     }
 
     private JsonNode awaitTask(String incidentId, String taskKey) throws InterruptedException {

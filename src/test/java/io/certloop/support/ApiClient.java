@@ -28,6 +28,25 @@ public final class ApiClient {
         this.authorization = authorization;
     }
 
+    /** Opens an expiry incident ("certificate expires tomorrow") for the endpoint as this user; its id. */
+    public String openExpiryIncident(String endpoint) {
+        Response opened = post(
+                "/api/incidents",
+                java.util.Map.of(
+                        "endpoint",
+                        endpoint,
+                        "category",
+                        "expiry",
+                        "subcategory",
+                        "expiring",
+                        "reason",
+                        "certificate expires tomorrow"));
+        if (opened.status() != 201) {
+            throw new AssertionError("opening an incident for " + endpoint + " answered " + opened);
+        }
+        return opened.json().path("id").asText();
+    }
+
     public static ApiClient anonymous(int port) {
         return new ApiClient("http://127.0.0.1:" + port, null);
     }

@@ -99,6 +99,25 @@ public final class NginxServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a site presenting a fresh {@code localhost} certificate signed by {@code ca} that expires in {@code
+         * remaining}, from {@code fullchain.pem} and {@code key.pem} written into {@code dir} (created if needed).
+         */
+        public Builder expiringSite(String name, Path dir, TestCertificates.Issued ca, Duration remaining) {
+            try {
+                Path certs = java.nio.file.Files.createDirectories(dir);
+                TestCertificates.Issued leaf = TestCertificates.leaf("localhost")
+                        .sans("localhost")
+                        .expiringIn(remaining)
+                        .signedBy(ca);
+                leaf.writeFullchainPem(certs.resolve("fullchain.pem"));
+                leaf.writeKeyPem(certs.resolve("key.pem"));
+                return site(name, certs.resolve("fullchain.pem"), certs.resolve("key.pem"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
         public Builder startTimeout(Duration startTimeout) {
             this.startTimeout = startTimeout;
             return this;

@@ -17,6 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * are cut, exactly what CertLoop sees of a CA that is down. The server behind it keeps its state (pebble keeps its
  * ACME accounts and issuing root only in memory, so stopping its process would also lose those). TLS passes
  * through untouched; pebble builds its URLs from the Host header, so they name the relay.
+ *
+ * <p>A test can also {@link #holdFrom(int) hold} connections in which the client speaks first (TLS): a held
+ * connection has sent its first bytes (a ClientHello) and gets no answer until {@link #release()}, so the
+ * client's step is stalled from the outside, observably ({@link #held()}), for as long as the test wants (to kill
+ * the client's process inside that step). Connections that close without a byte (a TCP "does it answer?" check)
+ * are not counted and never held.
  */
 public final class TcpRelay implements AutoCloseable {
 
@@ -24,6 +30,12 @@ public final class TcpRelay implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    /** Connections that sent bytes so far; the one numbered {@link #holdFrom} and later ones are held. */
+    private final java.util.concurrent.atomic.AtomicInteger speaking = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int holdFrom = Integer.MAX_VALUE;
+    private final Object releases = new Object();
 
     private TcpRelay(int port, int targetPort) {
         this.port = port;
@@ -59,6 +71,27 @@ public final class TcpRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds the {@code n}-th connection from now that sends bytes, and every later one, until {@link #release()}:
+     * 1 = the next one.
+     */
+    public void holdFrom(int n) {
+        holdFrom = speaking.get() + n;
+    }
+
+    /** Connections held so far (since the relay was made). */
+    public int held() {
+        return held.get();
+    }
+
+    /** Stops holding: held connections go on to the server (or end, if their client went away). */
+    public void release() {
+        holdFrom = Integer.MAX_VALUE;
+        synchronized (releases) {
+            releases.notifyAll();
+        }
+    }
+
     /** Stops listening and cuts every open connection: connections are refused until {@link #accept()}. */
     public synchronized void refuse() {
         try {
@@ -82,14 +115,52 @@ public final class TcpRelay implements AutoCloseable {
         while (!socket.isClosed()) {
             try {
                 Socket client = socket.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
-                sockets.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                if (holdFrom == Integer.MAX_VALUE) {
+                    connect(client, new byte[0], 0);
+                } else {
+                    Thread first = new Thread(() -> holdOrConnect(client), "tcp-relay-first-" + port);
+                    first.setDaemon(true);
+                    first.start();
+                }
             } catch (IOException closedOrRefused) {
-                // the listening socket closed (refuse) or the target refused: the client sees its connection end
+                // the listening socket closed (refuse): the client sees its connection end
             }
+        }
+    }
+
+    /** Reads the client's first bytes, holds the connection if its number is due, then relays it. */
+    private void holdOrConnect(Socket client) {
+        try {
+            byte[] first = new byte[16384];
+            int n = client.getInputStream().read(first);
+            if (n < 0) {
+                close(client);
+                return;
+            }
+            if (speaking.incrementAndGet() >= holdFrom) {
+                held.incrementAndGet();
+                synchronized (releases) {
+                    while (speaking.get() >= holdFrom && !client.isClosed()) {
+                        releases.wait(100);
+                    }
+                }
+            }
+            connect(client, first, n);
+        } catch (IOException | InterruptedException ended) {
+            close(client);
+        }
+    }
+
+    private void connect(Socket client, byte[] first, int n) {
+        try {
+            Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            sockets.add(upstream);
+            upstream.getOutputStream().write(first, 0, n);
+            pump(client, upstream);
+            pump(upstream, client);
+        } catch (IOException refused) {
+            close(client); // the target refused: the client sees its connection end
         }
     }
 
