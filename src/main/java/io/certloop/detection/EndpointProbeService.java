@@ -38,6 +38,7 @@ public class EndpointProbeService {
     private final ApplicationEventPublisher events;
     private final ProbeMetrics metrics;
     private final FindingSuppressions suppressions;
+    private final RenewalCheck renewals;
     private final TransactionOperations transactions;
     private final Clock clock;
     private volatile boolean metricsLoaded;
@@ -48,6 +49,7 @@ public class EndpointProbeService {
             ApplicationEventPublisher events,
             ProbeMetrics metrics,
             FindingSuppressions suppressions,
+            RenewalCheck renewals,
             PlatformTransactionManager transactions,
             Clock clock) {
         this.prober = prober;
@@ -55,6 +57,7 @@ public class EndpointProbeService {
         this.events = events;
         this.metrics = metrics;
         this.suppressions = suppressions;
+        this.renewals = renewals;
         this.transactions = new TransactionTemplate(transactions);
         this.clock = clock;
     }
@@ -82,6 +85,7 @@ public class EndpointProbeService {
             throw e;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
+        report = withRenewalFindings(report, renewals.findings(endpoint, report));
         report = markSuppressed(report, suppressions.suppressedFindings(endpoint.name()));
         history.record(endpoint.id(), endpoint.name(), report);
         metrics.recordProbe(endpoint.name(), report, took);
@@ -129,6 +133,16 @@ public class EndpointProbeService {
         metrics.retain(
                 current.stream().map(Endpoint::name).collect(Collectors.toSet()),
                 current.stream().map(Endpoint::id).collect(Collectors.toSet()));
+    }
+
+    /** The CA's word on the presented certificate (its renewal window) joins the probe's own findings. */
+    private static ProbeReport withRenewalFindings(ProbeReport report, List<Finding> renewal) {
+        if (renewal.isEmpty()) {
+            return report;
+        }
+        List<Finding> all = new java.util.ArrayList<>(report.findings());
+        all.addAll(renewal);
+        return report.withFindings(all);
     }
 
     /** Findings an active exception excuses stay in the report, marked with the exception's id. */

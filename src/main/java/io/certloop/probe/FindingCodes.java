@@ -35,6 +35,12 @@ public final class FindingCodes {
     /** The endpoint's addresses present different leaves: a partially deployed cluster. */
     public static final String INCONSISTENT_BACKENDS = "INCONSISTENT_BACKENDS";
 
+    /**
+     * The CA that issued the presented leaf suggests renewing it now (ACME Renewal Information, RFC 9773): the
+     * point CertLoop chose in the CA's window has passed. Raised by the detection loop, not by the probe policy.
+     */
+    public static final String RENEWAL_SUGGESTED = "RENEWAL_SUGGESTED";
+
     /** Every code, in the order the policy evaluates them. */
     public static final List<String> ALL = List.of(
             HANDSHAKE_FAILED,
@@ -49,7 +55,8 @@ public final class FindingCodes {
             REVOKED,
             WEAK_KEY,
             WEAK_SIGNATURE,
-            INCONSISTENT_BACKENDS);
+            INCONSISTENT_BACKENDS,
+            RENEWAL_SUGGESTED);
 
     private FindingCodes() {}
 }

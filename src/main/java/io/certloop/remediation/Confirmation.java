@@ -1,5 +1,6 @@
 package io.certloop.remediation;
 
+import io.certloop.probe.FindingCodes;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,8 +22,11 @@ public record Confirmation(
         findingCodes = List.copyOf(findingCodes);
     }
 
-    /** The endpoint presents an expired or soon-expiring certificate: reissuing is the fix. */
+    /**
+     * The endpoint presents an expired or soon-expiring certificate, or one whose CA suggests renewing it now (its
+     * renewal window came due): reissuing is the fix.
+     */
     public boolean expiryConfirmed() {
-        return expired || expiringSoon;
+        return expired || expiringSoon || findingCodes.contains(FindingCodes.RENEWAL_SUGGESTED);
     }
 }

@@ -16,6 +16,7 @@ import io.certloop.issuance.IssueRequest;
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.issuance.IssuedCertificateStore;
 import io.certloop.issuance.Issuers;
+import io.certloop.issuance.RenewalWindows;
 import io.certloop.issuance.RevocationReason;
 import io.certloop.issuance.ca.InternalCaIssuer;
 import io.certloop.probe.Finding;
@@ -54,6 +55,7 @@ public class RemediationService {
     private final TlsProber prober;
     private final Clock clock;
     private final Duration verifyWithin;
+    private final RenewalWindows renewalWindows;
 
     RemediationService(
             InventoryService inventory,
@@ -63,8 +65,10 @@ public class RemediationService {
             Deployer deployer,
             TlsProber prober,
             Clock clock,
-            RemediationProperties properties) {
+            RemediationProperties properties,
+            RenewalWindows renewalWindows) {
         this.verifyWithin = properties.verifyWithin();
+        this.renewalWindows = renewalWindows;
         this.inventory = inventory;
         this.issuers = issuers;
         this.certificates = certificates;
@@ -79,6 +83,15 @@ public class RemediationService {
         Endpoint endpoint = inventory.get(endpointName);
         ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
         Set<String> codes = codes(report);
+        // the CA's renewal window (as the detection loop last stored it) came due: reissuing is the fix although
+        // the certificate is still valid
+        if (report.reachable()
+                && renewalWindows
+                        .stored(report.leaf().sha256())
+                        .filter(window -> window.due(clock.instant()))
+                        .isPresent()) {
+            codes.add(FindingCodes.RENEWAL_SUGGESTED);
+        }
         String summary = report.reachable()
                 ? "presents " + report.leaf().sha256() + " valid until "
                         + report.leaf().notAfter() + "; findings " + codes

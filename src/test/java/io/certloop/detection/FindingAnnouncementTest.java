@@ -63,24 +63,31 @@ class FindingAnnouncementTest {
         events.add(event);
     }
 
-    private final Endpoint endpoint = new Endpoint(
-            7L,
-            "web",
-            "www.example.test",
-            443,
-            null,
-            List.of(),
-            List.of(),
-            1,
-            Environment.parse("production").orElseThrow(),
-            null,
-            null,
-            ReplacementPath.parse("internal-ca").orElseThrow(),
-            "standard",
-            null,
-            null,
-            NOW,
-            NOW);
+    private final Endpoint endpoint = endpoint();
+    private final java.util.concurrent.atomic.AtomicReference<List<Finding>> renewalFindings =
+            new java.util.concurrent.atomic.AtomicReference<>(List.of());
+
+    /** A tier-1 production endpoint {@code web} (id 7). */
+    static Endpoint endpoint() {
+        return new Endpoint(
+                7L,
+                "web",
+                "www.example.test",
+                443,
+                null,
+                List.of(),
+                List.of(),
+                1,
+                Environment.parse("production").orElseThrow(),
+                null,
+                null,
+                ReplacementPath.parse("internal-ca").orElseThrow(),
+                "standard",
+                null,
+                null,
+                NOW,
+                NOW);
+    }
 
     @BeforeEach
     void setUp() {
@@ -103,11 +110,12 @@ class FindingAnnouncementTest {
                 this::publish,
                 new ProbeMetrics(registry, clock),
                 name -> suppressed.get(),
+                (e, r) -> renewalFindings.get(),
                 transactions,
                 clock);
     }
 
-    private static ProbeReport report(List<String> codes) {
+    static ProbeReport report(List<String> codes) {
         CertificateDetails leaf = new CertificateDetails(
                 "a".repeat(64),
                 "CN=www.example.test",
@@ -153,6 +161,21 @@ class FindingAnnouncementTest {
                 .filter(EndpointFindingCleared.class::isInstance)
                 .map(event -> ((EndpointFindingCleared) event).code())
                 .toList();
+    }
+
+    @Test
+    void theCasRenewalSuggestionIsAnnouncedOnceBesideTheProbesFindingsAndClearsWhenItIsGone() {
+        nextFindings.set(List.of());
+        renewalFindings.set(List.of(new Finding(FindingCodes.RENEWAL_SUGGESTED, "window due", Map.of())));
+
+        service.probe(endpoint);
+        service.probe(endpoint);
+        assertThat(raised()).containsExactly(FindingCodes.RENEWAL_SUGGESTED);
+        assertThat(service.openFindings(endpoint.id())).containsExactly(FindingCodes.RENEWAL_SUGGESTED);
+
+        renewalFindings.set(List.of());
+        service.probe(endpoint);
+        assertThat(cleared()).containsExactly(FindingCodes.RENEWAL_SUGGESTED);
     }
 
     @Test
@@ -249,6 +272,7 @@ class FindingAnnouncementTest {
                 events::add,
                 new ProbeMetrics(new SimpleMeterRegistry(), clock),
                 name -> Map.of(),
+                (e, r) -> List.of(),
                 transactions,
                 clock);
 

@@ -151,6 +151,10 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
                 OPERATORS,
                 404);
         read("GET /api/inventory/endpoints/{ref}/probes", "/api/inventory/endpoints/" + none + "/probes", 404);
+        read(
+                "GET /api/inventory/endpoints/{ref}/renewal-window",
+                "/api/inventory/endpoints/" + none + "/renewal-window",
+                404);
         write(
                 "POST /api/inventory/endpoints/{ref}/replace",
                 "POST",

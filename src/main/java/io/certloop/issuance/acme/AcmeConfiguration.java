@@ -11,9 +11,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Wires the ACME issuer and its HTTP-01 responder. */
+/** Wires the ACME issuer, its HTTP-01 responder and the CA's renewal windows. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AcmeProperties.class)
+@EnableConfigurationProperties({AcmeProperties.class, AcmeRenewalInfoProperties.class})
 class AcmeConfiguration {
 
     @Bean
@@ -40,5 +40,15 @@ class AcmeConfiguration {
                 acme,
                 issuance,
                 clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    AcmeRenewalWindows acmeRenewalWindows(
+            AcmeIssuer acme,
+            IssuedCertificateStore certificates,
+            JdbcTemplate jdbc,
+            AcmeRenewalInfoProperties properties,
+            ObjectProvider<Clock> clock) {
+        return new AcmeRenewalWindows(acme, certificates, jdbc, properties, clock.getIfAvailable(Clock::systemUTC));
     }
 }

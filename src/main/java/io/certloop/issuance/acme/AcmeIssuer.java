@@ -14,6 +14,7 @@ import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssueRequest;
 import io.certloop.issuance.IssuedCertificate;
 import io.certloop.issuance.IssuedCertificateStore;
+import io.certloop.system.Pem;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
@@ -34,6 +35,7 @@ import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 import org.shredzone.acme4j.exception.AcmeNetworkException;
@@ -112,7 +114,7 @@ public class AcmeIssuer implements CertificateIssuer {
         });
         return call("place the order for " + request.names(), () -> {
             Login login = login();
-            Order order = login.newOrder().domains(request.names()).create();
+            Order order = placeOrder(login, request);
             requests.update(stored.id(), "ORDERED", order.getLocation().toString(), null);
             log.info(
                     "ACME order {} placed for endpoint {} names {} (request {})",
@@ -125,6 +127,59 @@ public class AcmeIssuer implements CertificateIssuer {
             }
             return step(stored.id(), login, order);
         });
+    }
+
+    /**
+     * A new order; when the CA offers renewal information and the endpoint presents a certificate of ours whose
+     * renewal window came due, the order names it in {@code replaces} (RFC 9773), so the CA can exempt the
+     * replacement from rate limits and knows the old one may be revoked. A CA that says it was already replaced
+     * (another order named it first) gets the order again without the field.
+     */
+    private Order placeOrder(Login login, IssueRequest request) throws AcmeException {
+        Optional<X509Certificate> replaced =
+                login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent()
+                        ? dueForReplacement(request.endpointName())
+                        : Optional.empty();
+        if (replaced.isPresent()) {
+            try {
+                Order order = login.newOrder()
+                        .domains(request.names())
+                        .replaces(replaced.get())
+                        .create();
+                log.info(
+                        "ACME order {} for endpoint {} replaces serial {}",
+                        order.getLocation(),
+                        request.endpointName(),
+                        Pem.serialHex(replaced.get()));
+                return order;
+            } catch (AcmeServerException e) {
+                if (e.getType() == null || !e.getType().toString().endsWith(":alreadyReplaced")) {
+                    throw e;
+                }
+                log.info(
+                        "ACME server says serial {} of endpoint {} was already replaced: ordering without 'replaces'",
+                        Pem.serialHex(replaced.get()),
+                        request.endpointName());
+            }
+        }
+        return login.newOrder().domains(request.names()).create();
+    }
+
+    /** The unexpired certificate of this endpoint whose renewal window (acme_renewal_info) came due most recently. */
+    private Optional<X509Certificate> dueForReplacement(String endpointName) {
+        Timestamp now = Timestamp.from(clock.instant());
+        return jdbc
+                .query(
+                        "SELECT c.leaf_pem FROM acme_renewal_info r JOIN issued_certificate c ON c.id = r.certificate_id"
+                                + " WHERE r.endpoint_name = ? AND r.state = 'WINDOW' AND r.renew_at <= ?"
+                                + " AND c.not_after > ? ORDER BY r.checked_at DESC",
+                        (rs, row) -> rs.getString(1),
+                        endpointName,
+                        now,
+                        now)
+                .stream()
+                .findFirst()
+                .map(Pem::parseCertificate);
     }
 
     /** One bounded step: fetch the order and move it on (finalize when ready, download when valid). */
@@ -267,8 +322,12 @@ public class AcmeIssuer implements CertificateIssuer {
 
     /** Logs in with the stored account, creating the account (key in custody) on first use. */
     private Login login() throws AcmeException {
+        return login(session(directoryUrl()));
+    }
+
+    /** As {@link #login()}, on a session already made (its directory already read). */
+    Login login(Session session) throws AcmeException {
         String directory = directoryUrl();
-        Session session = session(directory);
         record Account(String keyId, String url) {}
         Optional<Account> account = jdbc
                 .query(
@@ -298,7 +357,7 @@ public class AcmeIssuer implements CertificateIssuer {
         return login;
     }
 
-    private Session session(String directory) {
+    Session session(String directory) {
         URI uri = URI.create(directory);
         Session session = acme.trustedCaFile() != null && uri.getScheme().startsWith("http")
                 ? new Session(uri, new TrustingAcmeProvider(acme.trustedCaFile()))
@@ -307,7 +366,12 @@ public class AcmeIssuer implements CertificateIssuer {
         return session;
     }
 
-    private String directoryUrl() {
+    /** The configured directory URL as it is (null or blank when the acme path is not set up). */
+    String configuredDirectoryUrl() {
+        return acme.directoryUrl();
+    }
+
+    String directoryUrl() {
         if (acme.directoryUrl() == null || acme.directoryUrl().isBlank()) {
             throw new CaUnavailableException(
                     "no ACME directory configured (certloop.issuance.acme.directory-url)", null);
