@@ -1,7 +1,9 @@
 package io.certloop.deployment;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Puts a certificate and its key where a service reads them, makes the service reload, and can
@@ -23,6 +25,28 @@ public interface Deployer {
      * @throws DeploymentException.Storage if the files could not be written
      */
     DeploymentResult deploy(DeploymentRequest request);
+
+    /** One request of {@link #deployTogether}: its result, or why it could not be deployed (nothing else failed). */
+    record Deployed(DeploymentRequest request, DeploymentResult result, DeploymentException refused) {}
+
+    /**
+     * Deploys many at once (a wave of a mass rotation): every request's files are written, then each distinct
+     * reload action runs once for all the requests it serves, instead of once per request. A request that is
+     * refused (invalid, a conflict, a storage failure) is its own failure; the others go on. The answers are in
+     * the order of the requests. {@code writers} may write files concurrently. This default deploys one after
+     * another; adapters that share a reload between deployments do better.
+     */
+    default List<Deployed> deployTogether(List<DeploymentRequest> requests, Executor writers) {
+        List<Deployed> answers = new ArrayList<>();
+        for (DeploymentRequest request : requests) {
+            try {
+                answers.add(new Deployed(request, deploy(request), null));
+            } catch (DeploymentException e) {
+                answers.add(new Deployed(request, null, e));
+            }
+        }
+        return answers;
+    }
 
     /**
      * Restores the files the deployment replaced, then reloads again. Safe to repeat.

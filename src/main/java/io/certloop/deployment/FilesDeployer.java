@@ -3,6 +3,7 @@ package io.certloop.deployment;
 import io.certloop.deployment.DeployedFile.Role;
 import io.certloop.deployment.DeploymentResult.Operation;
 import io.certloop.deployment.DeploymentResult.Outcome;
+import io.certloop.system.Concurrently;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +12,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +46,7 @@ final class FilesDeployer implements Deployer {
     private final ServiceAnswerWaiter waiter;
     private final Clock clock;
     private final DeploymentPaths paths;
-    private final Map<Path, Object> targetLocks = new ConcurrentHashMap<>();
+    private final Map<Path, ReentrantLock> targetLocks = new ConcurrentHashMap<>();
 
     FilesDeployer(
             ReloadActions reloadActions,
@@ -68,7 +74,9 @@ final class FilesDeployer implements Deployer {
         if (!reloadActions.exists(target.reloadAction())) {
             throw new DeploymentException.UnknownReloadAction(target.reloadAction());
         }
-        synchronized (lockFor(keyPathOfPlan(plan))) {
+        ReentrantLock lock = lockFor(keyPathOfPlan(plan));
+        lock.lock();
+        try {
             Instant startedAt = clock.instant();
             SharedReloads.Reloaded<List<DeployedFile>> done = reloadActions
                     .shared()
@@ -82,6 +90,94 @@ final class FilesDeployer implements Deployer {
                         return deployed;
                     });
             return check(id, Operation.DEPLOY, done.written(), done.reload(), request.answerAt(), startedAt);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Every request's files are written (concurrently on {@code writers}) while no reload of its action runs; then
+     * one reload of each action serves every request of it ({@link SharedReloads}: one round member for them all).
+     * The targets stay locked, in path order, until their reload ran and each service answered.
+     */
+    @Override
+    public List<Deployed> deployTogether(List<DeploymentRequest> requests, Executor writers) {
+        Deployed[] answers = new Deployed[requests.size()];
+        Map<String, List<Integer>> byAction = new LinkedHashMap<>();
+        List<List<Planned>> plans = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            DeploymentRequest request = requests.get(i);
+            List<Planned> plan = null;
+            try {
+                validId(request.idempotencyKey());
+                plan = plan(paths, request.target(), request.certificate(), request.key());
+                if (!reloadActions.exists(request.target().reloadAction())) {
+                    throw new DeploymentException.UnknownReloadAction(
+                            request.target().reloadAction());
+                }
+                byAction.computeIfAbsent(request.target().reloadAction(), a -> new ArrayList<>())
+                        .add(i);
+            } catch (DeploymentException e) {
+                answers[i] = new Deployed(request, null, e);
+            }
+            plans.add(plan);
+        }
+        for (Map.Entry<String, List<Integer>> action : byAction.entrySet()) {
+            List<Integer> members = action.getValue();
+            List<ReentrantLock> locks = new ArrayList<>();
+            new TreeSet<>(members.stream()
+                            .map(i ->
+                                    keyPathOfPlan(plans.get(i)).toAbsolutePath().normalize())
+                            .toList())
+                    .forEach(path -> locks.add(lockFor(path)));
+            locks.forEach(ReentrantLock::lock);
+            try {
+                Instant startedAt = clock.instant();
+                Object[] written = new Object[requests.size()];
+                SharedReloads.Reloaded<Integer> done = reloadActions.shared().afterWriting(action.getKey(), () -> {
+                    Concurrently.map(
+                            members,
+                            writers,
+                            i -> written[i] = writeOrRefusal(requests.get(i), plans.get(i), startedAt));
+                    long changed = Arrays.stream(written)
+                            .filter(List.class::isInstance)
+                            .count();
+                    log.info("{} deployment(s) wrote their files, reloading once with {}", changed, action.getKey());
+                    return (int) changed;
+                });
+                for (int i : members) {
+                    DeploymentRequest request = requests.get(i);
+                    if (written[i] instanceof DeploymentException refused) {
+                        answers[i] = new Deployed(request, null, refused);
+                    } else {
+                        @SuppressWarnings("unchecked")
+                        List<DeployedFile> files = (List<DeployedFile>) written[i];
+                        answers[i] = new Deployed(
+                                request,
+                                check(
+                                        request.idempotencyKey(),
+                                        Operation.DEPLOY,
+                                        files,
+                                        done.reload(),
+                                        request.answerAt(),
+                                        startedAt),
+                                null);
+                    }
+                }
+            } finally {
+                locks.forEach(ReentrantLock::unlock);
+            }
+        }
+        return Arrays.asList(answers);
+    }
+
+    /** The files written, or the refusal of this one request (a storage failure, a conflict). */
+    private Object writeOrRefusal(DeploymentRequest request, List<Planned> plan, Instant startedAt) {
+        try {
+            return writeFiles(request.idempotencyKey(), request, plan, startedAt);
+        } catch (DeploymentException e) {
+            log.warn("deployment {} could not write its files: {}", request.idempotencyKey(), e.getMessage());
+            return e;
         }
     }
 
@@ -102,7 +198,9 @@ final class FilesDeployer implements Deployer {
             paths.require(Path.of(entry.path()), field);
             paths.require(AtomicFiles.previousOf(Path.of(entry.path())), field);
         }
-        synchronized (lockFor(keyPathOf(manifest))) {
+        ReentrantLock lock = lockFor(keyPathOf(manifest));
+        lock.lock();
+        try {
             Instant startedAt = clock.instant();
             SharedReloads.Reloaded<List<DeployedFile>> done = reloadActions
                     .shared()
@@ -119,6 +217,8 @@ final class FilesDeployer implements Deployer {
                     ? null
                     : new ServiceAddress(manifest.answerHost(), manifest.answerPort());
             return check(id, Operation.ROLLBACK, done.written(), done.reload(), answerAt, startedAt);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -126,7 +226,9 @@ final class FilesDeployer implements Deployer {
     public List<Path> release(String deploymentId) {
         String id = validId(deploymentId);
         DeploymentManifest found = manifests.find(id).orElseThrow(() -> new DeploymentException.NotFound(id));
-        synchronized (lockFor(keyPathOf(found))) {
+        ReentrantLock lock = lockFor(keyPathOf(found));
+        lock.lock();
+        try {
             DeploymentManifest manifest = manifests.find(id).orElseThrow(() -> new DeploymentException.NotFound(id));
             if (manifest.releasedAt() == null) {
                 manifests.save(manifest.released(clock.instant())); // first: no rollback from a half-released state
@@ -155,6 +257,8 @@ final class FilesDeployer implements Deployer {
             }
             log.info("deployment {} released: {} kept file(s) deleted", id, deleted.size());
             return List.copyOf(deleted);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -438,8 +542,8 @@ final class FilesDeployer implements Deployer {
         return id;
     }
 
-    private Object lockFor(Path keyPath) {
-        return targetLocks.computeIfAbsent(keyPath.toAbsolutePath().normalize(), p -> new Object());
+    private ReentrantLock lockFor(Path keyPath) {
+        return targetLocks.computeIfAbsent(keyPath.toAbsolutePath().normalize(), p -> new ReentrantLock());
     }
 
     private static void deleteQuietly(Path path) {

@@ -11,6 +11,7 @@ import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.FileDeployment;
 import io.certloop.inventory.InventoryService;
 import io.certloop.issuance.AdminMediatedIssuer;
+import io.certloop.issuance.IssuanceException;
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssueRequest;
 import io.certloop.issuance.IssuedCertificate;
@@ -24,14 +25,20 @@ import io.certloop.probe.FindingCodes;
 import io.certloop.probe.ProbeReport;
 import io.certloop.probe.ProbeRequest;
 import io.certloop.probe.TlsProber;
+import io.certloop.system.Concurrently;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +83,11 @@ public class RemediationService {
         this.deployer = deployer;
         this.prober = prober;
         this.clock = clock;
+    }
+
+    /** How long after a reload an endpoint may take to present its new certificate before it is rolled back. */
+    public Duration verifyWithin() {
+        return verifyWithin;
     }
 
     /** What the endpoint presents now, judged against the inventory's expectations. */
@@ -187,18 +199,7 @@ public class RemediationService {
             throw new RemediationException("endpoint " + endpointName + " has no deployment target in the inventory");
         }
         IssuedCertificate issued = certificate(certificateId);
-        DeploymentTarget target = new DeploymentTarget(
-                path(files.certificatePath()),
-                path(files.chainPath()),
-                path(files.fullchainPath()),
-                path(files.keyPath()),
-                files.reloadAction());
-        DeploymentResult result = deployer.deploy(new DeploymentRequest(
-                deploymentId,
-                target,
-                new CertificateMaterial(issued.leafPem(), issued.chainPems()),
-                out -> custody.writePrivateKeyPem(issued.keyId(), out),
-                new ServiceAddress(connectHost(endpoint), endpoint.port())));
+        DeploymentResult result = deployer.deploy(deploymentRequest(endpoint, issued, deploymentId));
         log.info(
                 "Deployed certificate {} to endpoint {} (deployment {}): {}",
                 issued.sha256(),
@@ -206,6 +207,23 @@ public class RemediationService {
                 deploymentId,
                 result.outcome());
         return result;
+    }
+
+    /** The endpoint's files and reload action, the issued certificate and its key (written from custody). */
+    private DeploymentRequest deploymentRequest(Endpoint endpoint, IssuedCertificate issued, String deploymentId) {
+        FileDeployment files = endpoint.deployment();
+        DeploymentTarget target = new DeploymentTarget(
+                path(files.certificatePath()),
+                path(files.chainPath()),
+                path(files.fullchainPath()),
+                path(files.keyPath()),
+                files.reloadAction());
+        return new DeploymentRequest(
+                deploymentId,
+                target,
+                new CertificateMaterial(issued.leafPem(), issued.chainPems()),
+                out -> custody.writePrivateKeyPem(issued.keyId(), out),
+                new ServiceAddress(connectHost(endpoint), endpoint.port()));
     }
 
     public DeploymentResult rollback(String deploymentId) {
@@ -475,29 +493,10 @@ public class RemediationService {
      */
     public ReplacementEvidence replace(
             String endpointName, String idempotencyKey, Duration verifyWithin, String profile) {
-        Endpoint endpoint = inventory.get(endpointName);
-        if (!endpoint.replacementPath().automated()) {
-            throw new RemediationException("endpoint " + endpointName + " has replacement path "
-                    + endpoint.replacementPath().value() + ": a person obtains its certificate; use the runbook");
-        }
-        if (endpoint.deployment() == null) {
-            throw new RemediationException("endpoint " + endpointName + " has no deployment target in the inventory");
-        }
         Instant start = clock.instant();
-        IssuedCertificate issued = issuers.forPath(endpoint.replacementPath().value())
-                .issue(IssueRequest.of(
-                        endpoint.name(),
-                        endpoint.expectedNames(),
-                        profile == null ? endpoint.profile() : profile,
-                        idempotencyKey));
+        IssuedCertificate issued = issueForReplacement(endpointName, idempotencyKey, profile);
         Instant issuedAt = clock.instant();
-        ReplacementEvidence.Issued issuedEvidence = new ReplacementEvidence.Issued(
-                issued.id(),
-                issued.issuer(),
-                issued.sha256(),
-                issued.serial(),
-                String.valueOf(issued.notAfter()),
-                issued.keyId());
+        ReplacementEvidence.Issued issuedEvidence = evidenceOf(issued);
         DeploymentResult deployment = deploy(endpointName, issued.id(), deploymentIdFor(idempotencyKey));
         Instant deployedAt = clock.instant();
         if (!deployment.succeeded()) {
@@ -530,16 +529,7 @@ public class RemediationService {
                     Duration.between(issuedAt, deployedAt),
                     Duration.between(deployedAt, verifiedAt));
         }
-        expect(endpointName, issued.sha256());
-        try {
-            release(deployment.deploymentId());
-        } catch (RuntimeException e) {
-            log.warn(
-                    "Deployment {} is verified but its kept files could not be deleted; delete the *.certloop-prev"
-                            + " files beside the endpoint's files by hand: {}",
-                    deployment.deploymentId(),
-                    e.getMessage());
-        }
+        settleVerified(endpointName, issued.sha256(), deployment.deploymentId());
         return new ReplacementEvidence(
                 endpointName,
                 true,
@@ -551,6 +541,213 @@ public class RemediationService {
                 Duration.between(start, issuedAt),
                 Duration.between(issuedAt, deployedAt),
                 Duration.between(deployedAt, verifiedAt));
+    }
+
+    /**
+     * The endpoint's automated path issues, as {@link #replace} does first (the same idempotency key returns the
+     * certificate issued first); {@link #deployTogether} takes it from there.
+     *
+     * @throws RemediationException no automated replacement path or no deployment target
+     * @throws IssuanceException    the issuer refused or is unavailable
+     */
+    public IssuedCertificate issueForReplacement(String endpointName, String idempotencyKey, String profile) {
+        Endpoint endpoint = inventory.get(endpointName);
+        if (!endpoint.replacementPath().automated()) {
+            throw new RemediationException("endpoint " + endpointName + " has replacement path "
+                    + endpoint.replacementPath().value() + ": a person obtains its certificate; use the runbook");
+        }
+        if (endpoint.deployment() == null) {
+            throw new RemediationException("endpoint " + endpointName + " has no deployment target in the inventory");
+        }
+        return issuers.forPath(endpoint.replacementPath().value())
+                .issue(IssueRequest.of(
+                        endpoint.name(),
+                        endpoint.expectedNames(),
+                        profile == null ? endpoint.profile() : profile,
+                        idempotencyKey));
+    }
+
+    private static ReplacementEvidence.Issued evidenceOf(IssuedCertificate issued) {
+        return new ReplacementEvidence.Issued(
+                issued.id(),
+                issued.issuer(),
+                issued.sha256(),
+                issued.serial(),
+                String.valueOf(issued.notAfter()),
+                issued.keyId());
+    }
+
+    /** Verified live: the inventory expects the new certificate, and what the deployment kept is deleted. */
+    private void settleVerified(String endpointName, String sha256, String deploymentId) {
+        expect(endpointName, sha256);
+        try {
+            release(deploymentId);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Deployment {} is verified but its kept files could not be deleted; delete the *.certloop-prev"
+                            + " files beside the endpoint's files by hand: {}",
+                    deploymentId,
+                    e.getMessage());
+        }
+    }
+
+    /** One endpoint of {@link #deployTogether}: the certificate issued for it under its idempotency key. */
+    public record Replacement(
+            String endpoint, String idempotencyKey, IssuedCertificate issued, Duration issuanceTime) {}
+
+    /**
+     * How one endpoint of {@link #deployTogether} ended: its evidence (verified, or rolled back), or the deployer's
+     * refusal before anything was reloaded, never both.
+     */
+    public record ReplacementOutcome(Replacement replacement, ReplacementEvidence evidence, RuntimeException refused) {}
+
+    /**
+     * The rest of {@link #replace} for many issued endpoints at once, with the waiting shared: every endpoint's files
+     * are written (concurrently on {@code workers}), each distinct reload action runs once for all the endpoints it
+     * serves ({@link Deployer#deployTogether}), then every endpoint is verified with fresh probes, all of those not
+     * yet live in each round, rounds {@value #VERIFY_PAUSE_MILLIS} ms apart, until it is live or
+     * {@code certloop.remediation.verify-within} after the reload has passed. An endpoint not verified is rolled back;
+     * a verified one becomes what the inventory expects. {@code done} hears each endpoint as soon as its outcome is
+     * final, on a worker thread. A deployer's refusal is an outcome; any other failure (a database error) is thrown at
+     * the end, after every other endpoint finished, so the caller can retry the unfinished ones with the same keys.
+     */
+    public void deployTogether(List<Replacement> replacements, Executor workers, Consumer<ReplacementOutcome> done) {
+        Concurrently.FirstFailure failures = new Concurrently.FirstFailure();
+        Instant start = clock.instant();
+        List<DeploymentRequest> requests = replacements.stream()
+                .map(r ->
+                        deploymentRequest(inventory.get(r.endpoint()), r.issued(), deploymentIdFor(r.idempotencyKey())))
+                .toList();
+        List<Deployer.Deployed> deployed = deployer.deployTogether(requests, workers);
+        Instant deployedAt = clock.instant();
+        Duration deploymentTime = Duration.between(start, deployedAt);
+        Map<Integer, DeploymentResult> live = new LinkedHashMap<>();
+        List<Integer> notDeployed = new ArrayList<>();
+        for (int i = 0; i < replacements.size(); i++) {
+            Deployer.Deployed d = deployed.get(i);
+            if (d.refused() != null) {
+                Replacement r = replacements.get(i);
+                failures.guard(() -> done.accept(new ReplacementOutcome(r, null, d.refused())));
+            } else if (d.result().succeeded()) {
+                live.put(i, d.result());
+            } else {
+                notDeployed.add(i);
+            }
+        }
+        Concurrently.map(
+                notDeployed,
+                workers,
+                i -> failures.guard(() -> {
+                    Replacement r = replacements.get(i);
+                    DeploymentResult deployment = deployed.get(i).result();
+                    DeploymentResult rollback = rollback(deployment.deploymentId());
+                    Verification after = verify(r.endpoint(), r.issued().sha256());
+                    done.accept(outcome(
+                            r,
+                            "DEPLOYMENT_" + deployment.outcome(),
+                            deployment,
+                            rollback,
+                            after,
+                            deploymentTime,
+                            Duration.ZERO));
+                }));
+        Instant deadline = deployedAt.plus(verifyWithin);
+        Map<Integer, Verification> last = new ConcurrentHashMap<>();
+        int deployedLive = live.size();
+        int rounds = 0;
+        while (!live.isEmpty()) {
+            rounds++;
+            List<Integer> round = List.copyOf(live.keySet());
+            List<Boolean> passed = Concurrently.map(round, workers, i -> {
+                Replacement r = replacements.get(i);
+                try {
+                    Verification verification = verify(r.endpoint(), r.issued().sha256());
+                    last.put(i, verification);
+                    if (!verification.passed()) {
+                        return false;
+                    }
+                    settleVerified(
+                            r.endpoint(), r.issued().sha256(), live.get(i).deploymentId());
+                    done.accept(outcome(
+                            r,
+                            "VERIFIED",
+                            live.get(i),
+                            null,
+                            verification,
+                            deploymentTime,
+                            Duration.between(deployedAt, clock.instant())));
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+                return true;
+            });
+            for (int k = 0; k < round.size(); k++) {
+                if (Boolean.TRUE.equals(passed.get(k))) {
+                    live.remove(round.get(k));
+                }
+            }
+            if (live.isEmpty() || !clock.instant().isBefore(deadline)) {
+                break;
+            }
+            try {
+                Thread.sleep(VERIFY_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Concurrently.map(
+                List.copyOf(live.keySet()),
+                workers,
+                i -> failures.guard(() -> {
+                    Replacement r = replacements.get(i);
+                    DeploymentResult rollback = rollback(live.get(i).deploymentId());
+                    done.accept(outcome(
+                            r,
+                            "VERIFICATION_FAILED",
+                            live.get(i),
+                            rollback,
+                            last.get(i),
+                            deploymentTime,
+                            Duration.between(deployedAt, clock.instant())));
+                }));
+        log.info(
+                "Deployed {} endpoint(s) together (files, one reload per action) in {} ms; {} verified live in {} ms"
+                        + " over {} probe round(s), {} not verified, {} not deployed",
+                replacements.size(),
+                deploymentTime.toMillis(),
+                deployedLive - live.size(),
+                Duration.between(deployedAt, clock.instant()).toMillis(),
+                rounds,
+                live.size(),
+                replacements.size() - deployedLive);
+        failures.rethrow();
+    }
+
+    private static final long VERIFY_PAUSE_MILLIS = 250;
+
+    private static ReplacementOutcome outcome(
+            Replacement r,
+            String outcome,
+            DeploymentResult deployment,
+            DeploymentResult rollback,
+            Verification verification,
+            Duration deploymentTime,
+            Duration verificationTime) {
+        return new ReplacementOutcome(
+                r,
+                new ReplacementEvidence(
+                        r.endpoint(),
+                        rollback == null && verification != null && verification.passed(),
+                        outcome,
+                        evidenceOf(r.issued()),
+                        deployment,
+                        rollback,
+                        verification,
+                        r.issuanceTime(),
+                        deploymentTime,
+                        verificationTime),
+                null);
     }
 
     /**

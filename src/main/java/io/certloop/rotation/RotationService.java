@@ -15,11 +15,13 @@ import io.certloop.inventory.ReplacementPath;
 import io.certloop.issuance.CaUnavailableException;
 import io.certloop.issuance.IssuanceException;
 import io.certloop.issuance.IssuanceProperties;
+import io.certloop.issuance.IssuedCertificate;
 import io.certloop.issuance.IssuedCertificateStore;
 import io.certloop.remediation.Confirmation;
 import io.certloop.remediation.RemediationException;
 import io.certloop.remediation.RemediationService;
 import io.certloop.remediation.ReplacementEvidence;
+import io.certloop.system.Concurrently;
 import io.certloop.system.ConflictException;
 import io.certloop.system.FieldError;
 import io.certloop.system.Fingerprints;
@@ -28,6 +30,7 @@ import io.certloop.system.InvalidRequestException;
 import io.certloop.system.NotFoundException;
 import io.certloop.system.Pem;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -80,6 +83,7 @@ public class RotationService {
     private final ObjectMapper json;
     private final Clock clock;
     private final TransactionTemplate separate;
+    private final RotationWorkers workers;
 
     RotationService(
             RotationRepository repository,
@@ -93,7 +97,9 @@ public class RotationService {
             ApplicationEventPublisher events,
             ObjectMapper json,
             Clock clock,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions,
+            RotationWorkers workers) {
+        this.workers = workers;
         this.repository = repository;
         this.inventory = inventory;
         this.probes = probes;
@@ -465,94 +471,160 @@ public class RotationService {
         return new WavePlan(WavePlan.Step.ROTATE, wave.get(), pending);
     }
 
-    /** The pending endpoints of a wave (the runbook's multi-instance collection). */
-    public List<String> pendingOf(String id, int wave) {
-        return repository.endpoints(id, wave).stream()
-                .filter(e -> e.state() == EndpointState.PENDING)
-                .map(RotationEndpoint::endpoint)
+    /**
+     * One step of a wave: its endpoints rotated together on {@code certloop.rotation.parallelism} workers. Each
+     * pending endpoint starts (in-progress, committed at once) unless the rotation is no longer running (paused: no
+     * pending endpoint starts) or the step has been starting endpoints for {@code certloop.rotation.wave-step}; one
+     * interrupted in progress (a restart) always goes on. Starting is a fresh probe (the fingerprint before) and the
+     * issuance through the endpoint's own replacement path (idempotency key {@code <rotation>:rotate:<endpoint>}: a
+     * restart gets the certificate already issued). Then the files of every started endpoint are written, each
+     * reload action runs once for the step, and every endpoint is verified with fresh probes
+     * ({@link RemediationService#deployTogether}). Each endpoint's end (verified, or failed with its own incident)
+     * commits in its own transaction as soon as it is known. Verified and failed endpoints are never touched again.
+     *
+     * @return true when the wave has pending endpoints left and the rotation still runs: the next step goes on
+     */
+    public boolean rotateWave(String id, int wave) {
+        Rotation rotation = get(id);
+        Instant startUntil = clock.instant().plus(properties.waveStep());
+        List<RotationEndpoint> open = repository.endpoints(id, wave).stream()
+                .filter(e -> e.state() == EndpointState.PENDING || e.state() == EndpointState.IN_PROGRESS)
                 .toList();
+        Concurrently.FirstFailure failures = new Concurrently.FirstFailure();
+        List<RemediationService.Replacement> started = Concurrently.map(open, workers, row -> {
+            try {
+                return start(id, row, rotation, startUntil);
+            } catch (RuntimeException e) {
+                failures.add(e);
+                return null;
+            }
+        });
+        List<RemediationService.Replacement> replacements =
+                started.stream().filter(Objects::nonNull).toList();
+        if (!replacements.isEmpty()) {
+            log.info(
+                    "Rotation {} wave {}: {} endpoint(s) probed and issued in {} ms, deploying them together",
+                    id,
+                    wave,
+                    replacements.size(),
+                    Duration.between(startUntil.minus(properties.waveStep()), clock.instant())
+                            .toMillis());
+            try {
+                remediation.deployTogether(replacements, workers, outcome -> ended(rotation, outcome));
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        failures.rethrow();
+        return get(id).state() == RotationState.RUNNING
+                && repository.endpoints(id, wave).stream().anyMatch(e -> e.state() == EndpointState.PENDING);
     }
 
     /**
-     * Rotates one endpoint: issue, deploy, reload, verify live with a fresh probe, through the endpoint's own
-     * replacement path. A verified or failed endpoint is left alone (a retry, a restart), and so is a pending one
-     * while the rotation is not running (paused, halted, aborted). The in-progress mark commits at once (progress
-     * shows it; a run interrupted by a restart resumes it with the same idempotency key, so the same certificate
-     * is deployed and the endpoint is rotated once). A failure opens the endpoint's own incident.
+     * Starts one endpoint of the step, or not (null): in-progress committed, the fingerprint before recorded. An
+     * endpoint without an automated path or deployment target fails here, to its own incident.
      */
-    @Transactional
-    public EndpointState rotate(String id, String endpoint) {
-        RotationEndpoint row = repository
-                .endpoint(id, endpoint)
-                .orElseThrow(() -> new NotFoundException("rotation " + id + " has no endpoint " + endpoint));
-        if (row.state() == EndpointState.VERIFIED || row.state() == EndpointState.FAILED) {
-            return row.state();
+    private RemediationService.Replacement start(
+            String id, RotationEndpoint row, Rotation rotation, Instant startUntil) {
+        String endpoint = row.endpoint();
+        if (row.state() == EndpointState.PENDING) {
+            if (clock.instant().isAfter(startUntil) || get(id).state() != RotationState.RUNNING) {
+                return null;
+            }
+            if (!repository.begin(id, endpoint, EndpointState.PENDING, clock.instant())) {
+                return null;
+            }
+        } else if (!repository.begin(id, endpoint, EndpointState.IN_PROGRESS, clock.instant())) {
+            return null;
         }
-        Rotation rotation = get(id);
-        if (rotation.state() != RotationState.RUNNING) {
-            return row.state();
+        Confirmation before = remediation.confirm(endpoint);
+        if (before.presentedSha256() != null) {
+            repository.before(id, endpoint, before.presentedSha256());
         }
-        Boolean begun =
-                separate.execute(status -> repository.begin(id, endpoint, EndpointState.PENDING, clock.instant())
-                        || repository.begin(id, endpoint, EndpointState.IN_PROGRESS, clock.instant()));
-        if (!Boolean.TRUE.equals(begun)) {
-            return repository.endpoint(id, endpoint).orElseThrow().state();
+        if (!remediation.replaceable(endpoint)) {
+            failed(
+                    rotation,
+                    endpoint,
+                    null,
+                    false,
+                    "no automated replacement path or no deployment target: a person" + " replaces it");
+            return null;
         }
-        String key = id + ":rotate:" + endpoint;
-        ReplacementEvidence evidence = null;
-        boolean caUnavailable = false;
-        String failure;
+        Instant issuing = clock.instant();
         try {
-            Confirmation before = remediation.confirm(endpoint);
-            if (before.presentedSha256() != null) {
-                separate.executeWithoutResult(status -> repository.before(id, endpoint, before.presentedSha256()));
-            }
-            if (!remediation.replaceable(endpoint)) {
-                failure = "no automated replacement path or no deployment target: a person replaces it";
-            } else {
-                evidence = remediation.replace(endpoint, key, rotation.profile());
-                failure = evidence.succeeded()
-                        ? null
-                        : evidence.outcome() + ": "
-                                + (evidence.verification() == null
-                                        ? "not verified"
-                                        : evidence.verification().summary());
-            }
+            IssuedCertificate issued =
+                    remediation.issueForReplacement(endpoint, keyOf(id, endpoint), rotation.profile());
+            return new RemediationService.Replacement(
+                    endpoint, keyOf(id, endpoint), issued, Duration.between(issuing, clock.instant()));
         } catch (CaUnavailableException e) {
-            caUnavailable = true;
-            failure = "the CA is unavailable: " + e.getMessage();
+            failed(rotation, endpoint, null, true, "the CA is unavailable: " + e.getMessage());
         } catch (IssuanceException | RemediationException e) {
-            failure = e.getMessage();
+            failed(rotation, endpoint, null, false, e.getMessage());
         }
-        Instant now = clock.instant();
+        return null;
+    }
+
+    /** An endpoint's outcome, committed in its own transaction as soon as it is known. */
+    private void ended(Rotation rotation, RemediationService.ReplacementOutcome outcome) {
+        String endpoint = outcome.replacement().endpoint();
+        ReplacementEvidence evidence = outcome.evidence();
+        if (outcome.refused() != null) {
+            failed(
+                    rotation,
+                    endpoint,
+                    outcome.replacement().issued().sha256(),
+                    false,
+                    outcome.refused().getMessage());
+        } else if (evidence.succeeded()) {
+            separate.executeWithoutResult(status -> {
+                Instant now = clock.instant();
+                String after = evidence.verification().presentedSha256();
+                Map<String, Object> detail = endpointDetail(rotation.id(), endpoint);
+                repository.finish(rotation.id(), endpoint, EndpointState.VERIFIED, after, null, null, now);
+                detail.put("sha256After", after);
+                detail.put("verification", evidence.verification().summary());
+                repository.append(rotation.id(), now, RotationEventTypes.ENDPOINT_VERIFIED, SYSTEM_ACTOR, detail);
+            });
+        } else {
+            failed(
+                    rotation,
+                    endpoint,
+                    evidence.issued() == null ? null : evidence.issued().sha256(),
+                    false,
+                    evidence.outcome() + ": "
+                            + (evidence.verification() == null
+                                    ? "not verified"
+                                    : evidence.verification().summary()));
+        }
+    }
+
+    /** The endpoint failed: its own incident opens, its row and the timeline say so, in one transaction. */
+    private void failed(Rotation rotation, String endpoint, String issued, boolean caUnavailable, String failure) {
+        separate.executeWithoutResult(status -> {
+            String incidentId = openIncident(rotation, endpoint, caUnavailable, issued, failure);
+            Instant now = clock.instant();
+            Map<String, Object> detail = endpointDetail(rotation.id(), endpoint);
+            repository.finish(rotation.id(), endpoint, EndpointState.FAILED, null, truncate(failure), incidentId, now);
+            detail.put("failure", truncate(failure));
+            detail.put("issuedSha256", issued);
+            detail.put("incident", incidentId);
+            repository.append(rotation.id(), now, RotationEventTypes.ENDPOINT_FAILED, SYSTEM_ACTOR, detail);
+        });
+        log.warn("Rotation {}: endpoint {} failed ({})", rotation.id(), endpoint, failure);
+    }
+
+    private Map<String, Object> endpointDetail(String id, String endpoint) {
+        RotationEndpoint row = repository.endpoint(id, endpoint).orElseThrow();
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("endpoint", endpoint);
         detail.put("wave", row.wave());
-        detail.put(
-                "sha256Before",
-                repository
-                        .endpoint(id, endpoint)
-                        .map(RotationEndpoint::sha256Before)
-                        .orElse(null));
-        if (failure == null) {
-            String after = evidence.verification().presentedSha256();
-            repository.finish(id, endpoint, EndpointState.VERIFIED, after, null, null, now);
-            detail.put("sha256After", after);
-            detail.put("verification", evidence.verification().summary());
-            repository.append(id, now, RotationEventTypes.ENDPOINT_VERIFIED, SYSTEM_ACTOR, detail);
-            return EndpointState.VERIFIED;
-        }
-        String issued = evidence == null || evidence.issued() == null
-                ? null
-                : evidence.issued().sha256();
-        String incidentId = openIncident(rotation, endpoint, caUnavailable, issued, failure);
-        repository.finish(id, endpoint, EndpointState.FAILED, null, truncate(failure), incidentId, now);
-        detail.put("failure", truncate(failure));
-        detail.put("issuedSha256", issued);
-        detail.put("incident", incidentId);
-        repository.append(id, now, RotationEventTypes.ENDPOINT_FAILED, SYSTEM_ACTOR, detail);
-        log.warn("Rotation {}: endpoint {} failed ({}); incident {}", id, endpoint, failure, incidentId);
-        return EndpointState.FAILED;
+        detail.put("sha256Before", row.sha256Before());
+        return detail;
+    }
+
+    /** The idempotency key of an endpoint's replacement in a rotation: the same for every attempt. */
+    static String keyOf(String id, String endpoint) {
+        return id + ":rotate:" + endpoint;
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.certloop.runbook;
 
-import java.util.List;
-
 /**
  * What the mass-rotation runbook tells the rotation record and reads back from it. A port so delegates and
  * listeners stay thin and process tests run on a bare engine. The record decides which endpoints a wave holds,
@@ -14,11 +12,11 @@ interface RotationLog {
 
     Plan nextWave(String rotationId);
 
-    /** The pending endpoints of the wave, in rotation order. */
-    List<String> pendingOf(String rotationId, int wave);
-
-    /** Rotates one endpoint (issue, deploy, reload, verify live); returns its state afterwards. */
-    String rotate(String rotationId, String endpoint);
+    /**
+     * One step of the wave: its endpoints rotated together (issue, deploy, one reload per reload action, verify live),
+     * each recorded as it ends; true when the wave has pending endpoints left for another step.
+     */
+    boolean rotateWave(String rotationId, int wave);
 
     /** True when the wave failed more than the rotation allows: the rotation is halted. */
     boolean assessWave(String rotationId, int wave);

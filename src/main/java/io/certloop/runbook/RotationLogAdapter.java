@@ -3,7 +3,6 @@ package io.certloop.runbook;
 import io.certloop.rotation.RotationService;
 import io.certloop.rotation.RotationState;
 import io.certloop.system.InvalidRequestException;
-import java.util.List;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
 
@@ -27,13 +26,8 @@ class RotationLogAdapter implements RotationLog {
     }
 
     @Override
-    public List<String> pendingOf(String rotationId, int wave) {
-        return rotations.pendingOf(rotationId, wave);
-    }
-
-    @Override
-    public String rotate(String rotationId, String endpoint) {
-        return rotations.rotate(rotationId, endpoint).value();
+    public boolean rotateWave(String rotationId, int wave) {
+        return rotations.rotateWave(rotationId, wave);
     }
 
     @Override

@@ -208,8 +208,8 @@ final class RunbookVariables {
     static final String WAVE = "wave";
 
     static final String WAVE_STEP = "waveStep";
-    /** The multi-instance element: one endpoint of the wave. */
-    static final String ROTATION_ENDPOINT = "rotationEndpoint";
+    /** After a step of the wave: pending endpoints are left for another step (the step's time ran out). */
+    static final String WAVE_UNFINISHED = "waveUnfinished";
 
     static final String WAVE_HALTED = "waveHalted";
     static final String WAVE_SUMMARY = "waveSummary";

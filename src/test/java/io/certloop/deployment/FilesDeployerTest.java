@@ -98,6 +98,41 @@ class FilesDeployerTest {
     }
 
     @Test
+    void deploys_many_together_with_one_run_of_their_reload_action_and_refuses_a_bad_one_alone() throws Exception {
+        Path runs = dir.resolve("runs.log");
+        Path counting = dir.resolve("count-reload.sh");
+        Files.writeString(counting, "#!/bin/sh\necho run >> " + runs + "\n");
+        Files.setPosixFilePermissions(counting, PosixFilePermissions.fromString("rwx------"));
+        ReloadActions actions = new ReloadActions(
+                Map.of("count", counting.toString()), Duration.ofSeconds(5), 4096, "/usr/bin:/bin", CLOCK);
+        FilesDeployer together = new FilesDeployer(
+                actions, new ManifestStore(state), new ServiceAnswerWaiter(Duration.ofMillis(300)), CLOCK, paths());
+        List<DeploymentRequest> requests = new java.util.ArrayList<>();
+        for (String site : List.of("a", "b", "c")) {
+            Path files = Files.createDirectories(dir.resolve("site-" + site));
+            requests.add(request(
+                    "wave-" + site,
+                    new DeploymentTarget(
+                            null, null, files.resolve("fullchain.pem"), files.resolve("privkey.pem"), "count"),
+                    PKI.issue(site + ".test")));
+        }
+        requests.add(request(
+                "wave-bad",
+                new DeploymentTarget(null, null, Path.of("relative.pem"), Path.of("relative.key"), "count"),
+                fresh));
+
+        List<Deployer.Deployed> deployed = together.deployTogether(requests, Runnable::run);
+
+        assertThat(deployed).hasSize(4);
+        assertThat(deployed.subList(0, 3))
+                .allSatisfy(d -> assertThat(d.result().outcome()).isEqualTo(Outcome.SUCCEEDED));
+        assertThat(Files.readString(dir.resolve("site-b/fullchain.pem")))
+                .startsWith(requests.get(1).certificate().leafPem().strip());
+        assertThat(deployed.get(3).refused()).isInstanceOf(DeploymentException.InvalidRequest.class);
+        assertThat(Files.readAllLines(runs)).as("one reload served the three").hasSize(1);
+    }
+
+    @Test
     void writes_the_certbot_layout_with_a_private_key_file_only_the_owner_can_read() throws Exception {
         installOld();
 

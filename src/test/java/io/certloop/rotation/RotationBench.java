@@ -38,7 +38,7 @@ public final class RotationBench {
                 TestCertificates.rootCa("Bench Distrusted Root").selfSigned();
         NginxServer.Builder builder = NginxServer.builder(dir.resolve("nginx"));
         for (int i = 0; i < n; i++) {
-            Path site = Files.createDirectories(dir.resolve("site-" + i));
+            Path site = Files.createDirectories(dir.resolve("sites/site-" + i));
             TestCertificates.Issued leaf = TestCertificates.leaf("localhost")
                     .sans("localhost")
                     .expiringIn(Duration.ofDays(200))
@@ -67,6 +67,7 @@ public final class RotationBench {
                 "--spring.datasource.password=" + PostgresTestDatabase.PASSWORD,
                 "--server.port=0",
                 "--certloop.data-dir=" + dir.resolve("data"),
+                "--certloop.deployment.allowed-directories=" + dir.resolve("sites"),
                 "--certloop.admin.password=bench",
                 "--certloop.probe.detection.enabled=false",
                 "--certloop.probe.allowlist=127.0.0.0/8",
@@ -94,8 +95,8 @@ public final class RotationBench {
                             TestEndpoints.loopback(
                                     names.get(i),
                                     nginx.port("s" + i),
-                                    dir.resolve("site-" + i + "/fullchain.pem"),
-                                    dir.resolve("site-" + i + "/key.pem"),
+                                    dir.resolve("sites/site-" + i + "/fullchain.pem"),
+                                    dir.resolve("sites/site-" + i + "/key.pem"),
                                     "bench-nginx"));
                     if (created.status() != 201) {
                         throw new IllegalStateException(created.toString());

@@ -67,8 +67,8 @@ class CrashRecoveryAppIT {
         server = onPostgres(
                 database,
                 "--certloop.deployment.reload-actions.slow-nginx=" + slowReload,
-                // reloads bounded to 5 s: the job lock (raised to the slowest step, 2 x 5 s + 1 s + 10 s) lets the
-                // second server take the dead one's jobs over within half a minute
+                // reloads bounded to 5 s: the job lock (raised to the slowest step, a mass rotation's wave step 30 s +
+                // 2 x 5 s + 1 s + verify 10 s, + 10 s) lets the second server take the dead one's jobs over in a minute
                 "--certloop.deployment.reload-timeout=5s",
                 "--certloop.deployment.answer-timeout=1s",
                 "--camunda.bpm.job-execution.lock-time-in-millis=5000");
@@ -202,7 +202,9 @@ class CrashRecoveryAppIT {
         ApiClient admin = ApiClient.as(server.port(), "admin", "crash-admin");
         assertThat(server.log("first"))
                 .as("the start-up log says the lock was raised and why")
-                .contains("lock-time-in-millis=3000 is shorter than the slowest step", "raised to 35000");
+                // the slowest step is a wave of a mass rotation: wave-step 30 s + a deploy (2 x 12 s + 1 s) + verify 10
+                // s
+                .contains("lock-time-in-millis=3000 is shorter than the slowest step", "raised to 75000");
 
         Map<String, Object> endpoint = TestEndpoints.loopback(
                 name, nginx.port("web"), certs.resolve("fullchain.pem"), certs.resolve("key.pem"), "slow-nginx");

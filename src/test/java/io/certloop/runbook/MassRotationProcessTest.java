@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every path of {@code mass-rotation} with the real delegates and listeners over a rotation record kept in memory:
- * the canary first and every endpoint as its own job, approval by someone other than the requester, a halted wave
+ * the canary first and every wave as one job (more when it is larger than a step), approval by someone other than the requester, a halted wave
  * continued, retried and aborted, a pause and its resumption (by message and by the runbook looking again).
  */
 @Deployment(resources = "processes/mass-rotation.bpmn")
@@ -65,10 +65,9 @@ class MassRotationProcessTest {
         Mocks.register("recordRotationApprovalListener", new RecordRotationApprovalListener(rotations));
         Mocks.register("recordRotationHaltDecisionListener", new RecordRotationHaltDecisionListener(rotations));
         Mocks.register("planRotationWaveDelegate", new PlanRotationWaveDelegate(rotations));
-        Mocks.register("rotateEndpointDelegate", new RotateEndpointDelegate(rotations));
+        Mocks.register("rotateWaveDelegate", new RotateWaveDelegate(rotations));
         Mocks.register("assessRotationWaveDelegate", new AssessRotationWaveDelegate(rotations));
         Mocks.register("finishRotationDelegate", new FinishRotationDelegate(rotations));
-        Mocks.register("rotationWaves", new RotationWaves(rotations));
     }
 
     @AfterEach
@@ -77,40 +76,45 @@ class MassRotationProcessTest {
     }
 
     @Test
-    void theCanaryWaveRunsFirstThenEveryWaveWithEachEndpointItsOwnJobAndRotatedOnce() {
+    void theCanaryWaveRunsFirstThenEveryWaveAsOneJobWithEveryEndpointRotatedOnce() {
         ProcessInstance instance = start(false);
         RunbookFixture.run(management, instance, "planWave");
         assertThat(rotateJobs(instance))
-                .as("the canary wave: one job per endpoint")
-                .hasSize(2);
-        assertThat(management
-                        .createJobQuery()
-                        .processInstanceId(instance.getId())
-                        .activityId("rotateEndpoint")
-                        .list())
+                .as("the canary wave: one job for the wave, not one per endpoint")
+                .hasSize(1)
                 .allSatisfy(job -> assertThat(
                                 ((org.camunda.bpm.engine.impl.persistence.entity.JobEntity) job).isExclusive())
-                        .as("endpoints of a wave run in parallel")
-                        .isFalse());
+                        .isTrue());
         drain(instance);
 
         assertThat(rotations.rotatedInOrder).containsExactly("c1", "c2", "a", "b", "c", "d", "e");
         assertThat(rotations.rotations)
                 .allSatisfy((endpoint, times) ->
                         assertThat(times).as(endpoint + " rotated once").isEqualTo(1));
+        assertThat(rotations.steps).containsExactly(0, 1, 2);
         assertThat(rotations.wavesAssessed).containsExactly(0, 1, 2);
         assertThat(instance).hasPassed("finishRotation").isEnded();
         assertThat(rotations.finished).isTrue();
     }
 
     @Test
-    void aRetriedJobDoesNotRotateAVerifiedEndpointAgain() {
+    void aWaveLargerThanOneStepGoesOnInFurtherStepsBeforeItIsAssessed() {
+        rotations.perStep = 2;
+        ProcessInstance instance = start(false);
+        drain(instance);
+        assertThat(rotations.steps).as("wave 1 (3 endpoints) in two steps").containsExactly(0, 1, 1, 2);
+        assertThat(rotations.wavesAssessed).containsExactly(0, 1, 2);
+        assertThat(rotations.rotatedInOrder).containsExactly("c1", "c2", "a", "b", "c", "d", "e");
+        assertThat(instance).isEnded();
+    }
+
+    @Test
+    void aRetriedWaveJobDoesNotRotateAVerifiedEndpointAgain() {
         ProcessInstance instance = start(false);
         RunbookFixture.run(management, instance, "planWave");
-        Job first = rotateJobs(instance).get(0);
-        management.executeJob(first.getId());
-        // the same endpoint asked again, as after a restart that lost the job's commit
-        rotations.rotate(ROTATION, rotations.rotatedInOrder.get(0));
+        management.executeJob(rotateJobs(instance).get(0).getId());
+        // the same wave asked again, as after a restart that lost the job's commit
+        rotations.rotateWave(ROTATION, 0);
         drain(instance);
         assertThat(rotations.rotations.values()).containsOnly(1);
         assertThat(instance).isEnded();
@@ -214,7 +218,7 @@ class MassRotationProcessTest {
     void aPausedRotationWaitsAndGoesOnWhereItStoppedWhenResumed() {
         ProcessInstance instance = start(false);
         RunbookFixture.run(management, instance, "planWave");
-        rotations.paused = true; // paused while the canary's jobs wait: they start nothing
+        rotations.paused = true; // paused while the canary's job waits: it starts nothing
         drain(instance);
         assertThat(instance).isWaitingAt("waitForResume");
         assertThat(rotations.rotatedInOrder).isEmpty();
@@ -268,7 +272,7 @@ class MassRotationProcessTest {
         return management
                 .createJobQuery()
                 .processInstanceId(instance.getId())
-                .activityId("rotateEndpoint")
+                .activityId("rotateWave")
                 .list();
     }
 
@@ -302,6 +306,8 @@ class MassRotationProcessTest {
         final List<String> rotatedInOrder = new ArrayList<>();
         final Set<String> failing = new LinkedHashSet<>();
         final List<Integer> wavesAssessed = new ArrayList<>();
+        final List<Integer> steps = new ArrayList<>();
+        int perStep = Integer.MAX_VALUE;
         final List<String> decisions = new ArrayList<>();
         String requester;
         boolean paused;
@@ -333,22 +339,24 @@ class MassRotationProcessTest {
             return new Plan("done", current, 0);
         }
 
-        @Override
-        public List<String> pendingOf(String rotationId, int wave) {
+        List<String> pendingOf(String rotationId, int wave) {
             return waves.get(wave).stream()
                     .filter(e -> "pending".equals(states.get(e)))
                     .toList();
         }
 
         @Override
-        public String rotate(String rotationId, String endpoint) {
-            if (!"pending".equals(states.get(endpoint)) || paused || halted || aborted) {
-                return states.get(endpoint);
+        public boolean rotateWave(String rotationId, int wave) {
+            steps.add(wave);
+            if (paused || halted || aborted) {
+                return false;
             }
-            rotatedInOrder.add(endpoint);
-            rotations.merge(endpoint, 1, Integer::sum);
-            states.put(endpoint, failing.contains(endpoint) ? "failed" : "verified");
-            return states.get(endpoint);
+            pendingOf(rotationId, wave).stream().limit(perStep).forEach(endpoint -> {
+                rotatedInOrder.add(endpoint);
+                rotations.merge(endpoint, 1, Integer::sum);
+                states.put(endpoint, failing.contains(endpoint) ? "failed" : "verified");
+            });
+            return !pendingOf(rotationId, wave).isEmpty();
         }
 
         @Override
