@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -604,9 +605,10 @@ public class RemediationService {
     /**
      * The rest of {@link #replace} for many issued endpoints at once, with the waiting shared: every endpoint's files
      * are written (concurrently on {@code workers}), each distinct reload action runs once for all the endpoints it
-     * serves ({@link Deployer#deployTogether}), then every endpoint is verified with fresh probes, all of those not
-     * yet live in each round, rounds {@value #VERIFY_PAUSE_MILLIS} ms apart, until it is live or
-     * {@code certloop.remediation.verify-within} after the reload has passed. An endpoint not verified is rolled back;
+     * serves ({@link Deployer#deployTogether}), then every endpoint is verified with fresh probes in rounds until it
+     * is live or {@code certloop.remediation.verify-within} after the reload has passed: while a reload action's
+     * service presents none of its new certificates yet, one of its endpoints is probed per round
+     * ({@value #VERIFY_PAUSE_MILLIS} ms apart), then all of them; after the deadline all once more. An endpoint not verified is rolled back;
      * a verified one becomes what the inventory expects. {@code done} hears each endpoint as soon as its outcome is
      * final, on a worker thread. A deployer's refusal is an outcome; any other failure (a database error) is thrown at
      * the end, after every other endpoint finished, so the caller can retry the unfinished ones with the same keys.
@@ -655,9 +657,21 @@ public class RemediationService {
         Map<Integer, Verification> last = new ConcurrentHashMap<>();
         int deployedLive = live.size();
         int rounds = 0;
+        // a reload action whose service presents a new certificate has switched: its endpoints are all probed from
+        // then on. Until then one endpoint per action stands for the rest, so the probes of certificates not yet
+        // live do not take the CPU from the reload they wait for. Past the deadline every endpoint is probed once more.
+        Set<String> switched = new HashSet<>();
         while (!live.isEmpty()) {
             rounds++;
-            List<Integer> round = List.copyOf(live.keySet());
+            boolean lastRound = !clock.instant().isBefore(deadline);
+            Set<String> standing = new HashSet<>();
+            List<Integer> order = new ArrayList<>(live.keySet());
+            java.util.Collections.rotate(order, -rounds); // another endpoint stands for its action each round
+            List<Integer> round = order.stream()
+                    .filter(i -> lastRound
+                            || switched.contains(actionOf(requests, i))
+                            || standing.add(actionOf(requests, i)))
+                    .toList();
             List<Boolean> passed = Concurrently.map(round, workers, i -> {
                 Replacement r = replacements.get(i);
                 try {
@@ -681,19 +695,23 @@ public class RemediationService {
                 }
                 return true;
             });
+            boolean progress = false;
             for (int k = 0; k < round.size(); k++) {
                 if (Boolean.TRUE.equals(passed.get(k))) {
                     live.remove(round.get(k));
+                    progress |= switched.add(actionOf(requests, round.get(k)));
                 }
             }
-            if (live.isEmpty() || !clock.instant().isBefore(deadline)) {
+            if (live.isEmpty() || lastRound) {
                 break;
             }
-            try {
-                Thread.sleep(VERIFY_PAUSE_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+            if (!progress) {
+                try {
+                    Thread.sleep(VERIFY_PAUSE_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         Concurrently.map(
@@ -724,7 +742,11 @@ public class RemediationService {
         failures.rethrow();
     }
 
-    private static final long VERIFY_PAUSE_MILLIS = 250;
+    private static final long VERIFY_PAUSE_MILLIS = 100;
+
+    private static String actionOf(List<DeploymentRequest> requests, int i) {
+        return requests.get(i).target().reloadAction();
+    }
 
     private static ReplacementOutcome outcome(
             Replacement r,

@@ -47,6 +47,7 @@ public final class RotationBench {
             leaf.writeKeyPem(site.resolve("key.pem"));
             builder.site("s" + i, site.resolve("fullchain.pem"), site.resolve("key.pem"));
         }
+        int serverPort = io.certloop.support.PebbleServer.freePort();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         AtomicLong peakHeap = new AtomicLong();
         Thread sampler = new Thread(() -> {
@@ -65,7 +66,10 @@ public final class RotationBench {
                 "--spring.datasource.url=" + benchDatabase(),
                 "--spring.datasource.username=" + PostgresTestDatabase.USER,
                 "--spring.datasource.password=" + PostgresTestDatabase.PASSWORD,
-                "--server.port=0",
+                // a port known before the start: the certificates of the internal CA name its OCSP responder and CRL
+                // there (certloop.pki.base-url), so each verifying probe checks revocation as in production
+                "--server.port=" + serverPort,
+                "--certloop.pki.base-url=http://localhost:" + serverPort,
                 "--certloop.data-dir=" + dir.resolve("data"),
                 "--certloop.deployment.allowed-directories=" + dir.resolve("sites"),
                 "--certloop.admin.password=bench",
