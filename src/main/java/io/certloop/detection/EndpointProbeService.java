@@ -124,6 +124,14 @@ public class EndpointProbeService {
                 });
     }
 
+    /**
+     * Every inventory endpoint whose latest recorded probe presents the certificate {@code sha256} or the same public
+     * key ({@code spkiSha256}, under any certificate), with why.
+     */
+    public List<Presenting> latestPresenting(String sha256, String spkiSha256) {
+        return history.latestPresenting(sha256, spkiSha256);
+    }
+
     List<ProbeHistoryRepository.Entry> history(long endpointId, Page page) {
         return history.history(endpointId, page.offset(), page.fetch());
     }

@@ -41,13 +41,14 @@ class ProbeHistoryRepository {
     void record(long endpointId, String endpointName, ProbeReport report) {
         String codes = report.findings().stream().map(Finding::code).collect(Collectors.joining(","));
         jdbc.update(
-                "INSERT INTO probe_result (endpoint_id, endpoint_name, probed_at, reachable, leaf_sha256, leaf_not_after, "
-                        + "finding_codes, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO probe_result (endpoint_id, endpoint_name, probed_at, reachable, leaf_sha256, "
+                        + "leaf_spki_sha256, leaf_not_after, finding_codes, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 endpointId,
                 endpointName,
                 Timestamp.from(report.probedAt()),
                 report.reachable(),
                 report.leaf() == null ? null : report.leaf().sha256(),
+                report.leaf() == null ? null : report.leaf().spkiSha256(),
                 report.leaf() == null ? null : Timestamp.from(report.leaf().notAfter()),
                 codes,
                 write(report));
@@ -78,6 +79,36 @@ class ProbeHistoryRepository {
                                 ? List.of()
                                 : List.of(rs.getString("finding_codes").split(",")),
                         read(rs.getString("report"))));
+    }
+
+    /**
+     * Inventory endpoints whose latest recorded probe with a handshake presented the certificate {@code sha256} or a certificate
+     * with the key {@code spkiSha256} (either may be null), by name.
+     */
+    List<Presenting> latestPresenting(String sha256, String spkiSha256) {
+        if (sha256 == null && spkiSha256 == null) {
+            return List.of();
+        }
+        return jdbc.query(
+                "SELECT e.name, p.leaf_sha256, p.leaf_spki_sha256, p.probed_at FROM probe_result p"
+                        + " JOIN inventory_endpoint e ON e.id = p.endpoint_id"
+                        + " WHERE (p.leaf_sha256 = ? OR p.leaf_spki_sha256 = ?)"
+                        + " AND NOT EXISTS (SELECT 1 FROM probe_result q WHERE q.endpoint_id = p.endpoint_id"
+                        + " AND q.reachable = TRUE AND (q.probed_at > p.probed_at OR (q.probed_at = p.probed_at AND q.id > p.id)))"
+                        + " ORDER BY e.name",
+                (rs, row) -> {
+                    String leaf = rs.getString("leaf_sha256");
+                    return new Presenting(
+                            rs.getString("name"),
+                            leaf,
+                            rs.getString("leaf_spki_sha256"),
+                            rs.getTimestamp("probed_at").toInstant(),
+                            sha256 != null && sha256.equalsIgnoreCase(leaf)
+                                    ? Presenting.SAME_CERTIFICATE
+                                    : Presenting.SAME_KEY);
+                },
+                sha256 == null ? "" : sha256.toLowerCase(java.util.Locale.ROOT),
+                spkiSha256 == null ? "" : spkiSha256.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Standing finding codes per endpoint. */

@@ -52,6 +52,10 @@ public final class TimelineTypes {
     public static final String CHAIN_INSPECTED = "chain-inspected";
     /** The key or certificate and the endpoints presenting it. */
     public static final String KEY_EXPOSURE_MAPPED = "key-exposure-mapped";
+    /** Revocation propagation: every endpoint whose latest probe presents the certificate or its key, and why. */
+    public static final String VERIFIER_POPULATION_MAPPED = "verifier-population-mapped";
+    /** Revocation propagation: the approved plan's message, sent to the owners and partner contacts. */
+    public static final String REPLACEMENT_PLAN_SENT = "replacement-plan-sent";
     /** CertLoop's internal CA revoked certificates for the incident. */
     public static final String CERTIFICATES_REVOKED = "certificates-revoked";
     /** One affected endpoint replaced (or left to a person). */

@@ -20,7 +20,7 @@ class EndpointRepository {
 
     private static final String COLUMNS = "id, name, host, port, sni, addresses, expected_names, tier, environment, "
             + "service_owner_team, service_owner_email, cert_owner_team, cert_owner_email, replacement_path, profile, "
-            + "deployment, expected_sha256, created_at, updated_at";
+            + "deployment, expected_sha256, created_at, updated_at, partner_contacts";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     private final JdbcTemplate jdbc;
@@ -71,8 +71,9 @@ class EndpointRepository {
                     var statement = connection.prepareStatement(
                             "INSERT INTO inventory_endpoint (name, host, port, sni, addresses, "
                                     + "expected_names, tier, environment, service_owner_team, service_owner_email, cert_owner_team, "
-                                    + "cert_owner_email, replacement_path, profile, deployment, expected_sha256, created_at, updated_at) "
-                                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                    + "cert_owner_email, replacement_path, profile, deployment, expected_sha256, partner_contacts, "
+                                    + "created_at, updated_at) "
+                                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             new String[] {"id"});
                     int i = bind(statement, endpoint);
                     statement.setTimestamp(i++, Timestamp.from(now));
@@ -86,10 +87,11 @@ class EndpointRepository {
 
     void update(long id, Endpoint endpoint, Instant now) {
         jdbc.update(connection -> {
-            var statement = connection.prepareStatement("UPDATE inventory_endpoint SET name = ?, host = ?, port = ?, "
-                    + "sni = ?, addresses = ?, expected_names = ?, tier = ?, environment = ?, service_owner_team = ?, "
-                    + "service_owner_email = ?, cert_owner_team = ?, cert_owner_email = ?, replacement_path = ?, "
-                    + "profile = ?, deployment = ?, expected_sha256 = ?, updated_at = ? WHERE id = ?");
+            var statement = connection.prepareStatement(
+                    "UPDATE inventory_endpoint SET name = ?, host = ?, port = ?, "
+                            + "sni = ?, addresses = ?, expected_names = ?, tier = ?, environment = ?, service_owner_team = ?, "
+                            + "service_owner_email = ?, cert_owner_team = ?, cert_owner_email = ?, replacement_path = ?, "
+                            + "profile = ?, deployment = ?, expected_sha256 = ?, partner_contacts = ?, updated_at = ? WHERE id = ?");
             int i = bind(statement, endpoint);
             statement.setTimestamp(i++, Timestamp.from(now));
             statement.setLong(i, id);
@@ -131,6 +133,7 @@ class EndpointRepository {
         statement.setString(i++, e.profile());
         statement.setString(i++, e.deployment() == null ? null : write(e.deployment()));
         statement.setString(i++, e.expectedSha256());
+        statement.setString(i++, write(e.partnerContacts()));
         return i;
     }
 
@@ -153,7 +156,8 @@ class EndpointRepository {
                 deployment == null ? null : read(deployment, new TypeReference<FileDeployment>() {}),
                 rs.getString("expected_sha256"),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(),
+                read(rs.getString("partner_contacts"), STRINGS));
     }
 
     private static Owner owner(String team, String email) {

@@ -33,6 +33,7 @@ class EndpointValidator {
     private static final int MAX_EXPECTED_NAMES = 100;
     private static final int MAX_EXPECTED_NAMES_CHARS = 7900;
     private static final int MAX_PATH = 900;
+    private static final int MAX_PARTNER_CONTACTS = 15;
 
     private final ReloadActionCatalog reloadActions;
     private final DeploymentPathRules deploymentPaths;
@@ -155,6 +156,7 @@ class EndpointValidator {
                 errors.add(new FieldError(prefix + "expectedSha256", "must be a SHA-256 fingerprint: 64 hex digits"));
             }
         }
+        List<String> partnerContacts = partnerContacts(request.partnerContacts(), prefix, errors);
         if (!errors.isEmpty()) {
             return new Result(null, errors);
         }
@@ -176,8 +178,36 @@ class EndpointValidator {
                         deployment,
                         expectedSha256,
                         null,
-                        null),
+                        null,
+                        partnerContacts),
                 List.of());
+    }
+
+    /**
+     * Partner contacts: at most {@value #MAX_PARTNER_CONTACTS} e-mail addresses (each at most 254 characters, as the
+     * owners' columns), kept lower-case in their first order without repeats.
+     */
+    private static List<String> partnerContacts(List<String> requested, String prefix, List<FieldError> errors) {
+        if (requested == null) {
+            return List.of();
+        }
+        if (requested.size() > MAX_PARTNER_CONTACTS) {
+            errors.add(new FieldError(
+                    prefix + "partnerContacts", "must list at most " + MAX_PARTNER_CONTACTS + " e-mail addresses"));
+            return List.of();
+        }
+        LinkedHashSet<String> contacts = new LinkedHashSet<>();
+        for (int i = 0; i < requested.size(); i++) {
+            String contact = trim(requested.get(i));
+            if (contact == null
+                    || contact.length() > 254
+                    || !EMAIL.matcher(contact).matches()) {
+                errors.add(new FieldError(prefix + "partnerContacts[" + i + "]", "must be an e-mail address"));
+            } else {
+                contacts.add(contact.toLowerCase(Locale.ROOT));
+            }
+        }
+        return List.copyOf(contacts);
     }
 
     /**

@@ -117,7 +117,8 @@ public class InventoryService {
                 e.deployment(),
                 e.expectedSha256(),
                 e.createdAt(),
-                e.updatedAt());
+                e.updatedAt(),
+                e.partnerContacts());
         repository.update(e.id(), updated, clock.instant());
         return repository.findById(e.id()).orElseThrow();
     }

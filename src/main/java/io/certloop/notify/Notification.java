@@ -34,6 +34,8 @@ public record Notification(String incidentId, String kind, List<String> recipien
         public static final String CLOSED_BY_COMMANDER = "closed-by-commander";
         /** A ca-outage resolved by the issuer's health check: it answers again, the runbooks it held resume. */
         public static final String ISSUER_RECOVERED = "issuer-recovered";
+        /** An incident commander approved a replacement plan: its message to owners and partner contacts. */
+        public static final String REPLACEMENT_PLAN = "replacement-plan";
 
         private Kinds() {}
     }

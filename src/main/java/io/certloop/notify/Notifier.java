@@ -119,6 +119,32 @@ public class Notifier {
         return notify(new Notification(incidentId, kind, recipients, subject, body));
     }
 
+    /**
+     * Owners and partner contacts of one endpoint ({@code partnerContacts} in the inventory), without duplicates;
+     * empty for an unknown endpoint.
+     */
+    public List<String> ownersAndPartnersOf(String endpointName) {
+        return inventory
+                .findByName(endpointName)
+                .map(endpoint -> {
+                    List<String> all = new java.util.ArrayList<>(ownersOf(endpoint));
+                    all.addAll(endpoint.partnerContacts());
+                    return dedupe(all);
+                })
+                .orElse(List.of());
+    }
+
+    /**
+     * One message to the owners and partner contacts of every endpoint named (an approved replacement plan), each
+     * address once; the fallback recipients when none is known.
+     */
+    public DeliveryStatus notifyOwnersAndPartners(
+            List<String> endpointNames, String incidentId, String kind, String subject, String body) {
+        List<String> recipients = new java.util.ArrayList<>();
+        endpointNames.forEach(name -> recipients.addAll(ownersAndPartnersOf(name)));
+        return notify(new Notification(incidentId, kind, dedupe(recipients), subject, body));
+    }
+
     /** Briefs the executives (certloop.notify.executives; the fallback recipients when none are configured). */
     public DeliveryStatus notifyExecutives(String incidentId, String kind, String subject, String body) {
         return notify(

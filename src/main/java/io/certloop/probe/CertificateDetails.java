@@ -11,6 +11,8 @@ import java.util.List;
  * @param sans subject alternative names (DNS names and IP addresses)
  * @param keySize key size in bits (RSA modulus, EC field size)
  * @param selfSigned subject equals issuer and the certificate verifies with its own key
+ * @param spkiSha256 SHA-256 of the SubjectPublicKeyInfo (the same key under another certificate has the same value),
+ *     lower-case hex; null in reports recorded before it was captured
  */
 public record CertificateDetails(
         String sha256,
@@ -23,9 +25,38 @@ public record CertificateDetails(
         String keyAlgorithm,
         int keySize,
         String signatureAlgorithm,
-        boolean selfSigned) {
+        boolean selfSigned,
+        String spkiSha256) {
 
     public CertificateDetails {
         sans = List.copyOf(sans);
+    }
+
+    /** Without the key's fingerprint (tests that describe a certificate by its other facts). */
+    public CertificateDetails(
+            String sha256,
+            String subject,
+            String issuer,
+            String serial,
+            Instant notBefore,
+            Instant notAfter,
+            List<String> sans,
+            String keyAlgorithm,
+            int keySize,
+            String signatureAlgorithm,
+            boolean selfSigned) {
+        this(
+                sha256,
+                subject,
+                issuer,
+                serial,
+                notBefore,
+                notAfter,
+                sans,
+                keyAlgorithm,
+                keySize,
+                signatureAlgorithm,
+                selfSigned,
+                null);
     }
 }

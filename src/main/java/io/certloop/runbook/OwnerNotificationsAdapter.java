@@ -29,6 +29,16 @@ class OwnerNotificationsAdapter implements OwnerNotifications {
     }
 
     @Override
+    public List<String> planRecipients(String endpoint) {
+        return notifier.ownersAndPartnersOf(endpoint);
+    }
+
+    @Override
+    public void sendPlan(String incidentId, List<String> endpoints, String kind, String subject, String body) {
+        notifier.notifyOwnersAndPartners(endpoints, incidentId, kind, subject, body);
+    }
+
+    @Override
     public void pageIncidentCommanders(String incidentId, String kind, String subject, String body) {
         List<String> commanders = identity.createUserQuery().memberOfGroup(Groups.INCIDENT_COMMANDERS).list().stream()
                 .map(User::getEmail)

@@ -106,6 +106,9 @@ final class RunbookVariables {
     static final String AFFECTED_ENDPOINT = "affectedEndpoint";
 
     static final String ENDPOINTS_NEEDING_HANDS = "endpointsNeedingHands";
+    /** The affected endpoints replaced and verified so far (a loop resumed after waiting on the issuer skips them). */
+    static final String ENDPOINTS_REPLACED = "endpointsReplaced";
+
     static final String REVOKED_AT = "revokedAt";
 
     /** Revocation propagation: the CA's answer as text, the subcategory it points to, the approved order. */
@@ -113,6 +116,14 @@ final class RunbookVariables {
 
     static final String EVIDENCE_POINTS_TO = "evidencePointsTo";
     static final String REPLACEMENT_ORDER = "replacementOrder";
+    /** The presented certificate's public key (SubjectPublicKeyInfo SHA-256): the verifier population matches it. */
+    static final String PRESENTED_SPKI_SHA256 = "presentedSpkiSha256";
+    /** The verifier population as text: per endpoint, why it is affected (same certificate / same key). */
+    static final String VERIFIER_POPULATION = "verifierPopulation";
+    /** Who hears of the approved plan: per endpoint its owners and partner contacts (text for the form). */
+    static final String PLAN_RECIPIENTS = "planRecipients";
+    /** The commander's message to owners and partner contacts, sent when the plan is approved. */
+    static final String OWNER_MESSAGE = "ownerMessage";
 
     /** Mis-issuance: the internal CA's serial of the mis-issued certificate, empty when another CA issued it. */
     static final String MIS_ISSUED_SERIAL = "misIssuedSerial";

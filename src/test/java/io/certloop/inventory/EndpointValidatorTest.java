@@ -199,6 +199,36 @@ class EndpointValidatorTest {
     }
 
     @Test
+    void partnerContactsAreEmailAddressesKeptLowerCaseOnce() {
+        Endpoint endpoint = validator
+                .validate(
+                        copy(
+                                valid(),
+                                "partnerContacts",
+                                List.of("Ops@Partner.example.test", " ops@partner.example.test ", "pki@bank.test")),
+                        "")
+                .endpoint();
+        assertThat(endpoint.partnerContacts()).containsExactly("ops@partner.example.test", "pki@bank.test");
+        assertThat(validator.validate(valid(), "").endpoint().partnerContacts()).isEmpty();
+    }
+
+    @Test
+    void aPartnerContactThatIsNotAnEmailAddressIsNamedByItsIndex() {
+        EndpointValidator.Result result = validator.validate(
+                copy(valid(), "partnerContacts", java.util.Arrays.asList("ops@partner.test", "not-mail", null)),
+                "endpoints[2].");
+        assertThat(result.endpoint()).isNull();
+        assertThat(result.errors())
+                .extracting(FieldError::field)
+                .containsExactly("endpoints[2].partnerContacts[1]", "endpoints[2].partnerContacts[2]");
+        assertThat(validator
+                        .validate(copy(valid(), "partnerContacts", java.util.Collections.nCopies(16, "a@b.test")), "")
+                        .errors())
+                .extracting(FieldError::field)
+                .containsExactly("partnerContacts");
+    }
+
+    @Test
     void namesFieldsUnderThePrefixOfAnImportedDocument() {
         EndpointValidator.Result result = validator.validate(copy(valid(), "port", 0), "endpoints[4].");
         assertThat(result.errors()).extracting(FieldError::field).containsExactly("endpoints[4].port");
@@ -224,6 +254,7 @@ class EndpointValidatorTest {
                 field.equals("replacementPath") ? (String) value : r.replacementPath(),
                 field.equals("profile") ? (String) value : r.profile(),
                 field.equals("deployment") ? (EndpointRequest.DeploymentRequest) value : r.deployment(),
-                field.equals("expectedSha256") ? (String) value : r.expectedSha256());
+                field.equals("expectedSha256") ? (String) value : r.expectedSha256(),
+                field.equals("partnerContacts") ? castNames(value) : r.partnerContacts());
     }
 }

@@ -86,6 +86,53 @@ class NotifierTest {
     }
 
     @Test
+    void anApprovedPlanGoesToTheOwnersAndPartnerContactsOfEveryEndpointOnceEach() throws Exception {
+        Endpoint web = endpoint(new Owner("web", "web-team@example.test"), new Owner("pki", "pki@example.test"));
+        Endpoint standby = new Endpoint(
+                2L,
+                "web-standby",
+                "standby.example.test",
+                443,
+                null,
+                List.of(),
+                List.of("standby.example.test"),
+                1,
+                Environment.PRODUCTION,
+                new Owner("web", "WEB-TEAM@example.test"),
+                null,
+                ReplacementPath.INTERNAL_CA,
+                "standard",
+                null,
+                null,
+                Instant.EPOCH,
+                Instant.EPOCH,
+                List.of("ops@partner.test", "pki@example.test"));
+        when(inventory.findByName("web")).thenReturn(Optional.of(web));
+        when(inventory.findByName("web-standby")).thenReturn(Optional.of(standby));
+        Notifier notifier = notifier(sender(smtp.getSmtp().getPort()), List.of("fallback@example.test"));
+
+        assertThat(notifier.ownersAndPartnersOf("web-standby"))
+                .containsExactly("WEB-TEAM@example.test", "ops@partner.test", "pki@example.test");
+        DeliveryStatus status = notifier.notifyOwnersAndPartners(
+                List.of("web-standby", "web"),
+                "INC-2026-000009",
+                Notification.Kinds.REPLACEMENT_PLAN,
+                "[INC-2026-000009] Replacement plan approved: web-standby, web",
+                "Clear your caches after the change.");
+
+        assertThat(status).isEqualTo(DeliveryStatus.SENT);
+        MimeMessage[] received = smtp.getReceivedMessages();
+        assertThat(received).hasSize(3);
+        assertThat(Arrays.stream(received[0].getRecipients(Message.RecipientType.TO))
+                        .map(Object::toString))
+                .containsExactly("WEB-TEAM@example.test", "ops@partner.test", "pki@example.test");
+        assertThat(received[0].getSubject()).contains("Replacement plan approved");
+        OutboxEntry entry = notifier.outbox("INC-2026-000009").get(0);
+        assertThat(entry.kind()).isEqualTo("replacement-plan");
+        assertThat(entry.recipients()).containsExactly("WEB-TEAM@example.test", "ops@partner.test", "pki@example.test");
+    }
+
+    @Test
     void anOwnerOfBothServiceAndCertificateGetsOneMail() {
         when(inventory.findByName("web"))
                 .thenReturn(Optional.of(

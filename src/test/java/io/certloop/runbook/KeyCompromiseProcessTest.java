@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.InOrder;
 
 /** Every path of {@code key-compromise}, with the real delegates and mocked capabilities. */
-@Deployment(resources = "processes/key-compromise.bpmn")
+@Deployment(resources = {"processes/key-compromise.bpmn", "processes/await-issuer.bpmn"})
 class KeyCompromiseProcessTest {
 
     @RegisterExtension
@@ -87,6 +87,45 @@ class KeyCompromiseProcessTest {
         assertThat(fixture.incidents.types)
                 .contains("key-exposure-mapped", "certificates-revoked", "endpoint-replaced");
         assertThat(instance).hasNotPassed("confirmCompromise", "replaceExposedEndpointByHand");
+    }
+
+    @Test
+    void anIssuerThatDoesNotAnswerIsTriedAgainAfterItsRetryAfterWithoutRekeyingTheEndpointsAlreadyDone() {
+        when(fixture.remediation.issuancePath(anyString(), org.mockito.ArgumentMatchers.isNull()))
+                .thenReturn("internal-ca");
+        when(fixture.remediation.replace("api", INCIDENT + ":replace:api"))
+                .thenThrow(new io.certloop.issuance.CaUnavailableException("connection refused", null));
+        ProcessInstance instance = start("confirmed");
+        runThrough(
+                instance,
+                "identifyOwnership",
+                "notifyOwners",
+                "mapKeyExposure",
+                "revokeCompromisedCertificates",
+                "replaceExposedEndpoint#multiInstanceBody",
+                "replaceExposedEndpoint",
+                "replaceExposedEndpoint");
+        assertThat(instance).isWaitingAt("awaitIssuer");
+        org.camunda.bpm.engine.runtime.ProcessInstance waiting =
+                RunbookFixture.called(engine.getRuntimeService(), instance);
+        RunbookFixture.run(management, waiting, "recordIssuerFailure");
+        assertThat(waiting).isWaitingAt("waitBeforeIssuanceRetry");
+        org.mockito.Mockito.verify(fixture.outages)
+                .issuanceFailed(
+                        eq(INCIDENT), eq("internal-ca"), anyString(), eq(true), org.mockito.ArgumentMatchers.isNull());
+        RunbookFixture.run(management, waiting, "waitBeforeIssuanceRetry");
+
+        runThrough(
+                instance,
+                "replaceExposedEndpoint#multiInstanceBody",
+                "replaceExposedEndpoint",
+                "replaceExposedEndpoint",
+                "recordKeyReplaced",
+                "notifyResolved");
+        org.mockito.Mockito.verify(fixture.remediation, org.mockito.Mockito.times(1))
+                .replace(eq("web"), anyString());
+        org.mockito.Mockito.verify(fixture.remediation).replace("api", INCIDENT + ":replace:api:1");
+        assertThat(fixture.incidents.resolved).contains(INCIDENT);
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -16,12 +17,16 @@ import static org.mockito.Mockito.when;
 
 import io.certloop.deployment.DeploymentResult;
 import io.certloop.inventory.ReplacementPath;
+import io.certloop.issuance.CaUnavailableException;
 import io.certloop.issuance.RevocationReason;
+import io.certloop.outage.CaOutageService;
 import io.certloop.remediation.MisIssuance;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
@@ -31,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.InOrder;
 
 /** Every path of {@code mis-issuance}, with the real delegates and mocked capabilities. */
-@Deployment(resources = "processes/mis-issuance.bpmn")
+@Deployment(resources = {"processes/mis-issuance.bpmn", "processes/await-issuer.bpmn"})
 class MisIssuanceProcessTest {
 
     @RegisterExtension
@@ -80,6 +85,67 @@ class MisIssuanceProcessTest {
         order.verify(fixture.remediation).verify("web", ISSUED);
         order.verify(fixture.remediation).revokeInternal(List.of("0abc"), RevocationReason.SUPERSEDED);
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
+    }
+
+    @Test
+    void anIssuerThatIsDownLinksTheRunbookToItsOutageWhichWakesItToReissue() {
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:0"))
+                .thenThrow(new CaUnavailableException("connection refused", null));
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:1"))
+                .thenReturn(ExpiryIncidentProcessTest.issued());
+        when(fixture.outages.issuanceFailed(eq(INCIDENT), eq("internal-ca"), anyString(), eq(true), isNull()))
+                .thenReturn(new CaOutageService.FailureOutcome(
+                        "internal-ca", 3, "INC-2026-000999", Duration.ofSeconds(1), false));
+        ProcessInstance instance = start("against-policy");
+        runThrough(instance, "identifyOwnership", "notifyOwners", "inspectMisIssuance", "issueCertificate");
+
+        assertThat(instance).isWaitingAt("awaitIssuer");
+        RuntimeService runtime = engine.getRuntimeService();
+        ProcessInstance waiting = RunbookFixture.called(runtime, instance);
+        assertThat(waiting.getBusinessKey()).isEqualTo(INCIDENT);
+        RunbookFixture.run(management, waiting, "recordIssuerFailure");
+        assertThat(waiting).isWaitingAt("waitForIssuer");
+        assertThat(runtime.getVariable(waiting.getId(), "waitingOnIssuer")).isEqualTo("internal-ca");
+        assertThat(WaitingRunbooks.wake(runtime, RunbookMessages.ISSUER_RECOVERED, "acme", false))
+                .as("another issuer's recovery does not wake it")
+                .isEmpty();
+
+        assertThat(WaitingRunbooks.wake(runtime, RunbookMessages.ISSUER_RECOVERED, "internal-ca", false))
+                .containsExactly(INCIDENT);
+        assertThat(waiting).isEnded();
+        runThrough(
+                instance,
+                "issueCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "revokeMisIssued",
+                "recordResolution",
+                "notifyResolved");
+        assertThat(instance).hasPassedInOrder("awaitIssuer", "issuerVerdictGateway", "issueCertificate");
+        verify(fixture.remediation).beginIssuance("web", INCIDENT + ":issue:1");
+        assertThat(fixture.incidents.resolved).contains(INCIDENT);
+    }
+
+    @Test
+    void anIssuerBelowTheOutageThresholdIsTriedAgainAfterTheRetryAfterAndARefusalGoesToAPerson() {
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:0"))
+                .thenThrow(new CaUnavailableException("connection refused", null));
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:1"))
+                .thenThrow(new io.certloop.issuance.IssuanceRejectedException("name outside the profile"));
+        ProcessInstance instance = start("against-policy");
+        runThrough(instance, "identifyOwnership", "notifyOwners", "inspectMisIssuance", "issueCertificate");
+        RuntimeService runtime = engine.getRuntimeService();
+        ProcessInstance first = RunbookFixture.called(runtime, instance);
+        RunbookFixture.run(management, first, "recordIssuerFailure");
+        assertThat(first).isWaitingAt("waitBeforeIssuanceRetry");
+        RunbookFixture.run(management, first, "waitBeforeIssuanceRetry");
+        assertThat(first).isEnded();
+
+        runThrough(instance, "issueCertificate");
+        ProcessInstance second = RunbookFixture.called(runtime, instance);
+        RunbookFixture.run(management, second, "recordIssuerFailure");
+        assertThat(second).isEnded();
+        assertThat(instance).isWaitingAt("handleMisIssuance");
     }
 
     @Test

@@ -6,20 +6,27 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complet
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.certloop.inventory.ReplacementPath;
-import io.certloop.remediation.KeyExposure;
+import io.certloop.issuance.CaUnavailableException;
+import io.certloop.outage.CaOutageService;
+import io.certloop.probe.revocation.Revocation;
+import io.certloop.probe.revocation.RevocationAnswer;
 import io.certloop.remediation.ReplacementEvidence;
 import io.certloop.remediation.RevocationEvidence;
+import io.certloop.remediation.VerifierPopulation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
@@ -29,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.InOrder;
 
 /** Every path of {@code revocation-propagation}, with the real delegates and mocked capabilities. */
-@Deployment(resources = "processes/revocation-propagation.bpmn")
+@Deployment(resources = {"processes/revocation-propagation.bpmn", "processes/await-issuer.bpmn"})
 class RevocationPropagationProcessTest {
 
     @RegisterExtension
@@ -53,19 +60,43 @@ class RevocationPropagationProcessTest {
                 .thenReturn(new RevocationEvidence(
                         true,
                         "e".repeat(64),
+                        "k".repeat(64),
                         "REVOKED",
                         "CRL",
                         "http://127.0.0.1:9/crl",
                         Instant.parse("2026-11-29T10:00:00Z"),
-                        "listed on the CRL",
+                        "CRL: listed on the CRL; OCSP: responder says revoked",
+                        List.of(
+                                new RevocationAnswer(
+                                        "CRL",
+                                        Revocation.Status.REVOKED,
+                                        "http://127.0.0.1:9/crl",
+                                        Instant.parse("2026-11-29T11:00:00Z"),
+                                        Instant.parse("2026-11-30T11:00:00Z"),
+                                        Instant.parse("2026-11-29T10:00:00Z"),
+                                        "keyCompromise",
+                                        null,
+                                        "listed on the CRL"),
+                                new RevocationAnswer(
+                                        "OCSP",
+                                        Revocation.Status.UNKNOWN,
+                                        "http://127.0.0.1:9/ocsp",
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        Revocation.FETCH_FAILED,
+                                        "OCSP http://127.0.0.1:9/ocsp: fetch-failed")),
                         "uncoordinated-replacement"));
-        when(fixture.remediation.keyExposure("web"))
-                .thenReturn(new KeyExposure(
-                        null,
+        when(fixture.remediation.verifierPopulation("web", "e".repeat(64), "k".repeat(64)))
+                .thenReturn(new VerifierPopulation(
                         "e".repeat(64),
-                        List.of(),
-                        List.of("web", "web-standby"),
-                        "endpoints expected to present it [web, web-standby]"));
+                        "k".repeat(64),
+                        List.of(
+                                new VerifierPopulation.Affected(
+                                        "web", "e".repeat(64), "same-certificate", "the incident's endpoint"),
+                                new VerifierPopulation.Affected(
+                                        "web-standby", "f".repeat(64), "same-key", "latest probe presents the key"))));
         when(fixture.remediation.replaceable(anyString())).thenReturn(true);
         when(fixture.remediation.replace(anyString(), anyString()))
                 .thenAnswer(call -> evidence(call.getArgument(0), true));
@@ -86,7 +117,32 @@ class RevocationPropagationProcessTest {
         assertThat(variables)
                 .containsEntry("replacementOrder", "web,web-standby")
                 .containsEntry("evidencePointsTo", "uncoordinated-replacement");
-        assertThat(variables.get("revocationEvidence")).asString().contains("REVOKED from CRL", "2026-11-29T10:00:00Z");
+        assertThat(variables.get("revocationEvidence"))
+                .asString()
+                .contains(
+                        "REVOKED from CRL",
+                        "2026-11-29T10:00:00Z",
+                        "CRL: REVOKED at http://127.0.0.1:9/crl, thisUpdate 2026-11-29T11:00:00Z",
+                        "reason keyCompromise",
+                        "OCSP: UNKNOWN at http://127.0.0.1:9/ocsp, no answer: fetch-failed");
+        assertThat(fixture.incidents.last.get("revocation-confirmed"))
+                .extractingByKey("crl")
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("status", "REVOKED")
+                .containsEntry("nextUpdate", "2026-11-30T11:00:00Z")
+                .containsEntry("revocationReason", "keyCompromise");
+        assertThat(fixture.incidents.last.get("revocation-confirmed"))
+                .extractingByKey("ocsp")
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("status", "UNKNOWN")
+                .containsEntry("reason", "fetch-failed");
+        assertThat(variables.get("verifierPopulation"))
+                .asString()
+                .contains("web: same-certificate", "web-standby: same-key");
+        assertThat(variables.get("planRecipients"))
+                .asString()
+                .contains("web-standby: owner@web-standby.test, partner@web-standby.test");
+        assertThat(fixture.incidents.last.get("verifier-population-mapped")).containsKey("endpoints");
         verify(fixture.remediation, never()).replace(anyString(), anyString());
 
         complete(
@@ -100,6 +156,7 @@ class RevocationPropagationProcessTest {
                         "Clients may see a revoked certificate until replaced; retry after the change."));
         runThrough(
                 instance,
+                "notifyReplacementPlan",
                 "replaceAffectedEndpoint#multiInstanceBody",
                 "replaceAffectedEndpoint",
                 "replaceAffectedEndpoint",
@@ -110,8 +167,54 @@ class RevocationPropagationProcessTest {
         order.verify(fixture.remediation).replace(eq("web-standby"), anyString());
         order.verify(fixture.remediation).replace(eq("web"), anyString());
         assertThat(fixture.incidents.resolved).contains(INCIDENT);
+        assertThat(fixture.notifications).contains("replacement-plan:web-standby,web");
+        assertThat(fixture.plans.get(0)).contains("Clients may see a revoked certificate", "1. web-standby", "2. web");
+        assertThat(fixture.incidents.last.get("replacement-plan-sent"))
+                .containsEntry("order", List.of("web-standby", "web"));
         assertThat(instance).isWaitingAt("reviewIncident");
         assertThat(instance).variables().containsKey("resolvedBy");
+    }
+
+    @Test
+    void anIssuerThatIsDownMidPlanLinksTheRunbookToItsOutageAndTheRestIsReplacedWhenItAnswers() {
+        when(fixture.remediation.issuancePath(anyString(), isNull())).thenReturn("internal-ca");
+        when(fixture.remediation.replace("web-standby", INCIDENT + ":replace:web-standby"))
+                .thenThrow(new CaUnavailableException("connection refused", null));
+        when(fixture.outages.issuanceFailed(eq(INCIDENT), eq("internal-ca"), anyString(), eq(true), isNull()))
+                .thenReturn(new CaOutageService.FailureOutcome(
+                        "internal-ca", 3, "INC-2026-000899", Duration.ofSeconds(1), false));
+        ProcessInstance instance = start();
+        runThrough(instance, "identifyOwnership", "notifyOwners", "confirmRevocation", "mapVerifierPopulation");
+        assertThat(instance).isWaitingAt("approveReplacementPlan");
+        complete(task(), Map.of("planApproved", "yes", "replacementOrder", "web,web-standby", "ownerMessage", "retry"));
+        runThrough(
+                instance,
+                "notifyReplacementPlan",
+                "replaceAffectedEndpoint#multiInstanceBody",
+                "replaceAffectedEndpoint",
+                "replaceAffectedEndpoint");
+
+        assertThat(instance).isWaitingAt("awaitIssuer");
+        RuntimeService runtime = engine.getRuntimeService();
+        ProcessInstance waiting = RunbookFixture.called(runtime, instance);
+        RunbookFixture.run(management, waiting, "recordIssuerFailure");
+        assertThat(waiting).isWaitingAt("waitForIssuer");
+        assertThat(fixture.incidents.types).contains("ca-failure");
+        assertThat(WaitingRunbooks.wake(runtime, RunbookMessages.ISSUER_RECOVERED, "internal-ca", false))
+                .containsExactly(INCIDENT);
+
+        runThrough(
+                instance,
+                "replaceAffectedEndpoint#multiInstanceBody",
+                "replaceAffectedEndpoint",
+                "replaceAffectedEndpoint",
+                "recordReplacements",
+                "notifyResolved");
+        verify(fixture.remediation, times(1)).replace(eq("web"), anyString());
+        verify(fixture.remediation).replace("web-standby", INCIDENT + ":replace:web-standby:1");
+        assertThat(runtime.getVariable(instance.getId(), "endpointsReplaced")).isEqualTo("web,web-standby");
+        assertThat(fixture.incidents.resolved).contains(INCIDENT);
+        assertThat(instance).isWaitingAt("reviewIncident");
     }
 
     @Test
@@ -123,6 +226,7 @@ class RevocationPropagationProcessTest {
         complete(task(), Map.of("planApproved", "yes", "replacementOrder", "web,web-standby", "ownerMessage", "retry"));
         runThrough(
                 instance,
+                "notifyReplacementPlan",
                 "replaceAffectedEndpoint#multiInstanceBody",
                 "replaceAffectedEndpoint",
                 "replaceAffectedEndpoint",

@@ -33,6 +33,8 @@ final class RunbookFixture {
 
     final RecordingIncidentLog incidents = new RecordingIncidentLog();
     final List<String> notifications = new ArrayList<>();
+    /** Bodies of the replacement plans sent to owners and partner contacts. */
+    final List<String> plans = new ArrayList<>();
     /** Who asked for what a four-eyes task decides, by process instance (the records' answer). */
     final Map<String, String> requesterByProcess = new ConcurrentHashMap<>();
 
@@ -55,6 +57,17 @@ final class RunbookFixture {
             @Override
             public void send(String incidentId, String endpoint, String kind, String subject, String body) {
                 notifications.add(kind);
+            }
+
+            @Override
+            public List<String> planRecipients(String endpoint) {
+                return List.of("owner@" + endpoint + ".test", "partner@" + endpoint + ".test");
+            }
+
+            @Override
+            public void sendPlan(String incidentId, List<String> endpoints, String kind, String subject, String body) {
+                notifications.add(kind + ":" + String.join(",", endpoints));
+                plans.add(body);
             }
 
             @Override
@@ -105,9 +118,13 @@ final class RunbookFixture {
                 "revokeCompromisedCertificatesDelegate",
                 new RevokeCompromisedCertificatesDelegate(remediation, lists, incidents));
         Mocks.register(
-                "replaceAffectedEndpointDelegate", new ReplaceAffectedEndpointDelegate(remediation, lists, incidents));
+                "replaceAffectedEndpointDelegate",
+                new ReplaceAffectedEndpointDelegate(remediation, lists, incidents, outages));
         Mocks.register("recordKeyReplacedDelegate", new RecordKeyReplacedDelegate(incidents));
         Mocks.register("confirmRevocationDelegate", new ConfirmRevocationDelegate(remediation, incidents));
+        Mocks.register(
+                "mapVerifierPopulationDelegate", new MapVerifierPopulationDelegate(remediation, incidents, notifier));
+        Mocks.register("notifyReplacementPlanDelegate", new NotifyReplacementPlanDelegate(notifier, incidents, lists));
         Mocks.register("inspectMisIssuanceDelegate", new InspectMisIssuanceDelegate(remediation, incidents));
         Mocks.register("revokeMisIssuedDelegate", new RevokeMisIssuedDelegate(remediation, incidents));
         Mocks.register("recordTaskOutcomeListener", new RecordTaskOutcomeListener());
@@ -121,6 +138,17 @@ final class RunbookFixture {
         Mocks.register("useFallbackIssuerDelegate", new UseFallbackIssuerDelegate(outages, incidents));
         Mocks.register("fallbackDecisionListener", new FallbackDecisionListener(outages));
         Mocks.register("fourEyesListener", new FourEyesListener(this::requester));
+    }
+
+    /** The process instance this one called (the await-issuer process of a runbook waiting on its issuer). */
+    static ProcessInstance called(org.camunda.bpm.engine.RuntimeService runtime, ProcessInstance caller) {
+        ProcessInstance called = runtime.createProcessInstanceQuery()
+                .superProcessInstanceId(caller.getId())
+                .singleResult();
+        if (called == null) {
+            throw new AssertionError("no process instance called by " + caller.getId());
+        }
+        return called;
     }
 
     /** Runs the async continuation or timer waiting at this activity. */

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every path of {@code trust-mismatch}, with the real delegates and mocked capabilities. */
-@Deployment(resources = "processes/trust-mismatch.bpmn")
+@Deployment(resources = {"processes/trust-mismatch.bpmn", "processes/await-issuer.bpmn"})
 class TrustMismatchProcessTest {
 
     @RegisterExtension
@@ -111,6 +111,37 @@ class TrustMismatchProcessTest {
         assertThat(instance).isWaitingAt("reviewIncident");
         verify(fixture.remediation).deploy("web", "cert-1", INCIDENT + "-deploy-1");
         verify(fixture.remediation).expect("web", ISSUED);
+    }
+
+    @Test
+    void aReissueWhoseIssuerIsDownWaitsOnTheOutageAndGoesOnWhenItAnswers() {
+        when(fixture.remediation.inspectChain("web")).thenReturn(inspection(null));
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:0"))
+                .thenThrow(new io.certloop.issuance.CaUnavailableException("connection refused", null));
+        when(fixture.remediation.beginIssuance("web", INCIDENT + ":issue:1")).thenReturn(issued());
+        when(fixture.remediation.verify("web", ISSUED)).thenReturn(ExpiryIncidentProcessTest.verification(true));
+        when(fixture.outages.issuanceFailed(
+                        eq(INCIDENT), eq("internal-ca"), anyString(), eq(true), org.mockito.ArgumentMatchers.isNull()))
+                .thenReturn(new io.certloop.outage.CaOutageService.FailureOutcome(
+                        "internal-ca", 3, "INC-2026-000799", java.time.Duration.ofSeconds(1), false));
+        ProcessInstance instance = start("intermediate-not-sent");
+        runThrough(instance, "identifyOwnership", "notifyOwners", "inspectChain", "issueCertificate");
+        assertThat(instance).isWaitingAt("awaitIssuer");
+        var runtime = engine.getRuntimeService();
+        ProcessInstance waiting = RunbookFixture.called(runtime, instance);
+        RunbookFixture.run(management, waiting, "recordIssuerFailure");
+        assertThat(waiting).isWaitingAt("waitForIssuer");
+        assertThat(WaitingRunbooks.wake(runtime, RunbookMessages.ISSUER_RECOVERED, "internal-ca", false))
+                .containsExactly(INCIDENT);
+        runThrough(
+                instance,
+                "issueCertificate",
+                "deployCertificate",
+                "verifyDeployment",
+                "recordResolution",
+                "notifyResolved");
+        assertThat(instance).isWaitingAt("reviewIncident");
+        verify(fixture.remediation).beginIssuance("web", INCIDENT + ":issue:1");
     }
 
     @Test

@@ -595,6 +595,7 @@ class ApiFuzzIT extends PostgresIntegrationTest {
         endpoint.put("environment", "non-production");
         endpoint.put("serviceOwner", Map.of("team", "fuzz", "email", "fuzz@example.test"));
         endpoint.put("replacementPath", "manual");
+        endpoint.put("partnerContacts", List.of("partner@example.test"));
         return json(endpoint);
     }
 

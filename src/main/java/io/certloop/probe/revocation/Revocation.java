@@ -1,6 +1,7 @@
 package io.certloop.probe.revocation;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Revocation status of a presented leaf and where it came from, so a runbook can tell "the CA says
@@ -12,8 +13,26 @@ import java.time.Instant;
  * @param reason why the status is UNKNOWN, one of the fixed words below (null otherwise); never text a remote server
  *     sent
  * @param detail what answered, or per URL tried which fixed reason it failed with
+ * @param answers each source's own answer (CRL, then OCSP) when every source was asked; empty when the probe
+ *     stopped at the first source that answered
  */
-public record Revocation(Status status, String source, String url, Instant revokedAt, String reason, String detail) {
+public record Revocation(
+        Status status,
+        String source,
+        String url,
+        Instant revokedAt,
+        String reason,
+        String detail,
+        List<RevocationAnswer> answers) {
+
+    public Revocation {
+        answers = answers == null ? List.of() : List.copyOf(answers);
+    }
+
+    /** From the first source that answered (no per-source answers). */
+    public Revocation(Status status, String source, String url, Instant revokedAt, String reason, String detail) {
+        this(status, source, url, revokedAt, reason, detail, List.of());
+    }
 
     /** Revocation status per RFC 6960 vocabulary. */
     public enum Status {
@@ -61,7 +80,7 @@ public record Revocation(Status status, String source, String url, Instant revok
 
     /** Without a reason (answers that are not UNKNOWN). */
     public Revocation(Status status, String source, String url, Instant revokedAt, String detail) {
-        this(status, source, url, revokedAt, null, detail);
+        this(status, source, url, revokedAt, null, detail, List.of());
     }
 
     /** UNKNOWN for a fixed reason, explained by the reason itself. */

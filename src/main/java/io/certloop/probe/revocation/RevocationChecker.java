@@ -29,6 +29,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.Extension;
@@ -90,11 +91,16 @@ public class RevocationChecker {
         int weight();
     }
 
-    /** A verified CRL of one issuer: its revoked serials with their revocation times. */
-    private record CrlData(Map<BigInteger, Instant> revoked, Instant expires, int weight) implements Fetched {}
+    /** A verified CRL of one issuer: its revoked serials with their revocation times and reasons. */
+    private record CrlData(
+            Map<BigInteger, CrlEntry> revoked, Instant thisUpdate, Instant nextUpdate, Instant expires, int weight)
+            implements Fetched {}
+
+    /** When and why a serial was revoked (reason null when the CRL entry names none). */
+    private record CrlEntry(Instant revokedAt, String reason) {}
 
     /** A verified OCSP answer about one certificate. */
-    private record OcspAnswer(Revocation revocation, Instant expires, int weight) implements Fetched {}
+    private record OcspAnswer(RevocationAnswer answer, Instant expires, int weight) implements Fetched {}
 
     @FunctionalInterface
     private interface Loader {
@@ -145,26 +151,107 @@ public class RevocationChecker {
         if (crlListed.isEmpty() && ocspListed.isEmpty()) {
             return Revocation.unknown(Revocation.NO_URLS);
         }
-        List<String> crlUrls = fetchable(crlListed, MAX_CRL_URLS);
-        List<String> ocspUrls = fetchable(ocspListed, MAX_OCSP_URLS);
-        if (crlUrls.isEmpty() && ocspUrls.isEmpty()) {
+        if (fetchable(crlListed, MAX_CRL_URLS).isEmpty()
+                && fetchable(ocspListed, MAX_OCSP_URLS).isEmpty()) {
             return Revocation.unknown(Revocation.UNSUPPORTED_URL);
         }
         if (issuer == null) {
             return Revocation.unknown(Revocation.NO_ISSUER);
         }
+        Asked crl = askCrl(leaf, issuer, crlListed, deadline);
+        if (crl.answer().status() != Revocation.Status.UNKNOWN) {
+            return crl.answer().asRevocation();
+        }
+        Asked ocsp = askOcsp(leaf, issuer, ocspListed, deadline);
+        if (ocsp.answer().status() != Revocation.Status.UNKNOWN) {
+            return ocsp.answer().asRevocation();
+        }
+        List<String> problems = new ArrayList<>(crl.problems());
+        problems.addAll(ocsp.problems());
+        return new Revocation(
+                Revocation.Status.UNKNOWN,
+                Revocation.SOURCE_NONE,
+                null,
+                null,
+                crl.tried() ? crl.answer().reason() : ocsp.answer().reason(),
+                String.join("; ", problems));
+    }
+
+    /**
+     * As {@link #check}, but both sources are asked even when the first already answered, and each answer is kept
+     * in {@link Revocation#answers()} (CRL, then OCSP): the evidence a revocation runbook records. A source that
+     * does not answer says so with a fixed reason. The overall status is REVOKED when either says revoked, GOOD
+     * when either says good, else UNKNOWN.
+     */
+    public Revocation checkEverySource(X509Certificate leaf, X509Certificate issuer, Deadline deadline) {
+        RevocationAnswer crl =
+                askCrl(leaf, issuer, crlDistributionPoints(leaf), deadline).answer();
+        RevocationAnswer ocsp =
+                askOcsp(leaf, issuer, ocspResponders(leaf), deadline).answer();
+        List<RevocationAnswer> answers = List.of(crl, ocsp);
+        RevocationAnswer decisive = answers.stream()
+                .filter(a -> a.status() == Revocation.Status.REVOKED)
+                .findFirst()
+                .or(() -> answers.stream()
+                        .filter(a -> a.status() == Revocation.Status.GOOD)
+                        .findFirst())
+                .orElse(null);
+        String detail = "CRL: " + crl.detail() + "; OCSP: " + ocsp.detail();
+        if (decisive == null) {
+            return new Revocation(
+                    Revocation.Status.UNKNOWN, Revocation.SOURCE_NONE, null, null, crl.reason(), detail, answers);
+        }
+        return new Revocation(
+                decisive.status(), decisive.source(), decisive.url(), decisive.revokedAt(), null, detail, answers);
+    }
+
+    /** One source's answer and, when URLs were tried, what went wrong with each. */
+    private record Asked(RevocationAnswer answer, boolean tried, List<String> problems) {
+
+        static Asked notTried(String source, String reason) {
+            return new Asked(RevocationAnswer.unanswered(source, null, reason, reason), false, List.of());
+        }
+    }
+
+    private Asked askCrl(X509Certificate leaf, X509Certificate issuer, List<String> listed, Deadline deadline) {
+        List<String> urls = fetchable(listed, MAX_CRL_URLS);
+        if (listed.isEmpty()) {
+            return Asked.notTried(Revocation.SOURCE_CRL, Revocation.NO_URLS);
+        }
+        if (urls.isEmpty()) {
+            return Asked.notTried(Revocation.SOURCE_CRL, Revocation.UNSUPPORTED_URL);
+        }
+        if (issuer == null) {
+            return Asked.notTried(Revocation.SOURCE_CRL, Revocation.NO_ISSUER);
+        }
         List<String> problems = new ArrayList<>();
         String firstReason = null;
-        for (String url : crlUrls) {
+        for (String url : urls) {
             try {
                 CrlData crl = crl(url, issuer, deadline);
-                Instant revokedAt = crl.revoked().get(leaf.getSerialNumber());
-                if (revokedAt != null) {
-                    return new Revocation(
-                            Revocation.Status.REVOKED, Revocation.SOURCE_CRL, url, revokedAt, "listed on the CRL");
-                }
-                return new Revocation(
-                        Revocation.Status.GOOD, Revocation.SOURCE_CRL, url, null, "not listed on the CRL");
+                CrlEntry entry = crl.revoked().get(leaf.getSerialNumber());
+                RevocationAnswer answer = entry != null
+                        ? new RevocationAnswer(
+                                Revocation.SOURCE_CRL,
+                                Revocation.Status.REVOKED,
+                                url,
+                                crl.thisUpdate(),
+                                crl.nextUpdate(),
+                                entry.revokedAt(),
+                                entry.reason(),
+                                null,
+                                "listed on the CRL")
+                        : new RevocationAnswer(
+                                Revocation.SOURCE_CRL,
+                                Revocation.Status.GOOD,
+                                url,
+                                crl.thisUpdate(),
+                                crl.nextUpdate(),
+                                null,
+                                null,
+                                null,
+                                "not listed on the CRL");
+                return new Asked(answer, true, List.of());
             } catch (RevocationFetchException e) {
                 log.debug(
                         "CRL {} for serial {}: {}", url, leaf.getSerialNumber().toString(16), e.getMessage(), e);
@@ -172,12 +259,34 @@ public class RevocationChecker {
                 problems.add("CRL " + url + ": " + e.reason());
             }
         }
-        for (String url : ocspUrls) {
+        return new Asked(
+                RevocationAnswer.unanswered(
+                        Revocation.SOURCE_CRL, urls.get(0), firstReason, String.join("; ", problems)),
+                true,
+                problems);
+    }
+
+    private Asked askOcsp(X509Certificate leaf, X509Certificate issuer, List<String> listed, Deadline deadline) {
+        List<String> urls = fetchable(listed, MAX_OCSP_URLS);
+        if (listed.isEmpty()) {
+            return Asked.notTried(Revocation.SOURCE_OCSP, Revocation.NO_URLS);
+        }
+        if (urls.isEmpty()) {
+            return Asked.notTried(Revocation.SOURCE_OCSP, Revocation.UNSUPPORTED_URL);
+        }
+        if (issuer == null) {
+            return Asked.notTried(Revocation.SOURCE_OCSP, Revocation.NO_ISSUER);
+        }
+        List<String> problems = new ArrayList<>();
+        String firstReason = null;
+        RevocationAnswer unknown = null;
+        for (String url : urls) {
             try {
-                Revocation answer = ocsp(url, leaf, issuer, deadline);
+                RevocationAnswer answer = ocsp(url, leaf, issuer, deadline);
                 if (answer.status() != Revocation.Status.UNKNOWN) {
-                    return answer;
+                    return new Asked(answer, true, List.of());
                 }
+                unknown = unknown == null ? answer : unknown;
                 firstReason = firstReason == null ? answer.reason() : firstReason;
                 problems.add("OCSP " + url + ": " + answer.reason());
             } catch (RevocationFetchException e) {
@@ -187,13 +296,20 @@ public class RevocationChecker {
                 problems.add("OCSP " + url + ": " + e.reason());
             }
         }
-        return new Revocation(
-                Revocation.Status.UNKNOWN,
-                Revocation.SOURCE_NONE,
-                null,
-                null,
-                firstReason,
-                String.join("; ", problems));
+        String detail = String.join("; ", problems);
+        RevocationAnswer answer = unknown != null && unknown.reason().equals(firstReason)
+                ? new RevocationAnswer(
+                        unknown.source(),
+                        unknown.status(),
+                        unknown.url(),
+                        unknown.thisUpdate(),
+                        unknown.nextUpdate(),
+                        null,
+                        null,
+                        firstReason,
+                        detail)
+                : RevocationAnswer.unanswered(Revocation.SOURCE_OCSP, urls.get(0), firstReason, detail);
+        return new Asked(answer, true, problems);
     }
 
     /** http:// URLs only (the fetcher speaks nothing else), no absurd lengths, no repeats, the first few. */
@@ -279,12 +395,13 @@ public class RevocationChecker {
         } catch (CertException | OperatorCreationException | RuntimeException e) {
             throw new RevocationFetchException(Revocation.BAD_SIGNATURE, "CRL from " + url + " unverifiable", e);
         }
-        Map<BigInteger, Instant> revoked = new HashMap<>();
+        Map<BigInteger, CrlEntry> revoked = new HashMap<>();
         try {
             for (Object entry : crl.getRevokedCertificates()) {
                 X509CRLEntryHolder holder = (X509CRLEntryHolder) entry;
                 revoked.putIfAbsent(
-                        holder.getSerialNumber(), holder.getRevocationDate().toInstant());
+                        holder.getSerialNumber(),
+                        new CrlEntry(holder.getRevocationDate().toInstant(), crlReason(holder)));
             }
         } catch (RuntimeException e) {
             throw new RevocationFetchException(Revocation.MALFORMED, "CRL from " + url + " has bad entries", e);
@@ -292,7 +409,22 @@ public class RevocationChecker {
         Instant now = clock.instant();
         Instant nextUpdate =
                 crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
-        return new CrlData(Map.copyOf(revoked), expiry(now, nextUpdate), bytes.length);
+        return new CrlData(
+                Map.copyOf(revoked),
+                crl.getThisUpdate().toInstant(),
+                nextUpdate,
+                expiry(now, nextUpdate),
+                bytes.length);
+    }
+
+    /** The entry's CRLReason name, or null when it names none (or an unknown one). */
+    private static String crlReason(X509CRLEntryHolder entry) {
+        Extension reason = entry.getExtension(Extension.reasonCode);
+        if (reason == null) {
+            return null;
+        }
+        return RevocationAnswer.reasonName(
+                CRLReason.getInstance(reason.getParsedValue()).getValue().intValue());
     }
 
     /** min(nextUpdate, now + configured max age); an answer without a future nextUpdate is kept briefly. */
@@ -302,7 +434,7 @@ public class RevocationChecker {
         return until.isBefore(cap) ? until : cap;
     }
 
-    private Revocation ocsp(String url, X509Certificate leaf, X509Certificate issuer, Deadline deadline)
+    private RevocationAnswer ocsp(String url, X509Certificate leaf, X509Certificate issuer, Deadline deadline)
             throws RevocationFetchException {
         CertificateID id;
         try {
@@ -315,7 +447,7 @@ public class RevocationChecker {
         }
         String key = "OCSP " + url + "|" + HexFormat.of().formatHex(id.getIssuerKeyHash()) + "|"
                 + leaf.getSerialNumber().toString(16);
-        return ((OcspAnswer) cached(key, deadline, () -> loadOcsp(url, id, issuer, deadline))).revocation();
+        return ((OcspAnswer) cached(key, deadline, () -> loadOcsp(url, id, issuer, deadline))).answer();
     }
 
     private OcspAnswer loadOcsp(String url, CertificateID id, X509Certificate issuer, Deadline deadline)
@@ -371,22 +503,40 @@ public class RevocationChecker {
                 throw new RevocationFetchException(Revocation.STALE, "stale or future OCSP answer from " + url);
             }
             CertificateStatus status = single.getCertStatus();
-            Revocation answer;
+            Instant thisUpdate = single.getThisUpdate().toInstant();
+            RevocationAnswer answer;
             if (status == CertificateStatus.GOOD) {
-                answer = new Revocation(
-                        Revocation.Status.GOOD, Revocation.SOURCE_OCSP, url, null, "responder says good");
-            } else if (status instanceof RevokedStatus revoked) {
-                answer = new Revocation(
-                        Revocation.Status.REVOKED,
+                answer = new RevocationAnswer(
                         Revocation.SOURCE_OCSP,
+                        Revocation.Status.GOOD,
                         url,
+                        thisUpdate,
+                        nextUpdate,
+                        null,
+                        null,
+                        null,
+                        "responder says good");
+            } else if (status instanceof RevokedStatus revoked) {
+                answer = new RevocationAnswer(
+                        Revocation.SOURCE_OCSP,
+                        Revocation.Status.REVOKED,
+                        url,
+                        thisUpdate,
+                        nextUpdate,
                         revoked.getRevocationTime().toInstant(),
+                        revoked.hasRevocationReason()
+                                ? RevocationAnswer.reasonName(revoked.getRevocationReason())
+                                : null,
+                        null,
                         "responder says revoked");
             } else {
-                answer = new Revocation(
-                        Revocation.Status.UNKNOWN,
+                answer = new RevocationAnswer(
                         Revocation.SOURCE_OCSP,
+                        Revocation.Status.UNKNOWN,
                         url,
+                        thisUpdate,
+                        nextUpdate,
+                        null,
                         null,
                         Revocation.RESPONDER_UNKNOWN,
                         Revocation.RESPONDER_UNKNOWN);

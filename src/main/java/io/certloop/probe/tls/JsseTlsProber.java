@@ -113,6 +113,15 @@ public class JsseTlsProber implements TlsProber {
 
     @Override
     public ProbeReport probe(ProbeRequest request) {
+        return probe(request, false);
+    }
+
+    @Override
+    public ProbeReport probeAskingEveryRevocationSource(ProbeRequest request) {
+        return probe(request, true);
+    }
+
+    private ProbeReport probe(ProbeRequest request, boolean everyRevocationSource) {
         if (request.port() < 1 || request.port() > 65535) {
             throw new InvalidProbeRequestException("port", "must be between 1 and 65535");
         }
@@ -140,7 +149,15 @@ public class JsseTlsProber implements TlsProber {
                 .multipliedBy(Math.max(1, targets.addresses().size()))
                 .plus(revocationTimeout));
         for (InetAddress address : targets.addresses()) {
-            results.add(probeAddress(address, request.port(), sni, expectedNames, now, revocationByLeaf, deadline));
+            results.add(probeAddress(
+                    address,
+                    request.port(),
+                    sni,
+                    expectedNames,
+                    now,
+                    revocationByLeaf,
+                    deadline,
+                    everyRevocationSource));
         }
         if (targets.addresses().isEmpty()) {
             results.add(AddressResult.failed(targets.host(), targets.resolutionError()));
@@ -191,7 +208,8 @@ public class JsseTlsProber implements TlsProber {
             List<String> expectedNames,
             Instant now,
             Map<String, Revocation> revocationByLeaf,
-            Deadline deadline) {
+            Deadline deadline,
+            boolean everyRevocationSource) {
         Handshake handshake;
         try {
             handshake = handshake(address, port, sni);
@@ -215,7 +233,10 @@ public class JsseTlsProber implements TlsProber {
                 HostnameMatcher.unmatched(expectedNames, details.get(0).sans()).isEmpty();
         Revocation status = revocationEnabled
                 ? revocationByLeaf.computeIfAbsent(
-                        details.get(0).sha256(), key -> revocation.check(sent.get(0), verdict.leafIssuer(), deadline))
+                        details.get(0).sha256(),
+                        key -> everyRevocationSource
+                                ? revocation.checkEverySource(sent.get(0), verdict.leafIssuer(), deadline)
+                                : revocation.check(sent.get(0), verdict.leafIssuer(), deadline))
                 : Revocation.unknown(Revocation.DISABLED);
         return new AddressResult(
                 address.getHostAddress(),

@@ -49,6 +49,78 @@ class RevocationIT {
     }
 
     @Test
+    void askingEverySourceRecordsTheCrlAndTheOcspAnswerEvenWhenTheCrlAlreadySaysRevoked() {
+        Issued leaf = TestCertificates.leaf("svc.test")
+                .crl(revocation.crlUrl())
+                .ocsp(revocation.ocspUrl())
+                .signedBy(CA);
+        revocation.revoke(leaf.serial());
+        server = TlsTestServer.start(leaf);
+
+        ProbeReport report =
+                prober.probeAskingEveryRevocationSource(ProbeRequest.of("127.0.0.1", server.port(), "svc.test"));
+
+        assertThat(report.revocation().status()).isEqualTo(Revocation.Status.REVOKED);
+        assertThat(report.revocation().answers())
+                .extracting(RevocationAnswer::source)
+                .containsExactly("CRL", "OCSP");
+        RevocationAnswer crl = report.revocation().answers().get(0);
+        RevocationAnswer ocsp = report.revocation().answers().get(1);
+        assertThat(crl.status()).isEqualTo(Revocation.Status.REVOKED);
+        assertThat(crl.url()).isEqualTo(revocation.crlUrl());
+        assertThat(crl.thisUpdate()).isNotNull();
+        assertThat(crl.nextUpdate()).isAfter(crl.thisUpdate());
+        assertThat(crl.revokedAt()).isBefore(crl.thisUpdate());
+        assertThat(crl.revocationReason()).isEqualTo("keyCompromise");
+        assertThat(ocsp.status()).isEqualTo(Revocation.Status.REVOKED);
+        assertThat(ocsp.url()).isEqualTo(revocation.ocspUrl());
+        assertThat(ocsp.nextUpdate()).isAfter(ocsp.thisUpdate());
+        assertThat(ocsp.revokedAt()).isNotNull();
+        assertThat(ocsp.revocationReason()).isEqualTo("keyCompromise");
+        assertThat(revocation.requests("/crl")).isEqualTo(1);
+        assertThat(revocation.requests("/ocsp")).isEqualTo(1);
+        // a routine probe stops at the CRL
+        assertThat(probe(leaf).revocation().answers()).isEmpty();
+        assertThat(revocation.requests("/ocsp")).isEqualTo(1);
+    }
+
+    @Test
+    void aSourceThatDoesNotAnswerIsRecordedWithAFixedReasonBesideTheOneThatDid() {
+        Issued leaf = TestCertificates.leaf("svc.test")
+                .crl(revocation.crlUrl())
+                .ocsp("http://127.0.0.1:9/ocsp")
+                .signedBy(CA);
+        server = TlsTestServer.start(leaf);
+
+        ProbeReport report =
+                prober.probeAskingEveryRevocationSource(ProbeRequest.of("127.0.0.1", server.port(), "svc.test"));
+
+        assertThat(report.revocation().status()).isEqualTo(Revocation.Status.GOOD);
+        RevocationAnswer crl = report.revocation().answers().get(0);
+        RevocationAnswer ocsp = report.revocation().answers().get(1);
+        assertThat(crl.status()).isEqualTo(Revocation.Status.GOOD);
+        assertThat(crl.detail()).isEqualTo("not listed on the CRL");
+        assertThat(ocsp.status()).isEqualTo(Revocation.Status.UNKNOWN);
+        assertThat(ocsp.url()).isEqualTo("http://127.0.0.1:9/ocsp");
+        assertThat(ocsp.reason()).isIn(Revocation.FETCH_FAILED, Revocation.REFUSED_ADDRESS, Revocation.TIMEOUT);
+    }
+
+    @Test
+    void aCertificateWithoutAnOcspResponderSaysSoForThatSource() {
+        Issued leaf = TestCertificates.leaf("svc.test").crl(revocation.crlUrl()).signedBy(CA);
+        revocation.revoke(leaf.serial());
+        server = TlsTestServer.start(leaf);
+
+        ProbeReport report =
+                prober.probeAskingEveryRevocationSource(ProbeRequest.of("127.0.0.1", server.port(), "svc.test"));
+
+        assertThat(report.revocation().status()).isEqualTo(Revocation.Status.REVOKED);
+        assertThat(report.revocation().answers().get(1).reason()).isEqualTo(Revocation.NO_URLS);
+        assertThat(report.leaf().spkiSha256())
+                .isEqualTo(io.certloop.system.Fingerprints.spkiSha256Hex(leaf.certificate()));
+    }
+
+    @Test
     void aCertificateTheOcspResponderCallsRevokedIsRevoked() {
         Issued leaf =
                 TestCertificates.leaf("svc.test").ocsp(revocation.ocspUrl()).signedBy(CA);
