@@ -11,6 +11,7 @@ import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.FileDeployment;
 import io.certloop.inventory.InventoryService;
 import io.certloop.issuance.AdminMediatedIssuer;
+import io.certloop.issuance.IssuanceProperties;
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssueRequest;
 import io.certloop.issuance.IssuedCertificate;
@@ -54,6 +55,7 @@ public class RemediationService {
     private final TlsProber prober;
     private final Clock clock;
     private final Duration verifyWithin;
+    private final IssuanceProperties issuance;
 
     RemediationService(
             InventoryService inventory,
@@ -63,8 +65,10 @@ public class RemediationService {
             Deployer deployer,
             TlsProber prober,
             Clock clock,
-            RemediationProperties properties) {
+            RemediationProperties properties,
+            IssuanceProperties issuance) {
         this.verifyWithin = properties.verifyWithin();
+        this.issuance = issuance;
         this.inventory = inventory;
         this.issuers = issuers;
         this.certificates = certificates;
@@ -133,6 +137,61 @@ public class RemediationService {
         return inventory.get(endpointName).profile();
     }
 
+    /**
+     * As {@link #beginIssuance(String, String)} or, with an {@code issuerPath}, {@link #beginIssuanceThrough}, for
+     * the public key of a CSR the endpoint's agent made on its host: the key is never in custody.
+     */
+    public IssuanceStep beginIssuanceForCsr(
+            String endpointName, String idempotencyKey, String issuerPath, String csrPem) {
+        Endpoint endpoint = inventory.get(endpointName);
+        return issuers.forPath(issuerPath != null ? issuerPath : issuancePath(endpoint, null))
+                .begin(IssueRequest.forCsr(
+                        endpoint.name(), endpoint.expectedNames(), endpoint.profile(), idempotencyKey, csrPem));
+    }
+
+    /**
+     * The agent group that deploys this endpoint on its own host (and holds its keys), if an agent does.
+     */
+    public Optional<String> agentGroup(String endpointName) {
+        FileDeployment deployment = inventory.get(endpointName).deployment();
+        return deployment != null && deployment.throughAgent()
+                ? Optional.of(deployment.agentGroup())
+                : Optional.empty();
+    }
+
+    /** What an agent needs to make the key for the endpoint's next certificate: its names and the key type. */
+    public AgentKeyRequest agentKeyRequest(String endpointName) {
+        Endpoint endpoint = inventory.get(endpointName);
+        return new AgentKeyRequest(
+                endpoint.expectedNames(),
+                issuance.profile(endpoint.profile()).keyType().name());
+    }
+
+    /**
+     * What the endpoint's agent writes: the target of the inventory and the issued certificate (public). The key
+     * is the one the agent made for the CSR, on its host.
+     */
+    public AgentDelivery agentDelivery(String endpointName, String certificateId) {
+        Endpoint endpoint = inventory.get(endpointName);
+        FileDeployment files = endpoint.deployment();
+        if (files == null || !files.throughAgent()) {
+            throw new RemediationException("endpoint " + endpointName + " is not deployed through an agent");
+        }
+        IssuedCertificate issued = certificate(certificateId);
+        return new AgentDelivery(
+                files.agentGroup(),
+                files.certificatePath(),
+                files.chainPath(),
+                files.fullchainPath(),
+                files.keyPath(),
+                files.reloadAction(),
+                issued.leafPem(),
+                String.join("", issued.chainPems()),
+                connectHost(endpoint),
+                endpoint.port(),
+                issued.sha256());
+    }
+
     public String issuancePath(String endpointName, String profile) {
         return issuancePath(inventory.get(endpointName), profile);
     }
@@ -172,6 +231,10 @@ public class RemediationService {
         FileDeployment files = endpoint.deployment();
         if (files == null) {
             throw new RemediationException("endpoint " + endpointName + " has no deployment target in the inventory");
+        }
+        if (files.throughAgent()) {
+            throw new RemediationException("endpoint " + endpointName + " is deployed by the agent of group "
+                    + files.agentGroup() + " on its host, never by this server");
         }
         IssuedCertificate issued = certificate(certificateId);
         DeploymentTarget target = new DeploymentTarget(
@@ -431,7 +494,9 @@ public class RemediationService {
     /** Whether {@link #replace} can rekey and replace this endpoint without a person. */
     public boolean replaceable(String endpointName) {
         Endpoint endpoint = inventory.get(endpointName);
-        return endpoint.replacementPath().automated() && endpoint.deployment() != null;
+        return endpoint.replacementPath().automated()
+                && endpoint.deployment() != null
+                && !endpoint.deployment().throughAgent();
     }
 
     /**
@@ -469,6 +534,10 @@ public class RemediationService {
         }
         if (endpoint.deployment() == null) {
             throw new RemediationException("endpoint " + endpointName + " has no deployment target in the inventory");
+        }
+        if (endpoint.deployment().throughAgent()) {
+            throw new RemediationException("endpoint " + endpointName + " is deployed by the agent of group "
+                    + endpoint.deployment().agentGroup() + ", whose key never leaves its host; use the runbook");
         }
         Instant start = clock.instant();
         IssuedCertificate issued = issuers.forPath(endpoint.replacementPath().value())
