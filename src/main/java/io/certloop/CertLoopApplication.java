@@ -1,5 +1,6 @@
 package io.certloop;
 
+import io.certloop.agent.AgentApplication;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -15,6 +16,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class CertLoopApplication {
 
     public static void main(String[] args) {
+        if (AgentApplication.requested(args)) {
+            AgentApplication.run(args); // the same jar on a service's host: an external task client, nothing else
+            return;
+        }
         SpringApplication.run(CertLoopApplication.class, args);
     }
 }

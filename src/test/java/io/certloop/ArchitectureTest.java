@@ -2,6 +2,8 @@ package io.certloop;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -18,10 +20,26 @@ class ArchitectureTest {
     void onlyTheRunbookPackageTouchesTheProcessEngine() {
         noClasses()
                 .that()
-                .resideOutsideOfPackage("io.certloop.runbook..")
+                .resideOutsideOfPackages("io.certloop.runbook..", "io.certloop.agent..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("org.camunda..")
+                .check(MAIN);
+    }
+
+    /**
+     * The agent mode is a Camunda external task client on a service's host: it speaks the engine's REST protocol
+     * through Camunda's client library and nothing else of Camunda (no engine classes; swapping the engine means
+     * swapping that client too, in this one package).
+     */
+    @Test
+    void theAgentUsesOnlyTheExternalTaskClientOfCamunda() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.certloop.agent..")
+                .should()
+                .dependOnClassesThat(JavaClass.Predicates.resideInAPackage("org.camunda..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("org.camunda.bpm.client.."))))
                 .check(MAIN);
     }
 

@@ -27,6 +27,8 @@ public class EvidenceService {
 
     private static final Set<String> DEPLOYMENT_TYPES = Set.of(
             TimelineTypes.CERTIFICATE_DEPLOYED,
+            TimelineTypes.DEPLOYMENT_HANDED_TO_AGENT,
+            TimelineTypes.AGENT_DEPLOYMENT_FAILED,
             TimelineTypes.DEPLOYMENT_RELEASED,
             TimelineTypes.DEPLOYMENT_ROLLED_BACK,
             TimelineTypes.DEPLOYMENT_VERIFIED);

@@ -2,10 +2,6 @@ package io.certloop.custody;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,28 +15,14 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -50,8 +32,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * through {@link #writePrivateKeyPem} and {@link #jcaKeyPair}, both for narrowly named callers.
  */
 public class KeyCustody {
-
-    private static final Pattern IP_LITERAL = Pattern.compile("^[0-9.]+$|^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$");
 
     private final JdbcTemplate jdbc;
     private final KeySealer sealer;
@@ -123,19 +103,7 @@ public class KeyCustody {
         }
         KeyPair pair = loadKeyPair(keyId);
         KeySpec spec = get(keyId).algorithm();
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.CN, names.get(0))
-                .build();
-        try {
-            ExtensionsGenerator extensions = new ExtensionsGenerator();
-            extensions.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(names));
-            PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(subject, pair.getPublic())
-                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
-                    .build(new JcaContentSignerBuilder(spec.signatureAlgorithm()).build(pair.getPrivate()));
-            return new Csr(keyId, csr.getEncoded());
-        } catch (IOException | OperatorCreationException e) {
-            throw new CustodyException("cannot build a CSR with key " + keyId, e);
-        }
+        return new Csr(keyId, HostKeys.csrDer(pair, spec, names));
     }
 
     /**
@@ -183,10 +151,7 @@ public class KeyCustody {
     public void writePrivateKeyPem(String keyId, OutputStream out) {
         PrivateKey key = loadKeyPair(keyId).getPrivate();
         try {
-            Writer writer = new OutputStreamWriter(out, StandardCharsets.US_ASCII);
-            JcaPEMWriter pem = new JcaPEMWriter(writer);
-            pem.writeObject(new JcaPKCS8Generator(key, null));
-            pem.flush();
+            HostKeys.writePkcs8Pem(key, out);
         } catch (IOException e) {
             throw new CustodyException("cannot write the private key of " + keyId, e);
         }
@@ -314,25 +279,6 @@ public class KeyCustody {
         } catch (GeneralSecurityException e) {
             throw new CustodyException("stored public key of " + keyId + " cannot be decoded", e);
         }
-    }
-
-    private static GeneralNames subjectAltNames(List<String> names) {
-        List<GeneralName> result = new ArrayList<>();
-        for (String name : names) {
-            if (IP_LITERAL.matcher(name).matches()) {
-                try {
-                    result.add(new GeneralName(
-                            GeneralName.iPAddress,
-                            new org.bouncycastle.asn1.DEROctetString(
-                                    InetAddress.getByName(name).getAddress())));
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("not an IP address: " + name);
-                }
-            } else {
-                result.add(new GeneralName(GeneralName.dNSName, name));
-            }
-        }
-        return new GeneralNames(result.toArray(GeneralName[]::new));
     }
 
     @Override

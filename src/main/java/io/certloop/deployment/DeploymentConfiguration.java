@@ -10,10 +10,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the reload actions, the allowed directories and the files deployer from {@code certloop.deployment.*}. */
+/**
+ * Wires the reload actions, the allowed directories and the files deployer from {@code certloop.deployment.*}. Public
+ * for the agent mode, which imports it: an agent writes files with exactly the server's files deployer.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DeploymentProperties.class, CertLoopProperties.class})
-class DeploymentConfiguration {
+@EnableConfigurationProperties({DeploymentProperties.class, CertLoopProperties.class, AgentProperties.class})
+public class DeploymentConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(DeploymentConfiguration.class);
 

@@ -21,6 +21,10 @@ public final class TimelineTypes {
     public static final String CERTIFICATE_ISSUED = "certificate-issued";
     public static final String CERTIFICATE_REFUSED = "certificate-refused";
     public static final String DEPLOYMENT_RELEASED = "deployment-released";
+    /** The certificate was handed to the endpoint's agent to write, reload and report. */
+    public static final String DEPLOYMENT_HANDED_TO_AGENT = "deployment-handed-to-agent";
+    /** The agent reported a failed deployment (it rolled its files back on the host). */
+    public static final String AGENT_DEPLOYMENT_FAILED = "agent-deployment-failed";
     /** The deployer refused a path outside the allowed directories: nothing was written, a person takes over. */
     public static final String DEPLOYMENT_REFUSED = "deployment-refused";
 

@@ -65,5 +65,20 @@ public record EndpointRequest(
             String chainPath,
             String fullchainPath,
             String keyPath,
-            String reloadAction) {}
+            String reloadAction,
+            String agentGroup) {
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public DeploymentRequest {}
+
+        public DeploymentRequest(
+                String type,
+                String certificatePath,
+                String chainPath,
+                String fullchainPath,
+                String keyPath,
+                String reloadAction) {
+            this(type, certificatePath, chainPath, fullchainPath, keyPath, reloadAction, null);
+        }
+    }
 }

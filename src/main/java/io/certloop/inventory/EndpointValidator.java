@@ -1,5 +1,6 @@
 package io.certloop.inventory;
 
+import io.certloop.deployment.AgentTopics;
 import io.certloop.system.FieldError;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -266,13 +267,24 @@ class EndpointValidator {
             return null;
         }
         String type = deployment.type() == null ? FileDeployment.TYPE_FILES : deployment.type();
-        if (!FileDeployment.TYPE_FILES.equals(type)) {
-            errors.add(new FieldError(field + ".type", "must be \"files\" (the only deployer so far), was " + type));
+        boolean agent = FileDeployment.TYPE_AGENT.equals(type);
+        if (!agent && !FileDeployment.TYPE_FILES.equals(type)) {
+            errors.add(new FieldError(field + ".type", "must be \"files\" or \"agent\", was " + type));
         }
-        String certificate = path(deployment.certificatePath(), field + ".certificatePath", errors);
-        String chain = path(deployment.chainPath(), field + ".chainPath", errors);
-        String fullchain = path(deployment.fullchainPath(), field + ".fullchainPath", errors);
-        String key = path(deployment.keyPath(), field + ".keyPath", errors);
+        String group = trim(deployment.agentGroup());
+        if (agent && (group == null || !AgentTopics.isGroup(group))) {
+            errors.add(new FieldError(
+                    field + ".agentGroup",
+                    "is required for type agent: 1-63 lower-case letters, digits or '-', was " + group));
+        } else if (!agent && group != null) {
+            errors.add(new FieldError(field + ".agentGroup", "is only for type agent"));
+        }
+        // an agent writes on its own host, under its own allowed directories and reload actions: the server's
+        // configuration does not apply to those paths and names (the agent checks them against its own)
+        String certificate = path(deployment.certificatePath(), field + ".certificatePath", !agent, errors);
+        String chain = path(deployment.chainPath(), field + ".chainPath", !agent, errors);
+        String fullchain = path(deployment.fullchainPath(), field + ".fullchainPath", !agent, errors);
+        String key = path(deployment.keyPath(), field + ".keyPath", !agent, errors);
         if (trim(deployment.keyPath()) == null) {
             errors.add(new FieldError(field + ".keyPath", "is required"));
         }
@@ -283,16 +295,29 @@ class EndpointValidator {
                     field + ".certificatePath", "one of certificatePath, chainPath or fullchainPath is required"));
         }
         String reload = trim(deployment.reloadAction());
-        if (reload != null && !reloadActions.exists(reload)) {
+        if (agent) {
+            if (reload == null || !AgentTopics.isGroup(reload.toLowerCase(Locale.ROOT)) || reload.length() > 63) {
+                errors.add(new FieldError(
+                        field + ".reloadAction",
+                        "is required for type agent: the name of a reload action in the agent's configuration"));
+            }
+        } else if (reload != null && !reloadActions.exists(reload)) {
             errors.add(new FieldError(
                     field + ".reloadAction",
                     "names no reload action defined in server configuration" + " (certloop.deployment.reload-actions): "
                             + reload));
         }
-        return new FileDeployment(FileDeployment.TYPE_FILES, certificate, chain, fullchain, key, reload);
+        return new FileDeployment(
+                agent ? FileDeployment.TYPE_AGENT : FileDeployment.TYPE_FILES,
+                certificate,
+                chain,
+                fullchain,
+                key,
+                reload,
+                agent ? group : null);
     }
 
-    private String path(String value, String field, List<FieldError> errors) {
+    private String path(String value, String field, boolean serverWrites, List<FieldError> errors) {
         String path = trim(value);
         if (path == null) {
             return null;
@@ -301,7 +326,7 @@ class EndpointValidator {
                 || path.contains("\0")
                 || !Path.of(path).normalize().toString().equals(path)) {
             errors.add(new FieldError(field, "must be an absolute, normalized file path, was " + path));
-        } else {
+        } else if (serverWrites) {
             deploymentPaths.refusal(path).ifPresent(reason -> errors.add(new FieldError(field, reason)));
         }
         return path;

@@ -6,11 +6,21 @@ import java.util.Locale;
 
 /**
  * One issuance: which endpoint it is for, the names, the profile, which key (an existing custody
- * key id, or a spec for a fresh key; neither means the profile's default), and an idempotency key
- * that makes a retried request return the first result instead of minting again.
+ * key id, or a spec for a fresh key; neither means the profile's default; or a CSR whose key was born and stays on
+ * the service's host), and an idempotency key that makes a retried request return the first result instead of
+ * minting again.
+ *
+ * @param csrPem a PKCS#10 request signed by a key held elsewhere (an agent's host); the certificate is issued for
+ *     its public key and for {@code names}, never for names the CSR asks for; {@code null}: a key in custody
  */
 public record IssueRequest(
-        String endpointName, List<String> names, String profile, String keyId, KeySpec keySpec, String idempotencyKey) {
+        String endpointName,
+        List<String> names,
+        String profile,
+        String keyId,
+        KeySpec keySpec,
+        String idempotencyKey,
+        String csrPem) {
 
     public static final String DEFAULT_PROFILE = "standard";
 
@@ -29,10 +39,34 @@ public record IssueRequest(
                 .distinct()
                 .toList();
         profile = profile == null || profile.isBlank() ? DEFAULT_PROFILE : profile;
+        if (csrPem != null && (keyId != null || keySpec != null)) {
+            throw new IllegalArgumentException("a CSR brings its own key: keyId and keySpec must be null");
+        }
+    }
+
+    public IssueRequest(
+            String endpointName,
+            List<String> names,
+            String profile,
+            String keyId,
+            KeySpec keySpec,
+            String idempotencyKey) {
+        this(endpointName, names, profile, keyId, keySpec, idempotencyKey, null);
     }
 
     /** A request for a fresh key of the profile's type. */
     public static IssueRequest of(String endpointName, List<String> names, String profile, String idempotencyKey) {
-        return new IssueRequest(endpointName, names, profile, null, null, idempotencyKey);
+        return new IssueRequest(endpointName, names, profile, null, null, idempotencyKey, null);
+    }
+
+    /** A request for the public key of a CSR whose private key never leaves the host that made it. */
+    public static IssueRequest forCsr(
+            String endpointName, List<String> names, String profile, String idempotencyKey, String csrPem) {
+        return new IssueRequest(endpointName, names, profile, null, null, idempotencyKey, csrPem);
+    }
+
+    /** Whether the key is held elsewhere (an agent's host) and only its CSR is here. */
+    public boolean keyHeldElsewhere() {
+        return csrPem != null;
     }
 }

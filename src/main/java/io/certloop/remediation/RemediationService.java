@@ -14,6 +14,7 @@ import io.certloop.inventory.FileDeployment;
 import io.certloop.inventory.InventoryService;
 import io.certloop.issuance.AdminMediatedIssuer;
 import io.certloop.issuance.IssuanceException;
+import io.certloop.issuance.IssuanceProperties;
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssueRequest;
 import io.certloop.issuance.IssuedCertificate;
@@ -67,6 +68,7 @@ public class RemediationService {
     private final Clock clock;
     private final Duration verifyWithin;
     private final RenewalWindows renewalWindows;
+    private final IssuanceProperties issuance;
 
     RemediationService(
             InventoryService inventory,
@@ -78,10 +80,12 @@ public class RemediationService {
             EndpointProbeService probes,
             Clock clock,
             RemediationProperties properties,
-            RenewalWindows renewalWindows) {
+            RenewalWindows renewalWindows,
+            IssuanceProperties issuance) {
         this.probes = probes;
         this.verifyWithin = properties.verifyWithin();
         this.renewalWindows = renewalWindows;
+        this.issuance = issuance;
         this.inventory = inventory;
         this.issuers = issuers;
         this.certificates = certificates;
@@ -164,6 +168,61 @@ public class RemediationService {
         return inventory.get(endpointName).profile();
     }
 
+    /**
+     * As {@link #beginIssuance(String, String)} or, with an {@code issuerPath}, {@link #beginIssuanceThrough}, for
+     * the public key of a CSR the endpoint's agent made on its host: the key is never in custody.
+     */
+    public IssuanceStep beginIssuanceForCsr(
+            String endpointName, String idempotencyKey, String issuerPath, String csrPem) {
+        Endpoint endpoint = inventory.get(endpointName);
+        return issuers.forPath(issuerPath != null ? issuerPath : issuancePath(endpoint, null))
+                .begin(IssueRequest.forCsr(
+                        endpoint.name(), endpoint.expectedNames(), endpoint.profile(), idempotencyKey, csrPem));
+    }
+
+    /**
+     * The agent group that deploys this endpoint on its own host (and holds its keys), if an agent does.
+     */
+    public Optional<String> agentGroup(String endpointName) {
+        FileDeployment deployment = inventory.get(endpointName).deployment();
+        return deployment != null && deployment.throughAgent()
+                ? Optional.of(deployment.agentGroup())
+                : Optional.empty();
+    }
+
+    /** What an agent needs to make the key for the endpoint's next certificate: its names and the key type. */
+    public AgentKeyRequest agentKeyRequest(String endpointName) {
+        Endpoint endpoint = inventory.get(endpointName);
+        return new AgentKeyRequest(
+                endpoint.expectedNames(),
+                issuance.profile(endpoint.profile()).keyType().name());
+    }
+
+    /**
+     * What the endpoint's agent writes: the target of the inventory and the issued certificate (public). The key
+     * is the one the agent made for the CSR, on its host.
+     */
+    public AgentDelivery agentDelivery(String endpointName, String certificateId) {
+        Endpoint endpoint = inventory.get(endpointName);
+        FileDeployment files = endpoint.deployment();
+        if (files == null || !files.throughAgent()) {
+            throw new RemediationException("endpoint " + endpointName + " is not deployed through an agent");
+        }
+        IssuedCertificate issued = certificate(certificateId);
+        return new AgentDelivery(
+                files.agentGroup(),
+                files.certificatePath(),
+                files.chainPath(),
+                files.fullchainPath(),
+                files.keyPath(),
+                files.reloadAction(),
+                issued.leafPem(),
+                String.join("", issued.chainPems()),
+                connectHost(endpoint),
+                endpoint.port(),
+                issued.sha256());
+    }
+
     public String issuancePath(String endpointName, String profile) {
         return issuancePath(inventory.get(endpointName), profile);
     }
@@ -203,6 +262,10 @@ public class RemediationService {
         FileDeployment files = endpoint.deployment();
         if (files == null) {
             throw new RemediationException("endpoint " + endpointName + " has no deployment target in the inventory");
+        }
+        if (files.throughAgent()) {
+            throw new RemediationException("endpoint " + endpointName + " is deployed by the agent of group "
+                    + files.agentGroup() + " on its host, never by this server");
         }
         IssuedCertificate issued = certificate(certificateId);
         DeploymentResult result = deployer.deploy(deploymentRequest(endpoint, issued, deploymentId));
@@ -491,7 +554,9 @@ public class RemediationService {
     /** Whether {@link #replace} can rekey and replace this endpoint without a person. */
     public boolean replaceable(String endpointName) {
         Endpoint endpoint = inventory.get(endpointName);
-        return endpoint.replacementPath().automated() && endpoint.deployment() != null;
+        return endpoint.replacementPath().automated()
+                && endpoint.deployment() != null
+                && !endpoint.deployment().throughAgent();
     }
 
     /**
@@ -587,6 +652,10 @@ public class RemediationService {
         }
         if (endpoint.deployment() == null) {
             throw new RemediationException("endpoint " + endpointName + " has no deployment target in the inventory");
+        }
+        if (endpoint.deployment().throughAgent()) {
+            throw new RemediationException("endpoint " + endpointName + " is deployed by the agent of group "
+                    + endpoint.deployment().agentGroup() + ", whose key never leaves its host; use the runbook");
         }
         return issuers.forPath(endpoint.replacementPath().value())
                 .issue(IssueRequest.of(

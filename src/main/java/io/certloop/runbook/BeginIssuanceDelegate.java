@@ -2,6 +2,7 @@ package io.certloop.runbook;
 
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.deployment.AgentTopics;
 import io.certloop.incident.TimelineTypes;
 import io.certloop.issuance.CaUnavailableException;
 import io.certloop.issuance.IssuanceException;
@@ -47,9 +48,18 @@ class BeginIssuanceDelegate extends RunbookDelegate {
         String path = fallback.orElseGet(() -> remediation.issuancePath(endpoint, null));
         execution.setVariable(ISSUANCE_PATH, path);
         try {
-            IssuanceStep step = fallback.isPresent()
-                    ? remediation.beginIssuanceThrough(endpoint, key, path)
-                    : remediation.beginIssuance(endpoint, key);
+            String csr = string(execution, AGENT_GROUP) == null ? null : string(execution, AgentTopics.CSR);
+            if (string(execution, AGENT_GROUP) != null && csr == null) {
+                // never fall back to a key in custody for an endpoint whose key must be born on its host
+                throw new IllegalStateException("the agent of group " + string(execution, AGENT_GROUP)
+                        + " answered no CSR for incident " + incidentId);
+            }
+            IssuanceStep step = csr != null
+                    // the agent made the key on the endpoint's host: issue for its CSR, the key stays there
+                    ? remediation.beginIssuanceForCsr(endpoint, key, fallback.orElse(null), csr)
+                    : fallback.isPresent()
+                            ? remediation.beginIssuanceThrough(endpoint, key, path)
+                            : remediation.beginIssuance(endpoint, key);
             IssuanceSteps.apply(execution, step, incidents, now());
             if (path != null) {
                 outages.issuanceSucceeded(path);

@@ -2,9 +2,11 @@ package io.certloop.runbook;
 
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.deployment.AgentTopics;
 import io.certloop.deployment.DeploymentException;
 import io.certloop.deployment.DeploymentResult;
 import io.certloop.incident.TimelineTypes;
+import io.certloop.remediation.AgentDelivery;
 import io.certloop.remediation.RemediationService;
 import java.util.HashMap;
 import java.util.Map;
@@ -56,6 +58,10 @@ class DeployCertificateDelegate extends RunbookDelegate {
                         + " through CertLoop to deploy (" + certificate.source() + ")");
             }
         }
+        if (kind == null && string(execution, AGENT_GROUP) != null) {
+            handToAgent(execution, attempt, deploymentId, certificate.certificateId());
+            return;
+        }
         DeploymentResult result;
         try {
             result = remediation.deploy(
@@ -86,6 +92,41 @@ class DeployCertificateDelegate extends RunbookDelegate {
             detail.put("reloadServedDeployments", result.reload().served());
         }
         incidents.record(incidentId(execution), TimelineTypes.CERTIFICATE_DEPLOYED, detail);
+    }
+
+    /**
+     * The endpoint's agent deploys on its host: what it needs (target, certificate and chain; public data) goes into
+     * variables its deploy task reads. Its answer, or its BPMN error, comes back through that task.
+     */
+    private void handToAgent(DelegateExecution execution, int attempt, String deploymentId, String certificateId) {
+        AgentDelivery delivery = remediation.agentDelivery(records.endpoint(incidentId(execution)), certificateId);
+        execution.setVariable(DEPLOY_ATTEMPTS, attempt);
+        execution.setVariable(VERIFY_ATTEMPTS, 0);
+        execution.setVariable(DEPLOYMENT_ID, deploymentId);
+        execution.setVariable(DEPLOYMENT_SUCCEEDED, false);
+        execution.setVariable(DEPLOYMENT_OUTCOME, "HANDED_TO_AGENT");
+        execution.setVariable(AgentTopics.DEPLOYMENT_ID, deploymentId);
+        execution.setVariable(AgentTopics.CERTIFICATE_PATH, delivery.certificatePath());
+        execution.setVariable(AgentTopics.CHAIN_PATH, delivery.chainPath());
+        execution.setVariable(AgentTopics.FULLCHAIN_PATH, delivery.fullchainPath());
+        execution.setVariable(AgentTopics.KEY_PATH, delivery.keyPath());
+        execution.setVariable(AgentTopics.RELOAD_ACTION, delivery.reloadAction());
+        execution.setVariable(AgentTopics.LEAF_PEM, delivery.leafPem());
+        execution.setVariable(AgentTopics.CHAIN_PEMS, delivery.chainPem());
+        execution.setVariable(AgentTopics.ANSWER_HOST, delivery.answerHost());
+        execution.setVariable(AgentTopics.ANSWER_PORT, delivery.answerPort());
+        incidents.record(
+                incidentId(execution),
+                TimelineTypes.DEPLOYMENT_HANDED_TO_AGENT,
+                Map.of(
+                        "deploymentId",
+                        deploymentId,
+                        "attempt",
+                        attempt,
+                        "agentGroup",
+                        delivery.group(),
+                        "sha256",
+                        delivery.sha256()));
     }
 
     /**

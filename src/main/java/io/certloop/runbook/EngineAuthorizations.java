@@ -111,6 +111,15 @@ final class EngineAuthorizations {
             add(merged, group, Resources.TASK, all, TaskPermissions.READ);
             add(merged, group, Resources.DECISION_DEFINITION, all, Permissions.READ_HISTORY);
         }
+        // agents take and answer the external tasks of the runbooks that deploy through them; AgentRestGuard lets
+        // them reach only the external-task routes, for agent topics, answering only their own variables
+        add(
+                merged,
+                Groups.AGENTS,
+                Resources.PROCESS_DEFINITION,
+                "expiry-incident",
+                ProcessDefinitionPermissions.READ_INSTANCE,
+                ProcessDefinitionPermissions.UPDATE_INSTANCE);
         // a failed runbook step (a Camunda incident) is retried by an operator; a retry changes no variable
         add(merged, Groups.OPERATORS, Resources.PROCESS_DEFINITION, all, ProcessDefinitionPermissions.RETRY_JOB);
         return List.copyOf(merged.values());

@@ -1,5 +1,7 @@
 package io.certloop.runbook;
 
+import io.certloop.fleet.AgentPolls;
+import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
@@ -27,9 +29,10 @@ class EngineRestSecurityConfig {
     }
 
     @Bean
-    FilterRegistrationBean<PeopleOnlyFilter> peopleOnlyFilter(IdentityService identity) {
+    FilterRegistrationBean<PeopleOnlyFilter> peopleOnlyFilter(
+            IdentityService identity, ExternalTaskService externalTasks, AgentPolls polls) {
         FilterRegistrationBean<PeopleOnlyFilter> registration =
-                new FilterRegistrationBean<>(new PeopleOnlyFilter(identity));
+                new FilterRegistrationBean<>(new PeopleOnlyFilter(identity, new AgentRestGuard(externalTasks, polls)));
         registration.setName("certloopPeopleOnly");
         registration.addUrlPatterns("/engine-rest/*", "/camunda/api/*");
         registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);

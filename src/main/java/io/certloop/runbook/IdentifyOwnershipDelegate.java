@@ -2,10 +2,14 @@ package io.certloop.runbook;
 
 import static io.certloop.runbook.RunbookVariables.*;
 
+import io.certloop.deployment.AgentProperties;
+import io.certloop.deployment.AgentTopics;
 import io.certloop.incident.TimelineTypes;
 import io.certloop.inventory.Endpoint;
 import io.certloop.inventory.InventoryService;
 import io.certloop.inventory.Owner;
+import io.certloop.remediation.AgentKeyRequest;
+import io.certloop.remediation.RemediationService;
 import java.util.HashMap;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -18,9 +22,15 @@ class IdentifyOwnershipDelegate extends RunbookDelegate {
     private final InventoryService inventory;
     private final IncidentLog incidents;
 
-    IdentifyOwnershipDelegate(InventoryService inventory, IncidentLog incidents) {
+    private final RemediationService remediation;
+    private final AgentProperties agents;
+
+    IdentifyOwnershipDelegate(
+            InventoryService inventory, IncidentLog incidents, RemediationService remediation, AgentProperties agents) {
         this.inventory = inventory;
         this.incidents = incidents;
+        this.remediation = remediation;
+        this.agents = agents;
     }
 
     @Override
@@ -36,6 +46,18 @@ class IdentifyOwnershipDelegate extends RunbookDelegate {
         execution.setVariable(CERTIFICATE_OWNER_TEAM, certificate == null ? null : certificate.team());
         execution.setVariable(CERTIFICATE_OWNER_EMAIL, certificate == null ? null : certificate.email());
         execution.setVariable(REPLACEMENT_PATH, endpoint.replacementPath().value());
+        String group = remediation.agentGroup(endpoint.name()).orElse(null);
+        execution.setVariable(AGENT_GROUP, group);
+        if (group != null) {
+            // what the group's agent reads: its topics, the key to make (names, type) under the incident's id
+            AgentKeyRequest key = remediation.agentKeyRequest(endpoint.name());
+            execution.setVariable(AGENT_CSR_TOPIC, AgentTopics.csrTopic(group));
+            execution.setVariable(AGENT_DEPLOY_TOPIC, AgentTopics.deployTopic(group));
+            execution.setVariable(AGENT_DELIVER_WITHIN, agents.deliverWithin().toString());
+            execution.setVariable(AgentTopics.REQUEST_ID, RemediationService.deploymentIdFor(incidentId(execution)));
+            execution.setVariable(AgentTopics.NAMES, String.join(",", key.names()));
+            execution.setVariable(AgentTopics.KEY_TYPE, key.keyType());
+        }
         Map<String, Object> detail = new HashMap<>();
         detail.put("ownersKnown", known);
         detail.put("serviceOwner", service == null ? "unknown" : service.team() + " <" + service.email() + ">");
@@ -43,6 +65,9 @@ class IdentifyOwnershipDelegate extends RunbookDelegate {
                 "certificateOwner",
                 certificate == null ? "unknown" : certificate.team() + " <" + certificate.email() + ">");
         detail.put("replacementPath", endpoint.replacementPath().value());
+        if (group != null) {
+            detail.put("agentGroup", group);
+        }
         incidents.record(incidentId(execution), TimelineTypes.OWNERSHIP_IDENTIFIED, detail);
     }
 }

@@ -30,6 +30,7 @@ class IdentityBootstrap {
             Groups.PKI_BOARD, "PKI governance board",
             Groups.AUDITORS, "Auditors",
             Groups.ALERT_SENDERS, "Alert senders (webhook only)",
+            Groups.AGENTS, "Agents on the services' hosts (agent steps only)",
             Groups.ADMIN, "Camunda BPM Administrators");
 
     private final IdentityService identityService;

@@ -24,17 +24,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The engine's REST API and the webapps are for people: a user in none of CertLoop's groups (a webhook identity
  * in {@code alert-senders}, a user in no group) gets 403 on {@code /engine-rest}, cannot log in to any webapp
  * (403 with the right password, 401 with a wrong one, as for anyone), and a webapp session of such a user
- * reaches nothing. The engine's
- * authorizations decide the rest.
+ * reaches nothing. A member of {@code agents} reaches the agent steps and nothing else ({@link AgentRestGuard}). The
+ * engine's authorizations decide the rest.
  */
 class PeopleOnlyFilter extends OncePerRequestFilter {
 
     private static final Pattern WEBAPP_LOGIN = Pattern.compile("/camunda/api/admin/auth/user/[^/]+/login/[^/]+");
 
     private final IdentityService identity;
+    private final AgentRestGuard agents;
 
-    PeopleOnlyFilter(IdentityService identity) {
+    PeopleOnlyFilter(IdentityService identity, AgentRestGuard agents) {
         this.identity = identity;
+        this.agents = agents;
     }
 
     static boolean isPerson(Collection<String> groups) {
@@ -49,6 +51,18 @@ class PeopleOnlyFilter extends OncePerRequestFilter {
         if (path.startsWith("/engine-rest/")) {
             // runs after Camunda's authentication filter, which set the caller
             Authentication caller = identity.getCurrentAuthentication();
+            if (caller != null
+                    && !isPerson(caller.getGroupIds())
+                    && caller.getGroupIds() != null
+                    && caller.getGroupIds().contains(Groups.AGENTS)) {
+                AgentRestGuard.Decision decision = agents.check(request, path, caller.getUserId());
+                if (decision.refusal() != null) {
+                    refuse(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden", decision.refusal());
+                    return;
+                }
+                chain.doFilter(decision.request(), response);
+                return;
+            }
             if (caller != null && !isPerson(caller.getGroupIds())) {
                 refuse(
                         response,

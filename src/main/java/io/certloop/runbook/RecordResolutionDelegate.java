@@ -48,7 +48,10 @@ class RecordResolutionDelegate extends RunbookDelegate {
                         string(execution, DEPLOYED_AT),
                         verifiedAt));
         String deploymentId = (String) execution.getVariable(DEPLOYMENT_ID);
-        if (deploymentId != null) {
+        boolean onHost = string(execution, AGENT_GROUP) != null;
+        // on an agent's host the agent deletes what it kept, in its release task after this step
+        execution.setVariable(AGENT_RELEASE_ID, onHost ? deploymentId : null);
+        if (deploymentId != null && !onHost) {
             List<Path> deleted = remediation.release(deploymentId);
             incidents.record(
                     incidentId(execution),

@@ -7,6 +7,7 @@ import io.certloop.deployment.DeploymentResult;
 import io.certloop.incident.TimelineTypes;
 import io.certloop.remediation.RemediationService;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -52,9 +53,22 @@ class RollbackDeploymentDelegate extends RunbookDelegate {
             if (!attemptIds.contains(last)) {
                 attemptIds.add(0, last);
             }
-            for (String deploymentId : attemptIds) {
-                rollBack(execution, deploymentId);
+            if (kind == null && string(execution, AGENT_GROUP) != null) {
+                // the files are on the agent's host: its rollback task restores them there
+                execution.setVariable(AGENT_ROLLBACK_IDS, String.join(",", attemptIds));
+                Map<String, Object> detail = new HashMap<>();
+                detail.put("deploymentIds", attemptIds);
+                detail.put("agentGroup", string(execution, AGENT_GROUP));
+                detail.put("agentReport", String.valueOf(execution.getVariable(AGENT_FAILURE)));
+                incidents.record(incidentId(execution), TimelineTypes.AGENT_DEPLOYMENT_FAILED, detail);
+            } else {
+                execution.setVariable(AGENT_ROLLBACK_IDS, null);
+                for (String deploymentId : attemptIds) {
+                    rollBack(execution, deploymentId);
+                }
             }
+        } else {
+            execution.setVariable(AGENT_ROLLBACK_IDS, null);
         }
         execution.setVariable(DEPLOY_ATTEMPTS, NO_MORE_DEPLOYS);
         execution.setVariable(VERIFY_ATTEMPTS, 0);

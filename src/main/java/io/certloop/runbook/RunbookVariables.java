@@ -231,5 +231,20 @@ final class RunbookVariables {
     /** The incident commanders' answer to a halted wave: continue, retry or abort. */
     static final String HALT_DECISION = "haltDecision";
 
+    /** The agent group that deploys the endpoint on its host and holds its key; null: this server deploys. */
+    static final String AGENT_GROUP = "agentGroup";
+    /** The group's topic for a key and CSR, and for deploy, rollback and release. */
+    static final String AGENT_CSR_TOPIC = "agentCsrTopic";
+
+    static final String AGENT_DEPLOY_TOPIC = "agentDeployTopic";
+    /** How long a step waits for the group's agent (ISO-8601 duration) before a person is asked. */
+    static final String AGENT_DELIVER_WITHIN = "agentDeliverWithin";
+    /** What an agent reported with its BPMN error (the error message: outcome and reload output). */
+    static final String AGENT_FAILURE = "agentFailure";
+    /** Deployment ids the agent rolls back on its host, newest first (comma-separated); null: nothing to do. */
+    static final String AGENT_ROLLBACK_IDS = "agentRollbackIds";
+    /** The verified deployment whose kept files the agent deletes on its host; null: nothing to do. */
+    static final String AGENT_RELEASE_ID = "agentReleaseId";
+
     private RunbookVariables() {}
 }

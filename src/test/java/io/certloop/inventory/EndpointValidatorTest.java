@@ -175,6 +175,38 @@ class EndpointValidatorTest {
     }
 
     @Test
+    void anAgentDeploymentNamesItsGroupAndIsJudgedByTheAgentsOwnDirectoriesAndReloadActions() {
+        EndpointRequest agent = copy(
+                valid(),
+                "deployment",
+                new EndpointRequest.DeploymentRequest(
+                        "agent", null, null, "/srv/tls/www.pem", "/srv/tls/www.key", "nginx-on-host", "web-eu"));
+        EndpointValidator.Result result = validator.validate(agent, "");
+        assertThat(result.errors())
+                .as("paths outside the server's directories, a reload action of the agent's configuration")
+                .isEmpty();
+        assertThat(result.endpoint().deployment().throughAgent()).isTrue();
+        assertThat(result.endpoint().deployment().agentGroup()).isEqualTo("web-eu");
+
+        EndpointRequest noGroup = copy(
+                valid(),
+                "deployment",
+                new EndpointRequest.DeploymentRequest(
+                        "agent", null, null, "/srv/tls/www.pem", "/srv/tls/www.key", "nginx", null));
+        assertThat(validator.validate(noGroup, "").errors())
+                .extracting(FieldError::field)
+                .containsExactly("deployment.agentGroup");
+        EndpointRequest groupOnFiles = copy(
+                valid(),
+                "deployment",
+                new EndpointRequest.DeploymentRequest(
+                        "files", null, null, "/a/full.pem", "/a/key.pem", "reload-nginx", "web-eu"));
+        assertThat(validator.validate(groupOnFiles, "").errors())
+                .extracting(FieldError::field)
+                .containsExactly("deployment.agentGroup");
+    }
+
+    @Test
     void acceptsAWildcardWithinTheProfilesDomains() {
         EndpointValidator.Result result =
                 validator.validate(copy(valid(), "expectedNames", List.of("*.example.test", "example.test")), "");

@@ -26,6 +26,16 @@ import org.camunda.bpm.engine.test.mock.Mocks;
  */
 final class RunbookFixture {
 
+    static final io.certloop.deployment.AgentProperties AGENTS = new io.certloop.deployment.AgentProperties(
+            java.time.Duration.ofMinutes(5),
+            null,
+            null,
+            null,
+            null,
+            java.time.Duration.ofSeconds(30),
+            java.time.Duration.ofMinutes(2),
+            java.nio.file.Path.of("agent-keys"));
+
     final RemediationService remediation = mock(RemediationService.class);
     final InventoryService inventory = mock(InventoryService.class);
     /** Issuer failures and outages; by default every failure is below the threshold (retry after a second). */
@@ -88,7 +98,8 @@ final class RunbookFixture {
         when(outages.healthCheckInterval()).thenReturn(Duration.ofSeconds(30));
         Mocks.reset();
         Mocks.register("confirmCauseDelegate", new ConfirmCauseDelegate(remediation, incidents, records));
-        Mocks.register("identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents));
+        Mocks.register(
+                "identifyOwnershipDelegate", new IdentifyOwnershipDelegate(inventory, incidents, remediation, AGENTS));
         Mocks.register("recordOwnerDelegate", new RecordOwnerDelegate(inventory, incidents));
         Mocks.register("notifyOwnersDelegate", new NotifyOwnersDelegate(notifier, incidents));
         Mocks.register(
@@ -102,6 +113,7 @@ final class RunbookFixture {
         Mocks.register("verifyDeploymentDelegate", new VerifyDeploymentDelegate(remediation, incidents, records));
         Mocks.register("rollbackDeploymentDelegate", new RollbackDeploymentDelegate(remediation, incidents, records));
         Mocks.register("recordResolutionDelegate", new RecordResolutionDelegate(remediation, incidents, records));
+        Mocks.register("recordAgentDeploymentDelegate", new RecordAgentDeploymentDelegate(incidents));
         Mocks.register("closeIncidentDelegate", new CloseIncidentDelegate(incidents));
         Mocks.register(
                 "checkExpectedCertificateDelegate",

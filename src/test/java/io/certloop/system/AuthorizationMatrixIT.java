@@ -173,6 +173,7 @@ class AuthorizationMatrixIT extends PostgresIntegrationTest {
         read("GET /api/incidents/{id}", "/api/incidents/INC-1999-000000", 404);
         write("POST /api/incidents", "POST", "/api/incidents", Map.of(), OPERATORS, 400);
         read("GET /api/notifications", "/api/notifications", 200);
+        read("GET /api/agents", "/api/agents", 200);
         // the audit API: auditors (and administrators); evidence also for the PKI board
         write("GET /api/audit/verify", "GET", "/api/audit/verify", null, AUDITORS, 200);
         write("GET /api/audit/incidents", "GET", "/api/audit/incidents", null, AUDITORS, 400);

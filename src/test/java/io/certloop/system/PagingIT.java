@@ -95,6 +95,7 @@ class PagingIT extends PostgresIntegrationTest {
                 "/api/incidents",
                 "/api/exceptions",
                 "/api/notifications",
+                "/api/agents",
                 "/api/inventory/endpoints/no-such-endpoint/probes")) {
             for (String query : List.of("limit=0", "limit=1001", "limit=ten", "limit=-5")) {
                 assertProblem(list + "?" + query, "limit");

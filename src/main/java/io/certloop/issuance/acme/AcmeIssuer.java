@@ -5,6 +5,7 @@ import io.certloop.custody.KeyRef;
 import io.certloop.custody.KeySpec;
 import io.certloop.issuance.CaUnavailableException;
 import io.certloop.issuance.CertificateIssuer;
+import io.certloop.issuance.HostCsr;
 import io.certloop.issuance.IssuanceException;
 import io.certloop.issuance.IssuanceProperties;
 import io.certloop.issuance.IssuanceRejectedException;
@@ -107,6 +108,11 @@ public class AcmeIssuer implements CertificateIssuer {
         }
         IssuanceProperties.Profile profile = issuance.permitted(request);
         StoredRequest stored = existing.orElseGet(() -> {
+            if (request.keyHeldElsewhere()) {
+                // the key stays on the service's host; its CSR is kept (public) to finalize the order with
+                HostCsr csr = HostCsr.parse(request.csrPem(), profile.keyType());
+                return requests.create(PATH, request, csr.keyId(), "NEW", request.csrPem());
+            }
             KeyRef key = request.keyId() != null
                     ? custody.get(request.keyId())
                     : custody.generate(request.keySpec() != null ? request.keySpec() : profile.keyType());
@@ -253,7 +259,15 @@ public class AcmeIssuer implements CertificateIssuer {
                 return new IssuanceStep.Pending(requestId, "VALIDATING", pollAfter, null);
             }
             case READY -> {
-                order.execute(custody.createCsr(stored.keyId(), stored.names()).der());
+                order.execute(
+                        stored.keyId().startsWith(HostCsr.KEY_ID_PREFIX)
+                                ? HostCsr.parse(
+                                                stored.csrPem(),
+                                                issuance.profile(stored.profile())
+                                                        .keyType())
+                                        .der()
+                                : custody.createCsr(stored.keyId(), stored.names())
+                                        .der());
                 requests.update(requestId, "FINALIZING", null, null);
                 return new IssuanceStep.Pending(
                         requestId, "FINALIZING", clock.instant().plus(acme.pollInterval()), null);

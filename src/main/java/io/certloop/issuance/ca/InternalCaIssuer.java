@@ -3,6 +3,7 @@ package io.certloop.issuance.ca;
 import io.certloop.custody.KeyCustody;
 import io.certloop.custody.KeyRef;
 import io.certloop.issuance.CertificateIssuer;
+import io.certloop.issuance.HostCsr;
 import io.certloop.issuance.IssuanceProperties;
 import io.certloop.issuance.IssuanceRejectedException;
 import io.certloop.issuance.IssuanceStep;
@@ -79,9 +80,16 @@ public class InternalCaIssuer implements CertificateIssuer, TrustedRoots {
             }
         }
         IssuanceProperties.Profile profile = properties.permitted(request);
-        KeyRef key = request.keyId() != null
-                ? custody.get(request.keyId())
-                : custody.generate(request.keySpec() != null ? request.keySpec() : profile.keyType());
+        KeyRef key;
+        if (request.keyHeldElsewhere()) {
+            // the key stays on the service's host: only its public half, proved by the CSR's signature, is used
+            HostCsr csr = HostCsr.parse(request.csrPem(), profile.keyType());
+            key = new KeyRef(csr.keyId(), csr.keySpec(), csr.publicKey());
+        } else {
+            key = request.keyId() != null
+                    ? custody.get(request.keyId())
+                    : custody.generate(request.keySpec() != null ? request.keySpec() : profile.keyType());
+        }
         X509Certificate leaf = ca.issueLeaf(key.publicKey(), key.algorithm(), request.names(), profile.validity());
         IssuedCertificate saved = store.save(
                 PATH,

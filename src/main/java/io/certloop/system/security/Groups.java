@@ -12,6 +12,11 @@ public final class Groups {
     public static final String AUDITORS = "auditors";
     /** A webhook identity (Alertmanager): may post alerts and nothing else. */
     public static final String ALERT_SENDERS = "alert-senders";
+    /**
+     * Agents on the services' hosts: may take and answer the agent steps of the runbooks over the engine API
+     * ({@code /engine-rest/external-task}, agent topics only) and nothing else.
+     */
+    public static final String AGENTS = "agents";
     /** Camunda's own administrators' group; its members pass every check. */
     public static final String ADMIN = "camunda-admin";
 

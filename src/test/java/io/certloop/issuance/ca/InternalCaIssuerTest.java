@@ -188,6 +188,46 @@ class InternalCaIssuerTest {
     }
 
     @Test
+    void aCsrFromAnAgentsHostIsCertifiedForItsKeyAndTheInventorysNamesAndNoKeyEntersCustody() throws Exception {
+        java.io.ByteArrayOutputStream hostKey = new java.io.ByteArrayOutputStream();
+        String csr = io.certloop.custody.HostKeys.generate(KeySpec.EC_P256, List.of("svc.example.test"), hostKey);
+
+        IssuedCertificate issued = issuer.issue(
+                IssueRequest.forCsr("web-1", List.of("svc.example.test", "www.example.test"), null, "csr-1", csr));
+
+        java.security.cert.X509Certificate leaf = io.certloop.system.Pem.parseCertificate(issued.leafPem());
+        io.certloop.issuance.HostCsr parsed = io.certloop.issuance.HostCsr.parse(csr, KeySpec.EC_P256);
+        assertThat(leaf.getPublicKey().getEncoded())
+                .isEqualTo(parsed.publicKey().getEncoded());
+        assertThat(leaf.getSubjectAlternativeNames()).hasSize(2);
+        assertThat(issued.keyId()).startsWith("host-").isEqualTo(parsed.keyId()).hasSize(64);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM custody_key WHERE purpose = 'certificate'", Integer.class))
+                .as("the key stays on the host")
+                .isZero();
+        assertThat(hostKey.toString(java.nio.charset.StandardCharsets.US_ASCII)).contains("PRIVATE KEY");
+    }
+
+    @Test
+    void aCsrWithAnotherKeyTypeThanTheProfilesOrABrokenSignatureIsRefused() throws Exception {
+        String rsa = io.certloop.custody.HostKeys.generate(
+                KeySpec.RSA_2048, List.of("svc.example.test"), new java.io.ByteArrayOutputStream());
+        assertThatThrownBy(() ->
+                        issuer.issue(IssueRequest.forCsr("web-1", List.of("svc.example.test"), null, "csr-rsa", rsa)))
+                .isInstanceOf(IssuanceRejectedException.class)
+                .hasMessageContaining("RSA_2048");
+        String ec = io.certloop.custody.HostKeys.generate(
+                KeySpec.EC_P256, List.of("svc.example.test"), new java.io.ByteArrayOutputStream());
+        byte[] der = java.util.Base64.getMimeDecoder()
+                .decode(ec.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+        der[der.length - 5] ^= 0x01; // inside the signature
+        String tampered = io.certloop.system.Pem.encode("CERTIFICATE REQUEST", der);
+        assertThatThrownBy(() -> issuer.issue(
+                        IssueRequest.forCsr("web-1", List.of("svc.example.test"), null, "csr-bad", tampered)))
+                .isInstanceOf(IssuanceRejectedException.class);
+    }
+
+    @Test
     void ocspAnswersGoodThenRevokedWithReasonAndUnknownForForeignSerials() throws Exception {
         IssuedCertificate issued =
                 issuer.issue(IssueRequest.of("web-1", List.of("svc.example.test"), "standard", "o-1"));
