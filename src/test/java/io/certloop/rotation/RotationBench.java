@@ -76,13 +76,17 @@ public final class RotationBench {
                 "--certloop.probe.detection.enabled=false",
                 "--certloop.probe.allowlist=127.0.0.0/8",
                 "--logging.level.root=WARN"));
+        boolean hangUp = false;
         for (String arg : args) {
-            if (arg.startsWith("--")) {
+            if (arg.equals("--bench.reload=hup")) {
+                hangUp = true; // the reload action signals nginx's master (NginxServer#hangUpCommand)
+            } else if (arg.startsWith("--")) {
                 extra.add(arg); // e.g. --camunda.bpm.job-execution.max-pool-size=16
             }
         }
         try (NginxServer nginx = builder.start()) {
-            extra.add("--certloop.deployment.reload-actions.bench-nginx=" + nginx.reloadCommand());
+            extra.add("--certloop.deployment.reload-actions.bench-nginx="
+                    + (hangUp ? nginx.hangUpCommand() : nginx.reloadCommand()));
             try (ConfigurableApplicationContext app =
                     new SpringApplicationBuilder(CertLoopApplication.class).run(extra.toArray(String[]::new))) {
                 int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));

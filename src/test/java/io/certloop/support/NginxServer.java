@@ -192,6 +192,16 @@ public final class NginxServer implements AutoCloseable {
     }
 
     /**
+     * A reload action that signals the master itself ({@code pkill -HUP -F <pid file>}): what {@code nginx -s reload}
+     * sends after its own process has parsed the whole configuration and loaded every certificate and key, so nginx
+     * loads them once instead of twice. The price: a configuration nginx cannot load only reaches the error log (the
+     * master keeps the old one and the command still exits 0), so only the live verification notices it.
+     */
+    public String hangUpCommand() {
+        return "/usr/bin/pkill -HUP -F " + prefix.resolve("nginx.pid");
+    }
+
+    /**
      * Runs the reload command and returns once nginx's signaller exited 0 (it parses the new
      * config and loads the certificates before signalling, so a bad certificate fails here).
      * Old workers may still answer for a moment; poll for the expected certificate.
