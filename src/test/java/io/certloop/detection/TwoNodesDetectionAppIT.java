@@ -99,8 +99,13 @@ class TwoNodesDetectionAppIT {
         long bothUp = System.nanoTime();
 
         Thread.sleep(INTERVAL.multipliedBy(6).toMillis()); // several intervals, both nodes' timers firing
-        int cycles = cycles(first, "node-a") + cycles(second, "node-b") - cyclesWhenBothUp;
+        int cyclesA = cycles(first, "node-a");
+        int cyclesB = cycles(second, "node-b");
+        int cycles = cyclesA + cyclesB - cyclesWhenBothUp;
         double intervals = (System.nanoTime() - bothUp) / (double) INTERVAL.toNanos();
+        System.out.printf(
+                "two nodes: %d cycles in %.1f intervals while both were up (node a %d, node b %d in all)%n",
+                cycles, intervals, cyclesA, cyclesB);
 
         assertThat(cycles).as("detection cycles while both nodes were up").isGreaterThanOrEqualTo(3);
         // a cycle keeps the lock for 0.9 of the interval from its start: at most one per 0.9 interval, plus the edges
