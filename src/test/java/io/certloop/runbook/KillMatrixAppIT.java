@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   TLS connection after its ClientHello (the first, resp. second, connection that speaks).</li>
  *   <li><b>issue</b> (issueCertificate, ACME): a relay in front of pebble holds the first ACME request.</li>
  *   <li><b>deploy</b> (deployCertificate, after its files are written and the service reloaded): the relay refuses
- *   connections, so the step waits for the service to answer again (answer timeout 5 s) and is killed there.</li>
+ *   connections, so the step waits for the service to answer again (answer timeout 3 s) and is killed there.</li>
  *   <li><b>reload</b> (deployCertificate, during the reload action): the action announces itself, then takes 3 s.
  *   The run left behind by the kill and the next run must never overlap (each run logs its start and end).</li>
  *   <li><b>resolve</b> (recordResolution): the test holds a row lock on the endpoint in PostgreSQL, so the step's
@@ -143,11 +143,13 @@ class KillMatrixAppIT {
             "--certloop.deployment.reload-actions.nginx=" + nginx.reloadCommand(),
             "--certloop.deployment.reload-actions.slow=/bin/sh " + slowReload(home),
             "--certloop.deployment.reload-actions.marked=/bin/sh " + markedReload(home),
-            // bounded steps, so the job lock (raised at start-up to the slowest, 2 x 5 s + 5 s + 10 s = 25 s) lets
-            // the restarted server take the dead one's job over quickly
+            // bounded steps, so the job lock (raised at start-up to the slowest step, a mass rotation's wave: wave
+            // step 1 s + ACME 4 x 2 s + deploy 2 x 5 s + 3 s + verify 10 s, + 10 s = 42 s) lets the restarted server
+            // take the dead one's job over quickly
+            "--certloop.rotation.wave-step=1s",
             "--certloop.deployment.reload-timeout=5s",
-            "--certloop.deployment.answer-timeout=5s",
-            "--certloop.issuance.acme.request-timeout=3s",
+            "--certloop.deployment.answer-timeout=3s",
+            "--certloop.issuance.acme.request-timeout=2s",
             "--certloop.issuance.acme.directory-url=" + PebbleServer.directoryUrl(acme.port()),
             "--certloop.issuance.acme.trusted-ca-file=" + pebble.caFile(),
             "--certloop.issuance.acme.poll-interval=500ms",
@@ -230,7 +232,7 @@ class KillMatrixAppIT {
                 relay.refuse(); // the service "does not answer" after the reload: the step waits for it
                 Files.createFile(home.resolve("marked-go"));
                 awaitFile(home.resolve("marked-reloaded"));
-                Thread.sleep(300); // inside the answer wait (5 s)
+                Thread.sleep(300); // inside the answer wait (3 s)
             }
             case RELOAD -> awaitFile(home.resolve("slow-started"));
             case RESOLVE -> {
