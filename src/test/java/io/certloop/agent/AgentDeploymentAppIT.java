@@ -159,6 +159,77 @@ class AgentDeploymentAppIT {
         assertKeyNowhereOnTheServerSide(database, expected, serverData, "node-a", "node-b");
     }
 
+    /**
+     * Failures are visible: a reload that fails on the host is rolled back there and reaches the incident
+     * commanders with the agent's output; a group whose agent never polls reaches the operators after
+     * {@code certloop.agent.deliver-within}.
+     */
+    @Test
+    void aReloadFailureOnTheHostIsRolledBackThereAndEscalatedAndAGroupWithoutAgentReachesAPerson() throws Exception {
+        assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
+        TestCertificates.Issued expiring = hostWithNginx("echo 'nginx: [emerg] cannot load certificate' >&2\nexit 1\n");
+        Path certs = dir.resolve("host/certs");
+        String keyBefore = Files.readString(certs.resolve("key.pem"));
+        String database = PostgresTestDatabase.another();
+        int port = PebbleServer.freePort();
+        start(
+                server(database, port, dir.resolve("server/data"), "--certloop.agent.deliver-within=PT10S"),
+                Map.of(),
+                "server");
+        ApiClient admin = ApiClient.as(port, "admin", "agent-admin");
+        awaitUp(port, "server");
+        admin.createUser("fail-agent", "agent-secret-4", "agents");
+        agent(port, "fail-agent", "agent-secret-4");
+        registerAgentEndpoint(admin, "fail-web");
+        String failing = openExpiry(admin, "fail-web");
+
+        JsonNode escalated = Await.until(Duration.ofSeconds(90), () -> {
+            JsonNode tasks = admin.get("/engine-rest/task?processInstanceBusinessKey=" + failing
+                            + "&taskDefinitionKey=escalateFailedReplacement")
+                    .json();
+            return tasks.size() > 0 ? tasks : null;
+        });
+        assertThat(escalated).hasSize(1);
+        JsonNode incident = admin.get("/api/incidents/" + failing).json();
+        assertThat(incident.toString()).contains("agent-deployment-failed", "cannot load certificate");
+        assertThat(Files.readString(certs.resolve("key.pem")))
+                .as("the host's files are rolled back")
+                .isEqualTo(keyBefore);
+        assertThat(TlsPeek.peek("127.0.0.1", nginx.port("web")).leafSha256()).isEqualTo(expiring.sha256());
+
+        Map<String, Object> orphan = TestEndpoints.loopback(
+                "orphan-web", nginx.port("web"), certs.resolve("fullchain.pem"), certs.resolve("key.pem"), "nginx");
+        orphan.put(
+                "deployment",
+                Map.of(
+                        "type", "agent",
+                        "agentGroup", "no-agent-here",
+                        "fullchainPath", "/srv/orphan/fullchain.pem",
+                        "keyPath", "/srv/orphan/key.pem",
+                        "reloadAction", "nginx"));
+        assertThat(admin.post("/api/inventory/endpoints", orphan).status()).isEqualTo(201);
+        String orphaned = openExpiry(admin, "orphan-web");
+        JsonNode asked = Await.until(Duration.ofSeconds(90), () -> {
+            JsonNode tasks = admin.get("/engine-rest/task?processInstanceBusinessKey=" + orphaned
+                            + "&taskDefinitionKey=agentNotPolling&candidateGroup=operators")
+                    .json();
+            return tasks.size() > 0 ? tasks : null;
+        });
+        assertThat(asked).hasSize(1);
+    }
+
+    private static String openExpiry(ApiClient admin, String endpoint) {
+        ApiClient.Response opened = admin.post(
+                "/api/incidents",
+                Map.of(
+                        "endpoint", endpoint,
+                        "category", "expiry",
+                        "subcategory", "expiring",
+                        "reason", "certificate expires tomorrow"));
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+        return opened.json().path("id").asText();
+    }
+
     /** nginx (site {@code web}) on "the service's host" with a certificate expiring tomorrow; a reload action. */
     private TestCertificates.Issued hostWithNginx(String beforeReload) throws Exception {
         TestCertificates.Issued ca = TestCertificates.rootCa("Agent Root").selfSigned();
