@@ -201,8 +201,7 @@ class InternalCaIssuerTest {
                 .isEqualTo(parsed.publicKey().getEncoded());
         assertThat(leaf.getSubjectAlternativeNames()).hasSize(2);
         assertThat(issued.keyId()).startsWith("host-").isEqualTo(parsed.keyId()).hasSize(64);
-        assertThat(jdbc.queryForObject(
-                        "SELECT COUNT(*) FROM custody_key WHERE purpose = 'certificate'", Integer.class))
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM custody_key WHERE purpose = 'certificate'", Integer.class))
                 .as("the key stays on the host")
                 .isZero();
         assertThat(hostKey.toString(java.nio.charset.StandardCharsets.US_ASCII)).contains("PRIVATE KEY");
