@@ -10,6 +10,7 @@ import io.certloop.support.Await;
 import io.certloop.support.NginxServer;
 import io.certloop.support.PebbleServer;
 import io.certloop.support.PostgresTestDatabase;
+import io.certloop.support.ServerProcess;
 import io.certloop.support.TestCertificates;
 import io.certloop.support.TestEndpoints;
 import io.certloop.support.TlsPeek;
@@ -111,7 +112,8 @@ class AgentDeploymentAppIT {
         Path serverData = dir.resolve("server/data"); // both nodes: one master key, as in production
         int portA = PebbleServer.freePort();
         int portB = PebbleServer.freePort();
-        String[] fastTakeOver = {
+        String[] fastTakeOver = { // the job lock is raised to the slowest step, a rotation's wave: 1 s + 11 s + 10 s + 10 s
+            "--certloop.rotation.wave-step=1s",
             "--certloop.deployment.reload-timeout=5s",
             "--certloop.deployment.answer-timeout=1s",
             "--camunda.bpm.job-execution.lock-time-in-millis=5000"
@@ -253,7 +255,7 @@ class AgentDeploymentAppIT {
         List<String> command = new ArrayList<>(List.of(
                 java(),
                 "-cp",
-                classpath(),
+                ServerProcess.classpath(),
                 "io.certloop.CertLoopApplication",
                 "--spring.profiles.active=postgres",
                 "--spring.datasource.url=" + database,
@@ -275,7 +277,7 @@ class AgentDeploymentAppIT {
                 List.of(
                         java(),
                         "-cp",
-                        classpath(),
+                        ServerProcess.classpath(),
                         "io.certloop.CertLoopApplication",
                         "--certloop.agent.server-url=http://127.0.0.1:" + serverPort,
                         "--certloop.agent.group=" + GROUP,
@@ -504,13 +506,5 @@ class AgentDeploymentAppIT {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static String classpath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        String path = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-        return String.join(
-                java.io.File.pathSeparator,
-                new java.util.LinkedHashSet<>(List.of(path.split(java.io.File.pathSeparator))));
     }
 }

@@ -67,8 +67,9 @@ class CrashRecoveryAppIT {
         server = onPostgres(
                 database,
                 "--certloop.deployment.reload-actions.slow-nginx=" + slowReload,
-                // reloads bounded to 5 s: the job lock (raised to the slowest step, a mass rotation's wave step 30 s +
-                // 2 x 5 s + 1 s + verify 10 s, + 10 s) lets the second server take the dead one's jobs over in a minute
+                // reloads bounded to 5 s: the job lock (raised to the slowest step, a mass rotation's wave step 1 s +
+                // 2 x 5 s + 1 s + verify 10 s, + 10 s) lets the second server take the dead one's jobs over in 32 s
+                "--certloop.rotation.wave-step=1s",
                 "--certloop.deployment.reload-timeout=5s",
                 "--certloop.deployment.answer-timeout=1s",
                 "--camunda.bpm.job-execution.lock-time-in-millis=5000");
@@ -124,8 +125,9 @@ class CrashRecoveryAppIT {
                 certs,
                 "crash-admin",
                 "--certloop.deployment.reload-actions.test-nginx=" + slowReload,
-                // reloads bounded to 5 s: the job lock (raised to the slowest step, 2 x 5 s + 1 s + 10 s) lets the
-                // second server take the dead one's jobs over within half a minute
+                // reloads bounded to 5 s: the job lock (raised to the slowest step, a mass rotation's wave step 1 s +
+                // 2 x 5 s + 1 s + verify 10 s, + 10 s) lets the second server take the dead one's jobs over in 32 s
+                "--certloop.rotation.wave-step=1s",
                 "--certloop.deployment.reload-timeout=5s",
                 "--certloop.deployment.answer-timeout=1s",
                 "--camunda.bpm.job-execution.lock-time-in-millis=5000");
