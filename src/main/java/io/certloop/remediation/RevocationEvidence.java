@@ -1,5 +1,6 @@
 package io.certloop.remediation;
 
+import io.certloop.probe.revocation.Revocation;
 import io.certloop.probe.revocation.RevocationAnswer;
 import java.time.Instant;
 import java.util.List;
@@ -44,9 +45,8 @@ public record RevocationEvidence(
      * far as the evidence goes.
      */
     static String pointsTo(List<RevocationAnswer> answers) {
-        boolean revoked =
-                answers.stream().anyMatch(a -> "REVOKED".equals(a.status().name()));
-        boolean good = answers.stream().anyMatch(a -> "GOOD".equals(a.status().name()));
+        boolean revoked = answers.stream().anyMatch(a -> a.status() == Revocation.Status.REVOKED);
+        boolean good = answers.stream().anyMatch(a -> a.status() == Revocation.Status.GOOD);
         if (revoked && good) {
             return STALE_VERIFIER_CACHE;
         }

@@ -11,8 +11,9 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
 /**
- * Where the key or certificate is in use: the key, every certificate CertLoop's CA issued for it, every
- * inventory endpoint presenting it (key compromise step 1; the verifier population of revocation propagation).
+ * Where the key is in use: the key, every certificate CertLoop's CA issued for it, every inventory endpoint
+ * presenting it (key compromise step 1; revocation propagation maps its verifier population from the latest probes,
+ * {@link MapVerifierPopulationDelegate}).
  */
 @Component("mapKeyExposureDelegate")
 class MapKeyExposureDelegate extends RunbookDelegate {
@@ -32,7 +33,6 @@ class MapKeyExposureDelegate extends RunbookDelegate {
         execution.setVariable(PRESENTED_SHA256, exposure.presentedSha256());
         execution.setVariable(COMPROMISED_SERIALS, RunbookLists.join(exposure.serials()));
         execution.setVariable(AFFECTED_ENDPOINTS, RunbookLists.join(exposure.endpoints()));
-        // the plan a commander approves in revocation propagation starts as every endpoint, the incident's first
         execution.setVariable(REPLACEMENT_ORDER, RunbookLists.join(exposure.endpoints()));
         execution.setVariable(ENDPOINTS_NEEDING_HANDS, "");
         Map<String, Object> detail = new HashMap<>();

@@ -25,10 +25,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ACME CA goes down while two expiry runbooks need it: pebble refuses connections, the runbooks' failures
- * open one {@code ca-outage} incident for the issuer {@code acme}, both wait on it (linked on both timelines, no
- * polling of their own); pebble answers again, the outage's health check resolves it and resumes them, and nginx
- * presents the new certificates from pebble to the test's own TLS client.
+ * The ACME CA goes down while two expiry runbooks and a mis-issuance runbook need it: pebble refuses connections,
+ * the runbooks' failures open one {@code ca-outage} incident for the issuer {@code acme}, all wait on it (linked on
+ * the timelines, no polling of their own; the mis-issuance runbook through the reusable {@code await-issuer}
+ * process); pebble answers again, the outage's health check resolves it and resumes them, and nginx presents the
+ * new certificates from pebble to the test's own TLS client.
  */
 class CaOutageEndToEndIT extends PostgresIntegrationTest {
 
@@ -46,13 +47,14 @@ class CaOutageEndToEndIT extends PostgresIntegrationTest {
                 .sans("localhost")
                 .expiringIn(Duration.ofDays(1))
                 .signedBy(ca);
-        for (String site : List.of("shop", "blog")) {
+        for (String site : List.of("shop", "blog", "drift")) {
             expiring.writeFullchainPem(certDir.resolve(site + "-fullchain.pem"));
             expiring.writeKeyPem(certDir.resolve(site + "-key.pem"));
         }
         nginx = NginxServer.builder(NGINX_PREFIX)
                 .site("shop", certDir.resolve("shop-fullchain.pem"), certDir.resolve("shop-key.pem"))
                 .site("blog", certDir.resolve("blog-fullchain.pem"), certDir.resolve("blog-key.pem"))
+                .site("drift", certDir.resolve("drift-fullchain.pem"), certDir.resolve("drift-key.pem"))
                 .start();
         admin.ensureUser("otto-outage", "otto-outage-pw", "operators");
     }
@@ -82,6 +84,17 @@ class CaOutageEndToEndIT extends PostgresIntegrationTest {
                     .isEqualTo(201);
         }
 
+        String drift = "drift-" + suffix;
+        Map<String, Object> driftRequest = TestEndpoints.loopback(
+                drift,
+                nginx.port("drift"),
+                certDir.resolve("drift-fullchain.pem"),
+                certDir.resolve("drift-key.pem"),
+                "test-nginx");
+        driftRequest.put("replacementPath", "acme");
+        assertThat(operator.post("/api/inventory/endpoints", driftRequest).status())
+                .isEqualTo(201);
+
         pebbleDoor().refuse(); // the ACME CA is down: connections refused
         List<String> expiryIncidents = new ArrayList<>();
         for (String endpoint : endpoints.values()) {
@@ -91,9 +104,25 @@ class CaOutageEndToEndIT extends PostgresIntegrationTest {
             expiryIncidents.add(opened.json().path("id").asText());
         }
 
-        // both runbooks fail on the issuer until one outage is open, then wait on it
+        ApiClient.Response misIssued = operator.post(
+                "/api/incidents",
+                Map.of(
+                        "endpoint",
+                        drift,
+                        "category",
+                        "mis-issuance",
+                        "subcategory",
+                        "against-policy",
+                        "reason",
+                        "names drifted"));
+        assertThat(misIssued.status()).as(misIssued.body()).isEqualTo(201);
+        String misIncident = misIssued.json().path("id").asText();
+        List<String> waitingIncidents = new ArrayList<>(expiryIncidents);
+        waitingIncidents.add(misIncident);
+
+        // every runbook fails on the issuer until one outage is open, then waits on it
         Set<String> outages = new HashSet<>();
-        for (String incident : expiryIncidents) {
+        for (String incident : waitingIncidents) {
             JsonNode waiting = Await.until(Duration.ofSeconds(90), () -> entry(incident, "waiting-on-ca-outage"));
             outages.add(waiting.path("detail").path("outageIncident").asText());
             assertThat(waiting.path("detail").path("issuer").asText()).isEqualTo("acme");
@@ -121,12 +150,13 @@ class CaOutageEndToEndIT extends PostgresIntegrationTest {
             linked.clear();
             entries(outage, "runbook-waiting")
                     .forEach(e -> linked.add(e.path("detail").path("incident").asText()));
-            return linked.containsAll(expiryIncidents) ? linked : null;
+            return linked.containsAll(waitingIncidents) ? linked : null;
         });
         long openOutages = StreamSupport.stream(
                         admin.get("/api/incidents?state=open").json().spliterator(), false)
                 .filter(i -> "ca-outage".equals(i.path("category").asText()))
-                .filter(i -> endpoints.containsValue(i.path("endpoint").asText()))
+                .filter(i -> endpoints.containsValue(i.path("endpoint").asText())
+                        || drift.equals(i.path("endpoint").asText()))
                 .count();
         assertThat(openOutages).isEqualTo(1);
 
@@ -139,6 +169,17 @@ class CaOutageEndToEndIT extends PostgresIntegrationTest {
                     .json();
             assertThat(activities.toString()).contains("waitForIssuer");
         }
+        JsonNode called = admin.get("/engine-rest/process-instance?businessKey=" + misIncident
+                        + "&processDefinitionKey=await-issuer")
+                .json();
+        assertThat(called)
+                .as("the mis-issuance runbook waits through await-issuer")
+                .hasSize(1);
+        assertThat(admin.get("/engine-rest/process-instance/"
+                                + called.get(0).path("id").asText() + "/activity-instances")
+                        .json()
+                        .toString())
+                .contains("waitForIssuer");
 
         pebbleDoor().accept(); // the CA answers again
 
@@ -166,6 +207,25 @@ class CaOutageEndToEndIT extends PostgresIntegrationTest {
                     .as("nginx presents the certificate pebble issued after the outage")
                     .isEqualTo(expected);
         }
+        misIssuanceResumed(misIncident, drift);
+    }
+
+    /** The mis-issuance runbook resumed too: it reissued through pebble, deployed and verified live. */
+    private void misIssuanceResumed(String incident, String endpoint) throws Exception {
+        Await.until(Duration.ofSeconds(90), () -> {
+            JsonNode current = admin.get("/api/incidents/" + incident).json();
+            return "resolved".equals(current.path("state").asText()) ? current : null;
+        });
+        assertThat(timelineTypes(incident))
+                .contains("waiting-on-ca-outage", "runbooks-resumed", "certificate-issued", "deployment-verified");
+        String expected = admin.get("/api/inventory/endpoints/" + endpoint)
+                .json()
+                .path("expectedSha256")
+                .asText();
+        assertThat(TlsPeek.awaitLeaf("127.0.0.1", nginx.port("drift"), expected, Duration.ofSeconds(5))
+                        .leafSha256())
+                .isEqualTo(expected)
+                .isNotEqualTo(expiring.sha256());
     }
 
     private List<String> timelineTypes(String incident) {
