@@ -32,7 +32,7 @@ public final class RotationBench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int waveSize = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int waveSize = args.length > 1 ? Integer.parseInt(args[1]) : 250;
         Path dir = Files.createTempDirectory("certloop-rotation-bench");
         TestCertificates.Issued root =
                 TestCertificates.rootCa("Bench Distrusted Root").selfSigned();
@@ -76,10 +76,12 @@ public final class RotationBench {
                 "--certloop.probe.detection.enabled=false",
                 "--certloop.probe.allowlist=127.0.0.0/8",
                 "--logging.level.root=WARN"));
-        boolean hangUp = false;
+        // the reload action signals nginx's master (NginxServer#hangUpCommand), as nginx.org's systemd unit reloads;
+        // --bench.reload=nginx-s for `nginx -s reload`, which loads every certificate and key once more first
+        boolean hangUp = true;
         for (String arg : args) {
-            if (arg.equals("--bench.reload=hup")) {
-                hangUp = true; // the reload action signals nginx's master (NginxServer#hangUpCommand)
+            if (arg.startsWith("--bench.reload=")) {
+                hangUp = !arg.equals("--bench.reload=nginx-s");
             } else if (arg.startsWith("--")) {
                 extra.add(arg); // e.g. --camunda.bpm.job-execution.max-pool-size=16
             }
