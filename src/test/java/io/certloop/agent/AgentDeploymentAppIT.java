@@ -112,7 +112,8 @@ class AgentDeploymentAppIT {
         Path serverData = dir.resolve("server/data"); // both nodes: one master key, as in production
         int portA = PebbleServer.freePort();
         int portB = PebbleServer.freePort();
-        String[] fastTakeOver = { // the job lock is raised to the slowest step, a rotation's wave: 1 s + 11 s + 10 s + 10 s
+        String[] fastTakeOver = { // the job lock is raised to the slowest step, a rotation's wave: 1 s + 11 s + 10 s +
+            // 10 s
             "--certloop.rotation.wave-step=1s",
             "--certloop.deployment.reload-timeout=5s",
             "--certloop.deployment.answer-timeout=1s",

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.ApiClient;
 import io.certloop.support.Await;
 import io.certloop.support.NginxServer;
-import io.certloop.support.PebbleServer;
 import io.certloop.support.PostgresTestDatabase;
 import io.certloop.support.ServerProcess;
 import io.certloop.support.TestCertificates;
