@@ -78,8 +78,21 @@ public final class OpensslCa {
         ca.prepare();
         ca.genkey("ca.key");
         ca.openssl(
-                "req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=" + commonName, "-days", "3650", "-config",
-                "ca.cnf", "-extensions", "v3_ca", "-out", "ca.pem");
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                "ca.key",
+                "-subj",
+                "/CN=" + commonName,
+                "-days",
+                "3650",
+                "-config",
+                "ca.cnf",
+                "-extensions",
+                "v3_ca",
+                "-out",
+                "ca.pem");
         return ca;
     }
 
@@ -94,8 +107,19 @@ public final class OpensslCa {
         child.openssl(
                 "req", "-new", "-key", "ca.key", "-subj", "/CN=" + childName, "-config", "ca.cnf", "-out", "ca.csr");
         openssl(
-                "ca", "-batch", "-config", "ca.cnf", "-in", childDir.resolve("ca.csr").toAbsolutePath().toString(), "-out",
-                childDir.resolve("ca.pem").toAbsolutePath().toString(), "-extensions", "v3_ca", "-days", "1825", "-notext");
+                "ca",
+                "-batch",
+                "-config",
+                "ca.cnf",
+                "-in",
+                childDir.resolve("ca.csr").toAbsolutePath().toString(),
+                "-out",
+                childDir.resolve("ca.pem").toAbsolutePath().toString(),
+                "-extensions",
+                "v3_ca",
+                "-days",
+                "1825",
+                "-notext");
         return child;
     }
 
@@ -136,16 +160,40 @@ public final class OpensslCa {
                 extensions.append("crlDistributionPoints = URI:").append(crlUrl).append('\n');
             }
             if (ocspUrl != null) {
-                extensions.append("authorityInfoAccess = OCSP;URI:").append(ocspUrl).append('\n');
+                extensions
+                        .append("authorityInfoAccess = OCSP;URI:")
+                        .append(ocspUrl)
+                        .append('\n');
             }
             Files.writeString(dir.resolve(name + ".ext"), extensions.toString(), StandardCharsets.US_ASCII);
             openssl(
-                    "req", "-new", "-key", key.toString(), "-subj", "/CN=" + dnsName, "-config", "ca.cnf", "-out",
+                    "req",
+                    "-new",
+                    "-key",
+                    key.toString(),
+                    "-subj",
+                    "/CN=" + dnsName,
+                    "-config",
+                    "ca.cnf",
+                    "-out",
                     name + ".csr");
             Path cert = outDir.resolve("cert.pem").toAbsolutePath();
             openssl(
-                    "ca", "-batch", "-config", "ca.cnf", "-in", name + ".csr", "-out", cert.toString(), "-extfile",
-                    name + ".ext", "-extensions", "leaf", "-days", Integer.toString(days), "-notext");
+                    "ca",
+                    "-batch",
+                    "-config",
+                    "ca.cnf",
+                    "-in",
+                    name + ".csr",
+                    "-out",
+                    cert.toString(),
+                    "-extfile",
+                    name + ".ext",
+                    "-extensions",
+                    "leaf",
+                    "-days",
+                    Integer.toString(days),
+                    "-notext");
             StringBuilder fullchain = new StringBuilder(Files.readString(cert, StandardCharsets.US_ASCII));
             for (Path above : chain) {
                 fullchain.append(Files.readString(above, StandardCharsets.US_ASCII));
@@ -160,7 +208,14 @@ public final class OpensslCa {
 
     /** Marks the leaf revoked in the CA's database ({@code openssl ca -revoke -crl_reason reason}). */
     public void revoke(Leaf leaf, String reason) {
-        openssl("ca", "-config", "ca.cnf", "-revoke", leaf.certificatePem().toAbsolutePath().toString(), "-crl_reason", reason);
+        openssl(
+                "ca",
+                "-config",
+                "ca.cnf",
+                "-revoke",
+                leaf.certificatePem().toAbsolutePath().toString(),
+                "-crl_reason",
+                reason);
     }
 
     /** A fresh CRL from the CA's database ({@code openssl ca -gencrl}, next update in a day), DER-encoded. */
@@ -258,9 +313,8 @@ public final class OpensslCa {
                 throw new IllegalStateException("timed out: " + command);
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(
-                        "exit " + process.exitValue() + ": " + command + "\n"
-                                + new String(output, StandardCharsets.UTF_8));
+                throw new IllegalStateException("exit " + process.exitValue() + ": " + command + "\n"
+                        + new String(output, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -339,8 +393,20 @@ public final class OpensslCa {
                 Path out = dir.resolve("ocsp.out");
                 Files.deleteIfExists(out);
                 responder = new ProcessBuilder(
-                                "openssl", "ocsp", "-index", "index.txt", "-port", "0", "-rsigner", "ca.pem", "-rkey",
-                                "ca.key", "-CA", "ca.pem", "-nmin", "60")
+                                "openssl",
+                                "ocsp",
+                                "-index",
+                                "index.txt",
+                                "-port",
+                                "0",
+                                "-rsigner",
+                                "ca.pem",
+                                "-rkey",
+                                "ca.key",
+                                "-CA",
+                                "ca.pem",
+                                "-nmin",
+                                "60")
                         .directory(dir.toFile())
                         .redirectOutput(out.toFile())
                         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -442,8 +508,7 @@ public final class OpensslCa {
             return -1;
         }
 
-        private static void respond(HttpExchange exchange, int status, String type, byte[] body)
-                throws IOException {
+        private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
             exchange.getResponseHeaders().set("Content-Type", type);
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
