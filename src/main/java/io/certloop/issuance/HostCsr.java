@@ -4,11 +4,23 @@ import io.certloop.custody.KeySpec;
 import io.certloop.system.Fingerprints;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.pkcs.CertificationRequest;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.util.io.pem.PemObject;
@@ -70,6 +82,32 @@ public record HostCsr(byte[] der, PublicKey publicKey, KeySpec keySpec, String k
             throw new IssuanceRejectedException(
                     "the host's CSR cannot be read: " + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * The names the CSR asks for: its subjectAltName DNS names (lower case) and IP addresses. An ACME CA certifies
+     * exactly these (they must match the order), unlike the internal CA, which takes the inventory's names.
+     */
+    public List<String> requestedNames() {
+        List<String> names = new ArrayList<>();
+        Extensions extensions =
+                new PKCS10CertificationRequest(CertificationRequest.getInstance(der)).getRequestedExtensions();
+        GeneralNames sans =
+                extensions == null ? null : GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+        for (GeneralName name : sans == null ? new GeneralName[0] : sans.getNames()) {
+            if (name.getTagNo() == GeneralName.dNSName) {
+                names.add(name.getName().toString().toLowerCase(Locale.ROOT));
+            } else if (name.getTagNo() == GeneralName.iPAddress) {
+                try {
+                    names.add(InetAddress.getByAddress(
+                                    ASN1OctetString.getInstance(name.getName()).getOctets())
+                            .getHostAddress());
+                } catch (UnknownHostException e) {
+                    throw new IssuanceRejectedException("the host's CSR names a malformed IP address");
+                }
+            }
+        }
+        return names;
     }
 
     private static KeySpec specOf(PublicKey key) {

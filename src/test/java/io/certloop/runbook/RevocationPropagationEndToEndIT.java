@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.ApiClient;
 import io.certloop.support.Await;
 import io.certloop.support.NginxServer;
+import io.certloop.support.OpensslCa;
 import io.certloop.support.PostgresIntegrationTest;
-import io.certloop.support.TestCertificates;
 import io.certloop.support.TestEndpoints;
-import io.certloop.support.TestRevocationServer;
 import io.certloop.support.TlsPeek;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,53 +19,46 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An outside CA (BouncyCastle-made, root and intermediate) whose CRL and OCSP responder, served over HTTP on
- * loopback (allowed by {@code certloop.probe.allowlist}), say the certificate nginx presents is revoked. A second
- * nginx site presents another certificate for the same key. Detection raises {@code REVOKED}, the revocation runbook
- * records both answers, maps both endpoints (same certificate, same key, from their latest probes), an incident
- * commander approves the plan, its message goes to the owners and the partner contact through the outbox, and nginx
- * presents new certificates from the internal CA on both sites, verified live.
+ * An outside CA made with the {@code openssl} command line ({@link OpensslCa}: root and intermediate by
+ * {@code openssl req}/{@code openssl ca}, the leaves by {@code openssl ca}, the revocation by {@code openssl ca -revoke
+ * -crl_reason keyCompromise}, the CRL by {@code openssl ca -gencrl} served as DER, the OCSP answers by an
+ * {@code openssl ocsp} responder process) whose CRL and OCSP responder, reached over HTTP on loopback (allowed by
+ * {@code certloop.probe.allowlist}), say the certificate nginx presents is revoked. A second nginx site presents
+ * another openssl-made certificate for the same key. Detection raises {@code REVOKED}, the revocation runbook records
+ * both answers, maps both endpoints (same certificate, same key, from their latest probes), an incident commander
+ * approves the plan, its message goes to the owners and the partner contact through the outbox, and nginx presents
+ * new certificates from the internal CA on both sites, verified live.
  */
 class RevocationPropagationEndToEndIT extends PostgresIntegrationTest {
 
+    @TempDir
+    Path partnerCaDir;
+
     private NginxServer nginx;
-    private TestRevocationServer revocation;
+    private OpensslCa.Publication revocation;
     private Path certDir;
     private Path sameKeyDir;
-    private TestCertificates.Issued revoked;
-    private TestCertificates.Issued sameKey;
+    private OpensslCa.Leaf revoked;
+    private OpensslCa.Leaf sameKey;
 
     @BeforeEach
     void start() throws Exception {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         certDir = Files.createDirectories(deployDir().resolve("revoked-" + System.nanoTime()));
-        TestCertificates.Issued root = TestCertificates.rootCa("Partner Root").selfSigned();
-        TestCertificates.Issued intermediate =
-                TestCertificates.intermediate("Partner Issuing CA").signedBy(root);
-        revocation = TestRevocationServer.start(intermediate);
-        revoked = TestCertificates.leaf("localhost")
-                .sans("localhost")
-                .expiringIn(Duration.ofDays(60))
-                .crl(revocation.crlUrl())
-                .ocsp(revocation.ocspUrl())
-                .signedBy(intermediate);
-        revocation.revoke(revoked.serial());
-        revoked.writeChainPem(certDir.resolve("fullchain.pem"));
-        revoked.writeKeyPem(certDir.resolve("key.pem"));
+        OpensslCa root = OpensslCa.root(partnerCaDir.resolve("root"), "Partner Root");
+        OpensslCa intermediate = root.intermediate(partnerCaDir.resolve("issuing"), "Partner Issuing CA");
+        revocation = intermediate.publication();
+        revoked = intermediate.leaf(certDir, "localhost", 60, revocation.crlUrl(), revocation.ocspUrl(), null);
         sameKeyDir = Files.createDirectories(deployDir().resolve("same-key-" + System.nanoTime()));
-        sameKey = TestCertificates.leaf("localhost")
-                .sans("localhost")
-                .keyPair(revoked.keyPair())
-                .expiringIn(Duration.ofDays(90))
-                .crl(revocation.crlUrl())
-                .signedBy(intermediate);
-        sameKey.writeChainPem(sameKeyDir.resolve("fullchain.pem"));
-        sameKey.writeKeyPem(sameKeyDir.resolve("key.pem"));
+        sameKey = intermediate.leaf(sameKeyDir, "localhost", 90, revocation.crlUrl(), null, revoked);
+        intermediate.revoke(revoked, "keyCompromise");
+        revocation.publish();
         nginx = NginxServer.builder(NGINX_PREFIX)
-                .site("revoked", certDir.resolve("fullchain.pem"), certDir.resolve("key.pem"))
-                .site("same-key", sameKeyDir.resolve("fullchain.pem"), sameKeyDir.resolve("key.pem"))
+                .site("revoked", revoked.fullchain(), revoked.key())
+                .site("same-key", sameKey.fullchain(), sameKey.key())
                 .start();
         admin.ensureUser("olga", "olga-pw", "operators");
         admin.ensureUser("ingrid", "ingrid-pw", "incident-commanders");

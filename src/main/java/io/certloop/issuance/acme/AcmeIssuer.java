@@ -111,6 +111,12 @@ public class AcmeIssuer implements CertificateIssuer {
             if (request.keyHeldElsewhere()) {
                 // the key stays on the service's host; its CSR is kept (public) to finalize the order with
                 HostCsr csr = HostCsr.parse(request.csrPem(), profile.keyType());
+                List<String> csrNames = csr.requestedNames();
+                if (!Set.copyOf(csrNames).equals(Set.copyOf(request.names()))) {
+                    // the CA certifies the CSR's names and refuses to finalize when they are not the order's
+                    throw new IssuanceRejectedException("the host's CSR names " + csrNames + ", the inventory "
+                            + request.names() + ": an ACME CA issues for the CSR's names, so they must be the same");
+                }
                 return requests.create(PATH, request, csr.keyId(), "NEW", request.csrPem());
             }
             KeyRef key = request.keyId() != null
