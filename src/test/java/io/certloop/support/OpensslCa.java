@@ -247,7 +247,8 @@ public final class OpensslCa {
         try {
             Files.createDirectories(dir.resolve("newcerts"));
             Files.writeString(dir.resolve("index.txt"), "");
-            Files.writeString(dir.resolve("serial"), "1" + new BigInteger(60, RANDOM).toString(16) + "\n");
+            // openssl reads the serial file as whole bytes: always 16 hex digits (a leading 1, then 60 random bits)
+            Files.writeString(dir.resolve("serial"), "1" + String.format("%015x", new BigInteger(60, RANDOM)) + "\n");
             Files.writeString(dir.resolve("crlnumber"), "1000\n");
             Files.writeString(
                     dir.resolve("ca.cnf"),
