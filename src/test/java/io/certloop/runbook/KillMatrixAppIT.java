@@ -1,11 +1,13 @@
 package io.certloop.runbook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certloop.support.ApiClient;
 import io.certloop.support.Await;
+import io.certloop.support.JdwpBreakpoint;
 import io.certloop.support.NginxServer;
 import io.certloop.support.PebbleServer;
 import io.certloop.support.PostgresTestDatabase;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,14 +52,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   connections, so the step waits for the service to answer again (answer timeout 3 s) and is killed there.</li>
  *   <li><b>reload</b> (deployCertificate, during the reload action): the action announces itself, then takes 3 s.
  *   The run left behind by the kill and the next run must never overlap (each run logs its start and end).</li>
- *   <li><b>resolve</b> (recordResolution): the test holds a row lock on the endpoint in PostgreSQL, so the step's
- *   update of the inventory waits. On H2 this cannot be done from outside: the embedded file database cannot be
- *   opened by another process while the server runs, and the step touches nothing but the database. Not faked:
- *   that case is skipped on H2 (reported as an assumption).</li>
+ *   <li><b>resolve</b> (recordResolution) on PostgreSQL: the test holds a row lock on the endpoint, so the step's
+ *   update of the inventory waits.</li>
+ *   <li><b>resolve</b> on H2: the step touches nothing but the database, and the embedded file database cannot be
+ *   opened by another process while the server runs. So the (idle) server is started again with a JDWP agent, and
+ *   the test, attached through the Java Debug Interface ({@link JdwpBreakpoint}), sets a breakpoint on the last line
+ *   of {@code RecordResolutionDelegate.run}: everything the step does is done (inventory, release of the kept files,
+ *   incident resolved), inside the job's transaction, which is not committed. The job executor's thread that hits it
+ *   stays suspended (the stack shows the job inside Camunda's Spring transaction) and the server is killed there.
+ *   The restart runs without the agent.</li>
  * </ul>
  * On PostgreSQL the test also reads the engine's job table at the moment of the kill: the one locked job is the
  * step named. The cases of one database run one after another on the same server data (each restart serves the next
- * case), so the whole matrix costs 2 x 6 restarts.
+ * case), so the whole matrix costs 2 x 6 restarts, and one more start for the debugger. The system property
+ * {@code kill-matrix.cases} (e.g. {@code h2-resolve,pg-probe}) runs only the cases named.
  */
 class KillMatrixAppIT {
 
@@ -91,6 +100,8 @@ class KillMatrixAppIT {
     private static TcpRelay acme;
     private static final Map<String, TcpRelay> relays = new HashMap<>();
     private static final Map<String, String> figures = new LinkedHashMap<>();
+
+    private JdwpBreakpoint debugger;
 
     @BeforeAll
     static void services() throws Exception {
@@ -131,9 +142,20 @@ class KillMatrixAppIT {
         System.out.print(text);
     }
 
+    @AfterEach
+    void detach() {
+        if (debugger != null) {
+            debugger.close();
+            debugger = null;
+        }
+    }
+
     @ParameterizedTest(name = "killed inside each step of the expiry runbook on {0}, the incident completes")
     @ValueSource(strings = {"pg", "h2"})
     void killedInsideEachStepTheIncidentCompletesWithOneCertificate(String database) throws Exception {
+        List<Step> steps =
+                Stream.of(Step.values()).filter(s -> selected(s, database)).toList();
+        assumeFalse(steps.isEmpty(), "no case on " + database + " named in kill-matrix.cases");
         Path home = Files.createDirectories(dir.resolve(database));
         Path certs = dir.resolve("certs");
         Path trust = home.resolve("pebble-root.pem");
@@ -162,12 +184,7 @@ class KillMatrixAppIT {
                 : ServerProcess.onH2(data, certs, ADMIN, arguments)) {
             server.startAndAwait("start");
             List<String> failures = new ArrayList<>();
-            for (Step step : Step.values()) {
-                if (step == Step.RESOLVE && url == null) {
-                    figures.put(
-                            database + " " + step, "not run: H2 cannot be locked from outside while the server runs");
-                    continue;
-                }
+            for (Step step : steps) {
                 try {
                     killInside(step, database, url, server, home);
                 } catch (Exception | AssertionError e) {
@@ -180,18 +197,24 @@ class KillMatrixAppIT {
             if (url == null) {
                 server.kill(); // H2: the file opens for the count below only once the server is gone
             }
-            for (Step step : Step.values()) {
-                if (step != Step.RESOLVE || url != null) {
-                    assertThat(issuedCount(url, data, step.site(database)))
-                            .as("%s %s: certificates issued", database, step)
-                            .isEqualTo(1);
-                }
+            for (Step step : steps) {
+                assertThat(issuedCount(url, data, step.site(database)))
+                        .as("%s %s: certificates issued", database, step)
+                        .isEqualTo(1);
             }
             assertThat(failures).as("failed cases").isEmpty();
         }
-        assertThat(runs(home))
-                .as("the reload left running by the kill and the next run never overlap")
-                .containsExactly("start", "end", "start", "end");
+        if (steps.contains(Step.RELOAD)) {
+            assertThat(runs(home))
+                    .as("the reload left running by the kill and the next run never overlap")
+                    .containsExactly("start", "end", "start", "end");
+        }
+    }
+
+    /** All cases, or those named in the system property {@code kill-matrix.cases} (comma-separated, e.g. h2-resolve). */
+    private static boolean selected(Step step, String database) {
+        String only = System.getProperty("kill-matrix.cases", "");
+        return only.isBlank() || List.of(only.split(",")).contains(step.site(database));
     }
 
     /** One case: a fresh endpoint, its incident, the kill inside {@code step}, the restart, the checks. */
@@ -213,6 +236,9 @@ class KillMatrixAppIT {
         if (step == Step.ISSUE) {
             endpoint.put("replacementPath", "acme");
         }
+        if (step == Step.RESOLVE && url == null) {
+            debugger = underDebugger(server);
+        }
         ApiClient.Response created = admin.post("/api/inventory/endpoints", endpoint);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
 
@@ -220,7 +246,12 @@ class KillMatrixAppIT {
         switch (step) {
             case PROBE -> relay.holdFrom(1);
             case ISSUE -> acme.holdFrom(1);
-            case VERIFY, RESOLVE -> relay.holdFrom(2); // the first is the probe confirming the cause
+            case VERIFY -> relay.holdFrom(2); // the first is the probe confirming the cause
+            case RESOLVE -> {
+                if (url != null) {
+                    relay.holdFrom(2);
+                }
+            }
             default -> {}
         }
         String incidentId = admin.openExpiryIncident(site);
@@ -236,10 +267,17 @@ class KillMatrixAppIT {
             }
             case RELOAD -> awaitFile(home.resolve("slow-started"));
             case RESOLVE -> {
-                awaitHeld(relay);
-                rowLock = lockEndpointRow(url, site);
-                relay.release();
-                awaitBlockedOnLock(url);
+                if (url != null) {
+                    awaitHeld(relay);
+                    rowLock = lockEndpointRow(url, site);
+                    relay.release();
+                    awaitBlockedOnLock(url);
+                } else {
+                    assertThat(debugger.awaitHit(Duration.ofSeconds(120)))
+                            .as("the thread at the breakpoint: a job of the job executor, in its transaction")
+                            .anyMatch(f -> f.startsWith("org.camunda.bpm.engine.impl.jobexecutor.ExecuteJobsRunnable."))
+                            .anyMatch(f -> f.startsWith("org.camunda.bpm.engine.spring.SpringTransactionInterceptor."));
+                }
             }
         }
         if (url != null) {
@@ -248,6 +286,10 @@ class KillMatrixAppIT {
                     .containsExactly(step.activity);
         }
         server.kill();
+        if (debugger != null) {
+            debugger.close(); // gone with the process
+            debugger = null;
+        }
         relay.release();
         relay.accept();
         acme.release();
@@ -282,6 +324,19 @@ class KillMatrixAppIT {
         assertThat(manifestsFor(home.resolve("data"), fullchain))
                 .as("deployments of %s", site)
                 .isEqualTo(1);
+    }
+
+    /**
+     * H2, resolve: the idle server is started again with a JDWP agent, and the test attaches and sets its breakpoint
+     * on the last line of the resolve step's delegate (the transaction of the step's job still open there).
+     */
+    private static JdwpBreakpoint underDebugger(ServerProcess server) throws Exception {
+        server.kill();
+        int port = PebbleServer.freePort();
+        server.start("resolve-debugged", List.of(JdwpBreakpoint.agent(port)));
+        server.awaitUp();
+        return JdwpBreakpoint.attach(
+                port, RecordResolutionDelegate.class.getName(), "run", true, Duration.ofSeconds(30));
     }
 
     private static void awaitHeld(TcpRelay relay) throws InterruptedException {

@@ -101,11 +101,21 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the process, its output to {@code <name>.log}; does not wait for it. */
     public ServerProcess start(String name) throws Exception {
+        return start(name, List.of());
+    }
+
+    /**
+     * As {@link #start(String)}, this start only with these options for the JVM (e.g. a debugger's agent, see
+     * {@link JdwpBreakpoint#agent}).
+     */
+    public ServerProcess start(String name, List<String> jvmOptions) throws Exception {
         if (isRunning()) {
             throw new IllegalStateException("already running");
         }
         names.add(name);
-        process = new ProcessBuilder(command)
+        List<String> line = new ArrayList<>(command);
+        line.addAll(1, jvmOptions);
+        process = new ProcessBuilder(line)
                 .redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile())
                 .start();
