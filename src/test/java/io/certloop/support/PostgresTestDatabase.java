@@ -17,6 +17,8 @@ public final class PostgresTestDatabase {
     public static final String USER = env("CERTLOOP_TEST_DB_USER", "postgres");
     public static final String PASSWORD = env("CERTLOOP_TEST_DB_PASSWORD", "");
 
+    private static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofHours(2);
+
     private static String url;
 
     private PostgresTestDatabase() {}
@@ -64,13 +66,21 @@ public final class PostgresTestDatabase {
         return BASE_URL.substring(0, slash + 1) + name + (query < 0 ? "" : BASE_URL.substring(query));
     }
 
-    /** Databases of earlier runs; one still in use (another JVM) is refused by PostgreSQL and kept. */
+    /**
+     * Databases of earlier runs: those created more than {@link #LEFTOVER_AGE} ago (the name carries its creation
+     * time), so a database another test JVM running beside this one has just created, and whose server is down for a
+     * moment (killed and not yet restarted), is never dropped; one still in use is refused by PostgreSQL and kept.
+     */
     private static void dropLeftovers(Statement statement) throws SQLException {
         java.util.List<String> names = new java.util.ArrayList<>();
+        long before = System.currentTimeMillis() - LEFTOVER_AGE.toMillis();
         try (var rs =
                 statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'certloop\\_it\\_%'")) {
             while (rs.next()) {
-                names.add(rs.getString(1));
+                String name = rs.getString(1);
+                if (createdAt(name) < before) {
+                    names.add(name);
+                }
             }
         }
         for (String old : names) {
@@ -79,6 +89,16 @@ public final class PostgresTestDatabase {
             } catch (SQLException inUse) {
                 // another test JVM is using it
             }
+        }
+    }
+
+    /** When a database of ours was created (the hex milliseconds after {@code certloop_it_}); 0 if unreadable. */
+    private static long createdAt(String name) {
+        String[] parts = name.split("_");
+        try {
+            return parts.length >= 3 ? Long.parseLong(parts[2], 16) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
