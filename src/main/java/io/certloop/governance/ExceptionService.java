@@ -276,6 +276,16 @@ public class ExceptionService {
     }
 
     /**
+     * The exception's state, read under its record's lock, which the caller's transaction holds until it ends:
+     * a revocation committed before is seen here, and one that comes later waits for the caller to commit. The
+     * review process reads it on its way to waiting for a revocation, so none is missed in between.
+     */
+    @Transactional
+    public ExceptionState standing(String id) {
+        return locked(id).state();
+    }
+
+    /**
      * The board ends an active exception early.
      *
      * @throws ConflictException when it is not active

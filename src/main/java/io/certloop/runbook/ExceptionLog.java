@@ -28,6 +28,12 @@ interface ExceptionLog {
 
     void expire(String exceptionId);
 
+    /**
+     * The exception's state ({@code active}, {@code revoked}, ...) from its record, which stays locked until the
+     * step's transaction ends, so a revocation is either seen here or waits until the process waits for it.
+     */
+    String standing(String exceptionId);
+
     void reminded(String exceptionId, List<String> recipients);
 
     /** What holds after the decision. */

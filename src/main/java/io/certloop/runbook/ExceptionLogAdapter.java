@@ -39,6 +39,11 @@ class ExceptionLogAdapter implements ExceptionLog {
     }
 
     @Override
+    public String standing(String exceptionId) {
+        return exceptions.standing(exceptionId).value();
+    }
+
+    @Override
     public void reminded(String exceptionId, List<String> recipients) {
         exceptions.reminded(exceptionId, recipients);
     }

@@ -49,6 +49,7 @@ class GovernanceLauncher {
     private final InventoryService inventory;
     private final IssuanceProperties issuance;
     private final RemediationService remediation;
+    private final ConflictRetries retries;
 
     GovernanceLauncher(
             RuntimeService runtime,
@@ -57,7 +58,9 @@ class GovernanceLauncher {
             BreakGlassService breakGlass,
             InventoryService inventory,
             IssuanceProperties issuance,
-            RemediationService remediation) {
+            RemediationService remediation,
+            ConflictRetries retries) {
+        this.retries = retries;
         this.remediation = remediation;
         this.runtime = runtime;
         this.identity = identity;
@@ -98,7 +101,7 @@ class GovernanceLauncher {
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void exceptionRevoked(ExceptionRevoked revoked) {
-        boolean told = ConflictRetries.run(() -> AsCertLoop.call(
+        boolean told = retries.run(() -> AsCertLoop.call(
                 identity,
                 () -> runtime.createMessageCorrelation(EXCEPTION_REVOKED_MESSAGE)
                         .processInstanceBusinessKey(revoked.exception().id())

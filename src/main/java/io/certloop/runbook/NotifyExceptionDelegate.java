@@ -10,6 +10,11 @@ import org.springframework.stereotype.Component;
  * Tells the requester, the owners and (when it ends) the PKI board where an exception stands. The kind
  * comes from the task's input parameter {@code notificationKind}: exception-approved, exception-rejected,
  * exception-reminder, exception-expired, exception-revoked. A reminder is written on the exception's history.
+ *
+ * <p>After an approval and before a reminder the step reads the record's state (under its lock) for the gateway
+ * that follows: the process waits for a revocation only while the record says active, and a revocation the board
+ * commits while this step runs waits for it, then finds the process waiting. No reminder goes out for an exception
+ * that is no longer active.
  */
 @Component("notifyExceptionDelegate")
 class NotifyExceptionDelegate extends RunbookDelegate {
@@ -19,6 +24,7 @@ class NotifyExceptionDelegate extends RunbookDelegate {
     static final String REMINDER = "exception-reminder";
     static final String EXPIRED = "exception-expired";
     static final String REVOKED = "exception-revoked";
+    private static final String ACTIVE = "active";
 
     private final GovernanceNotifications notifications;
     private final ExceptionLog exceptions;
@@ -33,6 +39,13 @@ class NotifyExceptionDelegate extends RunbookDelegate {
         String kind = string(execution, NOTIFICATION_KIND);
         String id = execution.getProcessBusinessKey();
         // what, where and who asked come from the exception record, never from variables
+        if (APPROVED.equals(kind) || REMINDER.equals(kind)) {
+            String standing = exceptions.standing(id);
+            execution.setVariable(EXCEPTION_STATE, standing);
+            if (REMINDER.equals(kind) && !ACTIVE.equals(standing)) {
+                return;
+            }
+        }
         ExceptionLog.About about = exceptions.about(id);
         String endpoint = about.endpoint();
         String finding = about.findingCode();

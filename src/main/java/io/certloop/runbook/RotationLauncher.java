@@ -35,8 +35,11 @@ class RotationLauncher {
     private final RuntimeService runtime;
     private final IdentityService identity;
     private final RotationService rotations;
+    private final ConflictRetries retries;
 
-    RotationLauncher(RuntimeService runtime, IdentityService identity, RotationService rotations) {
+    RotationLauncher(
+            RuntimeService runtime, IdentityService identity, RotationService rotations, ConflictRetries retries) {
+        this.retries = retries;
         this.runtime = runtime;
         this.identity = identity;
         this.rotations = rotations;
@@ -61,7 +64,7 @@ class RotationLauncher {
     /** A job of the rotation (its timer) may hold the execution: retried on the engine's optimistic-locking conflict. */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void rotationResumed(RotationResumed resumed) {
-        boolean told = ConflictRetries.run(() -> AsCertLoop.call(
+        boolean told = retries.run(() -> AsCertLoop.call(
                 identity,
                 () -> runtime.createMessageCorrelation(ROTATION_RESUMED_MESSAGE)
                         .processInstanceBusinessKey(resumed.rotationId())

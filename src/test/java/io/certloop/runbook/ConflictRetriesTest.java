@@ -9,8 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.junit.jupiter.api.Test;
+import org.springframework.transaction.support.TransactionOperations;
 
 class ConflictRetriesTest {
+
+    private final ConflictRetries retries = new ConflictRetries(TransactionOperations.withoutTransaction());
 
     @Test
     void aDeadlockVictimIsTriedAgainAsTheEngineReportsIt() {
@@ -19,7 +22,7 @@ class ConflictRetriesTest {
         batch.setNextException(new SQLException("ERROR: deadlock detected", "40P01"));
         AtomicInteger calls = new AtomicInteger();
 
-        boolean done = ConflictRetries.run(() -> {
+        boolean done = retries.run(() -> {
             if (calls.incrementAndGet() == 1) {
                 throw new ProcessEngineException("An exception occurred in the persistence layer", batch);
             }
@@ -33,7 +36,7 @@ class ConflictRetriesTest {
     void anOptimisticLockingConflictIsTriedAgainAndGivesUpAfterTheLastAttempt() {
         AtomicInteger calls = new AtomicInteger();
 
-        boolean done = ConflictRetries.run(() -> {
+        boolean done = retries.run(() -> {
             calls.incrementAndGet();
             throw new OptimisticLockingException("conflict");
         });
@@ -46,11 +49,40 @@ class ConflictRetriesTest {
     void aFailureOutsideTheEngineIsNotRetried() {
         AtomicInteger calls = new AtomicInteger();
 
-        assertThatThrownBy(() -> ConflictRetries.run(() -> {
+        assertThatThrownBy(() -> retries.run(() -> {
                     calls.incrementAndGet();
                     throw new IllegalArgumentException("no such message");
                 }))
                 .hasMessage("no such message");
         assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void theEngineTrippingOverATreeAJobChangedIsTriedAgainButOurOwnNullPointerIsNot() {
+        NullPointerException engine = new NullPointerException("getParent() is null");
+        engine.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement(
+                    "org.camunda.bpm.engine.impl.pvm.runtime.PvmExecutionImpl",
+                    "getParentActivityInstanceId",
+                    null,
+                    1360)
+        });
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(retries.run(() -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw engine;
+                    }
+                }))
+                .isTrue();
+        assertThat(calls).hasValue(2);
+
+        AtomicInteger ours = new AtomicInteger();
+        assertThatThrownBy(() -> retries.run(() -> {
+                    ours.incrementAndGet();
+                    Object nothing = null;
+                    nothing.hashCode();
+                }))
+                .isInstanceOf(NullPointerException.class);
+        assertThat(ours).hasValue(1);
     }
 }

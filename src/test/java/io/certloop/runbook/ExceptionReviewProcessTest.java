@@ -145,10 +145,10 @@ class ExceptionReviewProcessTest {
 
         RunbookFixture.run(management, instance, "reminderDue");
         RunbookFixture.run(management, instance, "sendExpiryReminder");
-        assertThat(instance).isWaitingAt("exceptionActive");
+        assertThat(instance).isWaitingAt("exceptionActiveReminded");
         assertThat(exceptions.reminded).containsExactly(EXCEPTION);
 
-        RunbookFixture.run(management, instance, "exceptionExpiresAt");
+        RunbookFixture.run(management, instance, "remindedExceptionExpiresAt");
         RunbookFixture.run(management, instance, "expireException");
         RunbookFixture.run(management, instance, "notifyExceptionExpired");
         assertThat(instance)
@@ -156,10 +156,12 @@ class ExceptionReviewProcessTest {
                 .hasPassedInOrder(
                         "reviewException",
                         "exceptionActive",
+                        "sendExpiryReminder",
+                        "exceptionActiveReminded",
                         "expireException",
                         "notifyExceptionExpired",
                         "exceptionExpired")
-                .hasPassed("notifyExceptionApproved", "approvalNotified");
+                .hasPassed("notifyExceptionApproved");
         assertThat(exceptions.expired).containsExactly(EXCEPTION);
         assertThat(notified)
                 .containsExactly(
@@ -228,10 +230,7 @@ class ExceptionReviewProcessTest {
 
     @Test
     void aRevocationEndsTheActiveExceptionAndTellsOwnersAndBoard() {
-        ProcessInstance instance = start();
-        identity.setAuthentication("bob", List.of("pki-board"));
-        tasks.complete(task(instance).getId(), decision("approve", "ok for now"));
-        RunbookFixture.run(management, instance, "notifyExceptionApproved");
+        ProcessInstance instance = approved();
         assertThat(instance).isWaitingAt("exceptionActive");
 
         runtime.createMessageCorrelation(GovernanceLauncher.EXCEPTION_REVOKED_MESSAGE)
@@ -247,6 +246,63 @@ class ExceptionReviewProcessTest {
                 .as("the reminder and expiry timers are gone")
                 .isZero();
         assertThat(notified).containsExactly("exception-approved:OWNERS", "exception-revoked:OWNERS_AND_BOARD");
+    }
+
+    @Test
+    void aRevocationCommittedWhileTheApprovalIsToldIsReadFromTheRecordNotWaitedFor() {
+        ProcessInstance instance = start();
+        identity.setAuthentication("bob", List.of("pki-board"));
+        tasks.complete(task(instance).getId(), decision("approve", "ok for now"));
+        exceptions.state = "revoked";
+
+        RunbookFixture.run(management, instance, "notifyExceptionApproved");
+        RunbookFixture.run(management, instance, "notifyExceptionRevoked");
+        assertThat(instance)
+                .isEnded()
+                .hasPassed("exceptionRevokedEnd")
+                .hasNotPassed("exceptionActive", "expireException");
+        assertThat(notified).containsExactly("exception-approved:OWNERS", "exception-revoked:OWNERS_AND_BOARD");
+    }
+
+    @Test
+    void afterTheReminderTheExceptionStillWaitsForARevocation() {
+        ProcessInstance instance = approved();
+        RunbookFixture.run(management, instance, "reminderDue");
+        RunbookFixture.run(management, instance, "sendExpiryReminder");
+        assertThat(instance).isWaitingAt("exceptionActiveReminded");
+
+        runtime.createMessageCorrelation(GovernanceLauncher.EXCEPTION_REVOKED_MESSAGE)
+                .processInstanceBusinessKey(EXCEPTION)
+                .correlate();
+        RunbookFixture.run(management, instance, "notifyExceptionRevoked");
+        assertThat(instance).isEnded().hasPassed("exceptionRevokedEnd").hasNotPassed("expireException");
+        assertThat(notified)
+                .containsExactly(
+                        "exception-approved:OWNERS",
+                        "exception-reminder:SERVICE_OWNER",
+                        "exception-revoked:OWNERS_AND_BOARD");
+    }
+
+    @Test
+    void noReminderGoesOutForAnExceptionRevokedJustBeforeIt() {
+        ProcessInstance instance = approved();
+        RunbookFixture.run(management, instance, "reminderDue");
+        exceptions.state = "revoked";
+
+        RunbookFixture.run(management, instance, "sendExpiryReminder");
+        RunbookFixture.run(management, instance, "notifyExceptionRevoked");
+        assertThat(instance).isEnded().hasPassed("exceptionRevokedEnd").hasNotPassed("exceptionActiveReminded");
+        assertThat(exceptions.reminded).isEmpty();
+        assertThat(notified).containsExactly("exception-approved:OWNERS", "exception-revoked:OWNERS_AND_BOARD");
+    }
+
+    /** Requested, approved by another board member, the approval told: the exception is active. */
+    private ProcessInstance approved() {
+        ProcessInstance instance = start();
+        identity.setAuthentication("bob", List.of("pki-board"));
+        tasks.complete(task(instance).getId(), decision("approve", "ok for now"));
+        RunbookFixture.run(management, instance, "notifyExceptionApproved");
+        return instance;
     }
 
     private ProcessInstance start() {
@@ -279,6 +335,8 @@ class ExceptionReviewProcessTest {
         final List<String> decisions = new ArrayList<>();
         final List<String> reminded = new ArrayList<>();
         final List<String> expired = new ArrayList<>();
+        /** What the record says after the decision; a test sets it to stand for a revocation committed meanwhile. */
+        String state = "active";
 
         @Override
         public Decided decide(
@@ -310,6 +368,11 @@ class ExceptionReviewProcessTest {
         @Override
         public void expire(String exceptionId) {
             expired.add(exceptionId);
+        }
+
+        @Override
+        public String standing(String exceptionId) {
+            return state;
         }
 
         @Override
