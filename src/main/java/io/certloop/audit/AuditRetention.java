@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -68,33 +69,31 @@ class AuditRetention {
     /** Deletes every closed incident and ended exception older than the retention, in batches. */
     Result deleteExpired() {
         Instant cutoff = cutoff();
-        int incidents = 0;
+        int incidents = deleteInBatches(
+                "SELECT id FROM incident WHERE state = 'closed' AND closed_at < ? ORDER BY closed_at, id",
+                cutoff,
+                this::deleteIncident);
+        int exceptions = deleteInBatches(
+                "SELECT id FROM policy_exception WHERE state IN ('rejected', 'expired', 'revoked') "
+                        + "AND COALESCE(ended_at, decided_at, updated_at) < ? ORDER BY id",
+                cutoff,
+                this::deleteException);
+        return new Result(cutoff, incidents, exceptions);
+    }
+
+    /** Deletes what the query finds before the cutoff, each record in a transaction of its own; how many. */
+    private int deleteInBatches(String query, Instant cutoff, Consumer<String> delete) {
+        int deleted = 0;
         List<String> batch;
         do {
             batch = jdbc.queryForList(
-                    "SELECT id FROM incident WHERE state = 'closed' AND closed_at < ? ORDER BY closed_at, id "
-                            + "FETCH FIRST " + BATCH + " ROWS ONLY",
-                    String.class,
-                    Timestamp.from(cutoff));
+                    query + " FETCH FIRST " + BATCH + " ROWS ONLY", String.class, Timestamp.from(cutoff));
             for (String id : batch) {
-                transaction.executeWithoutResult(status -> deleteIncident(id));
-                incidents++;
+                transaction.executeWithoutResult(status -> delete.accept(id));
+                deleted++;
             }
         } while (batch.size() == BATCH);
-        int exceptions = 0;
-        do {
-            batch = jdbc.queryForList(
-                    "SELECT id FROM policy_exception WHERE state IN ('rejected', 'expired', 'revoked') "
-                            + "AND COALESCE(ended_at, decided_at, updated_at) < ? ORDER BY id FETCH FIRST " + BATCH
-                            + " ROWS ONLY",
-                    String.class,
-                    Timestamp.from(cutoff));
-            for (String id : batch) {
-                transaction.executeWithoutResult(status -> deleteException(id));
-                exceptions++;
-            }
-        } while (batch.size() == BATCH);
-        return new Result(cutoff, incidents, exceptions);
+        return deleted;
     }
 
     private void deleteIncident(String id) {

@@ -100,7 +100,8 @@ class DemoSetup {
                 "standard",
                 new EndpointRequest.DeploymentRequest(
                         "files", null, null, fullchain.toString(), key.toString(), reloadAction),
-                registered.map(Endpoint::expectedSha256).orElse(null));
+                registered.map(Endpoint::expectedSha256).orElse(null),
+                null);
         if (registered.isPresent()) {
             inventory.update(ENDPOINT, request);
         } else {

@@ -1,20 +1,15 @@
 package io.certloop.governance;
 
-import java.sql.DatabaseMetaData;
+import io.certloop.system.Sequences;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.jdbc.support.incrementer.DataFieldMaxValueIncrementer;
-import org.springframework.jdbc.support.incrementer.H2SequenceMaxValueIncrementer;
-import org.springframework.jdbc.support.incrementer.PostgresSequenceMaxValueIncrementer;
 import org.springframework.stereotype.Repository;
 
 /** Break-glass requests in {@code break_glass}, one row per approver in {@code break_glass_approval}. */
@@ -31,15 +26,7 @@ class BreakGlassRepository {
 
     BreakGlassRepository(JdbcTemplate jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
-        String product;
-        try {
-            product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
-        } catch (MetaDataAccessException e) {
-            throw new IllegalStateException("cannot tell which database holds break-glass requests", e);
-        }
-        this.sequence = product != null && product.toLowerCase(Locale.ROOT).contains("postgres")
-                ? new PostgresSequenceMaxValueIncrementer(dataSource, "break_glass_seq")
-                : new H2SequenceMaxValueIncrementer(dataSource, "break_glass_seq");
+        this.sequence = Sequences.of(dataSource, "break_glass_seq");
     }
 
     String nextId(int year) {

@@ -37,46 +37,6 @@ public record Endpoint(
         partnerContacts = partnerContacts == null ? List.of() : List.copyOf(partnerContacts);
     }
 
-    /** Without partner contacts. */
-    public Endpoint(
-            Long id,
-            String name,
-            String host,
-            int port,
-            String sni,
-            List<String> addresses,
-            List<String> expectedNames,
-            int tier,
-            Environment environment,
-            Owner serviceOwner,
-            Owner certificateOwner,
-            ReplacementPath replacementPath,
-            String profile,
-            FileDeployment deployment,
-            String expectedSha256,
-            Instant createdAt,
-            Instant updatedAt) {
-        this(
-                id,
-                name,
-                host,
-                port,
-                sni,
-                addresses,
-                expectedNames,
-                tier,
-                environment,
-                serviceOwner,
-                certificateOwner,
-                replacementPath,
-                profile,
-                deployment,
-                expectedSha256,
-                createdAt,
-                updatedAt,
-                List.of());
-    }
-
     /** The name sent in the TLS client hello. */
     public String serverName() {
         return sni != null ? sni : host;

@@ -23,40 +23,6 @@ public record EndpointRequest(
         String expectedSha256,
         List<String> partnerContacts) {
 
-    /** Without partner contacts. */
-    public EndpointRequest(
-            String name,
-            String host,
-            Integer port,
-            String sni,
-            List<String> addresses,
-            List<String> expectedNames,
-            Integer tier,
-            String environment,
-            OwnerRequest serviceOwner,
-            OwnerRequest certificateOwner,
-            String replacementPath,
-            String profile,
-            DeploymentRequest deployment,
-            String expectedSha256) {
-        this(
-                name,
-                host,
-                port,
-                sni,
-                addresses,
-                expectedNames,
-                tier,
-                environment,
-                serviceOwner,
-                certificateOwner,
-                replacementPath,
-                profile,
-                deployment,
-                expectedSha256,
-                null);
-    }
-
     public record OwnerRequest(String team, String email) {}
 
     public record DeploymentRequest(

@@ -31,32 +31,4 @@ public record CertificateDetails(
     public CertificateDetails {
         sans = List.copyOf(sans);
     }
-
-    /** Without the key's fingerprint (tests that describe a certificate by its other facts). */
-    public CertificateDetails(
-            String sha256,
-            String subject,
-            String issuer,
-            String serial,
-            Instant notBefore,
-            Instant notAfter,
-            List<String> sans,
-            String keyAlgorithm,
-            int keySize,
-            String signatureAlgorithm,
-            boolean selfSigned) {
-        this(
-                sha256,
-                subject,
-                issuer,
-                serial,
-                notBefore,
-                notAfter,
-                sans,
-                keyAlgorithm,
-                keySize,
-                signatureAlgorithm,
-                selfSigned,
-                null);
-    }
 }

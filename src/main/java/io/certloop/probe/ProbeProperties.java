@@ -2,6 +2,7 @@ package io.certloop.probe;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -85,111 +86,87 @@ public record ProbeProperties(
     }
 
     public ProbeProperties withAllowlist(List<String> allowlist) {
-        return new ProbeProperties(
-                allowlist,
-                denylist,
-                refuseLinkLocal,
-                connectTimeout,
-                handshakeTimeout,
-                revocationTimeout,
-                revocationEnabled,
-                bouncyCastleTls,
-                cacheSize,
-                keyShareUses,
-                trust,
-                policy,
-                detection,
-                revocationFetch);
+        return with(copy -> copy.allowlist = allowlist);
     }
 
     public ProbeProperties withTimeouts(Duration connect, Duration handshake, Duration revocation) {
-        return new ProbeProperties(
-                allowlist,
-                denylist,
-                refuseLinkLocal,
-                connect,
-                handshake,
-                revocation,
-                revocationEnabled,
-                bouncyCastleTls,
-                cacheSize,
-                keyShareUses,
-                trust,
-                policy,
-                detection,
-                revocationFetch);
+        return with(copy -> {
+            copy.connectTimeout = connect;
+            copy.handshakeTimeout = handshake;
+            copy.revocationTimeout = revocation;
+        });
     }
 
     public ProbeProperties withRevocationEnabled(boolean enabled) {
-        return new ProbeProperties(
-                allowlist,
-                denylist,
-                refuseLinkLocal,
-                connectTimeout,
-                handshakeTimeout,
-                revocationTimeout,
-                enabled,
-                bouncyCastleTls,
-                cacheSize,
-                keyShareUses,
-                trust,
-                policy,
-                detection,
-                revocationFetch);
+        return with(copy -> copy.revocationEnabled = enabled);
     }
 
     public ProbeProperties withBouncyCastleTls(boolean enabled) {
-        return new ProbeProperties(
-                allowlist,
-                denylist,
-                refuseLinkLocal,
-                connectTimeout,
-                handshakeTimeout,
-                revocationTimeout,
-                revocationEnabled,
-                enabled,
-                cacheSize,
-                keyShareUses,
-                trust,
-                policy,
-                detection,
-                revocationFetch);
+        return with(copy -> copy.bouncyCastleTls = enabled);
     }
 
     public ProbeProperties withCacheSize(int size) {
-        return new ProbeProperties(
-                allowlist,
-                denylist,
-                refuseLinkLocal,
-                connectTimeout,
-                handshakeTimeout,
-                revocationTimeout,
-                revocationEnabled,
-                bouncyCastleTls,
-                size,
-                keyShareUses,
-                trust,
-                policy,
-                detection,
-                revocationFetch);
+        return with(copy -> copy.cacheSize = size);
     }
 
     public ProbeProperties withRevocationFetch(RevocationFetch fetch) {
+        return with(copy -> copy.revocationFetch = fetch);
+    }
+
+    /** These settings with one change, checked by the constructor like any others. */
+    private ProbeProperties with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
         return new ProbeProperties(
-                allowlist,
-                denylist,
-                refuseLinkLocal,
-                connectTimeout,
-                handshakeTimeout,
-                revocationTimeout,
-                revocationEnabled,
-                bouncyCastleTls,
-                cacheSize,
-                keyShareUses,
-                trust,
-                policy,
-                detection,
-                fetch);
+                copy.allowlist,
+                copy.denylist,
+                copy.refuseLinkLocal,
+                copy.connectTimeout,
+                copy.handshakeTimeout,
+                copy.revocationTimeout,
+                copy.revocationEnabled,
+                copy.bouncyCastleTls,
+                copy.cacheSize,
+                copy.keyShareUses,
+                copy.trust,
+                copy.policy,
+                copy.detection,
+                copy.revocationFetch);
+    }
+
+    /** The components of a {@link ProbeProperties} while one of them changes. */
+    private static final class Copy {
+        List<String> allowlist;
+        List<String> denylist;
+        boolean refuseLinkLocal;
+        Duration connectTimeout;
+        Duration handshakeTimeout;
+        Duration revocationTimeout;
+        boolean revocationEnabled;
+        boolean bouncyCastleTls;
+        int cacheSize;
+        int keyShareUses;
+        Trust trust;
+        Policy policy;
+        Detection detection;
+        RevocationFetch revocationFetch;
+
+        Copy(ProbeProperties of) {
+            allowlist = of.allowlist;
+            denylist = of.denylist;
+            refuseLinkLocal = of.refuseLinkLocal;
+            connectTimeout = of.connectTimeout;
+            handshakeTimeout = of.handshakeTimeout;
+            revocationTimeout = of.revocationTimeout;
+            revocationEnabled = of.revocationEnabled;
+            bouncyCastleTls = of.bouncyCastleTls;
+            cacheSize = of.cacheSize;
+            keyShareUses = of.keyShareUses;
+            trust = of.trust;
+            policy = of.policy;
+            detection = of.detection;
+            revocationFetch = of.revocationFetch;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.certloop.runbook;
 
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -60,6 +61,15 @@ class ConflictRetries {
                 }
             }
         }
+    }
+
+    /**
+     * The engine refused this writer because another one changed the same executions at the same moment: an
+     * optimistic-locking conflict, or the database chose it as a deadlock's victim. Its transaction changed nothing,
+     * and the same call may go through a moment later.
+     */
+    static boolean collision(RuntimeException e) {
+        return e instanceof OptimisticLockingException || deadlock(e);
     }
 
     /** A programming error the engine itself threw (a half-read execution tree), not one of ours. */

@@ -26,7 +26,8 @@ interface ExceptionLog {
      */
     Decided decide(String exceptionId, String decidedBy, boolean approve, String comment, String approvedExpiresAt);
 
-    void expire(String exceptionId);
+    /** Ends an active exception as expired; the state the record has afterwards (revoked when the board was first). */
+    String expire(String exceptionId);
 
     /**
      * The exception's state ({@code active}, {@code revoked}, ...) from its record, which stays locked until the

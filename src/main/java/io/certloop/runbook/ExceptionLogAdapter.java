@@ -34,8 +34,8 @@ class ExceptionLogAdapter implements ExceptionLog {
     }
 
     @Override
-    public void expire(String exceptionId) {
-        exceptions.expire(exceptionId);
+    public String expire(String exceptionId) {
+        return exceptions.expire(exceptionId).state().value();
     }
 
     @Override

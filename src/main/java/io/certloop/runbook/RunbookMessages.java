@@ -9,7 +9,6 @@ import io.certloop.system.ConflictException;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngineServices;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.MessageCorrelationResult;
@@ -116,7 +115,10 @@ class RunbookMessages {
             try {
                 AsCertLoop.call(
                         identity, () -> WaitingRunbooks.wake(runtime, ISSUER_RECOVERED, recovery.issuer(), false));
-            } catch (OptimisticLockingException e) {
+            } catch (RuntimeException e) {
+                if (!ConflictRetries.collision(e)) {
+                    throw e;
+                }
                 throw new ConflictException("a runbook waiting on incident " + incidentId
                         + " was moving at the same moment; nothing was changed, try again in a moment");
             }
@@ -125,7 +127,8 @@ class RunbookMessages {
 
     /**
      * A job of the runbook that runs at the same moment (a probe, a deployment) changes the same executions: the
-     * engine refuses the second writer with an optimistic locking failure. When that is us, the person's decision
+     * engine refuses the second writer with an optimistic locking failure (or the database picks it as a deadlock's
+     * victim). When that is us, the person's decision
      * is rolled back with the message (nothing half-done: the incident stays as it was, its runbook running) and
      * they are asked to try again (409), instead of a 500.
      */
@@ -138,7 +141,10 @@ class RunbookMessages {
                             .processInstanceBusinessKey(incidentId)
                             .setVariables(variables)
                             .correlateAllWithResult());
-        } catch (OptimisticLockingException e) {
+        } catch (RuntimeException e) {
+            if (!ConflictRetries.collision(e)) {
+                throw e;
+            }
             log.info(
                     "Incident {}: message {} collided with a running step of its runbook: {}",
                     incidentId,

@@ -8,7 +8,6 @@ import io.certloop.support.AlertmanagerWebhook;
 import io.certloop.support.ApiClient;
 import io.certloop.support.Await;
 import io.certloop.support.NginxServer;
-import io.certloop.support.PebbleServer;
 import io.certloop.support.PostgresTestDatabase;
 import io.certloop.support.ServerProcess;
 import io.certloop.support.TestCertificates;
@@ -46,12 +45,14 @@ class AgentDeploymentAppIT {
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final List<ServerProcess> processes = new ArrayList<>();
     private NginxServer nginx;
 
     @AfterEach
-    void stop() {
-        processes.forEach(Process::destroyForcibly);
+    void stop() throws InterruptedException {
+        for (ServerProcess process : processes) {
+            process.kill();
+        }
         if (nginx != null) {
             nginx.close();
         }
@@ -62,11 +63,10 @@ class AgentDeploymentAppIT {
         assumeTrue(NginxServer.available(), "Debian nginx is required (bin/test installs it)");
         TestCertificates.Issued expiring = hostWithNginx("");
         String database = PostgresTestDatabase.another();
-        int port = PebbleServer.freePort();
         Path serverData = dir.resolve("server/data");
-        Process server = start(server(database, port, serverData), Map.of(), "server");
+        ServerProcess server = server(database, serverData).startAndAwait("server");
+        int port = server.port();
         ApiClient admin = ApiClient.as(port, "admin", "agent-admin");
-        awaitUp(port, "server");
         admin.createUser("edge-agent", "agent-secret-1", "agents");
         agent(port, "edge-agent", "agent-secret-1");
         JsonNode agents = Await.until(Duration.ofSeconds(60), () -> {
@@ -93,8 +93,7 @@ class AgentDeploymentAppIT {
                 .contains("deployment-handed-to-agent", "deployment-verified", "certificate-deployed");
         String expected = presentedAndExpected(admin, "agent-web", expiring);
 
-        server.destroy();
-        server.waitFor();
+        server.stop();
         assertKeyNowhereOnTheServerSide(database, expected, serverData, "server");
     }
 
@@ -110,8 +109,6 @@ class AgentDeploymentAppIT {
         TestCertificates.Issued expiring = hostWithNginx("touch " + marker + "\nsleep 3\n");
         String database = PostgresTestDatabase.another();
         Path serverData = dir.resolve("server/data"); // both nodes: one master key, as in production
-        int portA = PebbleServer.freePort();
-        int portB = PebbleServer.freePort();
         String[] fastTakeOver = { // the job lock is raised to the slowest step, a rotation's wave: 1 s + 11 s + 10 s +
             // 10 s
             "--certloop.rotation.wave-step=1s",
@@ -119,10 +116,11 @@ class AgentDeploymentAppIT {
             "--certloop.deployment.answer-timeout=1s",
             "--camunda.bpm.job-execution.lock-time-in-millis=5000"
         };
-        Process nodeA = start(server(database, portA, serverData, fastTakeOver), Map.of(), "node-a");
-        awaitUp(portA, "node-a");
-        start(server(database, portB, serverData, fastTakeOver), Map.of(), "node-b");
-        awaitUp(portB, "node-b");
+        ServerProcess nodeA = server(database, serverData, fastTakeOver).startAndAwait("node-a");
+        int portA = nodeA.port();
+        int portB = server(database, serverData, fastTakeOver)
+                .startAndAwait("node-b")
+                .port();
         ApiClient atA = ApiClient.as(portA, "admin", "agent-admin");
         ApiClient atB = ApiClient.as(portB, "admin", "agent-admin");
         atA.createUser("pair-agent", "agent-secret-3", "agents");
@@ -134,8 +132,7 @@ class AgentDeploymentAppIT {
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         String incidentId = accepted.json().path("incidents").get(0).asText();
         Await.until(Duration.ofSeconds(90), () -> Files.exists(marker) ? Boolean.TRUE : null);
-        nodeA.destroyForcibly(); // SIGKILL mid-runbook: the agent is reloading, node A's jobs stay locked
-        nodeA.waitFor();
+        nodeA.kill(); // SIGKILL mid-runbook: the agent is reloading, node A's jobs stay locked
 
         JsonNode resolved = awaitResolved(atB, incidentId);
         String expected = presentedAndExpected(atB, "pair-web", expiring);
@@ -174,13 +171,10 @@ class AgentDeploymentAppIT {
         Path certs = dir.resolve("host/certs");
         String keyBefore = Files.readString(certs.resolve("key.pem"));
         String database = PostgresTestDatabase.another();
-        int port = PebbleServer.freePort();
-        start(
-                server(database, port, dir.resolve("server/data"), "--certloop.agent.deliver-within=PT10S"),
-                Map.of(),
-                "server");
+        int port = server(database, dir.resolve("server/data"), "--certloop.agent.deliver-within=PT10S")
+                .startAndAwait("server")
+                .port();
         ApiClient admin = ApiClient.as(port, "admin", "agent-admin");
-        awaitUp(port, "server");
         admin.createUser("fail-agent", "agent-secret-4", "agents");
         agent(port, "fail-agent", "agent-secret-4");
         registerAgentEndpoint(admin, "fail-web");
@@ -252,45 +246,27 @@ class AgentDeploymentAppIT {
         return expiring;
     }
 
-    private List<String> server(String database, int port, Path data, String... extra) {
-        List<String> command = new ArrayList<>(List.of(
-                java(),
-                "-cp",
-                ServerProcess.classpath(),
-                "io.certloop.CertLoopApplication",
-                "--spring.profiles.active=postgres",
-                "--spring.datasource.url=" + database,
-                "--spring.datasource.username=" + PostgresTestDatabase.USER,
-                "--spring.datasource.password=" + PostgresTestDatabase.PASSWORD,
-                "--server.port=" + port,
-                "--certloop.data-dir=" + data,
-                "--certloop.admin.password=agent-admin",
-                "--certloop.probe.allowlist=127.0.0.0/8",
-                "--certloop.probe.detection.enabled=false"));
-        command.addAll(List.of(extra));
-        return command;
+    /** A server node on the test's PostgreSQL database; the test stops it, whatever happens. */
+    private ServerProcess server(String database, Path data, String... extra) {
+        ServerProcess server =
+                ServerProcess.onPostgres(database, data, dir.resolve("server/deploy"), "agent-admin", extra);
+        processes.add(server);
+        return server;
     }
 
     /** The agent JVM: the same classes, profile agent, this "host's" directories and reload action. */
     private void agent(int serverPort, String user, String password) throws Exception {
-        Path certs = dir.resolve("host/certs");
-        start(
-                List.of(
-                        java(),
-                        "-cp",
-                        ServerProcess.classpath(),
-                        "io.certloop.CertLoopApplication",
-                        "--certloop.agent.server-url=http://127.0.0.1:" + serverPort,
-                        "--certloop.agent.group=" + GROUP,
-                        "--certloop.agent.poll-timeout=5s",
-                        "--certloop.data-dir=" + dir.resolve("host/agent-data"),
-                        "--certloop.deployment.allowed-directories=" + certs,
-                        "--certloop.deployment.reload-actions.nginx=" + dir.resolve("host/reload-nginx.sh")),
-                Map.of(
-                        "SPRING_PROFILES_ACTIVE", "agent",
-                        "CERTLOOP_AGENT_USERNAME", user,
-                        "CERTLOOP_AGENT_PASSWORD", password),
-                "agent");
+        ServerProcess agent = ServerProcess.agent(
+                "http://127.0.0.1:" + serverPort,
+                user,
+                password,
+                GROUP,
+                dir.resolve("host/agent-data"),
+                dir.resolve("host/certs"),
+                "--certloop.agent.poll-timeout=5s",
+                "--certloop.deployment.reload-actions.nginx=" + dir.resolve("host/reload-nginx.sh"));
+        processes.add(agent);
+        agent.start("agent");
     }
 
     private void registerAgentEndpoint(ApiClient admin, String name) {
@@ -347,7 +323,7 @@ class AgentDeploymentAppIT {
                 .decode(keyPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
         List<String> secrets = secretsOf(keyPem, der);
         for (String log : logs) {
-            assertThat(Files.readString(dir.resolve(log + ".log")))
+            assertThat(Files.readString(dir.resolve("server").resolve(log + ".log")))
                     .as(log + " log")
                     .doesNotContain(secrets);
         }
@@ -378,10 +354,10 @@ class AgentDeploymentAppIT {
     @Test
     void anAgentUserReachesItsStepsAndNothingElse() throws Exception {
         String database = PostgresTestDatabase.another();
-        int port = PebbleServer.freePort();
-        start(server(database, port, dir.resolve("server/data")), Map.of(), "server");
+        int port = server(database, dir.resolve("server/data"))
+                .startAndAwait("server")
+                .port();
         ApiClient admin = ApiClient.as(port, "admin", "agent-admin");
-        awaitUp(port, "server");
         admin.createUser("fence-agent", "agent-secret-2", "agents");
         ApiClient agent = ApiClient.as(port, "fence-agent", "agent-secret-2");
 
@@ -477,35 +453,5 @@ class AgentDeploymentAppIT {
             }
         }
         return dump.toString();
-    }
-
-    private Process start(List<String> command, Map<String, String> environment, String name) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile());
-        builder.environment().remove("SPRING_PROFILES_ACTIVE");
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        processes.add(process);
-        return process;
-    }
-
-    private void awaitUp(int port, String name) throws Exception {
-        try {
-            Await.until(Duration.ofSeconds(90), () -> {
-                try {
-                    return ApiClient.anonymous(port).get("/actuator/health").status() == 200 ? Boolean.TRUE : null;
-                } catch (RuntimeException notYet) {
-                    return null;
-                }
-            });
-        } catch (AssertionError notUp) {
-            throw new AssertionError(
-                    name + " did not come up:\n" + Files.readString(dir.resolve(name + ".log")), notUp);
-        }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

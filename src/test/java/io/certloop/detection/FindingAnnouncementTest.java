@@ -86,7 +86,8 @@ class FindingAnnouncementTest {
                 null,
                 null,
                 NOW,
-                NOW);
+                NOW,
+                null);
     }
 
     @BeforeEach
@@ -127,7 +128,8 @@ class FindingAnnouncementTest {
                 "EC",
                 256,
                 "SHA256withECDSA",
-                false);
+                false,
+                null);
         List<Finding> findings = codes.stream()
                 .map(code -> new Finding(code, code + " detail", Map.of("k", "v")))
                 .toList();

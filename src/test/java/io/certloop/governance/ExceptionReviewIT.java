@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,26 +218,12 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
     @Test
     void theBoardRevokesAnActiveExceptionAndOnlyTheBoardMay() throws Exception {
         String name = applianceWithoutIntermediate();
-        String id = orla.post(
-                        "/api/exceptions",
-                        request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
-                .json()
-                .path("id")
-                .asText();
+        String id = requestTenDays(name);
         assertThat(bob.post("/api/exceptions/" + id + "/revoke", Map.of("reason", "too early"))
                         .status())
                 .as("only an active exception can be revoked")
                 .isEqualTo(409);
-        JsonNode task = Await.until(Duration.ofSeconds(10), () -> {
-            JsonNode tasks = carol.get("/engine-rest/task?processInstanceBusinessKey=" + id)
-                    .json();
-            return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
-        });
-        assertThat(carol.post(
-                                "/engine-rest/task/" + task.path("id").asText() + "/complete",
-                                decision("approve", "fine for ten days", null))
-                        .status())
-                .isEqualTo(204);
+        approveAsCarol(id);
         ApiClient operatorOnly = ApiClient.as(port, "rexy", "rexy-pw");
         admin.ensureUser("rexy", "rexy-pw", "operators");
         assertThat(operatorOnly
@@ -248,24 +235,11 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
                 bob.post("/api/exceptions/" + id + "/revoke", Map.of("reason", "the vendor shipped the fix"));
         assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
         assertThat(revoked.json().path("state").asText()).isEqualTo("revoked");
-        Await.until(
-                Duration.ofSeconds(30),
-                () -> admin.get("/engine-rest/history/process-instance?processInstanceBusinessKey=" + id
-                                                + "&finished=true")
-                                        .json()
-                                        .size()
-                                == 1
-                        ? true
-                        : null);
+        awaitReviewEnded(id);
         assertThat(admin.get("/api/notifications?incidentId=" + id).body()).contains("exception-revoked");
 
         // a renewal shows the previous decisions
-        String renewal = orla.post(
-                        "/api/exceptions",
-                        request(name, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
-                .json()
-                .path("id")
-                .asText();
+        String renewal = requestTenDays(name);
         assertThat(orla.get("/api/exceptions/" + renewal)
                         .json()
                         .path("previous")
@@ -284,6 +258,69 @@ class ExceptionReviewIT extends PostgresIntegrationTest {
             }
         }
         throw new AssertionError("no Tasklist filter named " + filterName + " in " + filters);
+    }
+
+    /**
+     * The board revokes an exception the moment it is approved, five times over: the review steps that run right
+     * after an approval (its notification, an immediate reminder: ten days is inside the reminder window) never
+     * swallow the revocation; each review ends, and owners and board hear of each revocation.
+     */
+    @Test
+    void aRevocationRightAfterTheApprovalIsNeverLost() throws Exception {
+        String name = applianceWithoutIntermediate();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = requestTenDays(name);
+            approveAsCarol(id);
+            ApiClient.Response revoked = bob.post("/api/exceptions/" + id + "/revoke", Map.of("reason", "at once"));
+            assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+            ids.add(id);
+        }
+        for (String id : ids) {
+            awaitReviewEnded(id);
+            assertThat(admin.get("/api/notifications?incidentId=" + id).body())
+                    .as(id)
+                    .contains("exception-revoked")
+                    .doesNotContain("exception-expired");
+            assertThat(orla.get("/api/exceptions/" + id).json().path("state").asText())
+                    .isEqualTo("revoked");
+        }
+    }
+
+    /** Orla asks for a ten-day exception for WEAK_KEY on the endpoint; its id. */
+    private String requestTenDays(String endpoint) {
+        return orla.post(
+                        "/api/exceptions",
+                        request(endpoint, "WEAK_KEY", Instant.now().plus(Duration.ofDays(10))))
+                .json()
+                .path("id")
+                .asText();
+    }
+
+    /** The review process of this exception has ended (within 30 s). */
+    private void awaitReviewEnded(String id) throws InterruptedException {
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> admin.get("/engine-rest/history/process-instance?processInstanceBusinessKey=" + id
+                                                + "&finished=true")
+                                        .json()
+                                        .size()
+                                == 1
+                        ? true
+                        : null);
+    }
+
+    private void approveAsCarol(String id) throws InterruptedException {
+        JsonNode task = Await.until(Duration.ofSeconds(10), () -> {
+            JsonNode tasks = carol.get("/engine-rest/task?processInstanceBusinessKey=" + id)
+                    .json();
+            return tasks.isArray() && !tasks.isEmpty() ? tasks.get(0) : null;
+        });
+        assertThat(carol.post(
+                                "/engine-rest/task/" + task.path("id").asText() + "/complete",
+                                decision("approve", "fine for ten days", null))
+                        .status())
+                .isEqualTo(204);
     }
 
     private JsonNode openIncidents(String endpoint) {

@@ -52,6 +52,7 @@ class EndpointValidatorTest {
                 null,
                 new EndpointRequest.DeploymentRequest(
                         "files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "reload-nginx"),
+                null,
                 null);
     }
 

@@ -305,6 +305,7 @@ class NotifierTest {
                 null,
                 null,
                 Instant.EPOCH,
-                Instant.EPOCH);
+                Instant.EPOCH,
+                null);
     }
 }

@@ -12,8 +12,6 @@ import static org.mockito.Mockito.when;
 
 import io.certloop.deployment.AgentTopics;
 import io.certloop.incident.TimelineTypes;
-import io.certloop.inventory.Endpoint;
-import io.certloop.inventory.Environment;
 import io.certloop.inventory.FileDeployment;
 import io.certloop.inventory.Owner;
 import io.certloop.inventory.ReplacementPath;
@@ -76,20 +74,11 @@ class AgentDeploymentProcessTest {
                         List.of("EXPIRED"),
                         "expired"));
         when(fixture.inventory.get("web"))
-                .thenReturn(new Endpoint(
-                        1L,
-                        "web",
-                        "www.example.test",
-                        443,
-                        null,
-                        List.of(),
-                        List.of("www.example.test"),
-                        1,
-                        Environment.PRODUCTION,
+                .thenReturn(RunbookFixture.web(
+                        ReplacementPath.INTERNAL_CA,
+                        ExpiryIncidentProcessTest.OLD,
                         new Owner("web", "web@example.test"),
                         new Owner("pki", "pki@example.test"),
-                        ReplacementPath.INTERNAL_CA,
-                        "standard",
                         new FileDeployment(
                                 FileDeployment.TYPE_AGENT,
                                 null,
@@ -97,10 +86,7 @@ class AgentDeploymentProcessTest {
                                 "/etc/nginx/tls/fullchain.pem",
                                 "/etc/nginx/tls/key.pem",
                                 "nginx",
-                                GROUP),
-                        ExpiryIncidentProcessTest.OLD,
-                        Instant.now(),
-                        Instant.now()));
+                                GROUP)));
         when(fixture.remediation.agentGroup("web")).thenReturn(Optional.of(GROUP));
         when(fixture.remediation.agentKeyRequest("web"))
                 .thenReturn(new AgentKeyRequest(List.of("www.example.test"), "EC_P256"));

@@ -13,10 +13,6 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.certloop.inventory.Endpoint;
-import io.certloop.inventory.Environment;
-import io.certloop.inventory.FileDeployment;
-import io.certloop.inventory.Owner;
 import io.certloop.inventory.ReplacementPath;
 import io.certloop.issuance.CaUnavailableException;
 import io.certloop.outage.CaOutageService;
@@ -64,26 +60,7 @@ class CaOutageProcessTest {
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
-        when(fixture.inventory.get("web"))
-                .thenReturn(new Endpoint(
-                        1L,
-                        "web",
-                        "www.example.test",
-                        443,
-                        null,
-                        List.of(),
-                        List.of("www.example.test"),
-                        1,
-                        Environment.PRODUCTION,
-                        new Owner("web", "web@example.test"),
-                        new Owner("pki", "pki@example.test"),
-                        ReplacementPath.ACME,
-                        "standard",
-                        new FileDeployment(
-                                "files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
-                        null,
-                        Instant.now(),
-                        Instant.now()));
+        when(fixture.inventory.get("web")).thenReturn(RunbookFixture.web(ReplacementPath.ACME, null));
         when(fixture.outages.issuerOf(OUTAGE)).thenReturn(Optional.of(ISSUER));
         when(fixture.outages.recovered(OUTAGE)).thenReturn(new CaOutageService.Recovery(ISSUER, List.of(WAITING)));
         when(fixture.remediation.issuancePath("web", null)).thenReturn(ISSUER);

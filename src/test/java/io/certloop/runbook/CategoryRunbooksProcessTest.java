@@ -5,10 +5,6 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 
-import io.certloop.inventory.Endpoint;
-import io.certloop.inventory.Environment;
-import io.certloop.inventory.FileDeployment;
-import io.certloop.inventory.Owner;
 import io.certloop.inventory.ReplacementPath;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,25 +65,7 @@ class CategoryRunbooksProcessTest {
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
         org.mockito.Mockito.when(fixture.inventory.get("web"))
-                .thenReturn(new Endpoint(
-                        1L,
-                        "web",
-                        "www.example.test",
-                        443,
-                        null,
-                        List.of(),
-                        List.of("www.example.test"),
-                        1,
-                        Environment.PRODUCTION,
-                        new Owner("web", "web@example.test"),
-                        new Owner("pki", "pki@example.test"),
-                        ReplacementPath.INTERNAL_CA,
-                        "standard",
-                        new FileDeployment(
-                                "files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
-                        null,
-                        Instant.now(),
-                        Instant.now()));
+                .thenReturn(RunbookFixture.web(ReplacementPath.INTERNAL_CA, null));
     }
 
     @ParameterizedTest

@@ -296,6 +296,19 @@ class ExceptionReviewProcessTest {
         assertThat(notified).containsExactly("exception-approved:OWNERS", "exception-revoked:OWNERS_AND_BOARD");
     }
 
+    @Test
+    void aRevocationThatLostTheRaceWithTheExpiryTimerIsToldAsARevocation() {
+        ProcessInstance instance = approved();
+        exceptions.state = "revoked";
+
+        RunbookFixture.run(management, instance, "exceptionExpiresAt");
+        RunbookFixture.run(management, instance, "expireException");
+        RunbookFixture.run(management, instance, "notifyExceptionRevoked");
+        assertThat(instance).isEnded().hasPassed("exceptionRevokedEnd").hasNotPassed("notifyExceptionExpired");
+        assertThat(exceptions.expired).isEmpty();
+        assertThat(notified).containsExactly("exception-approved:OWNERS", "exception-revoked:OWNERS_AND_BOARD");
+    }
+
     /** Requested, approved by another board member, the approval told: the exception is active. */
     private ProcessInstance approved() {
         ProcessInstance instance = start();
@@ -366,8 +379,13 @@ class ExceptionReviewProcessTest {
         }
 
         @Override
-        public void expire(String exceptionId) {
+        public String expire(String exceptionId) {
+            if (!"active".equals(state)) {
+                return state;
+            }
             expired.add(exceptionId);
+            state = "expired";
+            return state;
         }
 
         @Override

@@ -17,9 +17,6 @@ import static org.mockito.Mockito.when;
 import io.certloop.deployment.DeploymentResult;
 import io.certloop.deployment.ReloadResult;
 import io.certloop.incident.TimelineTypes;
-import io.certloop.inventory.Endpoint;
-import io.certloop.inventory.Environment;
-import io.certloop.inventory.FileDeployment;
 import io.certloop.inventory.Owner;
 import io.certloop.inventory.ReplacementPath;
 import io.certloop.issuance.CaUnavailableException;
@@ -748,25 +745,7 @@ class ExpiryIncidentProcessTest {
 
     private void endpoint(ReplacementPath path, Owner service, Owner certificate) {
         when(fixture.inventory.get("web"))
-                .thenReturn(new Endpoint(
-                        1L,
-                        "web",
-                        "www.example.test",
-                        443,
-                        null,
-                        List.of(),
-                        List.of("www.example.test"),
-                        1,
-                        Environment.PRODUCTION,
-                        service,
-                        certificate,
-                        path,
-                        "standard",
-                        new FileDeployment(
-                                "files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
-                        OLD,
-                        Instant.now(),
-                        Instant.now()));
+                .thenReturn(RunbookFixture.web(path, OLD, service, certificate, RunbookFixture.FILES));
     }
 
     static IssuedCertificate certificate() {

@@ -50,7 +50,7 @@ class KeyCompromiseProcessTest {
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         management = engine.getManagementService();
         when(fixture.inventory.get("web"))
-                .thenReturn(TrustMismatchProcessTest.webEndpoint(io.certloop.inventory.ReplacementPath.INTERNAL_CA));
+                .thenReturn(RunbookFixture.web(io.certloop.inventory.ReplacementPath.INTERNAL_CA, null));
         when(fixture.remediation.keyExposure("web"))
                 .thenReturn(new KeyExposure(
                         "key-1",

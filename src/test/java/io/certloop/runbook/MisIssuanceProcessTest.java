@@ -54,8 +54,7 @@ class MisIssuanceProcessTest {
         fixture = new RunbookFixture();
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         management = engine.getManagementService();
-        when(fixture.inventory.get("web"))
-                .thenReturn(TrustMismatchProcessTest.webEndpoint(ReplacementPath.INTERNAL_CA));
+        when(fixture.inventory.get("web")).thenReturn(RunbookFixture.web(ReplacementPath.INTERNAL_CA, null));
         when(fixture.remediation.misIssuance("web")).thenReturn(misIssuance("0abc"));
         when(fixture.remediation.beginIssuance(eq("web"), anyString())).thenReturn(ExpiryIncidentProcessTest.issued());
         when(fixture.remediation.deploy(eq("web"), anyString(), anyString()))

@@ -12,10 +12,6 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.certloop.deployment.DeploymentResult;
-import io.certloop.inventory.Endpoint;
-import io.certloop.inventory.Environment;
-import io.certloop.inventory.FileDeployment;
-import io.certloop.inventory.Owner;
 import io.certloop.inventory.ReplacementPath;
 import io.certloop.remediation.ExpectedCertificate;
 import java.time.Instant;
@@ -51,26 +47,7 @@ class RenewedNotDeployedProcessTest {
         // other engines (Spring test contexts) live in this JVM too
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         management = engine.getManagementService();
-        when(fixture.inventory.get("web"))
-                .thenReturn(new Endpoint(
-                        1L,
-                        "web",
-                        "www.example.test",
-                        443,
-                        null,
-                        List.of(),
-                        List.of("www.example.test"),
-                        1,
-                        Environment.PRODUCTION,
-                        new Owner("web", "web@example.test"),
-                        new Owner("pki", "pki@example.test"),
-                        ReplacementPath.INTERNAL_CA,
-                        "standard",
-                        new FileDeployment(
-                                "files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
-                        ISSUED,
-                        Instant.now(),
-                        Instant.now()));
+        when(fixture.inventory.get("web")).thenReturn(RunbookFixture.web(ReplacementPath.INTERNAL_CA, ISSUED));
         when(fixture.remediation.expectedCertificate("web"))
                 .thenReturn(new ExpectedCertificate(true, "cert-1", ISSUED, "valid, key in custody"));
         when(fixture.remediation.deploy(eq("web"), eq("cert-1"), anyString()))

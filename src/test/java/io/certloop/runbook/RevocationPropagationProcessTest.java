@@ -54,8 +54,7 @@ class RevocationPropagationProcessTest {
         fixture = new RunbookFixture();
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(engine.getProcessEngine());
         management = engine.getManagementService();
-        when(fixture.inventory.get("web"))
-                .thenReturn(TrustMismatchProcessTest.webEndpoint(ReplacementPath.INTERNAL_CA));
+        when(fixture.inventory.get("web")).thenReturn(RunbookFixture.web(ReplacementPath.INTERNAL_CA, null));
         when(fixture.remediation.revocationStatus("web"))
                 .thenReturn(new RevocationEvidence(
                         true,

@@ -6,10 +6,16 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.certloop.inventory.Endpoint;
+import io.certloop.inventory.Environment;
+import io.certloop.inventory.FileDeployment;
 import io.certloop.inventory.InventoryService;
+import io.certloop.inventory.Owner;
+import io.certloop.inventory.ReplacementPath;
 import io.certloop.outage.CaOutageService;
 import io.certloop.remediation.RemediationService;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +167,47 @@ final class RunbookFixture {
             throw new AssertionError("no process instance called by " + caller.getId());
         }
         return called;
+    }
+
+    /** Where the process tests' endpoint gets its files: written on the server, reloaded by the no-op action. */
+    static final FileDeployment FILES =
+            new FileDeployment("files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop");
+
+    /** The endpoint "web" the process tests act on: production, tier 1, owned by web and pki, file deployment. */
+    static Endpoint web(ReplacementPath path, String expectedSha256) {
+        return web(
+                path,
+                expectedSha256,
+                new Owner("web", "web@example.test"),
+                new Owner("pki", "pki@example.test"),
+                FILES);
+    }
+
+    static Endpoint web(
+            ReplacementPath path,
+            String expectedSha256,
+            Owner serviceOwner,
+            Owner certificateOwner,
+            FileDeployment deployment) {
+        return new Endpoint(
+                1L,
+                "web",
+                "www.example.test",
+                443,
+                null,
+                List.of(),
+                List.of("www.example.test"),
+                1,
+                Environment.PRODUCTION,
+                serviceOwner,
+                certificateOwner,
+                path,
+                "standard",
+                deployment,
+                expectedSha256,
+                Instant.now(),
+                Instant.now(),
+                null);
     }
 
     /** Runs the async continuation or timer waiting at this activity. */

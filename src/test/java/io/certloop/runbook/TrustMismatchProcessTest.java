@@ -12,10 +12,6 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.certloop.deployment.DeploymentResult;
-import io.certloop.inventory.Endpoint;
-import io.certloop.inventory.Environment;
-import io.certloop.inventory.FileDeployment;
-import io.certloop.inventory.Owner;
 import io.certloop.inventory.ReplacementPath;
 import io.certloop.issuance.IssuanceStep;
 import io.certloop.issuance.IssuedCertificate;
@@ -244,28 +240,7 @@ class TrustMismatchProcessTest {
     }
 
     private void endpoint(ReplacementPath path) {
-        when(fixture.inventory.get("web")).thenReturn(webEndpoint(path));
-    }
-
-    static Endpoint webEndpoint(ReplacementPath path) {
-        return (new Endpoint(
-                1L,
-                "web",
-                "www.example.test",
-                443,
-                null,
-                List.of(),
-                List.of("www.example.test"),
-                1,
-                Environment.PRODUCTION,
-                new Owner("web", "web@example.test"),
-                new Owner("pki", "pki@example.test"),
-                path,
-                "standard",
-                new FileDeployment("files", null, null, "/etc/ssl/web/fullchain.pem", "/etc/ssl/web/key.pem", "noop"),
-                null,
-                Instant.now(),
-                Instant.now()));
+        when(fixture.inventory.get("web")).thenReturn(RunbookFixture.web(path, null));
     }
 
     private ProcessInstance start(String subcategory) {

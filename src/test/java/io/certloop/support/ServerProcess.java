@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -19,13 +20,15 @@ public final class ServerProcess implements AutoCloseable {
     private final Path logs;
     private final int port;
     private final List<String> command;
+    private final Map<String, String> environment;
     private final List<String> names = new ArrayList<>();
     private Process process;
 
-    private ServerProcess(Path logs, int port, List<String> command) {
+    private ServerProcess(Path logs, int port, List<String> command, Map<String, String> environment) {
         this.logs = logs;
         this.port = port;
         this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
     }
 
     /**
@@ -51,14 +54,49 @@ public final class ServerProcess implements AutoCloseable {
                 arguments);
     }
 
-    private static ServerProcess server(
-            Path dataDir, Path deployDir, String adminPassword, List<String> database, String... arguments) {
-        int port = PebbleServer.freePort();
-        List<String> command = new ArrayList<>(List.of(
+    /**
+     * An agent (profile {@code agent}: {@code agent.AgentApplication}) on a target host: it polls the server at
+     * {@code serverUrl} as {@code user} for the steps of {@code group}, keeps its keys under {@code dataDir} and
+     * writes deployments only in {@code deployDir}. Its credentials come from the environment, as in production.
+     * It serves no HTTP: start it, do not await it.
+     */
+    public static ServerProcess agent(
+            String serverUrl,
+            String user,
+            String password,
+            String group,
+            Path dataDir,
+            Path deployDir,
+            String... arguments) {
+        List<String> command = java();
+        command.addAll(List.of(
+                "--certloop.agent.server-url=" + serverUrl,
+                "--certloop.agent.group=" + group,
+                "--certloop.data-dir=" + dataDir,
+                "--certloop.deployment.allowed-directories=" + deployDir));
+        command.addAll(List.of(arguments));
+        return new ServerProcess(
+                dataDir.getParent(),
+                0,
+                command,
+                Map.of(
+                        "SPRING_PROFILES_ACTIVE", "agent",
+                        "CERTLOOP_AGENT_USERNAME", user,
+                        "CERTLOOP_AGENT_PASSWORD", password));
+    }
+
+    private static List<String> java() {
+        return new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 classpath(),
                 "io.certloop.CertLoopApplication"));
+    }
+
+    private static ServerProcess server(
+            Path dataDir, Path deployDir, String adminPassword, List<String> database, String... arguments) {
+        int port = PebbleServer.freePort();
+        List<String> command = java();
         command.addAll(database);
         command.addAll(List.of(
                 "--server.port=" + port,
@@ -69,7 +107,7 @@ public final class ServerProcess implements AutoCloseable {
                 "--certloop.probe.allowlist=127.0.0.0/8",
                 "--certloop.probe.detection.enabled=false"));
         command.addAll(List.of(arguments));
-        return new ServerProcess(dataDir.getParent(), port, command);
+        return new ServerProcess(dataDir.getParent(), port, command, Map.of());
     }
 
     /**
@@ -83,7 +121,7 @@ public final class ServerProcess implements AutoCloseable {
             more.removeIf(a -> a.startsWith(name));
             more.add(argument);
         }
-        return new ServerProcess(logs, port, more);
+        return new ServerProcess(logs, port, more, environment);
     }
 
     /** The same server on another free port (a second node on the same database). */
@@ -92,7 +130,7 @@ public final class ServerProcess implements AutoCloseable {
         List<String> moved = command.stream()
                 .map(a -> a.startsWith("--server.port=") ? "--server.port=" + other : a)
                 .toList();
-        return new ServerProcess(logs, other, moved);
+        return new ServerProcess(logs, other, moved, environment);
     }
 
     public int port() {
@@ -115,10 +153,12 @@ public final class ServerProcess implements AutoCloseable {
         names.add(name);
         List<String> line = new ArrayList<>(command);
         line.addAll(1, jvmOptions);
-        process = new ProcessBuilder(line)
+        ProcessBuilder builder = new ProcessBuilder(line)
                 .redirectErrorStream(true)
-                .redirectOutput(logs.resolve(name + ".log").toFile())
-                .start();
+                .redirectOutput(logs.resolve(name + ".log").toFile());
+        builder.environment().remove("SPRING_PROFILES_ACTIVE");
+        builder.environment().putAll(environment);
+        process = builder.start();
         return this;
     }
 
@@ -144,6 +184,14 @@ public final class ServerProcess implements AutoCloseable {
             });
         } catch (AssertionError notUp) {
             throw new AssertionError("server did not come up" + logs(), notUp);
+        }
+    }
+
+    /** SIGTERM: a graceful shutdown, as a service manager stops it. Waits for the end. */
+    public void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            process.waitFor();
         }
     }
 

@@ -61,7 +61,8 @@ class FindingPolicyTest {
                 keyAlg,
                 size,
                 sigAlg,
-                selfSigned);
+                selfSigned,
+                null);
     }
 
     private static final CertificateDetails INTERMEDIATE = new CertificateDetails(
@@ -75,7 +76,8 @@ class FindingPolicyTest {
             "EC",
             384,
             "SHA384withECDSA",
-            false);
+            false,
+            null);
 
     /** One fact changed at a time. */
     private record Fixture(
