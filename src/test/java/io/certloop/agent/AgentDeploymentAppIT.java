@@ -13,10 +13,12 @@ import io.certloop.support.ServerProcess;
 import io.certloop.support.TestCertificates;
 import io.certloop.support.TestEndpoints;
 import io.certloop.support.TlsPeek;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -28,6 +30,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -256,17 +260,39 @@ class AgentDeploymentAppIT {
 
     /** The agent JVM: the same classes, profile agent, this "host's" directories and reload action. */
     private void agent(int serverPort, String user, String password) throws Exception {
+        agent("http://127.0.0.1:" + serverPort, user, password, GROUP, List.of());
+    }
+
+    private static String logsOf(ServerProcess server) {
+        try {
+            return server.logs();
+        } catch (Exception e) {
+            return ": no log (" + e + ")";
+        }
+    }
+
+    private String logOf(String relative) {
+        try {
+            return Files.readString(dir.resolve(relative));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** An agent of {@code group} polling {@code serverUrl}; its log is {@code host/agent-<user>.log}. */
+    private ServerProcess agent(String serverUrl, String user, String password, String group, List<String> jvmOptions)
+            throws Exception {
         ServerProcess agent = ServerProcess.agent(
-                "http://127.0.0.1:" + serverPort,
+                serverUrl,
                 user,
                 password,
-                GROUP,
-                dir.resolve("host/agent-data"),
+                group,
+                dir.resolve("host/agent-data-" + user),
                 dir.resolve("host/certs"),
                 "--certloop.agent.poll-timeout=5s",
                 "--certloop.deployment.reload-actions.nginx=" + dir.resolve("host/reload-nginx.sh"));
         processes.add(agent);
-        agent.start("agent");
+        return agent.start("agent-" + user, jvmOptions);
     }
 
     private void registerAgentEndpoint(ApiClient admin, String name) {
@@ -349,6 +375,76 @@ class AgentDeploymentAppIT {
             }
         }
         return count;
+    }
+
+    /**
+     * Over HTTPS, as {@code docs/operations.md} runs it: the server listens with a certificate from a private CA
+     * ({@code server.ssl.*}); the agent whose JVM is given that CA ({@code -Djavax.net.ssl.trustStore}) polls; the
+     * agent whose JVM is not never gets through. The agent checks the server, it does not trust any certificate.
+     */
+    @Test
+    void anAgentPollsOverHttpsOnlyWhenItTrustsTheServersPrivateCa() throws Exception {
+        TestCertificates.Issued root =
+                TestCertificates.rootCa("CertLoop Operations Private CA").selfSigned();
+        TestCertificates.Issued site =
+                TestCertificates.leaf("localhost").sans("localhost").signedBy(root);
+        Path tls = Files.createDirectories(dir.resolve("server/tls"));
+        site.writeChainPem(tls.resolve("fullchain.pem"));
+        site.writeKeyPem(tls.resolve("key.pem"));
+        ServerProcess server = server(
+                        PostgresTestDatabase.another(),
+                        dir.resolve("server/data"),
+                        "--server.ssl.certificate=" + tls.resolve("fullchain.pem"),
+                        "--server.ssl.certificate-private-key=" + tls.resolve("key.pem"))
+                .start("server");
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("private-ca", root.certificate());
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        ApiClient admin = ApiClient.overTls(server.port(), context, "admin", "agent-admin");
+        Await.until(Duration.ofSeconds(120), () -> {
+            if (!server.isRunning()) {
+                throw new AssertionError("the server ended" + logsOf(server));
+            }
+            try {
+                return admin.get("/actuator/health").status() == 200 ? Boolean.TRUE : null;
+            } catch (RuntimeException notYet) {
+                return null;
+            }
+        });
+        admin.createUser("tls-agent", "agent-secret-5", "agents");
+        admin.createUser("blind-agent", "agent-secret-6", "agents");
+        Path trustStore = Files.createDirectories(dir.resolve("host")).resolve("trust.p12");
+        try (OutputStream out = Files.newOutputStream(trustStore)) {
+            trusted.store(out, "changeit".toCharArray());
+        }
+        String url = "https://localhost:" + server.port();
+
+        ServerProcess blind = agent(url, "blind-agent", "agent-secret-6", "blind-group", List.of());
+        agent(
+                url,
+                "tls-agent",
+                "agent-secret-5",
+                GROUP,
+                List.of(
+                        "-Djavax.net.ssl.trustStore=" + trustStore,
+                        "-Djavax.net.ssl.trustStorePassword=changeit",
+                        "-Djavax.net.ssl.trustStoreType=PKCS12"));
+        JsonNode agents = Await.until(Duration.ofSeconds(90), () -> {
+            JsonNode list = admin.get("/api/agents").json();
+            return list.size() > 0 ? list : null;
+        });
+        assertThat(agents.findValuesAsText("group")).containsExactly(GROUP);
+        assertThat(blind.isRunning()).isTrue();
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> logOf("host/agent-blind-agent.log").contains("certification path") ? Boolean.TRUE : null);
+        assertThat(admin.get("/api/agents").json().findValuesAsText("group"))
+                .as("the agent that does not trust the server's CA never reached it")
+                .containsExactly(GROUP);
     }
 
     @Test

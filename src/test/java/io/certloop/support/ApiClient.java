@@ -12,20 +12,43 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /** A plain HTTP client for tests: talks to the running server the way curl or a script would. */
 public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String baseUrl;
     private final String authorization;
 
     private ApiClient(String baseUrl, String authorization) {
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), baseUrl, authorization);
+    }
+
+    private ApiClient(HttpClient http, String baseUrl, String authorization) {
+        this.http = http;
         this.baseUrl = baseUrl;
         this.authorization = authorization;
+    }
+
+    /**
+     * A server that listens with TLS on {@code https://localhost:port}, as this user; {@code trust} holds the CA that
+     * issued its certificate (nothing else is trusted, and the name is checked).
+     */
+    public static ApiClient overTls(int port, SSLContext trust, String user, String password) {
+        return new ApiClient(
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .sslContext(trust)
+                        .build(),
+                "https://localhost:" + port,
+                basic(user, password));
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Opens an expiry incident ("certificate expires tomorrow") for the endpoint as this user; its id. */
@@ -52,17 +75,11 @@ public final class ApiClient {
     }
 
     public static ApiClient as(int port, String user, String password) {
-        return new ApiClient(
-                "http://127.0.0.1:" + port,
-                "Basic "
-                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return new ApiClient("http://127.0.0.1:" + port, basic(user, password));
     }
 
     public ApiClient withUser(String user, String password) {
-        return new ApiClient(
-                baseUrl,
-                "Basic "
-                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return new ApiClient(http, baseUrl, basic(user, password));
     }
 
     public Response get(String path) {

@@ -151,6 +151,7 @@ public final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("already running");
         }
         names.add(name);
+        Files.createDirectories(logs);
         List<String> line = new ArrayList<>(command);
         line.addAll(1, jvmOptions);
         ProcessBuilder builder = new ProcessBuilder(line)
