@@ -1,6 +1,6 @@
 package io.certloop.governance;
 
-import io.certloop.system.Sequences;
+import io.certloop.system.RecordIds;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.incrementer.DataFieldMaxValueIncrementer;
 import org.springframework.stereotype.Repository;
 
 /** Break-glass requests in {@code break_glass}, one row per approver in {@code break_glass_approval}. */
@@ -22,15 +21,15 @@ class BreakGlassRepository {
                     + "standard_sha256, process_instance_id, updated_at";
 
     private final JdbcTemplate jdbc;
-    private final DataFieldMaxValueIncrementer sequence;
+    private final RecordIds ids;
 
     BreakGlassRepository(JdbcTemplate jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
-        this.sequence = Sequences.of(dataSource, "break_glass_seq");
+        this.ids = RecordIds.of("BG", dataSource, "break_glass_seq");
     }
 
     String nextId(int year) {
-        return String.format("BG-%d-%06d", year, sequence.nextLongValue());
+        return ids.next(year);
     }
 
     void insert(BreakGlassRecord b) {

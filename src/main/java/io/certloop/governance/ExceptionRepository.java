@@ -2,7 +2,7 @@ package io.certloop.governance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.certloop.system.Sequences;
+import io.certloop.system.RecordIds;
 import io.certloop.system.StoredDetail;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.incrementer.DataFieldMaxValueIncrementer;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -30,17 +29,17 @@ class ExceptionRepository {
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
-    private final DataFieldMaxValueIncrementer sequence;
+    private final RecordIds ids;
 
     ExceptionRepository(JdbcTemplate jdbc, ObjectMapper json, DataSource dataSource) {
         this.jdbc = jdbc;
         this.json = json;
-        this.sequence = Sequences.of(dataSource, "policy_exception_seq");
+        this.ids = RecordIds.of("EXC", dataSource, "policy_exception_seq");
     }
 
     /** {@code EXC-<year>-<sequence>}, zero-padded to six digits. */
     String nextId(int year) {
-        return String.format("EXC-%d-%06d", year, sequence.nextLongValue());
+        return ids.next(year);
     }
 
     void insert(ExceptionRecord e) {

@@ -2,7 +2,7 @@ package io.certloop.incident;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.certloop.system.Sequences;
+import io.certloop.system.RecordIds;
 import io.certloop.system.StoredDetail;
 import io.certloop.system.Text;
 import java.sql.ResultSet;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.incrementer.DataFieldMaxValueIncrementer;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -30,24 +29,21 @@ class IncidentRepository {
     private static final String COLUMNS = "id, category, subcategory, endpoint, tier, environment, severity, "
             + "response_sla, update_cadence, page_incident_commander, notify_executives_within, state, reason, "
             + "resolution, process_instance_id, opened_at, updated_at, resolved_at, closed_at";
-    /** The detail column's size; longer evidence is cut and marked so. */
     private final JdbcTemplate jdbc;
-
     private final ObjectMapper json;
-    private final DataFieldMaxValueIncrementer sequence;
+    private final RecordIds ids;
     private final TimelineSeal seal;
 
     IncidentRepository(JdbcTemplate jdbc, ObjectMapper json, DataSource dataSource, TimelineSeal seal) {
         this.jdbc = jdbc;
         this.json = json;
         this.seal = seal;
-        this.sequence = Sequences.of(dataSource, "incident_seq");
+        this.ids = RecordIds.of("INC", dataSource, "incident_seq");
     }
 
-    /** A database sequence: safe with several nodes, portable through Spring's incrementers. */
     /** {@code INC-<year>-<sequence>}, the sequence zero-padded to six digits (it keeps counting across years). */
     String nextId(int year) {
-        return String.format("INC-%d-%06d", year, sequence.nextLongValue());
+        return ids.next(year);
     }
 
     static String openKey(String endpoint, String category) {

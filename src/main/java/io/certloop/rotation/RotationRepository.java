@@ -6,7 +6,7 @@ import io.certloop.audit.AuditChain;
 import io.certloop.audit.ChainEntry;
 import io.certloop.audit.ChainLink;
 import io.certloop.audit.StoredEntry;
-import io.certloop.system.Sequences;
+import io.certloop.system.RecordIds;
 import io.certloop.system.StoredDetail;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +21,6 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
-import org.springframework.jdbc.support.incrementer.DataFieldMaxValueIncrementer;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -44,18 +43,18 @@ class RotationRepository {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final AuditChain chain;
-    private final DataFieldMaxValueIncrementer sequence;
+    private final RecordIds ids;
 
     RotationRepository(JdbcTemplate jdbc, ObjectMapper json, DataSource dataSource, AuditChain chain) {
         this.jdbc = jdbc;
         this.json = json;
         this.chain = chain;
-        this.sequence = Sequences.of(dataSource, "rotation_seq");
+        this.ids = RecordIds.of("ROT", dataSource, "rotation_seq");
     }
 
     /** {@code ROT-<year>-<sequence>}, zero-padded to six digits. */
     String nextId(int year) {
-        return String.format("ROT-%d-%06d", year, sequence.nextLongValue());
+        return ids.next(year);
     }
 
     void insert(Rotation r) {

@@ -38,14 +38,15 @@ class NotifyExceptionDelegate extends RunbookDelegate {
     void run(DelegateExecution execution) {
         String kind = string(execution, NOTIFICATION_KIND);
         String id = execution.getProcessBusinessKey();
-        // what, where and who asked come from the exception record, never from variables
         if (APPROVED.equals(kind) || REMINDER.equals(kind)) {
+            // the gateway after this step routes on the record, read under its lock (see above)
             String standing = exceptions.standing(id);
             execution.setVariable(EXCEPTION_STATE, standing);
             if (REMINDER.equals(kind) && !ACTIVE.equals(standing)) {
                 return;
             }
         }
+        // what, where and who asked come from the exception record, never from variables
         ExceptionLog.About about = exceptions.about(id);
         String endpoint = about.endpoint();
         String finding = about.findingCode();

@@ -97,18 +97,7 @@ class RotationCrashAppIT {
         ServerProcess first = server.startAndAwait("first");
         int port = server.port();
         ApiClient admin = ApiClient.as(port, "admin", "crash-admin");
-        for (int i = 0; i < LISTENERS; i++) {
-            Path site = certs.resolve("site-" + i);
-            ApiClient.Response created = admin.post(
-                    "/api/inventory/endpoints",
-                    TestEndpoints.loopback(
-                            names.get(i),
-                            nginx.port("c" + i),
-                            site.resolve("fullchain.pem"),
-                            site.resolve("key.pem"),
-                            "slow-nginx"));
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
-        }
+        TestEndpoints.registerSites(admin, names, nginx, "c", certs, "slow-nginx");
         ApiClient.Response accepted = admin.post(
                 "/api/rotations",
                 Map.of(

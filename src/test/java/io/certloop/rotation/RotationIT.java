@@ -68,18 +68,7 @@ class RotationIT extends PostgresIntegrationTest {
             oldFingerprints.put(names.get(i), leaf.sha256());
         }
         nginx = builder.start();
-        for (int i = 0; i < LISTENERS; i++) {
-            Path site = certs.resolve("site-" + i);
-            ApiClient.Response created = admin.post(
-                    "/api/inventory/endpoints",
-                    TestEndpoints.loopback(
-                            names.get(i),
-                            nginx.port("r" + i),
-                            site.resolve("fullchain.pem"),
-                            site.resolve("key.pem"),
-                            "test-nginx"));
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
-        }
+        TestEndpoints.registerSites(admin, names, nginx, "r", certs, "test-nginx");
 
         // refusals name the field and write nothing
         ApiClient.Response nothing = operator.post(

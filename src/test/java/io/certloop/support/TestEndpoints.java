@@ -41,6 +41,33 @@ public final class TestEndpoints {
         return endpoint;
     }
 
+    /**
+     * Registers one loopback endpoint per name through the API: endpoint {@code i} is nginx's site
+     * {@code sitePrefix + i}, deployed to {@code certs/site-i}, reloaded by {@code reloadAction}. Each must answer 201.
+     */
+    public static void registerSites(
+            ApiClient client,
+            List<String> names,
+            NginxServer nginx,
+            String sitePrefix,
+            Path certs,
+            String reloadAction) {
+        for (int i = 0; i < names.size(); i++) {
+            Path site = certs.resolve("site-" + i);
+            ApiClient.Response created = client.post(
+                    "/api/inventory/endpoints",
+                    loopback(
+                            names.get(i),
+                            nginx.port(sitePrefix + i),
+                            site.resolve("fullchain.pem"),
+                            site.resolve("key.pem"),
+                            reloadAction));
+            if (created.status() != 201) {
+                throw new AssertionError("registering " + names.get(i) + " answered " + created);
+            }
+        }
+    }
+
     /** An endpoint nothing listens on (port 9), for runbooks that only need its record and owners. */
     public static Map<String, Object> nothingListening(String name, Path dir) {
         return loopback(name, 9, dir.resolve("fullchain.pem"), dir.resolve("key.pem"), "noop");
