@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -30,8 +29,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -397,14 +394,8 @@ class AgentDeploymentAppIT {
                         "--server.ssl.certificate=" + tls.resolve("fullchain.pem"),
                         "--server.ssl.certificate-private-key=" + tls.resolve("key.pem"))
                 .start("server");
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("private-ca", root.certificate());
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        ApiClient admin = ApiClient.overTls(server.port(), context, "admin", "agent-admin");
+        ApiClient admin = ApiClient.overTls(
+                server.port(), TestCertificates.trustingOnly(root.certificate()), "admin", "agent-admin");
         Await.until(Duration.ofSeconds(120), () -> {
             if (!server.isRunning()) {
                 throw new AssertionError("the server ended" + logsOf(server));
@@ -419,7 +410,7 @@ class AgentDeploymentAppIT {
         admin.createUser("blind-agent", "agent-secret-6", "agents");
         Path trustStore = Files.createDirectories(dir.resolve("host")).resolve("trust.p12");
         try (OutputStream out = Files.newOutputStream(trustStore)) {
-            trusted.store(out, "changeit".toCharArray());
+            TestCertificates.trustStore(root.certificate()).store(out, "changeit".toCharArray());
         }
         String url = "https://localhost:" + server.port();
 

@@ -160,19 +160,13 @@ public final class PebbleServer implements AutoCloseable {
      */
     public String issuingRootPem() {
         try {
-            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-            trust.load(null, null);
+            java.security.cert.X509Certificate tlsRoot;
             try (var in = Files.newInputStream(caFile)) {
-                trust.setCertificateEntry(
-                        "pebble-tls",
-                        java.security.cert.CertificateFactory.getInstance("X.509")
-                                .generateCertificate(in));
+                tlsRoot =
+                        (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                                .generateCertificate(in);
             }
-            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
+            javax.net.ssl.SSLContext context = TestCertificates.trustingOnly(tlsRoot);
             java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                     .sslContext(context)
                     .connectTimeout(Duration.ofSeconds(5))

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -29,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 
@@ -84,16 +82,12 @@ public final class RenewalInfoDirectory implements AutoCloseable {
             Path trustFile = workDirectory.resolve("acme-trust.pem");
             Files.writeString(trustFile, Files.readString(pebble.caFile()) + "\n" + ca.certificatePem());
 
-            KeyStore pebbleTrust = KeyStore.getInstance(KeyStore.getDefaultType());
-            pebbleTrust.load(null, null);
+            X509Certificate pebbleRoot;
             try (InputStream in = Files.newInputStream(pebble.caFile())) {
-                pebbleTrust.setCertificateEntry(
-                        "pebble", CertificateFactory.getInstance("X.509").generateCertificate(in));
+                pebbleRoot = (X509Certificate)
+                        CertificateFactory.getInstance("X.509").generateCertificate(in);
             }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(pebbleTrust);
-            SSLContext clientContext = SSLContext.getInstance("TLS");
-            clientContext.init(null, trust.getTrustManagers(), null);
+            SSLContext clientContext = TestCertificates.trustingOnly(pebbleRoot);
             HttpClient client = HttpClient.newBuilder()
                     .sslContext(clientContext)
                     .connectTimeout(Duration.ofSeconds(5))

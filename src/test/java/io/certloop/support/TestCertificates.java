@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
@@ -89,6 +91,33 @@ public final class TestCertificates {
     /** A TLS server (end-entity) certificate; its SAN defaults to the common name. */
     public static Builder leaf(String commonName) {
         return new Builder(commonName, Kind.LEAF);
+    }
+
+    /** A PKCS#12 key store whose only trust anchors are these certificates. */
+    public static KeyStore trustStore(X509Certificate... anchors) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < anchors.length; i++) {
+                store.setCertificateEntry("anchor-" + i, anchors[i]);
+            }
+            return store;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A client TLS context that trusts these certificates and nothing else (host names are checked as usual). */
+    public static SSLContext trustingOnly(X509Certificate... anchors) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trustStore(anchors));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A PEM file holding the given certificates in order. */
