@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -51,9 +52,15 @@ public final class TlsPeek {
      * observation: after a reload, nginx's old worker may still take a connection for a moment.
      */
     public static Presented awaitLeaf(String host, int port, String sha256, Duration timeout) throws IOException {
+        return awaitPresented(host, port, presented -> presented.leafSha256().equals(sha256), timeout);
+    }
+
+    /** As {@link #awaitLeaf}, until what is presented passes {@code settled} (a full chain, say). */
+    public static Presented awaitPresented(String host, int port, Predicate<Presented> settled, Duration timeout)
+            throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Presented last = peek(host, port);
-        while (!last.leafSha256().equals(sha256) && System.nanoTime() < deadline) {
+        while (!settled.test(last) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
